@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+// Rapport: respectful repayment reminders, planned by a pure function and spooled for delivery tools.
+import PackageDescription
+
+let package = Package(
+    name: "Rapport",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rapportd", targets: ["rapportd"]),
+        .executable(name: "rapportctl", targets: ["rapportctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // The domain and the pure planner: no I/O, no clock, no SQLite.
+        .target(name: "RapportCore"),
+        // Message text from mustache templates (pure, given the loaded templates).
+        .target(
+            name: "RapportMessages",
+            dependencies: ["RapportCore", "RapportConfig", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        // config/rapport.toml → typed settings, with errors that name the key.
+        .target(
+            name: "RapportConfig",
+            dependencies: ["RapportCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // Agreements, events, jobs and decisions in SQLite through GRDB.
+        .target(
+            name: "RapportStore",
+            dependencies: ["RapportCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The Maildir-style spool and the small syscall layer under it.
+        .target(name: "RapportSpool", dependencies: ["RapportCore"]),
+        // One tick: due agreements → planner → spool → records, on an injected clock.
+        .target(
+            name: "RapportEngine",
+            dependencies: [
+                "RapportCore", "RapportMessages", "RapportConfig", "RapportStore", "RapportSpool",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // What both programs share: storage options, exit codes, error lines.
+        .target(
+            name: "RapportCommandLine",
+            dependencies: [
+                "RapportEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "rapportd", dependencies: ["RapportCommandLine"]),
+        .executableTarget(name: "rapportctl", dependencies: ["RapportCommandLine"]),
+        .testTarget(
+            name: "RapportCoreTests",
+            dependencies: ["RapportCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "RapportMessagesTests", dependencies: ["RapportMessages", "RapportConfig"]),
+        .testTarget(name: "RapportConfigTests", dependencies: ["RapportConfig"]),
+        .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore"]),
+        .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool"]),
+        .testTarget(
+            name: "RapportEndToEndTests",
+            dependencies: ["RapportCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

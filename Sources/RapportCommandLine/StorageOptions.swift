@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RapportConfig
+import RapportEngine
+
+/// The options both programs take to find their config, database and spool.
+public struct StorageOptions: ParsableArguments, Sendable {
+    @Option(help: ArgumentHelp("The config file (else $RAPPORT_CONFIG, else /etc/rapport/rapport.toml).", valueName: "path"))
+    public var config: String?
+
+    @Option(help: ArgumentHelp("The SQLite database, overriding [storage] database.", valueName: "path"))
+    public var database: String?
+
+    @Option(help: ArgumentHelp("The spool directory, overriding [storage] spool.", valueName: "dir"))
+    public var spool: String?
+
+    public init() {}
+
+    /// The config file to read: `--config`, else `$RAPPORT_CONFIG`, else the system one.
+    public var configPath: String {
+        config ?? ProcessInfo.processInfo.environment["RAPPORT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/rapport/rapport.toml"
+    }
+
+    /// The settings from the config file with the command line's overrides applied.
+    public func settings() throws(Failure) -> Settings {
+        var settings: Settings
+        do { settings = try ConfigLoader.load(path: configPath) } catch { throw Failure(.config, error.message) }
+        return applyingOverrides(to: settings)
+    }
+
+    /// `settings` with `--database` and `--spool` applied (relative to the working directory).
+    public func applyingOverrides(to settings: Settings) -> Settings {
+        var settings = settings
+        let cwd = FileManager.default.currentDirectoryPath
+        func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : URL(fileURLWithPath: cwd).appendingPathComponent(path).standardizedFileURL.path }
+        if let database { settings.storage.database = absolute(database) }
+        if let spool { settings.storage.spool = absolute(spool) }
+        return settings
+    }
+
+    /// Opens the engine for these settings.
+    public func openEngine(logger: Logger) throws(Failure) -> Engine {
+        let settings = try settings()
+        do { return try Engine.open(settings: settings, logger: logger) } catch { throw Failure(error) }
+    }
+}
+
+/// Logging for both programs: readable lines on standard error, at `$RAPPORT_LOG_LEVEL`
+/// (default `info`). Nothing personal is logged at info or above.
+public enum RapportLogging {
+    /// Bootstraps swift-log once per process.
+    public static func bootstrap() {
+        let level = ProcessInfo.processInfo.environment["RAPPORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import RapportCore
+internal import TOMLKit
+
+/// Reads `rapport.toml`.
+///
+/// Strict on purpose: an unknown key is almost always a typo that would silently leave a
+/// default in force, so it is an error naming the key, as is a wrong type. Numbers that protect
+/// the debtor may only be made stricter than the rulebook's defaults (R8), and the HARD hours
+/// (R1) cannot be widened at all.
+public enum ConfigLoader {
+    /// Loads the file at `path`.
+    public static func load(path: String) throws(ConfigError) -> Settings {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ConfigError(exists ? "\(path): cannot be read (check its permissions)" : "\(path): config file does not exist (pass --config or set RAPPORT_CONFIG)")
+        }
+        guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
+            throw ConfigError("\(path): not a UTF-8 text file")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(text, file: path, baseDirectory: base)
+    }
+
+    /// Parses TOML `text`; `file` names it in errors, relative paths resolve against `baseDirectory`.
+    public static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigError) -> Settings {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError("\(file):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
+        } catch {
+            throw ConfigError("\(file): not valid TOML")
+        }
+        var settings = Settings(templatesDirectory: resolve("templates", against: baseDirectory))
+        settings.sourcePath = file
+        let reader = Reader(file: file)
+        try reader.onlyKeys(table, ["storage", "daemon", "templates", "sender", "window", "pacing", "cadence", "channels"], in: nil)
+
+        if let storage = try reader.section(table, "storage") {
+            try reader.onlyKeys(storage, ["database", "spool", "busy_timeout_seconds", "spool_group"], in: "storage")
+            if let value = try reader.string(storage, "database", in: "storage") { settings.storage.database = resolve(value, against: baseDirectory) }
+            if let value = try reader.string(storage, "spool", in: "storage") { settings.storage.spool = resolve(value, against: baseDirectory) }
+            if let value = try reader.number(storage, "busy_timeout_seconds", in: "storage", range: 0...3600) { settings.storage.busyTimeoutSeconds = value }
+            settings.storage.spoolGroup = try reader.string(storage, "spool_group", in: "storage")
+        }
+        if let daemon = try reader.section(table, "daemon") {
+            try reader.onlyKeys(daemon, ["tick_seconds", "batch_size"], in: "daemon")
+            if let value = try reader.integer(daemon, "tick_seconds", in: "daemon", range: 1...3600) { settings.daemon.tickSeconds = value }
+            if let value = try reader.integer(daemon, "batch_size", in: "daemon", range: 1...100_000) { settings.daemon.batchSize = value }
+        }
+        if let templates = try reader.section(table, "templates") {
+            try reader.onlyKeys(templates, ["directory"], in: "templates")
+            if let value = try reader.string(templates, "directory", in: "templates") { settings.templatesDirectory = resolve(value, against: baseDirectory) }
+        }
+        if let sender = try reader.section(table, "sender") {
+            try reader.onlyKeys(sender, ["business_name", "phone", "contact_person", "help_url", "debt_collector", "disclosure"], in: "sender")
+            if let value = try reader.string(sender, "business_name", in: "sender") { settings.sender.businessName = value }
+            if let value = try reader.string(sender, "phone", in: "sender") { settings.sender.phone = value }
+            if let value = try reader.string(sender, "contact_person", in: "sender") { settings.sender.contactPerson = value }
+            if let value = try reader.string(sender, "help_url", in: "sender") { settings.sender.helpURL = value }
+            if let value = try reader.bool(sender, "debt_collector", in: "sender") { settings.sender.debtCollector = value }
+            if let value = try reader.string(sender, "disclosure", in: "sender") { settings.sender.disclosure = value }
+        }
+        if let window = try reader.section(table, "window") {
+            try reader.onlyKeys(window, ["start", "end", "days", "holidays", "extra_holidays"], in: "window")
+            if let value = try reader.time(window, "start", in: "window") {
+                guard value >= HardLimits.earliest else { throw reader.error("window", "start", "may not be before \(HardLimits.earliest) (R1 HARD)") }
+                settings.policy.windowStart = value
+            }
+            if let value = try reader.time(window, "end", in: "window") {
+                guard value <= HardLimits.latest else { throw reader.error("window", "end", "may not be after \(HardLimits.latest) (R1 HARD)") }
+                settings.policy.windowEnd = value
+            }
+            guard settings.policy.windowStart < settings.policy.windowEnd else { throw reader.error("window", "end", "must be later than start") }
+            if let days = try reader.strings(window, "days", in: "window") {
+                settings.policy.days = Set(try days.map { text throws(ConfigError) -> Weekday in
+                    guard let day = Weekday(rawValue: text.lowercased()) else { throw reader.error("window", "days", "\"\(text)\" is not one of mon, tue, wed, thu, fri, sat, sun") }
+                    return day
+                })
+            }
+            var usFederal = settings.policy.holidays.usFederal
+            if let lists = try reader.strings(window, "holidays", in: "window") {
+                for name in lists where name != "us-federal" { throw reader.error("window", "holidays", "\"\(name)\" is not a shipped list (only \"us-federal\"); add dates to extra_holidays") }
+                usFederal = lists.contains("us-federal")
+            }
+            let extra = try (reader.strings(window, "extra_holidays", in: "window") ?? []).map { text throws(ConfigError) -> LocalDate in
+                guard let date = LocalDate(text) else { throw reader.error("window", "extra_holidays", "\"\(text)\" is not a date YYYY-MM-DD") }
+                return date
+            }
+            settings.policy.holidays = HolidayCalendar(usFederal: usFederal, extra: Set(extra))
+        }
+        if let pacing = try reader.section(table, "pacing") {
+            try reader.onlyKeys(pacing, ["max_per_day", "min_gap_hours", "max_per_week"], in: "pacing")
+            if let value = try reader.integer(pacing, "max_per_day", in: "pacing", range: 1...1, why: "R8: at most 1 contact per local day") { settings.policy.maxPerDay = value }
+            if let value = try reader.integer(pacing, "min_gap_hours", in: "pacing", range: 48...24 * 60, why: "R8: at least 48 hours between contacts") { settings.policy.minGapHours = value }
+            if let value = try reader.integer(pacing, "max_per_week", in: "pacing", range: 1...3, why: "R8: at most 3 contacts in 7 days") { settings.policy.maxPerWeek = value }
+        }
+        if let cadence = try reader.section(table, "cadence") {
+            try reader.onlyKeys(cadence, [
+                "pre_due_days", "due_day_reminder", "missed_grace_days", "follow_up_days", "backoff", "max_follow_up_gap_days",
+                "thanks_stale_days", "lookahead_hours", "spread_minutes", "minimum_send_minutes",
+            ], in: "cadence")
+            if let value = try reader.integer(cadence, "pre_due_days", in: "cadence", range: 1...30) { settings.policy.preDueDays = value }
+            if let value = try reader.bool(cadence, "due_day_reminder", in: "cadence") { settings.policy.dueDayReminder = value }
+            if let value = try reader.integer(cadence, "missed_grace_days", in: "cadence", range: 0...60) { settings.policy.missedGraceDays = value }
+            if let value = try reader.integer(cadence, "follow_up_days", in: "cadence", range: 2...60) { settings.policy.followUpDays = value }
+            if let value = try reader.number(cadence, "backoff", in: "cadence", range: 1...10) { settings.policy.backoffFactor = value }
+            if let value = try reader.integer(cadence, "max_follow_up_gap_days", in: "cadence", range: 2...31, why: "R10: up to a monthly check-in at most") { settings.policy.maxFollowUpGapDays = value }
+            if let value = try reader.integer(cadence, "thanks_stale_days", in: "cadence", range: 1...60) { settings.policy.thanksStaleDays = value }
+            if let value = try reader.integer(cadence, "lookahead_hours", in: "cadence", range: 0...72) { settings.policy.lookaheadHours = value }
+            if let value = try reader.integer(cadence, "spread_minutes", in: "cadence", range: 1...720) { settings.policy.spreadMinutes = value }
+            if let value = try reader.integer(cadence, "minimum_send_minutes", in: "cadence", range: 5...240) { settings.policy.minimumSendMinutes = value }
+        }
+        if let channels = try reader.section(table, "channels") {
+            try reader.onlyKeys(channels, ["order"], in: "channels")
+            if let order = try reader.strings(channels, "order", in: "channels") {
+                settings.policy.channelOrder = try order.map { text throws(ConfigError) -> Channel in
+                    guard let channel = Channel(rawValue: text) else { throw reader.error("channels", "order", "\"\(text)\" is not one of sms, email, voice, letter") }
+                    return channel
+                }
+            }
+        }
+        return settings
+    }
+
+    private static func resolve(_ path: String, against base: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    }
+}
+
+/// Typed reads from TOML tables, each error naming `file: [section] key`.
+private struct Reader {
+    let file: String
+
+    func error(_ section: String?, _ key: String, _ problem: String) -> ConfigError {
+        ConfigError("\(file): " + (section.map { "[\($0)] " } ?? "") + "\(key) \(problem)")
+    }
+
+    func onlyKeys(_ table: TOMLTable, _ allowed: [String], in section: String?) throws(ConfigError) {
+        for key in table.keys.sorted() where !allowed.contains(key) {
+            throw error(section, key, "is not a known key (known: \(allowed.joined(separator: ", ")))")
+        }
+    }
+
+    func section(_ table: TOMLTable, _ key: String) throws(ConfigError) -> TOMLTable? {
+        guard let value = table[key] else { return nil }
+        guard let section = value.table else { throw error(nil, key, "must be a table ([\(key)])") }
+        return section
+    }
+
+    func string(_ table: TOMLTable, _ key: String, in section: String) throws(ConfigError) -> String? {
+        guard let value = table[key] else { return nil }
+        guard let text = value.string else { throw error(section, key, "must be a string") }
+        return text
+    }
+
+    func bool(_ table: TOMLTable, _ key: String, in section: String) throws(ConfigError) -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let flag = value.bool else { throw error(section, key, "must be true or false") }
+        return flag
+    }
+
+    func integer(_ table: TOMLTable, _ key: String, in section: String, range: ClosedRange<Int>, why: String? = nil) throws(ConfigError) -> Int? {
+        guard let value = table[key] else { return nil }
+        guard value.type == .int, let number = value.int else { throw error(section, key, "must be a whole number") }
+        guard range.contains(number) else {
+            throw error(section, key, "must be between \(range.lowerBound) and \(range.upperBound)" + (why.map { " (\($0))" } ?? ""))
+        }
+        return number
+    }
+
+    func number(_ table: TOMLTable, _ key: String, in section: String, range: ClosedRange<Double>) throws(ConfigError) -> Double? {
+        guard let value = table[key] else { return nil }
+        let number: Double
+        if value.type == .int, let int = value.int { number = Double(int) } else if value.type == .double, let double = value.double { number = double } else {
+            throw error(section, key, "must be a number")
+        }
+        guard range.contains(number) else { throw error(section, key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+        return number
+    }
+
+    func time(_ table: TOMLTable, _ key: String, in section: String) throws(ConfigError) -> LocalTime? {
+        guard let text = try string(table, key, in: section) else { return nil }
+        guard let time = LocalTime(text) else { throw error(section, key, "\"\(text)\" is not a time \"HH:MM\"") }
+        return time
+    }
+
+    func strings(_ table: TOMLTable, _ key: String, in section: String) throws(ConfigError) -> [String]? {
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else { throw error(section, key, "must be an array of strings") }
+        var items: [String] = []
+        for item in array {
+            guard let text = item.string else { throw error(section, key, "must be an array of strings") }
+            items.append(text)
+        }
+        return items
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import RapportCore
+
+/// Everything `config/rapport.toml` sets, typed and checked.
+public struct Settings: Sendable {
+    /// Where the records and the spool live.
+    public struct Storage: Sendable, Equatable {
+        public var database = "/var/lib/rapport/rapport.sqlite"
+        public var spool = "/var/spool/rapport"
+        /// How long to wait for another writer's lock before giving up on a tick.
+        public var busyTimeoutSeconds = 10.0
+        /// The group of the spool's directories and files; delivery tools join it.
+        public var spoolGroup: String?
+    }
+
+    /// The daemon's clock.
+    public struct Daemon: Sendable, Equatable {
+        public var tickSeconds = 60
+        /// Agreements planned per database transaction.
+        public var batchSize = 500
+    }
+
+    /// Who the messages come from (R20, R22, R23).
+    public struct Sender: Sendable, Equatable {
+        public var businessName = "Your lender"
+        public var phone = ""
+        /// A person the debtor can ask for.
+        public var contactPerson = "Customer Care"
+        public var helpURL = ""
+        /// R22: when true, every message carries the collector disclosure line.
+        public var debtCollector = false
+        public var disclosure = "This communication is from a debt collector."
+    }
+
+    public var storage = Storage()
+    public var daemon = Daemon()
+    public var sender = Sender()
+    public var policy = Policy.standard
+    /// The folder of the mustache templates (absolute, or relative to the config file).
+    public var templatesDirectory: String
+    /// The config file the settings came from, when any.
+    public var sourcePath: String?
+
+    /// The shipped defaults, with templates looked up in `templatesDirectory`.
+    public init(templatesDirectory: String) {
+        self.templatesDirectory = templatesDirectory
+    }
+}

@@ -1,0 +1,122 @@
+/// A repayment agreement as imported: who owes, how to reach them, and the installments.
+///
+/// Stored as the canonical JSON of this type (the contract's import shape), so a re-import that
+/// changes nothing is recognised as unchanged and a changed one is kept as a new version.
+public struct Agreement: Sendable, Equatable, Codable {
+    public var id: Identifier
+    public var debtor: Debtor
+    /// The one zone the debtor lives in, when known.
+    public var timezone: String?
+    /// Candidate zones when the debtor may be in several (R2: windows are intersected).
+    public var timezones: [String]?
+    /// The US state or postal region (`US-TX`), used to infer zones.
+    public var region: String?
+    /// The jurisdiction whose profile applies (`US-MA`, `US-WA`).
+    public var jurisdiction: String?
+    /// The address for each channel: E.164 numbers for sms and voice, an e-mail address, a
+    /// postal address for letters.
+    public var contacts: [Channel: String]
+    public var consent: Consent
+    public var preferredChannel: Channel?
+    /// Times, days and channels the debtor asked us to avoid (R5).
+    public var inconvenient: Inconvenience?
+    /// The cadence profile (`standard` unless adjusted).
+    public var cadence: String
+    /// ISO 4217 code of every amount in this agreement.
+    public var currency: String
+    public var installments: [Installment]
+
+    /// The zones the debtor may be in, in the order given; empty when none is known.
+    public var candidateZones: [String] { timezone.map { [$0] } ?? timezones ?? [] }
+
+    public init(
+        id: Identifier, debtor: Debtor, timezone: String? = nil, timezones: [String]? = nil,
+        region: String? = nil, jurisdiction: String? = nil, contacts: [Channel: String],
+        consent: Consent = Consent(), preferredChannel: Channel? = nil, inconvenient: Inconvenience? = nil,
+        cadence: String = "standard", currency: String = "USD", installments: [Installment]
+    ) {
+        self.id = id
+        self.debtor = debtor
+        self.timezone = timezone
+        self.timezones = timezones
+        self.region = region
+        self.jurisdiction = jurisdiction
+        self.contacts = contacts
+        self.consent = consent
+        self.preferredChannel = preferredChannel
+        self.inconvenient = inconvenient
+        self.cadence = cadence
+        self.currency = currency
+        self.installments = installments
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, debtor, timezone, timezones, region, jurisdiction, contacts, consent
+        case preferredChannel = "preferred_channel"
+        case inconvenient, cadence, currency, installments
+    }
+}
+
+/// The person behind one or more agreements; pacing (R8) counts across all of theirs.
+public struct Debtor: Sendable, Equatable, Codable {
+    public var id: Identifier
+    public var name: String
+    public var preferredName: String?
+    /// A language tag such as `en` or `es`; messages fall back to English.
+    public var locale: String?
+
+    public init(id: Identifier, name: String, preferredName: String? = nil, locale: String? = nil) {
+        self.id = id
+        self.name = name
+        self.preferredName = preferredName
+        self.locale = locale
+    }
+
+    /// The name to greet the debtor with (R20).
+    public var greetingName: String { preferredName ?? name }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name
+        case preferredName = "preferred_name"
+        case locale
+    }
+}
+
+/// What the debtor agreed to receive. SMS is never sent without it (R16).
+public struct Consent: Sendable, Equatable, Codable {
+    public var sms: Bool
+    public init(sms: Bool = false) { self.sms = sms }
+}
+
+/// The debtor's own limits (R5): they bind until the debtor withdraws them.
+public struct Inconvenience: Sendable, Equatable, Codable {
+    /// No contact before this local time.
+    public var before: LocalTime?
+    /// No contact at or after this local time.
+    public var after: LocalTime?
+    public var days: [Weekday]
+    public var channels: [Channel]
+
+    public init(before: LocalTime? = nil, after: LocalTime? = nil, days: [Weekday] = [], channels: [Channel] = []) {
+        self.before = before
+        self.after = after
+        self.days = days
+        self.channels = channels
+    }
+}
+
+/// One scheduled payment.
+public struct Installment: Sendable, Equatable, Codable {
+    public var id: Identifier
+    public var due: LocalDate
+    public var amount: Money
+    /// What was already paid when the agreement was imported.
+    public var paid: Money
+
+    public init(id: Identifier, due: LocalDate, amount: Money, paid: Money = .zero) {
+        self.id = id
+        self.due = due
+        self.amount = amount
+        self.paid = paid
+    }
+}

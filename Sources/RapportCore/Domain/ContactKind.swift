@@ -1,0 +1,40 @@
+/// What a message is for; the contract's `kind` field.
+public enum ContactKind: String, CaseIterable, Codable, Sendable {
+    case welcome
+    case preDue = "pre_due"
+    case dueToday = "due_today"
+    case missed
+    case followUp = "follow_up"
+    case promiseReminder = "promise_reminder"
+    case thanks
+    case progress
+    case checkIn = "check_in"
+    case completed
+    case ceaseConfirmation = "cease_confirmation"
+    case optOutConfirmation = "opt_out_confirmation"
+
+    /// Collection contacts are the ones every stop (R12–R15) forbids; thanks and the
+    /// confirmations the rulebook allows are not collection contacts.
+    public var isCollection: Bool {
+        switch self {
+        case .thanks, .ceaseConfirmation, .optOutConfirmation, .completed: false
+        default: true
+        }
+    }
+
+    /// When two touchpoints want the same moment, the lower rank goes first: acknowledging a
+    /// payment or a request to stop matters more to trust than another reminder.
+    var urgencyRank: Int {
+        switch self {
+        case .ceaseConfirmation, .optOutConfirmation: 0
+        case .thanks: 1
+        case .completed: 2
+        case .missed: 3
+        case .promiseReminder: 4
+        case .followUp: 5
+        case .dueToday: 6
+        case .preDue: 7
+        case .checkIn, .progress, .welcome: 8
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Something that happened to an agreement, as imported or recorded; events are append-only.
+public struct Event: Sendable, Equatable, Codable {
+    public var agreement: Identifier
+    public var type: EventType
+    public var at: Date
+    public var amount: Money?
+    public var installment: Identifier?
+    /// The promised date, for `promise`.
+    public var date: LocalDate?
+    public var channel: Channel?
+    /// The last local date a pause, breathing space or hardship lasts.
+    public var until: LocalDate?
+    public var reason: String?
+
+    public init(
+        agreement: Identifier, type: EventType, at: Date, amount: Money? = nil, installment: Identifier? = nil,
+        date: LocalDate? = nil, channel: Channel? = nil, until: LocalDate? = nil, reason: String? = nil
+    ) {
+        self.agreement = agreement
+        self.type = type
+        self.at = at
+        self.amount = amount
+        self.installment = installment
+        self.date = date
+        self.channel = channel
+        self.until = until
+        self.reason = reason
+    }
+
+    /// The payload without agreement, type and time; two events are the same event when these
+    /// four agree (the contract's deduplication rule).
+    public var payloadKey: String {
+        var parts: [String] = []
+        if let amount { parts.append("amount=\(amount)") }
+        if let installment { parts.append("installment=\(installment)") }
+        if let date { parts.append("date=\(date)") }
+        if let channel { parts.append("channel=\(channel.rawValue)") }
+        if let until { parts.append("until=\(until)") }
+        if let reason { parts.append("reason=\(reason)") }
+        return parts.joined(separator: "&")
+    }
+
+    /// Identifies the event for deduplication and for keys such as a payment's thank-you.
+    public var identity: String {
+        "\(agreement)|\(type.rawValue)|\(Timestamp.rfc3339(at))|\(payloadKey)"
+    }
+}
+
+/// The contract's event types.
+public enum EventType: String, CaseIterable, Codable, Sendable {
+    case payment, promise, reply, conversation
+    case optOut = "opt_out"
+    case optIn = "opt_in"
+    case cease, dispute
+    case disputeResolved = "dispute_resolved"
+    case attorney, bankruptcy
+    case breathingSpace = "breathing_space"
+    case hardship, deceased, vulnerable, pause, resume
+}

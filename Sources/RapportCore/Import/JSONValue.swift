@@ -1,0 +1,157 @@
+import Foundation
+
+/// Any JSON value, decoded strictly, so that the importers can say exactly which field is wrong
+/// ("installments[0].amount must be a decimal string") instead of a decoder's generic message.
+public enum JSONValue: Sendable, Equatable, Decodable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// Parses one line of JSON Lines; the error says why in a few words.
+    public static func parse(line: String) throws(ImportError) -> JSONValue {
+        guard let data = line.data(using: .utf8) else { throw ImportError("not UTF-8 text") }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw ImportError("not valid JSON")
+        }
+    }
+
+    /// The JSON type's name, for messages.
+    var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+/// Why one import line (or one recorded event) was refused; `message` names the field.
+public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Reads typed fields out of a JSON object, naming the field path in every error.
+struct FieldReader {
+    let fields: [String: JSONValue]
+    let path: String
+
+    init(_ value: JSONValue, path: String) throws(ImportError) {
+        guard case .object(let fields) = value else {
+            throw ImportError(path.isEmpty ? "a line must be a JSON object" : "\(path) must be an object")
+        }
+        self.fields = fields
+        self.path = path
+    }
+
+    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func has(_ key: String) -> Bool {
+        if let value = fields[key], value != .null { return true }
+        return false
+    }
+
+    func string(_ key: String, maxLength: Int = 1000) throws(ImportError) -> String? {
+        guard let value = fields[key], value != .null else { return nil }
+        guard case .string(let text) = value else { throw ImportError("\(name(key)) must be a string, not \(value.typeName)") }
+        guard text.count <= maxLength else { throw ImportError("\(name(key)) is longer than \(maxLength) characters") }
+        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else { throw ImportError("\(name(key)) contains a NUL character") }
+        return text
+    }
+
+    func requiredString(_ key: String, maxLength: Int = 1000) throws(ImportError) -> String {
+        guard let text = try string(key, maxLength: maxLength) else { throw ImportError("\(name(key)) is missing") }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ImportError("\(name(key)) is empty") }
+        return text
+    }
+
+    func bool(_ key: String) throws(ImportError) -> Bool? {
+        guard let value = fields[key], value != .null else { return nil }
+        guard case .bool(let flag) = value else { throw ImportError("\(name(key)) must be true or false, not \(value.typeName)") }
+        return flag
+    }
+
+    func array(_ key: String) throws(ImportError) -> [JSONValue]? {
+        guard let value = fields[key], value != .null else { return nil }
+        guard case .array(let items) = value else { throw ImportError("\(name(key)) must be an array, not \(value.typeName)") }
+        return items
+    }
+
+    func object(_ key: String) throws(ImportError) -> FieldReader? {
+        guard let value = fields[key], value != .null else { return nil }
+        return try FieldReader(value, path: name(key))
+    }
+
+    func identifier(_ key: String) throws(ImportError) -> Identifier? {
+        guard let text = try string(key, maxLength: 200) else { return nil }
+        guard let id = Identifier(text) else { throw ImportError("\(name(key)) must be 1-64 characters of A-Za-z0-9._:-") }
+        return id
+    }
+
+    func money(_ key: String) throws(ImportError) -> Money? {
+        guard let value = fields[key], value != .null else { return nil }
+        guard case .string(let text) = value else {
+            throw ImportError("\(name(key)) must be a decimal string like \"50.00\", not \(value.typeName)")
+        }
+        guard let money = Money(text) else { throw ImportError("\(name(key)) \"\(text.prefix(40))\" is not an amount like \"50.00\"") }
+        return money
+    }
+
+    func date(_ key: String) throws(ImportError) -> LocalDate? {
+        guard let text = try string(key, maxLength: 40) else { return nil }
+        guard let date = LocalDate(text) else { throw ImportError("\(name(key)) \"\(text)\" is not a real date YYYY-MM-DD") }
+        return date
+    }
+
+    func time(_ key: String) throws(ImportError) -> LocalTime? {
+        guard let text = try string(key, maxLength: 40) else { return nil }
+        guard let time = LocalTime(text) else { throw ImportError("\(name(key)) \"\(text)\" is not a time HH:MM") }
+        return time
+    }
+
+    func instant(_ key: String) throws(ImportError) -> Date? {
+        guard let text = try string(key, maxLength: 60) else { return nil }
+        guard let instant = Timestamp.parse(text) else {
+            throw ImportError("\(name(key)) \"\(text)\" is not an RFC 3339 time like 2026-12-01T15:00:00Z")
+        }
+        return instant
+    }
+
+    func channel(_ key: String) throws(ImportError) -> Channel? {
+        guard let text = try string(key, maxLength: 40) else { return nil }
+        return try Self.channel(text, field: name(key))
+    }
+
+    static func channel(_ text: String, field: String) throws(ImportError) -> Channel {
+        guard let channel = Channel(rawValue: text) else {
+            throw ImportError("\(field) \"\(text.prefix(40))\" is not one of sms, email, voice, letter")
+        }
+        return channel
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// An agreement together with everything its events say, as of one instant.
+///
+/// Folding the append-only event log here (rather than mutating stored rows) keeps the planner a
+/// pure function: the same agreement, events and instant always give the same state.
+public struct AgreementState: Sendable {
+    /// A rule that currently forbids contact.
+    public struct Stop: Sendable, Equatable {
+        /// The rulebook id, e.g. `R12`.
+        public var rule: String
+        /// What happened, for `explain` and the job records.
+        public var reason: String
+        public var since: Date
+        /// The last local date the stop lasts; nil while it lasts until lifted.
+        public var through: LocalDate?
+        /// True when even non-collection messages (a thank-you) are forbidden.
+        public var blocksEverything: Bool
+    }
+
+    /// A payment received, with the event identity its thank-you is keyed by.
+    public struct Payment: Sendable, Equatable {
+        public var identity: String
+        public var at: Date
+        public var amount: Money
+    }
+
+    public let agreement: Agreement
+    /// What has been paid on each installment, imported `paid` included.
+    public private(set) var paid: [Identifier: Money] = [:]
+    public private(set) var payments: [Payment] = []
+    public private(set) var stops: [Stop] = []
+    public private(set) var optedOut: Set<Channel> = []
+    /// When a cease notice arrived; one confirmation may follow (R12).
+    public private(set) var ceasedAt: Date?
+    /// The last reply, promise or payment: it resets the backoff (R10).
+    public private(set) var lastEngagement: Date?
+
+    /// Folds `events` (any order; those after `now` are ignored) over `agreement`.
+    public init(agreement: Agreement, events: [Event], now: Date) {
+        self.agreement = agreement
+        for installment in agreement.installments { paid[installment.id] = installment.paid }
+        let ordered = events.filter { $0.agreement == agreement.id && $0.at <= now }
+            .sorted { ($0.at, $0.type.rawValue) < ($1.at, $1.type.rawValue) }
+        for event in ordered { apply(event) }
+    }
+
+    /// Whether an installment is paid in full.
+    public func isPaid(_ installment: Installment) -> Bool { (paid[installment.id] ?? .zero) >= installment.amount }
+
+    /// What is still owed on an installment.
+    public func remaining(_ installment: Installment) -> Money {
+        let left = installment.amount - (paid[installment.id] ?? .zero)
+        return left > .zero ? left : .zero
+    }
+
+    /// The installments not yet paid in full, by due date.
+    public var unpaid: [Installment] { agreement.installments.filter { !isPaid($0) } }
+
+    /// Whether every installment is paid (an agreement with none is not "paid off").
+    public var isPaidOff: Bool { !agreement.installments.isEmpty && unpaid.isEmpty }
+
+    /// The stops in force on local date `date`.
+    public func stops(on date: LocalDate) -> [Stop] {
+        stops.filter { stop in stop.through.map { date <= $0 } ?? true }
+    }
+
+    private mutating func apply(_ event: Event) {
+        switch event.type {
+        case .payment:
+            guard let amount = event.amount else { return }
+            allocate(amount, preferring: event.installment)
+            payments.append(Payment(identity: event.identity, at: event.at, amount: amount))
+            lastEngagement = event.at
+        case .promise, .reply:
+            lastEngagement = event.at
+        case .conversation:
+            break
+        case .optOut:
+            if let channel = event.channel { optedOut.insert(channel) }
+        case .optIn:
+            if let channel = event.channel { optedOut.remove(channel) }
+        case .cease:
+            ceasedAt = ceasedAt ?? event.at
+            addStop("R12", "cease-communication notice", event, blocksEverything: true)
+        case .attorney:
+            addStop("R13", "represented by an attorney", event, blocksEverything: true)
+        case .dispute:
+            addStop("R14", "dispute open", event, blocksEverything: false)
+        case .disputeResolved:
+            stops.removeAll { $0.rule == "R14" }
+        case .bankruptcy:
+            addStop("R15", "bankruptcy", event, blocksEverything: true)
+        case .deceased:
+            addStop("R15", "debtor deceased", event, blocksEverything: true)
+        case .vulnerable:
+            addStop("R15", "vulnerability flag: for human review", event, blocksEverything: true)
+        case .breathingSpace:
+            let through = event.until ?? Self.utcDate(of: event.at).adding(days: 60)
+            addStop("R15", "breathing space", event, through: through, blocksEverything: false)
+        case .hardship:
+            addStop("R15", "hardship", event, through: event.until, blocksEverything: false)
+        case .pause:
+            stops.removeAll { $0.rule == "R17" }
+            addStop("R17", "paused by operator" + (event.reason.map { ": \($0)" } ?? ""), event, through: event.until, blocksEverything: true)
+        case .resume:
+            stops.removeAll { $0.rule == "R17" }
+        }
+    }
+
+    private mutating func addStop(_ rule: String, _ reason: String, _ event: Event, through: LocalDate? = nil, blocksEverything: Bool) {
+        stops.append(Stop(rule: rule, reason: reason + " since \(Timestamp.rfc3339(event.at))", since: event.at, through: through, blocksEverything: blocksEverything))
+    }
+
+    /// Applies a payment to the named installment, then the oldest unpaid ones.
+    private mutating func allocate(_ amount: Money, preferring target: Identifier?) {
+        var left = amount
+        let order = agreement.installments.filter { $0.id == target } + agreement.installments.filter { $0.id != target }
+        for installment in order where left > .zero {
+            let owed = remaining(installment)
+            guard owed > .zero else { continue }
+            let applied = min(owed, left)
+            paid[installment.id] = (paid[installment.id] ?? .zero) + applied
+            left = left - applied
+        }
+    }
+
+    /// A calendar date for durations counted from an instant (breathing space's 60 days).
+    private static func utcDate(of instant: Date) -> LocalDate {
+        LocalDate(daysSinceEpoch: Int((instant.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// What the planner decided for one agreement at one instant, and why.
+public struct Decision: Sendable {
+    /// The headline of the decision.
+    public enum Outcome: Sendable, Equatable {
+        /// Spool this contact now (its `notBefore` may still be a few hours ahead).
+        case send(PlannedContact)
+        /// Nothing to send yet; look again at the given instant.
+        case wait(until: Date)
+        /// Contact is forbidden until the situation changes (a stop, no zone, no channel).
+        case blocked(rule: String, reason: String)
+        /// Nothing left to do: paid off, or no installments.
+        case idle(reason: String)
+    }
+
+    public var outcome: Outcome
+    /// Jobs still waiting in the spool that must not go out any more (R18).
+    public var withdrawals: [Withdrawal] = []
+    /// Touchpoints that went stale and are dropped rather than sent late (R29).
+    public var dropped: [Dropped] = []
+    /// When to plan this agreement again without new input; nil when only new input can
+    /// change anything.
+    public var nextReview: Date?
+    /// Each step of the reasoning, in order, for `explain`.
+    public var trace: [String] = []
+
+    /// One line for `status`, logs and records.
+    public var summary: String {
+        switch outcome {
+        case .send(let contact): "send \(contact.kind.rawValue) by \(contact.channel.rawValue) at \(Timestamp.rfc3339(contact.notBefore)): \(contact.reason)"
+        case .wait(let until): "wait until \(Timestamp.rfc3339(until))"
+        case .blocked(let rule, let reason): "blocked by \(rule): \(reason)"
+        case .idle(let reason): "idle: \(reason)"
+        }
+    }
+}
+
+/// A waiting job to take back, and why.
+public struct Withdrawal: Sendable, Equatable {
+    public var jobID: String
+    public var reason: String
+}
+
+/// A touchpoint dropped as stale, and why.
+public struct Dropped: Sendable, Equatable {
+    public var touchpoint: String
+    public var kind: ContactKind
+    public var reason: String
+}
+
+/// A contact the planner wants spooled: everything except the rendered text.
+public struct PlannedContact: Sendable, Equatable {
+    /// Deterministic: the same touchpoint and attempt always give the same id.
+    public var jobID: String
+    public var touchpoint: String
+    public var kind: ContactKind
+    public var channel: Channel
+    public var to: String
+    public var agreement: Identifier
+    public var agreements: [Identifier]
+    public var debtor: Debtor
+    /// The zone the local time is shown in: the first candidate zone.
+    public var timezone: String
+    public var notBefore: Date
+    public var notAfter: Date
+    /// `notBefore` in the debtor's zone, RFC 3339 with offset.
+    public var localTime: String
+    public var reason: String
+    /// What the message is about, for the templates.
+    public var installment: Installment?
+    /// What is still owed on that installment.
+    public var amountDue: Money?
+    /// The payment being thanked.
+    public var paymentAmount: Money?
+    public var currency: String
+}

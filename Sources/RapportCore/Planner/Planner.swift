@@ -1,0 +1,316 @@
+import Foundation
+
+/// Decides, for one agreement, what to say next and the earliest moment the rules allow.
+///
+/// A pure function of (agreement state, the debtor's contact history, policy, now): no I/O and
+/// no clock of its own. That is what lets the daemon, `explain` and `simulate` share it, and
+/// what lets every rule be tested with hand-made cases.
+///
+/// The shape of a decision: list the touchpoints the cadence wants (R24–R27), drop those a stop
+/// forbids (R12–R17) or that went stale (R29), withdraw waiting jobs that no longer fit (R18),
+/// then for each remaining touchpoint find the earliest send time inside the debtor's window in
+/// every candidate zone (R1, R2, R4–R6) that also paces well (R8, R11). The earliest of those
+/// wins; it is spooled when it is within the lookahead, else the agreement waits.
+public struct Planner: Sendable {
+    public let policy: Policy
+
+    public init(policy: Policy) { self.policy = policy }
+
+    /// The decision for `state` at `now`, given `history`: every job of the debtor, across all
+    /// of their agreements.
+    public func plan(_ state: AgreementState, history: [ContactRecord], now: Date) -> Decision {
+        let agreement = state.agreement
+        let mine = history.filter { $0.agreements.contains(agreement.id) }
+        let clocks = agreement.candidateZones.compactMap(ZoneClock.init(identifier:))
+        guard let primary = clocks.first else {
+            var decision = Decision(outcome: .blocked(rule: "R2", reason: "no time zone is known or can be inferred for this debtor; nothing time-bound is scheduled"))
+            decision.trace = ["R2: the agreement has no timezone or timezones; set one with a re-import"]
+            decision.withdrawals = mine.filter(\.state.isWaiting).map { Withdrawal(jobID: $0.jobID, reason: "R2: no time zone known") }
+            return decision
+        }
+        let windows = ContactWindows(clocks: clocks, policy: policy, inconvenient: agreement.inconvenient)
+        let today = primary.localDate(of: now)
+        var trace = [
+            "now \(primary.rfc3339(now)) in \(primary.identifier)"
+                + (clocks.count > 1 ? "; candidate zones \(clocks.map(\.identifier).joined(separator: ", ")) (R2: windows intersected)" : ""),
+            "window \(windows.dailyStart)-\(windows.dailyEnd) local on \(Weekday.allCases.filter(windows.days.contains).map(\.rawValue).joined(separator: ","))",
+        ]
+
+        let touchpoints = self.touchpoints(for: state, history: mine, clock: primary, today: today)
+        let handled = Set(mine.filter(\.state.countsAsContact).map(\.touchpoint))
+        let channel = chooseChannel(for: state)
+        var decision = Decision(outcome: .idle(reason: state.isPaidOff ? "paid off" : "nothing to say until something changes"))
+
+        // R18: waiting jobs that no longer fit are taken back before they can be claimed.
+        for job in mine where job.state.isWaiting {
+            if let reason = withdrawalReason(for: job, touchpoints: touchpoints, state: state, clock: primary) {
+                decision.withdrawals.append(Withdrawal(jobID: job.jobID, reason: reason))
+                trace.append("withdraw \(job.jobID) (\(job.kind.rawValue)): \(reason)")
+            }
+        }
+
+        let withdrawn = Set(decision.withdrawals.map(\.jobID))
+        let paced = history.filter { $0.state.countsAsContact && !withdrawn.contains($0.jobID) }.map(\.notBefore)
+        let pacing = Pacing(policy: policy, clock: primary, contacts: paced)
+        var best: (touchpoint: Touchpoint, slot: Slot)?
+        var blockedBy: (rule: String, reason: String)?
+
+        for touchpoint in touchpoints.sorted(by: { ($0.ideal, $0.kind.urgencyRank) < ($1.ideal, $1.kind.urgencyRank) }) {
+            if handled.contains(touchpoint.key) { continue }
+            if let best, best.slot.notBefore <= touchpoint.ideal { break }
+            var line = "\(touchpoint.kind.rawValue): \(touchpoint.purpose); ideal \(primary.rfc3339(touchpoint.ideal))"
+
+            let stopping = state.stops.filter { blocks($0, touchpoint) }
+            if let forever = stopping.first(where: { $0.through == nil }) {
+                trace.append(line + " → blocked by \(forever.rule): \(forever.reason)")
+                blockedBy = blockedBy ?? (forever.rule, forever.reason)
+                continue
+            }
+            var start = max(touchpoint.ideal, now)
+            if let lastDay = stopping.compactMap(\.through).max(), lastDay >= primary.localDate(of: start) {
+                start = primary.instant(of: lastDay.adding(days: 1), at: LocalTime(minutes: 0)!)
+                line += "; held by \(stopping.map(\.rule).joined(separator: ",")) through \(lastDay)"
+            }
+            guard let (chosen, channelNotes) = channel else {
+                trace.append(line + " → blocked by R16: no usable channel")
+                blockedBy = blockedBy ?? ("R16", "no usable channel (opted out, no consent or no address)")
+                continue
+            }
+            guard let slot = earliestSlot(from: start, windows: windows, pacing: pacing, touchpoint: touchpoint, debtor: agreement.debtor.id) else {
+                trace.append(line + " → no allowed window within \(ContactWindows.horizonDays) days in every candidate zone")
+                blockedBy = blockedBy ?? ("R2", "no time inside the contact window of every candidate zone")
+                continue
+            }
+            if let through = touchpoint.usefulThrough, primary.localDate(of: slot.notBefore) > through {
+                let reason = "R29: stale, the earliest allowed time \(primary.rfc3339(slot.notBefore)) is after \(through)"
+                decision.dropped.append(Dropped(touchpoint: touchpoint.key, kind: touchpoint.kind, reason: reason))
+                trace.append(line + " → dropped (\(reason))")
+                continue
+            }
+            trace.append(line + (slot.notes.isEmpty ? "" : "; " + slot.notes.joined(separator: "; "))
+                + " → \(chosen.rawValue) at \(primary.rfc3339(slot.notBefore)) (\(Timestamp.rfc3339(slot.notBefore))) until \(primary.rfc3339(slot.notAfter))"
+                + (channelNotes.isEmpty ? "" : " [\(channelNotes.joined(separator: "; "))]"))
+            if best == nil || slot.notBefore < best!.slot.notBefore { best = (touchpoint, slot) }
+        }
+
+        if let (touchpoint, slot) = best, let (chosen, _) = channel {
+            let spoolFrom = spoolTime(for: touchpoint, slot: slot)
+            if spoolFrom <= now {
+                let attempt = mine.filter { $0.touchpoint == touchpoint.key }.count
+                let contact = plannedContact(touchpoint, slot: slot, channel: chosen, attempt: attempt, state: state, windows: windows, clock: primary)
+                decision.outcome = .send(contact)
+                decision.nextReview = now
+                trace.append("decision: spool \(contact.jobID) now")
+            } else {
+                decision.outcome = .wait(until: spoolFrom)
+                decision.nextReview = spoolFrom
+                trace.append("decision: wait; spool at \(primary.rfc3339(spoolFrom)) (lookahead \(policy.lookaheadHours) h)")
+            }
+        } else if let blockedBy {
+            decision.outcome = .blocked(rule: blockedBy.rule, reason: blockedBy.reason)
+            trace.append("decision: blocked by \(blockedBy.rule)")
+        } else {
+            trace.append("decision: nothing to send (\(state.isPaidOff ? "paid off" : "every touchpoint handled"))")
+        }
+        decision.trace = trace
+        return decision
+    }
+
+    // MARK: - Touchpoints
+
+    /// What the cadence wants to say, whether or not it may be said now.
+    func touchpoints(for state: AgreementState, history: [ContactRecord], clock: ZoneClock, today: LocalDate) -> [Touchpoint] {
+        let agreement = state.agreement
+        let id = agreement.id
+        var wanted: [Touchpoint] = []
+        let opening = max(policy.windowStart, HardLimits.earliest)
+
+        if let ceased = state.ceasedAt {
+            wanted.append(Touchpoint(
+                key: "cease_confirmation:\(id)", kind: .ceaseConfirmation, installment: nil, ideal: ceased,
+                usefulThrough: clock.localDate(of: ceased).adding(days: 14),
+                purpose: "confirm that collection contact has stopped (R12)"))
+        }
+
+        for payment in state.payments {
+            wanted.append(Touchpoint(
+                key: "thanks:\(id):\(StableHash.hex(payment.identity).prefix(16))", kind: .thanks, installment: nil,
+                ideal: payment.at, usefulThrough: clock.localDate(of: payment.at).adding(days: policy.thanksStaleDays),
+                purpose: "thank-you for the payment of \(payment.amount) \(agreement.currency) on \(clock.localDate(of: payment.at)) (R26)"))
+        }
+
+        for installment in state.unpaid {
+            let reminderDay = installment.due.adding(days: -policy.preDueDays)
+            wanted.append(Touchpoint(
+                key: "pre_due:\(id):\(installment.id)", kind: .preDue, installment: installment,
+                ideal: clock.instant(of: reminderDay, at: opening),
+                usefulThrough: policy.dueDayReminder ? installment.due.adding(days: -1) : installment.due,
+                purpose: "pre_due for installment \(installment.id) due \(installment.due) (\(policy.preDueDays) days before) (R24)"))
+            if policy.dueDayReminder {
+                wanted.append(Touchpoint(
+                    key: "due_today:\(id):\(installment.id)", kind: .dueToday, installment: installment,
+                    ideal: clock.instant(of: installment.due, at: opening), usefulThrough: installment.due,
+                    purpose: "due_today for installment \(installment.id) due \(installment.due) (R24)"))
+            }
+        }
+
+        // R25: the arrears stream follows the oldest unpaid installment: one kind check-in after
+        // the grace days, then follow-ups stretched by R10's backoff until it is paid. Touchpoints
+        // already handled stay listed, so their waiting jobs still count as wanted.
+        if let oldest = state.unpaid.first {
+            let missedKey = "missed:\(id):\(oldest.id)"
+            let followUpPrefix = "follow_up:\(id):\(oldest.id):"
+            let checkInDay = oldest.due.adding(days: policy.missedGraceDays)
+            wanted.append(Touchpoint(
+                key: missedKey, kind: .missed, installment: oldest, ideal: clock.instant(of: checkInDay, at: opening),
+                usefulThrough: nil,
+                purpose: "missed: installment \(oldest.id) due \(oldest.due) unpaid after \(policy.missedGraceDays) days of grace (R25)"))
+            let arrears = history.filter { $0.state.countsAsContact && ($0.touchpoint == missedKey || $0.touchpoint.hasPrefix(followUpPrefix)) }
+            let followUps = arrears.filter { $0.kind == .followUp }
+            for done in followUps {
+                wanted.append(Touchpoint(
+                    key: done.touchpoint, kind: .followUp, installment: oldest, ideal: done.notBefore, usefulThrough: nil,
+                    purpose: "follow_up on installment \(oldest.id) due \(oldest.due) (R25)"))
+            }
+            if let last = arrears.map(\.notBefore).max() {
+                let unanswered = arrears.filter { $0.notBefore > (state.lastEngagement ?? .distantPast) }.count
+                let stretch = pow(policy.backoffFactor, Double(max(0, unanswered - 1)))
+                let gapDays = min(Int((Double(policy.followUpDays) * stretch).rounded()), policy.maxFollowUpGapDays)
+                let number = followUps.count + 1
+                wanted.append(Touchpoint(
+                    key: followUpPrefix + String(number), kind: .followUp, installment: oldest,
+                    ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening), usefulThrough: nil,
+                    purpose: "follow_up \(number) on installment \(oldest.id) due \(oldest.due), \(gapDays) days after the last contact"
+                        + " (\(unanswered) unanswered; R10 backoff ×\(policy.backoffFactor) up to \(policy.maxFollowUpGapDays) days) (R25)"))
+            }
+        }
+        return wanted
+    }
+
+    /// Whether `stop` forbids `touchpoint`: a cease notice still allows its one confirmation,
+    /// collection stops allow thank-yous, everything else stops it.
+    private func blocks(_ stop: AgreementState.Stop, _ touchpoint: Touchpoint) -> Bool {
+        if touchpoint.kind == .ceaseConfirmation, stop.rule == "R12" { return false }
+        return stop.blocksEverything || touchpoint.kind.isCollection
+    }
+
+    /// Why a waiting job must not go out any more, or nil when it still fits.
+    private func withdrawalReason(for job: ContactRecord, touchpoints: [Touchpoint], state: AgreementState, clock: ZoneClock) -> String? {
+        guard let touchpoint = touchpoints.first(where: { $0.key == job.touchpoint }) else {
+            if state.isPaidOff { return "R18: the agreement is paid" }
+            return "R18: \(job.kind.rawValue) is no longer wanted (installment paid or superseded)"
+        }
+        let day = clock.localDate(of: job.notBefore)
+        if let stop = state.stops(on: day).first(where: { blocks($0, touchpoint) }) {
+            return "R18: \(stop.rule) \(stop.reason)"
+        }
+        if !usableChannels(for: state).contains(job.channel) {
+            return "R18/R16: \(job.channel.rawValue) may no longer be used"
+        }
+        return nil
+    }
+
+    // MARK: - Channel
+
+    /// The channels that may carry a message now, in preference order.
+    func usableChannels(for state: AgreementState) -> [Channel] {
+        chooseChannels(for: state).usable
+    }
+
+    private func chooseChannel(for state: AgreementState) -> (Channel, [String])? {
+        let (usable, notes) = chooseChannels(for: state)
+        return usable.first.map { ($0, notes) }
+    }
+
+    /// The preferred channel if usable, else the next usable one in the policy's order (R16:
+    /// never an opted-out channel, never SMS without consent; R5: never a channel the debtor
+    /// called inconvenient).
+    private func chooseChannels(for state: AgreementState) -> (usable: [Channel], notes: [String]) {
+        let agreement = state.agreement
+        var order: [Channel] = []
+        for channel in [agreement.preferredChannel].compactMap({ $0 }) + policy.channelOrder where !order.contains(channel) {
+            order.append(channel)
+        }
+        var usable: [Channel] = []
+        var notes: [String] = []
+        for channel in order {
+            guard agreement.contacts[channel] != nil else { continue }
+            if state.optedOut.contains(channel) {
+                notes.append("\(channel.rawValue): opted out (R16)")
+            } else if channel == .sms, !agreement.consent.sms {
+                notes.append("sms: no recorded consent (R16)")
+            } else if agreement.inconvenient?.channels.contains(channel) == true {
+                notes.append("\(channel.rawValue): inconvenient for the debtor (R5)")
+            } else {
+                usable.append(channel)
+            }
+        }
+        return (usable, notes)
+    }
+
+    // MARK: - Time
+
+    /// A send interval: the job's `not_before` … `not_after`.
+    struct Slot {
+        var notBefore: Date
+        var notAfter: Date
+        var notes: [String]
+    }
+
+    /// The earliest instant at or after `start` inside the windows that paces well, placed at
+    /// the debtor's stable offset into the window (R11).
+    private func earliestSlot(from start: Date, windows: ContactWindows, pacing: Pacing, touchpoint: Touchpoint, debtor: Identifier) -> Slot? {
+        let offset = TimeInterval(Int(StableHash.fnv1a128(debtor.rawValue) % UInt128(max(1, policy.spreadMinutes))) * 60)
+        var cursor = start
+        var notes: [String] = []
+        for _ in 0..<64 {
+            guard let opening = windows.nextOpening(from: cursor) else { return nil }
+            let latestStart = opening.end.addingTimeInterval(-windows.minimumLength)
+            var candidate = opening.opensAt.addingTimeInterval(offset)
+            if candidate < opening.start {
+                // Past the debtor's usual minute today: go soon, still spread a little.
+                candidate = Self.nextWholeMinute(opening.start).addingTimeInterval(offset.truncatingRemainder(dividingBy: 600))
+            }
+            candidate = max(opening.start, min(candidate, latestStart))
+            if let conflict = pacing.conflict(at: candidate, exemptFromGap: touchpoint.exemptFromGap) {
+                notes.append(conflict.explanation)
+                cursor = max(conflict.retryAt, candidate.addingTimeInterval(60))
+                continue
+            }
+            return Slot(notBefore: candidate, notAfter: opening.end, notes: notes)
+        }
+        return nil
+    }
+
+    /// When a contact at `slot` should be written to the spool: within the lookahead, but a
+    /// check-in after a miss only once its day has come, so it is decided on the latest payments.
+    private func spoolTime(for touchpoint: Touchpoint, slot: Slot) -> Date {
+        let ahead = slot.notBefore.addingTimeInterval(-TimeInterval(policy.lookaheadHours * 3600))
+        switch touchpoint.kind {
+        case .missed, .followUp: return max(ahead, touchpoint.ideal)
+        default: return ahead
+        }
+    }
+
+    private static func nextWholeMinute(_ instant: Date) -> Date {
+        Date(timeIntervalSince1970: (instant.timeIntervalSince1970 / 60).rounded(.up) * 60)
+    }
+
+    private func plannedContact(
+        _ touchpoint: Touchpoint, slot: Slot, channel: Channel, attempt: Int, state: AgreementState,
+        windows: ContactWindows, clock: ZoneClock
+    ) -> PlannedContact {
+        let agreement = state.agreement
+        let zones = windows.clocks.map(\.identifier).joined(separator: "+")
+        let reason = "\(touchpoint.purpose); window \(windows.dailyStart)-\(windows.dailyEnd) \(zones)"
+            + (slot.notes.isEmpty ? "" : "; " + slot.notes.joined(separator: "; "))
+        return PlannedContact(
+            jobID: "j-" + StableHash.hex("\(touchpoint.key)#\(attempt)"),
+            touchpoint: touchpoint.key, kind: touchpoint.kind, channel: channel, to: agreement.contacts[channel] ?? "",
+            agreement: agreement.id, agreements: [agreement.id], debtor: agreement.debtor, timezone: clock.identifier,
+            notBefore: slot.notBefore, notAfter: slot.notAfter, localTime: clock.rfc3339(slot.notBefore), reason: reason,
+            installment: touchpoint.installment, amountDue: touchpoint.installment.map { state.remaining($0) },
+            paymentAmount: touchpoint.kind == .thanks ? state.payments.first { "thanks:\(agreement.id):\(StableHash.hex($0.identity).prefix(16))" == touchpoint.key }?.amount : nil,
+            currency: agreement.currency)
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// A moment in the cadence at which the debtor would like to hear from us: a reminder before a
+/// due date, a check-in after a miss, a thank-you. The planner finds, for each, the earliest
+/// moment the rules allow.
+public struct Touchpoint: Sendable, Equatable {
+    /// Stable across re-planning, e.g. `pre_due:A-1001:1`; the job id derives from it.
+    public var key: String
+    public var kind: ContactKind
+    /// The installment it is about, when any.
+    public var installment: Installment?
+    /// When we would ideally speak.
+    public var ideal: Date
+    /// The last local date on which the message is still useful (R29); nil when it keeps.
+    public var usefulThrough: LocalDate?
+    /// What it is, in words, for the job's `reason` and for `explain`.
+    public var purpose: String
+    /// A payment confirmation may break the 48-hour gap (R8).
+    public var exemptFromGap: Bool { kind == .thanks }
+}

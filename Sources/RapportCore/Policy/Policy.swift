@@ -1,0 +1,59 @@
+/// Everything the planner needs to know about the operator's contact rules.
+///
+/// The defaults are the rulebook's shipped defaults. The config may only make them stricter
+/// (`RapportConfig` enforces that); the HARD bounds in `HardLimits` cannot be configured at all.
+public struct Policy: Sendable, Equatable {
+    /// R4: the daily window in the debtor's local time.
+    public var windowStart = LocalTime("09:00")!
+    public var windowEnd = LocalTime("20:00")!
+    /// R4: the weekdays on which contact is allowed.
+    public var days: Set<Weekday> = [.mon, .tue, .wed, .thu, .fri, .sat]
+    /// R4: the dates on which nobody is contacted.
+    public var holidays = HolidayCalendar()
+
+    /// R8: contacts per debtor per local day.
+    public var maxPerDay = 1
+    /// R8: hours between two contacts of one debtor.
+    public var minGapHours = 48
+    /// R8: contacts per debtor in any 7 consecutive local days.
+    public var maxPerWeek = 3
+
+    /// R24: days before a due date that the friendly reminder goes out.
+    public var preDueDays = 3
+    /// R24: whether a reminder also goes out on the due date itself.
+    public var dueDayReminder = false
+    /// R25: days after a missed due date before the kind check-in.
+    public var missedGraceDays = 2
+    /// R25: the base gap, in days, between follow-ups on an unpaid installment.
+    public var followUpDays = 7
+    /// R10: each unanswered contact stretches the next follow-up gap by this factor …
+    public var backoffFactor = 1.5
+    /// R10: … up to a monthly check-in at most.
+    public var maxFollowUpGapDays = 30
+    /// R26/R29: a thank-you older than this many days is stale and dropped.
+    public var thanksStaleDays = 7
+
+    /// How far ahead jobs are written to the spool, so delivery tools have them before their
+    /// `not_before`. Anything spooled early is withdrawn (R18) if the situation changes.
+    public var lookaheadHours = 24
+    /// R11: send times are spread over this many minutes after the window opens, by a stable
+    /// per-debtor offset, so a portfolio does not all go out at 09:00:00.
+    public var spreadMinutes = 240
+    /// A job's `not_before`..`not_after` must leave the delivery tool at least this long.
+    public var minimumSendMinutes = 30
+    /// The order in which channels are tried when the preferred one cannot be used.
+    public var channelOrder: [Channel] = [.sms, .email, .voice, .letter]
+
+    public init() {}
+
+    /// The rulebook's shipped defaults.
+    public static let standard = Policy()
+}
+
+/// The HARD bounds of the rulebook, which no configuration can loosen.
+public enum HardLimits {
+    /// R1: nothing before 08:00 local.
+    public static let earliest = LocalTime("08:00")!
+    /// R1: nothing at or after 21:00 local.
+    public static let latest = LocalTime("21:00")!
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Converts between UTC instants and wall-clock dates and times in one time zone.
+///
+/// Every window is computed here, in local wall-clock time, through `Calendar` (rulebook R6):
+/// a day is a calendar date, never 86 400 seconds, so a DST night neither shifts the window
+/// by an hour nor doubles it. One `ZoneClock` per zone is meant to be reused.
+public struct ZoneClock: Sendable {
+    /// The zone all conversions use.
+    public let zone: TimeZone
+    private let calendar: Calendar
+
+    /// A clock for `zone`.
+    public init(zone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        self.zone = zone
+        self.calendar = calendar
+    }
+
+    /// A clock for the IANA zone `identifier`, or nil when tzdata does not know it.
+    public init?(identifier: String) {
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        self.init(zone: zone)
+    }
+
+    /// The zone's IANA identifier.
+    public var identifier: String { zone.identifier }
+
+    /// The local calendar date at `instant`.
+    public func localDate(of instant: Date) -> LocalDate {
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        return LocalDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+            ?? LocalDate(daysSinceEpoch: 0)
+    }
+
+    /// The local wall-clock time at `instant`, in whole minutes.
+    public func localTime(of instant: Date) -> LocalTime {
+        let parts = calendar.dateComponents([.hour, .minute], from: instant)
+        return LocalTime(minutes: (parts.hour ?? 0) * 60 + (parts.minute ?? 0)) ?? LocalTime(minutes: 0)!
+    }
+
+    /// The first instant at which the local clock shows `time` on `date`.
+    ///
+    /// When DST skips that wall time, the answer is the moment the clock jumps past it, so a
+    /// window never opens inside a skipped hour; when DST repeats it, the earlier of the two
+    /// instants is taken, so a window is never doubled.
+    public func instant(of date: LocalDate, at time: LocalTime) -> Date {
+        if time.minutes == 1440 { return instant(of: date.adding(days: 1), at: LocalTime(minutes: 0)!) }
+        let wanted = DateComponents(year: date.year, month: date.month, day: date.day, hour: time.hour, minute: time.minute)
+        guard let candidate = calendar.date(from: wanted) else {
+            return Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + time.minutes * 60))
+        }
+        if localDate(of: candidate) == date, localTime(of: candidate) == time { return candidate }
+        // Skipped wall time: the local clock reaches `time` at the transition itself.
+        if let jump = zone.nextDaylightSavingTimeTransition(after: candidate.addingTimeInterval(-4 * 3600)),
+            jump <= candidate
+        {
+            return jump
+        }
+        return candidate
+    }
+
+    /// The instant as RFC 3339 with this zone's offset, e.g. `2026-11-28T10:20:00-06:00`.
+    public func rfc3339(_ instant: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+        let offset = zone.secondsFromGMT(for: instant)
+        let sign = offset < 0 ? "-" : "+"
+        let magnitude = abs(offset) / 60
+        func pad(_ value: Int?, _ width: Int = 2) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.year, 4))-\(pad(parts.month))-\(pad(parts.day))T\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))"
+            + "\(sign)\(pad(magnitude / 60)):\(pad(magnitude % 60))"
+    }
+}

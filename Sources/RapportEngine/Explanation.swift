@@ -1,0 +1,32 @@
+import Foundation
+import RapportCore
+import RapportStore
+
+/// Everything `rapportctl explain` shows about one agreement: the stored facts, what the
+/// planner decides right now and why, the jobs and the recorded decisions.
+public struct Explanation: Sendable {
+    public var stored: StoredAgreement
+    public var state: AgreementState
+    /// The planner's decision at the moment of asking, with its full trace.
+    public var decision: Decision
+    public var events: [Event]
+    public var jobs: [StoredJob]
+    public var decisions: [DecisionRecord]
+}
+
+extension Engine {
+    /// Explains agreement `id` as of `now`, or nil when it is not known. Read-only: the
+    /// decision is computed, not applied.
+    public func explain(_ id: Identifier, at now: Date) throws(EngineError) -> Explanation? {
+        do {
+            guard let stored = try store.agreement(id) else { return nil }
+            let portfolio = try store.portfolio(of: stored.agreement.debtor.id)
+            let state = AgreementState(agreement: stored.agreement, events: portfolio.events, now: now)
+            return Explanation(
+                stored: stored, state: state, decision: planner.plan(state, history: portfolio.history, now: now),
+                events: portfolio.events.filter { $0.agreement == id }, jobs: try store.jobs(of: id), decisions: try store.decisions(of: id))
+        } catch {
+            throw .store(error)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import RapportCore
+
+/// What one tick did, for logs, `status` and the demo's summary.
+public struct TickReport: Sendable {
+    /// A job written in this tick, without its recipient or text.
+    public struct Spooled: Sendable {
+        public var fileName: String
+        public var agreement: Identifier
+        public var kind: ContactKind
+        public var channel: Channel
+        public var localTime: String
+        public var timezone: String
+    }
+
+    public var startedAt: Date
+    public var finishedAt: Date
+    /// Agreements planned.
+    public var due = 0
+    public var spooled: [Spooled] = []
+    public var withdrawn = 0
+    public var dropped = 0
+    public var expired = 0
+    /// Interrupted writes finished from the records (a crash between plan and file).
+    public var recovered = 0
+    /// The earliest next action of any agreement after the tick.
+    public var nextActionAt: Date?
+
+    /// One line without personal data: safe for info-level logs.
+    public var summary: String {
+        "tick \(Timestamp.rfc3339(startedAt)): \(due) planned, \(spooled.count) spooled, \(withdrawn) withdrawn, \(dropped) dropped, \(expired) expired"
+            + (recovered > 0 ? ", \(recovered) recovered" : "")
+            + ", next \(nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")"
+            + String(format: " (%.2f s)", finishedAt.timeIntervalSince(startedAt))
+    }
+}

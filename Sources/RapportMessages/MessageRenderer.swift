@@ -1,0 +1,125 @@
+import Foundation
+import Mustache
+import RapportConfig
+import RapportCore
+
+/// Turns a planned contact into the words the debtor reads, from the operator's mustache
+/// templates.
+///
+/// Layout of the templates folder, one subfolder per language (`en`, `es`):
+/// `<kind>.sms.mustache`, `<kind>.email.mustache` (first line `Subject: …`; letters reuse the
+/// e-mail body), `voice.mustache` (the one call script, R23), `footer.sms.mustache` and
+/// `footer.email.mustache` (the opt-out line, R19) and `disclosure.mustache` (R22).
+///
+/// The footer and the disclosure are appended here, not left to each template, so no
+/// message can go out without them.
+public struct MessageRenderer: Sendable {
+    /// The languages templates are shipped for; any other locale falls back to English.
+    public static let languages = ["en", "es"]
+
+    private let library: MustacheLibrary
+    private let sender: Settings.Sender
+
+    /// The message of a job.
+    public struct Message: Sendable, Equatable {
+        public var locale: String
+        public var subject: String?
+        public var body: String
+    }
+
+    /// Loads every template under `directory` and checks that each one the planner can need
+    /// exists and parses.
+    public init(directory: String, sender: Settings.Sender) throws(TemplateError) {
+        var templates: [String: MustacheTemplate] = [:]
+        for language in Self.languages {
+            for name in Self.requiredNames {
+                let path = "\(directory)/\(language)/\(name).mustache"
+                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    throw TemplateError("\(path): template is missing or unreadable")
+                }
+                do {
+                    // Messages are plain text: SMS, e-mail text, call scripts. No HTML escaping.
+                    templates["\(language)/\(name)"] = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text)
+                } catch {
+                    throw TemplateError("\(path): not a valid mustache template (\(error))")
+                }
+                if let phrase = ToneLint.threat(in: text) {
+                    throw TemplateError("\(path): contains the threatening phrase \"\(phrase)\" (R21); rephrase it")
+                }
+            }
+        }
+        self.library = MustacheLibrary(templates: templates)
+        self.sender = sender
+    }
+
+    /// The template names each language must provide.
+    static var requiredNames: [String] {
+        ContactKind.allCases.flatMap { ["\($0.rawValue).sms", "\($0.rawValue).email"] }
+            + ["voice", "footer.sms", "footer.email", "disclosure"]
+    }
+
+    /// The language used for `locale`: its primary subtag when shipped, else English.
+    public static func language(for locale: String?) -> String {
+        let primary = locale?.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() } ?? "en"
+        return languages.contains(primary) ? primary : "en"
+    }
+
+    /// The message for `contact`.
+    public func render(_ contact: PlannedContact) -> Message {
+        let language = Self.language(for: contact.debtor.locale)
+        let context = self.context(for: contact, language: language)
+        func text(_ name: String) -> String {
+            (library.render(context, withTemplate: "\(language)/\(name)") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var subject: String?
+        var body: String
+        switch contact.channel {
+        case .voice:
+            // R23: the call script only names the business, asks for a call back, names a
+            // person to ask for and gives the number, whatever the kind.
+            return Message(locale: language, subject: nil, body: text("voice"))
+        case .sms:
+            body = text("\(contact.kind.rawValue).sms")
+        case .email, .letter:
+            body = text("\(contact.kind.rawValue).email")
+            if body.hasPrefix("Subject:"), let newline = body.firstIndex(of: "\n") {
+                subject = body[body.index(body.startIndex, offsetBy: 8)..<newline].trimmingCharacters(in: .whitespaces)
+                body = body[newline...].trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            if contact.channel == .letter { subject = nil }
+        }
+        if sender.debtCollector { body += (contact.channel == .sms ? " " : "\n\n") + text("disclosure") }
+        switch contact.channel {
+        case .sms: body += " " + text("footer.sms")
+        case .email: body += "\n\n" + text("footer.email")
+        case .voice, .letter: break
+        }
+        return Message(locale: language, subject: subject, body: body)
+    }
+
+    private func context(for contact: PlannedContact, language: String) -> [String: Any] {
+        var context: [String: Any] = [
+            "name": contact.debtor.greetingName,
+            "business": sender.businessName,
+            "phone": sender.phone,
+            "person": sender.contactPerson,
+            "currency": contact.currency,
+            "disclosure": sender.disclosure,
+        ]
+        if !sender.helpURL.isEmpty { context["help_url"] = sender.helpURL }
+        if let amount = contact.amountDue { context["amount"] = MoneyWords.format(amount, currency: contact.currency) }
+        if let amount = contact.paymentAmount { context["payment_amount"] = MoneyWords.format(amount, currency: contact.currency) }
+        if let installment = contact.installment {
+            context["installment"] = installment.id.rawValue
+            context["due_date"] = DateWords.format(installment.due, language: language)
+        }
+        return context
+    }
+}
+
+/// A template problem, naming the file.
+public struct TemplateError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

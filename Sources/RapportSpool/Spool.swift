@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Foundation
+import RapportCore
+
+/// The Maildir-style spool of the contract: Rapport's only output.
+///
+/// The daemon writes each job into `tmp/`, fsyncs it, renames it into `new/` and fsyncs
+/// `new/`, so a job is never visible half-written and a crash never leaves two files for one
+/// job. Delivery tools claim a job by renaming it into `cur/`; whoever's rename succeeds owns
+/// it. Every other move (expiry, withdrawal) is also a single rename.
+public struct Spool: Sendable {
+    /// The spool's directories, one per state of a job file.
+    public enum Folder: String, CaseIterable, Sendable {
+        case tmp, new, cur, done, failed, expired, withdrawn
+    }
+
+    /// Where a job file was found.
+    public struct Location: Sendable, Equatable {
+        public var folder: Folder
+        public var name: String
+
+        public init(folder: Folder, name: String) {
+            self.folder = folder
+            self.name = name
+        }
+    }
+
+    /// The spool's root directory.
+    public let root: String
+    /// The group that owns every directory and file, so delivery tools in it can claim jobs;
+    /// nil keeps the creating process's group.
+    public let group: gid_t?
+
+    public static let directoryMode: mode_t = 0o750
+    public static let fileMode: mode_t = 0o640
+
+    public init(root: String, group: gid_t? = nil) {
+        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        self.group = group
+    }
+
+    /// The absolute path of `folder`, or of `name` inside it.
+    public func path(_ folder: Folder, _ name: String? = nil) -> String {
+        name.map { "\(root)/\(folder.rawValue)/\($0)" } ?? "\(root)/\(folder.rawValue)"
+    }
+
+    /// Creates the root (its parent must exist) and every folder with mode 0750 and the
+    /// spool's group, and removes what a crash left in `tmp/`: only the writer uses `tmp/`, and
+    /// a job there was never renamed into `new/`, so it was never visible and is re-planned.
+    public func prepare() throws(SystemError) {
+        try makeDirectory(root)
+        for folder in Folder.allCases { try makeDirectory(path(folder)) }
+        for name in try SystemCalls.listDirectory(path(.tmp)) {
+            try SystemCalls.unlink(path(.tmp, name))
+        }
+    }
+
+    private func makeDirectory(_ directory: String) throws(SystemError) {
+        if try SystemCalls.lstat(directory) == nil {
+            do {
+                try SystemCalls.mkdir(directory, Self.directoryMode)
+            } catch where error.kind == .alreadyExists {}
+        }
+        try SystemCalls.chmod(directory, Self.directoryMode)
+        if let group { try SystemCalls.chown(directory, uid_t.max, group) }
+    }
+
+    /// Where the job file `name` is, in any folder but `tmp/`, or nil when it is nowhere.
+    public func locate(_ name: String) throws(SystemError) -> Location? {
+        for folder in Folder.allCases where folder != .tmp {
+            if try SystemCalls.lstat(path(folder, name)) != nil { return Location(folder: folder, name: name) }
+        }
+        return nil
+    }
+
+    /// Writes `job` durably into `new/`, unless a file of that name already exists in any
+    /// folder, which is what makes a re-write after a crash safe.
+    /// - Returns: where the job's file now is.
+    @discardableResult
+    public func write(_ job: Job) throws(SystemError) -> Location {
+        let bytes: Data
+        do { bytes = try job.encoded() } catch { throw SystemError(call: "encode", path: job.fileName, errno: EINVAL) }
+        return try write(bytes, named: job.fileName)
+    }
+
+    /// Writes the exact bytes of a job file durably into `new/` under `name` (which must be a
+    /// job file name this project issues), unless a file of that name exists in any folder.
+    @discardableResult
+    public func write(_ data: Data, named name: String) throws(SystemError) -> Location {
+        guard Self.isJobFileName(name) else { throw SystemError(call: "write", path: name, errno: EINVAL) }
+        if let existing = try locate(name) { return existing }
+        let bytes = Array(data)
+        let staging = path(.tmp, name)
+        let fd = try SystemCalls.open(staging, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, Self.fileMode)
+        do {
+            try SystemCalls.fchmod(fd, Self.fileMode, staging)
+            if let group { try SystemCalls.fchown(fd, uid_t.max, group, staging) }
+            try SystemCalls.writeAll(fd, bytes, staging)
+            try SystemCalls.fsync(fd, staging)
+            try SystemCalls.close(fd, staging)
+        } catch {
+            try? SystemCalls.close(fd, staging)
+            try? SystemCalls.unlink(staging)
+            throw error
+        }
+        do {
+            try SystemCalls.rename(staging, path(.new, name))
+        } catch {
+            try? SystemCalls.unlink(staging)
+            throw error
+        }
+        try SystemCalls.fsyncDirectory(path(.new))
+        return Location(folder: .new, name: name)
+    }
+
+    /// Moves a job file between folders with one rename.
+    /// - Returns: false when the file was not in `from` any more (someone else moved it).
+    @discardableResult
+    public func move(_ name: String, from: Folder, to: Folder) throws(SystemError) -> Bool {
+        do {
+            try SystemCalls.rename(path(from, name), path(to, name))
+        } catch where error.kind == .notFound {
+            return false
+        }
+        try SystemCalls.fsyncDirectory(path(to))
+        return true
+    }
+
+    /// The job file names in `folder`, in send order (their names sort by `not_before`).
+    /// Outcome files (`NAME.result.json`) are not listed.
+    public func list(_ folder: Folder) throws(SystemError) -> [String] {
+        try SystemCalls.listDirectory(path(folder))
+            .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".result.json") }
+            .sorted()
+    }
+
+    /// Reads and decodes a job file.
+    public func read(_ location: Location) throws -> Job {
+        try Job.decode(Data(try SystemCalls.readFile(path(location.folder, location.name))))
+    }
+
+    /// Whether `name` is `<YYYYMMDDTHHMMSSZ>_<channel>_<job id>.json` with a valid job id:
+    /// the only names the spool ever creates, so no id can smuggle a path into it.
+    public static func isJobFileName(_ name: String) -> Bool {
+        let parts = name.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 16, parts[0].utf8.allSatisfy({ $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "Z") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            Channel(rawValue: String(parts[1])) != nil, parts[2].hasSuffix(".json")
+        else { return false }
+        return Job.isValidID(String(parts[2].dropLast(5)))
+    }
+
+    /// Finds a job by id (or by its file name) in any folder.
+    public func find(id: String) throws(SystemError) -> Location? {
+        for folder in Folder.allCases where folder != .tmp {
+            if let name = try list(folder).first(where: { $0 == id || $0.hasSuffix("_\(id).json") }) {
+                return Location(folder: folder, name: name)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,101 @@
+import GRDB
+
+/// The database schema, as an ordered list of migrations: a database of any earlier version is
+/// brought up to date when it is opened, and a migration never changes once released.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // One row per agreement; `data` is the canonical JSON of the imported agreement.
+            // `next_action_at` (unix seconds) is when the planner must look at it again; every
+            // change to its inputs resets it to 0, "at once". NULL: only new input matters.
+            try db.execute(sql: """
+                CREATE TABLE agreement (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    debtor_id TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    next_action_at REAL,
+                    outcome TEXT NOT NULL DEFAULT 'new',
+                    summary TEXT NOT NULL DEFAULT 'not planned yet',
+                    trace TEXT NOT NULL DEFAULT '[]',
+                    planned_at REAL,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX agreement_next_action ON agreement(next_action_at) WHERE next_action_at IS NOT NULL;
+                CREATE INDEX agreement_debtor ON agreement(debtor_id);
+
+                -- Every imported version of an agreement: history is kept on re-import.
+                CREATE TABLE agreement_version (
+                    agreement_id TEXT NOT NULL REFERENCES agreement(id),
+                    version INTEGER NOT NULL,
+                    data TEXT NOT NULL,
+                    imported_at REAL NOT NULL,
+                    PRIMARY KEY (agreement_id, version)
+                );
+
+                -- Append-only events; `identity` (agreement, type, at, payload) deduplicates.
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY,
+                    agreement_id TEXT NOT NULL REFERENCES agreement(id),
+                    type TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    data TEXT NOT NULL,
+                    identity TEXT NOT NULL UNIQUE,
+                    recorded_at REAL NOT NULL
+                );
+                CREATE INDEX event_agreement ON event(agreement_id, at);
+
+                -- Every job ever planned. A job is `planned` before its file is written and
+                -- `spooled` after, which is what lets a restart finish an interrupted write.
+                CREATE TABLE job (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    touchpoint TEXT NOT NULL,
+                    agreement_id TEXT NOT NULL REFERENCES agreement(id),
+                    agreements TEXT NOT NULL,
+                    debtor_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    not_before REAL NOT NULL,
+                    not_after REAL NOT NULL,
+                    file_name TEXT NOT NULL UNIQUE,
+                    state TEXT NOT NULL,
+                    detail TEXT,
+                    data TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX job_debtor ON job(debtor_id);
+                CREATE INDEX job_agreement ON job(agreement_id);
+                CREATE INDEX job_state ON job(state, not_after);
+
+                -- R30: every decision with its reason.
+                CREATE TABLE decision (
+                    id INTEGER PRIMARY KEY,
+                    agreement_id TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    outcome TEXT NOT NULL,
+                    job_id TEXT,
+                    touchpoint TEXT,
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX decision_agreement ON decision(agreement_id, at);
+                CREATE UNIQUE INDEX decision_dropped ON decision(agreement_id, touchpoint) WHERE outcome = 'dropped';
+
+                CREATE TABLE tick (
+                    id INTEGER PRIMARY KEY,
+                    started_at REAL NOT NULL,
+                    finished_at REAL NOT NULL,
+                    due INTEGER NOT NULL,
+                    spooled INTEGER NOT NULL,
+                    withdrawn INTEGER NOT NULL,
+                    dropped INTEGER NOT NULL,
+                    expired INTEGER NOT NULL,
+                    next_action_at REAL
+                );
+                """)
+        }
+        return migrator
+    }
+}

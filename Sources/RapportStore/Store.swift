@@ -1,0 +1,377 @@
+import Foundation
+import GRDB
+import RapportCore
+
+/// Rapport's records in one SQLite file, through GRDB: agreements and their versions, the
+/// append-only event log, every job and every decision.
+///
+/// Opened in WAL mode so `rapportctl` can read while the daemon writes, with a busy timeout so
+/// a short lock by another writer is waited out instead of failing. The daemon finds work by
+/// the index on `next_action_at`, never by scanning every agreement.
+public final class Store: Sendable {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path`, whose folder must exist.
+    public init(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            throw StoreError(.missingFolder, "database folder \(folder) does not exist; create it or set [storage] database / --database")
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "rapport"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.path = path
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw StoreError.from(error, path: path) }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw StoreError.from(error, path: path) }
+    }
+
+    // MARK: - Import
+
+    /// Inserts or updates agreements in one transaction; a changed agreement keeps its earlier
+    /// versions and becomes due for planning at once.
+    public func upsert(_ agreements: [Agreement], at now: Date) throws(StoreError) -> ImportSummary {
+        try write { db in
+            var summary = ImportSummary()
+            for agreement in agreements {
+                let data = try Coding.encode(agreement)
+                let existing = try Row.fetchOne(db, sql: "SELECT data, version FROM agreement WHERE id = ?", arguments: [agreement.id.rawValue])
+                let version: Int
+                if let existing {
+                    if (existing["data"] as String) == data {
+                        summary.unchanged += 1
+                        continue
+                    }
+                    version = (existing["version"] as Int) + 1
+                    try db.execute(
+                        sql: "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ? WHERE id = ?",
+                        arguments: [agreement.debtor.id.rawValue, data, version, now.timeIntervalSince1970, agreement.id.rawValue])
+                    summary.updated += 1
+                } else {
+                    version = 1
+                    try db.execute(
+                        sql: "INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at) VALUES (?, ?, ?, 1, 0, ?, ?)",
+                        arguments: [agreement.id.rawValue, agreement.debtor.id.rawValue, data, now.timeIntervalSince1970, now.timeIntervalSince1970])
+                    summary.imported += 1
+                }
+                try db.execute(
+                    sql: "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES (?, ?, ?, ?)",
+                    arguments: [agreement.id.rawValue, version, data, now.timeIntervalSince1970])
+                // The debtor may have moved to this agreement from another: plan both sides.
+                try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE debtor_id = ?", arguments: [agreement.debtor.id.rawValue])
+            }
+            return summary
+        }
+    }
+
+    /// The ids among `ids` that are known agreements.
+    public func knownAgreements(_ ids: some Collection<Identifier>) throws(StoreError) -> Set<Identifier> {
+        try read { db in
+            var known: Set<Identifier> = []
+            for chunk in Array(ids).chunked(500) {
+                let marks = databaseQuestionMarks(count: chunk.count)
+                for id in try String.fetchAll(db, sql: "SELECT id FROM agreement WHERE id IN (\(marks))", arguments: StatementArguments(chunk.map(\.rawValue))) {
+                    if let id = Identifier(id) { known.insert(id) }
+                }
+            }
+            return known
+        }
+    }
+
+    /// Appends events in one transaction; an event already stored (same agreement, type, time
+    /// and payload) is skipped. Every agreement touched becomes due for planning at once.
+    /// - Returns: how many were new.
+    public func append(_ events: [Event], at now: Date) throws(StoreError) -> Int {
+        try write { db in
+            var added = 0
+            for event in events {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM agreement WHERE id = ?", arguments: [event.agreement.rawValue]) == true else {
+                    throw StoreError(.unusable, "agreement \(event.agreement) is not known")
+                }
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event), event.identity, now.timeIntervalSince1970])
+                guard db.changesCount > 0 else { continue }
+                added += 1
+                try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [event.agreement.rawValue])
+            }
+            return added
+        }
+    }
+
+    // MARK: - Planning
+
+    /// Agreements whose next action is due at `now`, most overdue first, with their debtors.
+    public func dueAgreements(at now: Date, limit: Int) throws(StoreError) -> [(agreement: Identifier, debtor: Identifier)] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, debtor_id FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?",
+                arguments: [now.timeIntervalSince1970, limit]
+            ).compactMap { row in
+                guard let id = Identifier(row["id"] as String), let debtor = Identifier(row["debtor_id"] as String) else { return nil }
+                return (id, debtor)
+            }
+        }
+    }
+
+    /// Everything the planner needs about `debtor`.
+    public func portfolio(of debtor: Identifier) throws(StoreError) -> Portfolio {
+        try read { db in
+            let agreements = try String.fetchAll(db, sql: "SELECT data FROM agreement WHERE debtor_id = ? ORDER BY id", arguments: [debtor.rawValue])
+                .map { try Coding.decode(Agreement.self, from: $0) }
+            let events = try String.fetchAll(
+                db, sql: "SELECT e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ? ORDER BY e.at, e.id",
+                arguments: [debtor.rawValue]
+            ).map { try Coding.decode(Event.self, from: $0) }
+            let history = try Row.fetchAll(db, sql: "SELECT * FROM job WHERE debtor_id = ? ORDER BY not_before, id", arguments: [debtor.rawValue])
+                .compactMap(Self.contactRecord)
+            return Portfolio(agreements: agreements, events: events, history: history)
+        }
+    }
+
+    /// Commits the decisions of one batch: new jobs as `planned`, withdrawn and dropped
+    /// touchpoints, each agreement's decision and next action, and a record of each (R30).
+    /// Records for one agreement are applied in order; the last one's next action stands.
+    /// - Returns: how many stale touchpoints were dropped for the first time.
+    @discardableResult
+    public func commit(_ records: [PlanRecord], at now: Date) throws(StoreError) -> Int {
+        let time = now.timeIntervalSince1970
+        return try write { db in
+            var newlyDropped = 0
+            for record in records {
+                let id = record.agreement.rawValue
+                let decision = record.decision
+                for (withdrawal, state) in record.withdrawn {
+                    try db.execute(
+                        sql: "UPDATE job SET state = ?, detail = ?, updated_at = ? WHERE id = ?",
+                        arguments: [state.rawValue, withdrawal.reason, time, withdrawal.jobID])
+                    let outcome = state == .withdrawn ? "withdrawn" : "withdraw-too-late"
+                    try Self.recordDecision(db, id, time, outcome, withdrawal.jobID, nil, withdrawal.reason)
+                }
+                for dropped in decision.dropped {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO decision (agreement_id, at, outcome, touchpoint, reason) VALUES (?, ?, 'dropped', ?, ?)",
+                        arguments: [id, time, dropped.touchpoint, dropped.reason])
+                    newlyDropped += db.changesCount
+                }
+                if let job = record.job, case .send(let contact) = decision.outcome {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO job (id, touchpoint, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
+                                             file_name, state, data, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)
+                            """,
+                        arguments: [
+                            job.id, contact.touchpoint, id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
+                            job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.fileName,
+                            String(decoding: try job.encoded(), as: UTF8.self), time, time,
+                        ])
+                    try Self.recordDecision(db, id, time, "planned", job.id, contact.touchpoint, job.reason)
+                }
+                let outcome: String
+                switch decision.outcome {
+                case .send: outcome = "send"
+                case .wait: outcome = "wait"
+                case .blocked: outcome = "blocked"
+                case .idle: outcome = "idle"
+                }
+                let previous = try String.fetchOne(db, sql: "SELECT summary FROM agreement WHERE id = ?", arguments: [id])
+                if case .blocked = decision.outcome, previous != decision.summary {
+                    try Self.recordDecision(db, id, time, "suppressed", nil, nil, decision.summary)
+                }
+                try db.execute(
+                    sql: "UPDATE agreement SET next_action_at = ?, outcome = ?, summary = ?, trace = ?, planned_at = ? WHERE id = ?",
+                    arguments: [decision.nextReview?.timeIntervalSince1970, outcome, decision.summary, try Coding.encode(decision.trace), time, id])
+            }
+            return newlyDropped
+        }
+    }
+
+    private static func recordDecision(_ db: Database, _ agreement: String, _ time: Double, _ outcome: String, _ job: String?, _ touchpoint: String?, _ reason: String) throws {
+        try db.execute(
+            sql: "INSERT INTO decision (agreement_id, at, outcome, job_id, touchpoint, reason) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [agreement, time, outcome, job, touchpoint, reason])
+    }
+
+    /// Sets the state of jobs (e.g. `spooled` once their files are durable), recording each
+    /// change against its agreement, and makes the agreements due when asked.
+    public func setState(_ state: JobState, of jobIDs: [String], detail: String? = nil, replan: Bool = false, at now: Date) throws(StoreError) {
+        guard !jobIDs.isEmpty else { return }
+        let time = now.timeIntervalSince1970
+        try write { db in
+            for jobID in jobIDs {
+                try db.execute(
+                    sql: "UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ?",
+                    arguments: [state.rawValue, detail, time, jobID])
+                guard let agreement = try String.fetchOne(db, sql: "SELECT agreement_id FROM job WHERE id = ?", arguments: [jobID]) else { continue }
+                try Self.recordDecision(db, agreement, time, state.rawValue, jobID, nil, detail ?? state.rawValue)
+                if replan {
+                    try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [agreement])
+                }
+            }
+        }
+    }
+
+    /// Jobs in `state`, oldest first.
+    public func jobs(in state: JobState, limit: Int = .max) throws(StoreError) -> [StoredJob] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job WHERE state = ? ORDER BY not_before, id LIMIT ?", arguments: [state.rawValue, limit])
+                .compactMap(Self.storedJob)
+        }
+    }
+
+    /// Spooled jobs whose `not_after` has passed: candidates for `expired/`.
+    public func overdueJobs(at now: Date) throws(StoreError) -> [StoredJob] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job WHERE state = 'spooled' AND not_after < ? ORDER BY not_after", arguments: [now.timeIntervalSince1970])
+                .compactMap(Self.storedJob)
+        }
+    }
+
+    /// One job by id.
+    public func job(_ id: String) throws(StoreError) -> StoredJob? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [id]).flatMap(Self.storedJob) }
+    }
+
+    /// Waiting jobs of an agreement (for immediate withdrawal from the CLI).
+    public func jobs(of agreement: Identifier) throws(StoreError) -> [StoredJob] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job WHERE agreement_id = ? ORDER BY not_before, id", arguments: [agreement.rawValue])
+                .compactMap(Self.storedJob)
+        }
+    }
+
+    // MARK: - Inspection
+
+    /// One agreement with its last decision.
+    public func agreement(_ id: Identifier) throws(StoreError) -> StoredAgreement? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agreement WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+            return StoredAgreement(
+                agreement: try Coding.decode(Agreement.self, from: row["data"]),
+                version: row["version"],
+                nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                outcome: row["outcome"], summary: row["summary"],
+                trace: try Coding.decode([String].self, from: row["trace"]),
+                plannedAt: (row["planned_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
+    /// The recorded decisions of an agreement, oldest first.
+    public func decisions(of agreement: Identifier, limit: Int = 50) throws(StoreError) -> [DecisionRecord] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM (SELECT * FROM decision WHERE agreement_id = ? ORDER BY at DESC, id DESC LIMIT ?) ORDER BY at, id",
+                arguments: [agreement.rawValue, limit]
+            ).map { row in
+                DecisionRecord(at: Date(timeIntervalSince1970: row["at"]), outcome: row["outcome"], jobID: row["job_id"], touchpoint: row["touchpoint"], reason: row["reason"])
+            }
+        }
+    }
+
+    /// Records a finished tick.
+    public func record(_ tick: TickRecord) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO tick (started_at, finished_at, due, spooled, withdrawn, dropped, expired, next_action_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [tick.startedAt.timeIntervalSince1970, tick.finishedAt.timeIntervalSince1970, tick.due, tick.spooled, tick.withdrawn, tick.dropped, tick.expired, tick.nextActionAt?.timeIntervalSince1970])
+        }
+    }
+
+    /// The earliest next action of any agreement.
+    public func nextActionAt() throws(StoreError) -> Date? {
+        try read { db in
+            try Double.fetchOne(db, sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL").map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    /// Counts for `status`.
+    public func status() throws(StoreError) -> StoreStatus {
+        try read { db in
+            var byOutcome: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT outcome, count(*) AS n FROM agreement GROUP BY outcome") { byOutcome[row["outcome"]] = row["n"] }
+            var byState: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM job GROUP BY state") { byState[row["state"]] = row["n"] }
+            let tick = try Row.fetchOne(db, sql: "SELECT * FROM tick ORDER BY id DESC LIMIT 1").map { row in
+                TickRecord(
+                    startedAt: Date(timeIntervalSince1970: row["started_at"]), finishedAt: Date(timeIntervalSince1970: row["finished_at"]),
+                    due: row["due"], spooled: row["spooled"], withdrawn: row["withdrawn"], dropped: row["dropped"], expired: row["expired"],
+                    nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+            return StoreStatus(
+                agreements: byOutcome.values.reduce(0, +), agreementsByOutcome: byOutcome, jobsByState: byState,
+                events: try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0, lastTick: tick,
+                nextActionAt: try Double.fetchOne(db, sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL").map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
+    /// The summaries of agreements whose last decision was `outcome`, with how many share each.
+    public func summaries(withOutcome outcome: String) throws(StoreError) -> [String: Int] {
+        try read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT summary, count(*) AS n FROM agreement WHERE outcome = ? GROUP BY summary", arguments: [outcome]) {
+                counts[row["summary"], default: 0] += row["n"] as Int
+            }
+            return counts
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func storedJob(_ row: Row) -> StoredJob? {
+        guard let agreement = Identifier(row["agreement_id"] as String), let kind = ContactKind(rawValue: row["kind"]),
+            let channel = Channel(rawValue: row["channel"]), let state = JobState(rawValue: row["state"])
+        else { return nil }
+        return StoredJob(
+            id: row["id"], touchpoint: row["touchpoint"], agreement: agreement, kind: kind, channel: channel,
+            notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]),
+            fileName: row["file_name"], state: state, detail: row["detail"], data: Data((row["data"] as String).utf8),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+
+    private static func contactRecord(_ row: Row) -> ContactRecord? {
+        guard let kind = ContactKind(rawValue: row["kind"]), let channel = Channel(rawValue: row["channel"]),
+            let state = JobState(rawValue: row["state"]), let agreements = try? Coding.decode([Identifier].self, from: row["agreements"])
+        else { return nil }
+        return ContactRecord(
+            jobID: row["id"], touchpoint: row["touchpoint"], agreements: agreements, kind: kind, channel: channel,
+            notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state)
+    }
+}
+
+/// The JSON used inside the database: sorted keys, so equal values give equal text and a
+/// re-import can be recognised as unchanged.
+enum Coding {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import RapportCommandLine
+import RapportCore
+import RapportEngine
+
+/// `rapportctl import agreements|events FILE|-`.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import agreements or events from JSON Lines.",
+        subcommands: [Agreements.self, Events.self])
+
+    struct Agreements: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import agreements (one JSON object per line); re-importing an id updates it.",
+            discussion: "Bad lines are reported with their number and skipped (exit 65); with --strict nothing is imported if any line is bad.")
+
+        @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
+        @Flag(help: "Import nothing if any line is bad.") var strict = false
+        @OptionGroup var storage: StorageOptions
+
+        func run() throws {
+            try command {
+                let data = try readInput(file)
+                let engine = try storage.openEngine(logger: RapportCtl.logger)
+                let report = try Importer(store: engine.store).importAgreements(data, strict: strict, at: Date())
+                let source = file == "-" ? "stdin" : file
+                for rejection in report.rejected { printError("\(source):\(rejection.line): \(rejection.message)") }
+                let counts = report.agreements
+                print("agreements: \(counts.imported) imported, \(counts.updated) updated, \(counts.unchanged) unchanged, \(report.rejected.count) rejected"
+                    + (report.abandoned ? " (--strict: nothing imported)" : ""))
+                if !report.rejected.isEmpty { throw ExitCode(SysExit.dataError.rawValue) }
+            }
+        }
+    }
+
+    struct Events: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import events (payments, promises, stops ...) from JSON Lines; the same event twice is stored once.",
+            discussion: "Waiting jobs the events make obsolete (a payment, a cease, a pause ...) are withdrawn at once.")
+
+        @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
+        @Flag(help: "Import nothing if any line is bad.") var strict = false
+        @OptionGroup var storage: StorageOptions
+
+        func run() throws {
+            try command {
+                let data = try readInput(file)
+                let engine = try storage.openEngine(logger: RapportCtl.logger)
+                let now = Date()
+                let (report, touched) = try Importer(store: engine.store).importEvents(data, strict: strict, at: now)
+                let source = file == "-" ? "stdin" : file
+                for rejection in report.rejected { printError("\(source):\(rejection.line): \(rejection.message)") }
+                var withdrawn = 0
+                for agreement in touched.sorted() { withdrawn += try engine.withdrawStale(agreement, at: now) }
+                print("events: \(report.eventsAdded) recorded, \(report.eventDuplicates) duplicate, \(report.rejected.count) rejected"
+                    + (report.abandoned ? " (--strict: nothing imported)" : "") + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
+                if !report.rejected.isEmpty { throw ExitCode(SysExit.dataError.rawValue) }
+            }
+        }
+    }
+}
+
+/// Prints one line on standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RapportCommandLine
+
+/// The control CLI for operators: import, record, pause, explain, inspect the spool.
+@main
+struct RapportCtl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rapportctl",
+        abstract: "Steer Rapport: import agreements and events, pause, explain, inspect the spool.",
+        subcommands: [
+            ImportCommand.self, RecordCommand.self, PauseCommand.self, ResumeCommand.self, ExplainCommand.self,
+            StatusCommand.self, SpoolCommand.self, CheckConfigCommand.self,
+        ])
+
+    /// Logging for every subcommand.
+    static let logger: Logger = {
+        RapportLogging.bootstrap()
+        return Logger(label: "rapportctl")
+    }()
+}
+
+/// Runs a subcommand body with the CLI's failure reporting.
+func command(_ body: () throws -> Void) throws {
+    try reportingFailures(program: "rapportctl", body)
+}
+
+/// Reads a whole input: a file, or standard input for `-`.
+func readInput(_ path: String) throws(Failure) -> Data {
+    if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        throw Failure(.noInput, "\(path): no such file")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else { throw Failure(.noInput, "\(path): cannot be read (check its permissions)") }
+    return data
+}

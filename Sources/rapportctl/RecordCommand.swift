@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import RapportCommandLine
+import RapportCore
+import RapportEngine
+
+/// The options that build an event by hand, shared by `record`, `pause` and `resume`.
+struct EventOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("When it happened (RFC 3339); default now.", valueName: "time")) var at: String?
+    @Option(help: ArgumentHelp("Amount, for payment or promise (\"50.00\").", valueName: "amount")) var amount: String?
+    @Option(help: ArgumentHelp("Installment id, for payment.", valueName: "id")) var installment: String?
+    @Option(help: ArgumentHelp("Promised date, for promise (YYYY-MM-DD).", valueName: "date")) var date: String?
+    @Option(help: ArgumentHelp("Channel, for opt_out, opt_in or reply.", valueName: "channel")) var channel: String?
+    @Option(help: ArgumentHelp("Last local date of a pause, breathing space or hardship (YYYY-MM-DD).", valueName: "date")) var until: String?
+    @Option(help: ArgumentHelp("Why, in words (required for pause).", valueName: "text")) var reason: String?
+}
+
+/// Records one event by hand, exactly as `import events` would, and withdraws at once the
+/// waiting jobs it makes obsolete (R18).
+func record(_ type: EventType, agreement: String, options: EventOptions, storage: StorageOptions) throws {
+    guard let id = Identifier(agreement) else { throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-") }
+    var fields: [String: JSONValue] = ["agreement": .string(id.rawValue), "type": .string(type.rawValue)]
+    fields["at"] = .string(options.at ?? Timestamp.rfc3339(Date()))
+    for (key, value) in [("amount", options.amount), ("installment", options.installment), ("date", options.date), ("channel", options.channel), ("until", options.until), ("reason", options.reason)] {
+        if let value { fields[key] = .string(value) }
+    }
+    let event: Event
+    do throws(ImportError) { event = try EventImport.parse(.object(fields)) } catch { throw Failure(.usage, "\(error.message); see rapportctl record --help") }
+    let engine = try storage.openEngine(logger: RapportCtl.logger)
+    guard try engine.store.knownAgreements([id]).contains(id) else { throw Failure(.dataError, "agreement \(id) is not known; import it first") }
+    let now = Date()
+    let added = try engine.store.append([event], at: now)
+    let withdrawn = try engine.withdrawStale(id, at: now)
+    print("\(added == 1 ? "recorded" : "already recorded"): \(type.rawValue) for \(id) at \(Timestamp.rfc3339(event.at))"
+        + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
+}
+
+/// `rapportctl record ID TYPE [options]`.
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record", abstract: "Record an event for an agreement (payment, promise, reply, cease, dispute ...).")
+
+    @Argument(help: "The agreement id.") var agreement: String
+    @Argument(help: ArgumentHelp("The event type: \(EventType.allCases.map(\.rawValue).joined(separator: ", ")).")) var type: String
+    @OptionGroup var options: EventOptions
+    @OptionGroup var storage: StorageOptions
+
+    func run() throws {
+        try command {
+            guard let type = EventType(rawValue: type) else {
+                throw Failure(.usage, "\"\(self.type)\" is not an event type; use one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            try record(type, agreement: agreement, options: options, storage: storage)
+        }
+    }
+}
+
+/// `rapportctl pause ID [--until DATE] --reason TEXT` (R17).
+struct PauseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause", abstract: "Pause all contact on an agreement, optionally until a date, always with a reason (R17).")
+
+    @Argument(help: "The agreement id.") var agreement: String
+    @Option(help: ArgumentHelp("The last local date of the pause (YYYY-MM-DD).", valueName: "date")) var until: String?
+    @Option(help: ArgumentHelp("Why the agreement is paused.", valueName: "text")) var reason: String
+    @OptionGroup var storage: StorageOptions
+
+    func run() throws {
+        try command {
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw Failure(.usage, "--reason must say why the agreement is paused") }
+            var options = try EventOptions.parse([])
+            options.until = until
+            options.reason = reason
+            try record(.pause, agreement: agreement, options: options, storage: storage)
+        }
+    }
+}
+
+/// `rapportctl resume ID`.
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "End an operator pause (R17).")
+
+    @Argument(help: "The agreement id.") var agreement: String
+    @OptionGroup var storage: StorageOptions
+
+    func run() throws {
+        try command { try record(.resume, agreement: agreement, options: try EventOptions.parse([]), storage: storage) }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import RapportCommandLine
+import RapportCore
+import RapportEngine
+import RapportSpool
+
+/// `rapportctl status`: counts by state and the last tick.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show agreements and jobs by state, the spool and the last tick.")
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() throws {
+        try command {
+            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let status = try engine.store.status()
+            func counts(_ table: [String: Int]) -> String {
+                table.isEmpty ? "none" : table.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            }
+            print("agreements: \(status.agreements) (\(counts(status.agreementsByOutcome)))")
+            print("jobs: \(counts(status.jobsByState))")
+            print("events: \(status.events)")
+            var folders: [String: Int] = [:]
+            for folder in Spool.Folder.allCases where folder != .tmp {
+                folders[folder.rawValue] = try engine.spool.list(folder).count
+            }
+            print("spool \(engine.spool.root): \(Spool.Folder.allCases.filter { $0 != .tmp }.map { "\($0.rawValue) \(folders[$0.rawValue] ?? 0)" }.joined(separator: ", "))")
+            if let tick = status.lastTick {
+                print("last tick: \(Timestamp.rfc3339(tick.startedAt)): \(tick.due) planned, \(tick.spooled) spooled, \(tick.withdrawn) withdrawn, \(tick.dropped) dropped, \(tick.expired) expired"
+                    + String(format: " (%.2f s)", tick.finishedAt.timeIntervalSince(tick.startedAt)))
+            } else {
+                print("last tick: never")
+            }
+            print("next planning: \(status.nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")")
+        }
+    }
+}

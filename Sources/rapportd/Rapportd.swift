@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RapportCommandLine
+import RapportConfig
+import RapportEngine
+
+/// The Rapport daemon: plans every due agreement on a timer and writes jobs into the spool.
+@main
+struct Rapportd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rapportd",
+        abstract: "Plan respectful repayment reminders and write them into the spool.",
+        discussion: """
+            Every tick, rapportd plans the agreements whose next action is due, withdraws waiting \
+            jobs that no longer fit, and writes new jobs into the spool's new/ folder for the \
+            delivery tools. SIGTERM or SIGINT finish the current batch and exit 0.
+            """)
+
+    @OptionGroup var storage: StorageOptions
+
+    @Flag(help: "Run one tick, then exit 0.")
+    var once = false
+
+    @Flag(help: "Run on an embedded demo portfolio in ./.rapport-demo (from the repository root).")
+    var demo = false
+
+    func run() throws {
+        RapportLogging.bootstrap()
+        let logger = Logger(label: "rapportd")
+        try reportingFailures(program: "rapportd") {
+            if demo {
+                try DemoRun(storage: storage, once: once, logger: logger).run()
+                return
+            }
+            let engine = try storage.openEngine(logger: logger)
+            if once {
+                _ = try engine.tick(at: Date())
+                return
+            }
+            DaemonLoop(engine: engine, logger: logger).run { _ in }
+        }
+    }
+}
