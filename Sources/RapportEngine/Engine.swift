@@ -119,7 +119,7 @@ public final class Engine: Sendable {
                     let job = Job(contact: contact, locale: message.locale, subject: message.subject, body: message.body, createdAt: now)
                     history.append(ContactRecord(
                         jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
-                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned))
+                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned, timezone: contact.timezone))
                     var sending = decision
                     // Should the loop end on a send, the next tick looks again.
                     sending.nextReview = now.addingTimeInterval(1)

@@ -59,6 +59,7 @@ enum Schema {
                     channel TEXT NOT NULL,
                     not_before REAL NOT NULL,
                     not_after REAL NOT NULL,
+                    timezone TEXT NOT NULL,
                     file_name TEXT NOT NULL UNIQUE,
                     state TEXT NOT NULL,
                     detail TEXT,

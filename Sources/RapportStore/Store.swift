@@ -175,12 +175,12 @@ public final class Store: Sendable {
                     try db.execute(
                         sql: """
                             INSERT INTO job (id, touchpoint, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
-                                             file_name, state, data, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)
+                                             timezone, file_name, state, data, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)
                             """,
                         arguments: [
                             job.id, contact.touchpoint, id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
-                            job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.fileName,
+                            job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.fileName,
                             String(decoding: try job.encoded(), as: UTF8.self), time, time,
                         ])
                     try Self.recordDecision(db, id, time, "planned", job.id, contact.touchpoint, job.reason)
@@ -352,7 +352,8 @@ public final class Store: Sendable {
         else { return nil }
         return ContactRecord(
             jobID: row["id"], touchpoint: row["touchpoint"], agreements: agreements, kind: kind, channel: channel,
-            notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state)
+            notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state,
+            timezone: row["timezone"])
     }
 }
 

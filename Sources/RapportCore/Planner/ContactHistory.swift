@@ -29,11 +29,14 @@ public struct ContactRecord: Sendable, Equatable {
     public var notBefore: Date
     public var notAfter: Date
     public var state: JobState
+    /// The zone the contact's local day was counted in (its agreement's first candidate zone).
+    public var timezone: String
 
     public init(
         jobID: String, touchpoint: String, agreements: [Identifier], kind: ContactKind, channel: Channel,
-        notBefore: Date, notAfter: Date, state: JobState
+        notBefore: Date, notAfter: Date, state: JobState, timezone: String
     ) {
+        self.timezone = timezone
         self.jobID = jobID
         self.touchpoint = touchpoint
         self.agreements = agreements

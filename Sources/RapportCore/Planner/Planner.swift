@@ -37,7 +37,6 @@ public struct Planner: Sendable {
         ]
 
         let touchpoints = self.touchpoints(for: state, history: mine, clock: primary, today: today)
-        let handled = Set(mine.filter(\.state.countsAsContact).map(\.touchpoint))
         let channel = chooseChannel(for: state)
         var decision = Decision(outcome: .idle(reason: state.isPaidOff ? "paid off" : "nothing to say until something changes"))
 
@@ -49,9 +48,12 @@ public struct Planner: Sendable {
             }
         }
 
+        // A job withdrawn here no longer handles its touchpoint nor counts against the caps:
+        // a reminder taken back from an opted-out channel is planned again on the next one.
         let withdrawn = Set(decision.withdrawals.map(\.jobID))
-        let paced = history.filter { $0.state.countsAsContact && !withdrawn.contains($0.jobID) }.map(\.notBefore)
-        let pacing = Pacing(policy: policy, clock: primary, contacts: paced)
+        let handled = Set(mine.filter { $0.state.countsAsContact && !withdrawn.contains($0.jobID) }.map(\.touchpoint))
+        let paced = history.filter { $0.state.countsAsContact && !withdrawn.contains($0.jobID) }
+        let pacing = Pacing(policy: policy, clocks: clocks, history: paced)
         var best: (touchpoint: Touchpoint, slot: Slot)?
         var blockedBy: (rule: String, reason: String)?
 

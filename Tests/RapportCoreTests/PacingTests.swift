@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import RapportCore
+
+/// R8 (per-debtor pacing) and R11 (spread).
+@Suite("How often")
+struct PacingTests {
+    let chicago = ZoneClock(identifier: "America/Chicago")!
+
+    @Test("R8: two agreements of one debtor are paced together: 48 h apart, different days")
+    func r8AcrossAgreements() {
+        let first = Fixture.agreement("A-1", debtor: "D-7", installments: [("2026-12-10", "50.00")])
+        let second = Fixture.agreement("A-2", debtor: "D-7", installments: [("2026-12-10", "80.00")])
+        let contacts = Fixture.run([first, second], from: "2026-12-07T12:00:00Z", until: "2026-12-12T00:00:00Z")
+        let reminders = contacts.filter { $0.kind == .preDue }
+        #expect(reminders.count == 2)
+        if reminders.count == 2 {
+            #expect(reminders[1].notBefore.timeIntervalSince(reminders[0].notBefore) >= 48 * 3600)
+            #expect(chicago.localDate(of: reminders[0].notBefore) != chicago.localDate(of: reminders[1].notBefore))
+        }
+    }
+
+    @Test("R8: never more than 3 contacts in any 7 consecutive local days, and the trace gives the numbers")
+    func r8WeeklyCap() throws {
+        // Contacts on Mon, Wed and Fri of one week: the next may only come when Monday's ages out.
+        let history = ["2026-12-07T16:00:00Z", "2026-12-09T16:00:00Z", "2026-12-11T16:00:00Z"].map {
+            Fixture.sent(.preDue, agreement: "A-9", at: $0)
+        }
+        // Every day is a contact day here, so Sunday the 13th (48 h after Friday) would be next
+        // but for the weekly cap.
+        var policy = Fixture.longLookahead
+        policy.days = Set(Weekday.allCases)
+        let agreement = Fixture.agreement(installments: [("2026-12-16", "50.00")])
+        let decision = Fixture.plan(agreement, history: history, at: "2026-12-12T15:00:00Z", policy: policy)
+        let contact = try #require(Fixture.contact(decision))
+        #expect(chicago.localDate(of: contact.notBefore) == Fixture.date("2026-12-14"))
+        #expect(contact.notBefore.timeIntervalSince(Fixture.instant("2026-12-11T16:00:00Z")) >= 48 * 3600)
+        let days = (history.map(\.notBefore) + [contact.notBefore]).map { chicago.localDate(of: $0) }
+        for first in days {
+            #expect(days.filter { $0 >= first && $0 <= first.adding(days: 6) }.count <= 3)
+        }
+        #expect(decision.trace.contains { $0.contains("3 of 3 contacts") })
+    }
+
+    @Test("R8: a payment thank-you may break the 48-hour gap but never the daily limit")
+    func r8ThanksExemptFromGapOnly() throws {
+        let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
+        let payment = Fixture.event(.payment, at: "2026-12-08T17:00:00Z", amount: "50.00")
+        // A reminder went out yesterday at 10:00 local: 24 h ago. Thanks may go today.
+        let yesterday = [Fixture.sent(.preDue, at: "2026-12-07T16:00:00Z", touchpoint: "pre_due:A-1:1")]
+        let thanks = try #require(Fixture.contact(Fixture.plan(agreement, events: [payment], history: yesterday, at: "2026-12-08T17:05:00Z")))
+        #expect(thanks.kind == .thanks)
+        #expect(chicago.localDate(of: thanks.notBefore) == Fixture.date("2026-12-08"))
+        // A reminder went out this morning: the thank-you waits for tomorrow.
+        let today = [Fixture.sent(.preDue, at: "2026-12-08T15:00:00Z", touchpoint: "pre_due:A-1:1")]
+        let later = try #require(Fixture.contact(Fixture.plan(agreement, events: [payment], history: today, at: "2026-12-08T17:05:00Z", policy: Fixture.longLookahead)))
+        #expect(later.kind == .thanks)
+        #expect(chicago.localDate(of: later.notBefore) == Fixture.date("2026-12-09"))
+    }
+
+    @Test("R8: contacts already spooled for the future count too")
+    func r8FutureContactsCount() throws {
+        let history = [Fixture.sent(.preDue, agreement: "A-2", at: "2026-12-08T18:00:00Z", state: .spooled)]
+        let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
+        let decision = Fixture.plan(agreement, history: history, at: "2026-12-07T12:00:00Z", policy: Fixture.longLookahead)
+        let contact = try #require(Fixture.contact(decision))
+        #expect(abs(contact.notBefore.timeIntervalSince(history[0].notBefore)) >= 48 * 3600)
+    }
+
+    @Test("R11: send times are spread by a stable per-debtor offset, not all at 09:00")
+    func r11Spread() {
+        var minutes: Set<Int> = []
+        for index in 0..<40 {
+            let agreement = Fixture.agreement("A-\(index)", installments: [("2026-12-10", "50.00")])
+            if let contact = Fixture.contact(Fixture.plan(agreement, at: "2026-12-07T06:00:00Z")) {
+                minutes.insert(chicago.localTime(of: contact.notBefore).minutes)
+            }
+        }
+        #expect(minutes.count > 20)
+        let again = Fixture.contact(Fixture.plan(Fixture.agreement("A-3"), at: "2026-12-07T06:00:00Z"))
+        let twice = Fixture.contact(Fixture.plan(Fixture.agreement("A-3"), at: "2026-12-07T06:00:00Z"))
+        #expect(again == twice)
+    }
+}

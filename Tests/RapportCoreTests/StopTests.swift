@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import RapportCore
+
+/// R12-R16 (who must not be contacted) and R18 (withdrawal of waiting jobs).
+@Suite("Who must not be contacted")
+struct StopTests {
+    let chicago = ZoneClock(identifier: "America/Chicago")!
+    let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
+    let now = "2026-12-08T15:00:00Z"
+    let waitingReminder = Fixture.sent(.preDue, at: "2026-12-08T18:00:00Z", touchpoint: "pre_due:A-1:1", state: .spooled)
+
+    func blockedRule(_ decision: Decision) -> String? {
+        if case .blocked(let rule, _) = decision.outcome { return rule }
+        return nil
+    }
+
+    @Test("R12: after a cease notice only one confirmation, then nothing; waiting jobs withdrawn")
+    func r12Cease() throws {
+        let cease = Fixture.event(.cease, at: "2026-12-08T14:00:00Z")
+        let decision = Fixture.plan(agreement, events: [cease], history: [waitingReminder], at: now)
+        let confirmation = try #require(Fixture.contact(decision))
+        #expect(confirmation.kind == .ceaseConfirmation)
+        #expect(decision.withdrawals.map(\.jobID) == [waitingReminder.jobID])
+        #expect(decision.withdrawals.first?.reason.contains("R12") == true)
+        let confirmed = Fixture.sent(.ceaseConfirmation, at: "2026-12-08T16:00:00Z", touchpoint: confirmation.touchpoint)
+        let after = Fixture.plan(agreement, events: [cease], history: [confirmed], at: "2026-12-20T15:00:00Z")
+        #expect(Fixture.contact(after) == nil)
+        #expect(blockedRule(after) == "R12")
+        let contacts = Fixture.run([agreement], events: [cease], from: "2026-12-08T14:30:00Z", until: "2027-02-01T00:00:00Z")
+        #expect(contacts.map(\.kind) == [.ceaseConfirmation])
+    }
+
+    @Test("R13: attorney representation stops all contact, without a confirmation")
+    func r13Attorney() {
+        let attorney = Fixture.event(.attorney, at: "2026-12-08T14:00:00Z")
+        let decision = Fixture.plan(agreement, events: [attorney], history: [waitingReminder], at: now)
+        #expect(Fixture.contact(decision) == nil)
+        #expect(blockedRule(decision) == "R13")
+        #expect(decision.withdrawals.count == 1)
+        #expect(Fixture.run([agreement], events: [attorney], from: now, until: "2027-01-15T00:00:00Z").isEmpty)
+    }
+
+    @Test("R14: a dispute pauses collection contact until resolved; a thank-you may still go")
+    func r14Dispute() throws {
+        let dispute = Fixture.event(.dispute, at: "2026-12-08T14:00:00Z")
+        let disputed = Fixture.plan(agreement, events: [dispute], history: [waitingReminder], at: now)
+        #expect(Fixture.contact(disputed) == nil)
+        #expect(blockedRule(disputed) == "R14")
+        #expect(disputed.withdrawals.count == 1)
+
+        let payment = Fixture.event(.payment, at: "2026-12-08T14:30:00Z", amount: "10.00")
+        let thanks = try #require(Fixture.contact(Fixture.plan(agreement, events: [dispute, payment], at: now)))
+        #expect(thanks.kind == .thanks)
+
+        let resolved = Fixture.event(.disputeResolved, at: "2026-12-08T14:45:00Z")
+        let resumed = try #require(Fixture.contact(Fixture.plan(agreement, events: [dispute, resolved], at: now)))
+        #expect(resumed.kind == .preDue)
+    }
+
+    @Test("R15: bankruptcy and a deceased debtor stop everything; breathing space holds collection for 60 days")
+    func r15() throws {
+        for type in [EventType.bankruptcy, .deceased] {
+            let decision = Fixture.plan(agreement, events: [Fixture.event(type, at: "2026-12-08T14:00:00Z")], at: now)
+            #expect(Fixture.contact(decision) == nil)
+            #expect(blockedRule(decision) == "R15")
+        }
+        let missedAgreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
+        let space = Fixture.event(.breathingSpace, at: "2026-12-08T14:00:00Z")
+        let contacts = Fixture.run([missedAgreement], events: [space], from: now, until: "2027-02-15T00:00:00Z")
+        let first = try #require(contacts.first)
+        // 60 days from 2026-12-08 is 2027-02-06; the next contact day after it is Monday the 8th.
+        #expect(chicago.localDate(of: first.notBefore) == Fixture.date("2027-02-08"))
+        #expect(first.kind == .missed)
+    }
+
+    @Test("R16: an opted-out channel is never used; SMS needs consent; no channel left blocks")
+    func r16() throws {
+        let optOut = Fixture.event(.optOut, at: "2026-12-08T14:00:00Z", channel: .sms)
+        let decision = Fixture.plan(agreement, events: [optOut], history: [waitingReminder], at: now)
+        #expect(decision.withdrawals.map(\.jobID) == [waitingReminder.jobID])
+        #expect(decision.withdrawals.first?.reason.contains("R16") == true)
+        let replacement = try #require(Fixture.contact(decision))
+        #expect(replacement.kind == .preDue)
+        #expect(replacement.channel == .email)
+
+        let noConsent = Fixture.agreement(smsConsent: false, installments: [("2026-12-10", "50.00")])
+        #expect(Fixture.contact(Fixture.plan(noConsent, at: now))?.channel == .email)
+
+        let smsOnly = Fixture.agreement(contacts: [.sms: "+12145550100"], installments: [("2026-12-10", "50.00")])
+        let blocked = Fixture.plan(smsOnly, events: [optOut], at: now)
+        #expect(Fixture.contact(blocked) == nil)
+        #expect(blockedRule(blocked) == "R16")
+
+        let optIn = Fixture.event(.optIn, at: "2026-12-08T14:30:00Z", channel: .sms)
+        #expect(Fixture.contact(Fixture.plan(smsOnly, events: [optOut, optIn], at: now))?.channel == .sms)
+    }
+
+    @Test("R17: an operator pause until a date holds everything until the day after")
+    func r17Pause() throws {
+        let pause = Event(agreement: Fixture.id("A-1"), type: .pause, at: Fixture.instant("2026-12-08T14:00:00Z"), until: Fixture.date("2026-12-09"), reason: "debtor asked")
+        let decision = Fixture.plan(agreement, events: [pause], history: [waitingReminder], at: now)
+        #expect(Fixture.contact(decision) == nil)
+        #expect(decision.withdrawals.first?.reason.contains("R17") == true)
+        let contacts = Fixture.run([agreement], events: [pause], from: now, until: "2026-12-12T00:00:00Z")
+        let first = try #require(contacts.first)
+        #expect(chicago.localDate(of: first.notBefore) == Fixture.date("2026-12-10"))
+    }
+
+    @Test("R18: a payment in full withdraws the waiting reminder")
+    func r18PaymentWithdraws() {
+        let payment = Fixture.event(.payment, at: "2026-12-08T14:00:00Z", amount: "50.00")
+        let decision = Fixture.plan(agreement, events: [payment], history: [waitingReminder], at: now)
+        #expect(decision.withdrawals.map(\.jobID) == [waitingReminder.jobID])
+        #expect(Fixture.contact(decision)?.kind == .thanks)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import RapportCore
+
+/// The value types at the boundary: ids, money, dates, times, instants.
+@Suite("Values")
+struct ValueTests {
+    @Test("Identifiers accept the contract's alphabet only", arguments: [
+        ("A-1001", true), ("a.b:c_d-9", true), (String(repeating: "x", count: 64), true),
+        ("", false), (String(repeating: "x", count: 65), false), ("../etc", false), ("a/b", false), ("..", false),
+        (".", false), ("a b", false), ("a;rm", false), ("a\u{0}b", false), ("$(x)", false), ("é", false),
+    ])
+    func identifiers(text: String, valid: Bool) {
+        #expect((Identifier(text) != nil) == valid)
+    }
+
+    @Test("Money is parsed from decimal strings exactly; floats, signs, exponents and NaN are refused")
+    func money() {
+        #expect(Money("50.00")?.description == "50.00")
+        #expect(Money("0.1").map { $0 + Money("0.2")! }?.description == "0.30")
+        #expect(Money("7")?.description == "7.00")
+        for bad in ["-5.00", "+5", "1e3", "NaN", "inf", "5.", ".5", "5,00", "1.23456", "", " 5", "0x10", "1234567890123"] {
+            #expect(Money(bad) == nil, "\(bad) should be refused")
+        }
+    }
+
+    @Test("Local dates reject impossible days and count days exactly")
+    func localDates() {
+        #expect(LocalDate("2026-02-30") == nil)
+        #expect(LocalDate("2026-13-01") == nil)
+        #expect(LocalDate("2028-02-29") != nil)
+        #expect(LocalDate("2026-2-3") == nil)
+        #expect(LocalDate("2026-12-31")?.adding(days: 1).description == "2027-01-01")
+        #expect(LocalDate("2026-11-29")?.weekday == .sun)
+        #expect(LocalDate("1970-01-01")?.daysSinceEpoch == 0)
+        for day in stride(from: -800_000, to: 800_000, by: 997) {
+            #expect(LocalDate(daysSinceEpoch: day).daysSinceEpoch == day)
+        }
+    }
+
+    @Test("Local times parse HH:MM only")
+    func localTimes() {
+        #expect(LocalTime("09:30")?.minutes == 570)
+        #expect(LocalTime("24:00")?.minutes == 1440)
+        #expect(LocalTime("24:30") == nil)
+        #expect(LocalTime("9:30") == nil)
+        #expect(LocalTime("09:60") == nil)
+    }
+
+    @Test("Instants are RFC 3339 in UTC on the wire")
+    func timestamps() {
+        let instant = Timestamp.parse("2026-12-01T09:00:00-06:00")
+        #expect(instant.map(Timestamp.rfc3339) == "2026-12-01T15:00:00Z")
+        #expect(instant.map(Timestamp.compact) == "20261201T150000Z")
+        #expect(Timestamp.parse("2026-12-01T15:00:00.250Z")?.timeIntervalSince1970 == 1_796_137_200.25)
+        #expect(Timestamp.parse("2026-12-01 15:00:00Z") == nil)
+        #expect(Timestamp.parse("2026-02-30T15:00:00Z") == nil)
+        #expect(Timestamp.parse("2026-12-01T15:00:00") == nil)
+    }
+
+    @Test("Job file names sort by not_before and carry only validated ids")
+    func jobFileNames() {
+        let name = Job.fileName(notBefore: Timestamp.parse("2026-11-28T16:20:00Z")!, channel: .sms, id: "j-" + StableHash.hex("x"))
+        #expect(name.hasPrefix("20261128T162000Z_sms_j-"))
+        #expect(name.hasSuffix(".json"))
+        #expect(Job.isValidID("j-" + StableHash.hex("x")))
+        #expect(!Job.isValidID("j-../../etc/passwd"))
+        #expect(StableHash.hex("pre_due:A-1:1#0") == StableHash.hex("pre_due:A-1:1#0"))
+        #expect(StableHash.hex("pre_due:A-1:1#0") != StableHash.hex("pre_due:A-1:1#1"))
+    }
+}
