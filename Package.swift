@@ -62,11 +62,12 @@ let package = Package(
         ),
         .testTarget(name: "RapportMessagesTests", dependencies: ["RapportMessages", "RapportConfig"]),
         .testTarget(name: "RapportConfigTests", dependencies: ["RapportConfig"]),
-        .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore"]),
+        .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool"]),
+        // Runs the built rapportd and rapportctl, and the engine in-process, on temp folders.
         .testTarget(
             name: "RapportEndToEndTests",
-            dependencies: ["RapportCore"]
+            dependencies: ["RapportEngine", "RapportStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,8 @@ public struct Settings: Sendable {
         public var busyTimeoutSeconds = 10.0
         /// The group of the spool's directories and files; delivery tools join it.
         public var spoolGroup: String?
+
+        public init() {}
     }
 
     /// The daemon's clock.
@@ -18,6 +20,8 @@ public struct Settings: Sendable {
         public var tickSeconds = 60
         /// Agreements planned per database transaction.
         public var batchSize = 500
+
+        public init() {}
     }
 
     /// Who the messages come from (R20, R22, R23).
@@ -30,6 +34,8 @@ public struct Settings: Sendable {
         /// R22: when true, every message carries the collector disclosure line.
         public var debtCollector = false
         public var disclosure = "This communication is from a debt collector."
+
+        public init() {}
     }
 
     public var storage = Storage()

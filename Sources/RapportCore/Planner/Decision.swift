@@ -25,6 +25,14 @@ public struct Decision: Sendable {
     /// Each step of the reasoning, in order, for `explain`.
     public var trace: [String] = []
 
+    public init(outcome: Outcome, withdrawals: [Withdrawal] = [], dropped: [Dropped] = [], nextReview: Date? = nil, trace: [String] = []) {
+        self.outcome = outcome
+        self.withdrawals = withdrawals
+        self.dropped = dropped
+        self.nextReview = nextReview
+        self.trace = trace
+    }
+
     /// One line for `status`, logs and records.
     public var summary: String {
         switch outcome {
@@ -74,4 +82,28 @@ public struct PlannedContact: Sendable, Equatable {
     /// The payment being thanked.
     public var paymentAmount: Money?
     public var currency: String
+
+    public init(
+        jobID: String, touchpoint: String, kind: ContactKind, channel: Channel, to: String, agreement: Identifier,
+        agreements: [Identifier], debtor: Debtor, timezone: String, notBefore: Date, notAfter: Date, localTime: String,
+        reason: String, installment: Installment?, amountDue: Money?, paymentAmount: Money?, currency: String
+    ) {
+        self.jobID = jobID
+        self.touchpoint = touchpoint
+        self.kind = kind
+        self.channel = channel
+        self.to = to
+        self.agreement = agreement
+        self.agreements = agreements
+        self.debtor = debtor
+        self.timezone = timezone
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.localTime = localTime
+        self.reason = reason
+        self.installment = installment
+        self.amountDue = amountDue
+        self.paymentAmount = paymentAmount
+        self.currency = currency
+    }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import RapportCore
+import Testing
+@testable import RapportConfig
+
+/// `rapport.toml`: the shipped file, and every way a config can be wrong.
+@Suite("Config")
+struct ConfigTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func parse(_ text: String) throws(ConfigError) -> Settings {
+        try ConfigLoader.parse(text, file: "test.toml", baseDirectory: "/etc/rapport")
+    }
+
+    func message(_ text: String) -> String? {
+        do { _ = try parse(text); return nil } catch { return error.message }
+    }
+
+    @Test("The shipped config loads, and its values are the rulebook's defaults (R4, R8, R24, R25)")
+    func shipped() throws {
+        let settings = try ConfigLoader.load(path: Self.repository.appendingPathComponent("config/rapport.toml").path)
+        #expect(settings.policy == Policy.standard)
+        #expect(settings.templatesDirectory == Self.repository.appendingPathComponent("config/templates").path)
+        #expect(settings.daemon.tickSeconds == 60)
+    }
+
+    @Test("An empty config is all defaults")
+    func empty() throws {
+        let settings = try parse("")
+        #expect(settings.policy == .standard)
+        #expect(settings.storage.database == "/var/lib/rapport/rapport.sqlite")
+        #expect(settings.templatesDirectory == "/etc/rapport/templates")
+    }
+
+    @Test("Unknown keys and wrong types name the file, section and key")
+    func badKeys() {
+        #expect(message("[pacing]\nmax_per_dya = 1") == "test.toml: [pacing] max_per_dya is not a known key (known: max_per_day, min_gap_hours, max_per_week)")
+        #expect(message("[daemon]\ntick_seconds = \"60\"")?.contains("[daemon] tick_seconds must be a whole number") == true)
+        #expect(message("[nonsense]\nx = 1")?.contains("nonsense is not a known key") == true)
+        #expect(message("storage = 3")?.contains("storage must be a table") == true)
+        #expect(message("[window]\ndays = [\"funday\"]")?.contains("[window] days \"funday\"") == true)
+    }
+
+    @Test("R1 HARD: the window cannot open before 08:00 or close after 21:00")
+    func hardHours() {
+        #expect(message("[window]\nstart = \"07:30\"")?.contains("R1 HARD") == true)
+        #expect(message("[window]\nend = \"21:30\"")?.contains("R1 HARD") == true)
+        #expect(message("[window]\nstart = \"10:00\"\nend = \"09:00\"")?.contains("later than start") == true)
+        #expect((try? parse("[window]\nstart = \"08:00\"\nend = \"21:00\""))?.policy.windowEnd == LocalTime("21:00"))
+    }
+
+    @Test("R8: pacing may only be made stricter")
+    func stricterPacing() {
+        #expect(message("[pacing]\nmax_per_week = 5")?.contains("R8") == true)
+        #expect(message("[pacing]\nmin_gap_hours = 24")?.contains("R8") == true)
+        #expect(message("[pacing]\nmax_per_day = 2")?.contains("R8") == true)
+        #expect((try? parse("[pacing]\nmax_per_week = 2\nmin_gap_hours = 72"))?.policy.maxPerWeek == 2)
+    }
+
+    @Test("TOML syntax errors give the line and column")
+    func syntax() {
+        #expect(message("[window]\nstart = ")?.hasPrefix("test.toml:2:") == true)
+    }
+
+    @Test("A missing or binary config file is one clear line")
+    func files() throws {
+        #expect(throws: ConfigError.self) { _ = try ConfigLoader.load(path: "/nonexistent/rapport.toml") }
+        let binary = FileManager.default.temporaryDirectory.appendingPathComponent("binary-\(UUID().uuidString).toml")
+        try Data([0, 1, 2, 0xFF, 0xFE]).write(to: binary)
+        #expect {
+            _ = try ConfigLoader.load(path: binary.path)
+        } throws: { error in
+            "\(error)".contains("not a UTF-8 text file")
+        }
+    }
+}

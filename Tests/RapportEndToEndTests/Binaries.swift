@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// A throwaway Rapport installation in a temporary folder: a config pointing at the
+/// repository's templates, a database folder and a spool, and the built programs to run
+/// against it, as swift-argument-parser's `AssertExecuteCommand` runs its examples.
+struct Sandbox {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Where `swift build`/`swift test` put the executables.
+    static let products: URL = {
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [runner, runner.deletingLastPathComponent(), repository.appendingPathComponent(".build/debug")]
+        where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("rapportd").path) {
+            return candidate
+        }
+        return repository.appendingPathComponent(".build/debug")
+    }()
+
+    let root: URL
+    var config: String { root.appendingPathComponent("rapport.toml").path }
+    var database: String { root.appendingPathComponent("db/rapport.sqlite").path }
+    var spool: String { root.appendingPathComponent("spool").path }
+
+    /// The result of running a program.
+    struct Result {
+        var code: Int32
+        var out: String
+        var err: String
+    }
+
+    init(extraConfig: String = "") throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("db"), withIntermediateDirectories: true)
+        let templates = Self.repository.appendingPathComponent("config/templates").path
+        try """
+            [storage]
+            database = "db/rapport.sqlite"
+            spool = "spool"
+            [templates]
+            directory = "\(templates)"
+            [sender]
+            business_name = "Acme Lending"
+            phone = "+1 800 555 0100"
+            \(extraConfig)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    /// Writes `text` to a file in the sandbox and returns its path.
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = root.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Runs `program` with `arguments` (plus `--config` unless `withConfig` is false), waiting
+    /// for it to exit.
+    @discardableResult
+    func run(_ program: String, _ arguments: [String], withConfig: Bool = true, stdin: String? = nil, directory: URL? = nil) throws -> Result {
+        let process = try start(program, arguments, withConfig: withConfig, directory: directory)
+        if let stdin {
+            (process.standardInput as? Pipe)?.fileHandleForWriting.write(Data(stdin.utf8))
+        }
+        try? (process.standardInput as? Pipe)?.fileHandleForWriting.close()
+        let out = (process.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+        let err = (process.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+        process.waitUntilExit()
+        return Result(code: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self))
+    }
+
+    /// Starts `program` without waiting.
+    func start(_ program: String, _ arguments: [String], withConfig: Bool = true, directory: URL? = nil, environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = Self.products.appendingPathComponent(program)
+        process.arguments = arguments + (withConfig ? ["--config", config] : [])
+        process.currentDirectoryURL = directory ?? root
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = Pipe()
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
+        try process.run()
+        return process
+    }
+
+    /// The job files in a spool folder.
+    func jobs(in folder: String = "new") throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "\(spool)/\(folder)").filter { $0.hasSuffix(".json") }.sorted()
+    }
+
+    /// A job file decoded as a plain JSON object.
+    func job(_ name: String, in folder: String = "new") throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(spool)/\(folder)/\(name)"))
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// One agreement line due `days` local days from today in `zone`.
+    static func agreementLine(_ id: String, zone: String, dueInDays days: Int, locale: String = "en", debtor: String? = nil) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: zone)!
+        let due = calendar.date(byAdding: .day, value: days, to: Date())!
+        let parts = calendar.dateComponents([.year, .month, .day], from: due)
+        let date = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        let debtorID = debtor ?? "D-\(id)"
+        return #"{"id":"\#(id)","debtor":{"id":"\#(debtorID)","name":"Sam Rivera","preferred_name":"Sam","locale":"\#(locale)"},"timezone":"\#(zone)","contacts":{"sms":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"\#(date)","amount":"50.00"}]}"#
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import RapportConfig
+import RapportCore
+import Testing
+@testable import RapportMessages
+
+/// The shipped templates rendered as the debtor will read them (R19-R23).
+@Suite("Messages")
+struct MessageTests {
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("config/templates").path
+
+    func contact(_ kind: ContactKind, channel: Channel, locale: String? = "en", preferred: String? = "Sam") -> PlannedContact {
+        PlannedContact(
+            jobID: "j-" + StableHash.hex("x"), touchpoint: "t", kind: kind, channel: channel, to: "x", agreement: Identifier("A-1")!,
+            agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Samuel O'Brien & Co", preferredName: preferred, locale: locale),
+            timezone: "America/Chicago", notBefore: Date(), notAfter: Date(), localTime: "x", reason: "r",
+            installment: Installment(id: Identifier("1")!, due: LocalDate("2026-12-01")!, amount: Money("50.00")!),
+            amountDue: Money("50.00"), paymentAmount: Money("20.00"), currency: "USD")
+    }
+
+    func renderer(debtCollector: Bool = false) throws -> MessageRenderer {
+        var sender = Settings.Sender()
+        sender.businessName = "Acme Lending"
+        sender.phone = "+1 800 555 0100"
+        sender.debtCollector = debtCollector
+        return try MessageRenderer(directory: Self.templates, sender: sender)
+    }
+
+    @Test("R19: every SMS and e-mail carries the opt-out line, in every kind and language", arguments: ["en", "es"])
+    func r19OptOut(locale: String) throws {
+        let renderer = try renderer()
+        for kind in ContactKind.allCases {
+            let sms = renderer.render(contact(kind, channel: .sms, locale: locale))
+            #expect(sms.body.contains("STOP"), "\(kind) sms in \(locale)")
+            let email = renderer.render(contact(kind, channel: .email, locale: locale))
+            #expect(email.body.contains(locale == "es" ? "BAJA" : "UNSUBSCRIBE"), "\(kind) email in \(locale)")
+            #expect(email.subject?.isEmpty == false)
+        }
+    }
+
+    @Test("R20: preferred name, plain amount and date, a way to get help; Spanish when asked, English otherwise")
+    func r20() throws {
+        let renderer = try renderer()
+        let english = renderer.render(contact(.preDue, channel: .sms))
+        #expect(english.body.hasPrefix("Hi Sam,"))
+        #expect(english.body.contains("$50.00"))
+        #expect(english.body.contains("Tuesday, December 1"))
+        #expect(english.body.contains("+1 800 555 0100"))
+        let spanish = renderer.render(contact(.preDue, channel: .sms, locale: "es-MX"))
+        #expect(spanish.locale == "es")
+        #expect(spanish.body.contains("martes 1 de diciembre"))
+        #expect(renderer.render(contact(.preDue, channel: .sms, locale: "fr")).locale == "en")
+        let noPreferred = renderer.render(contact(.thanks, channel: .sms, preferred: nil))
+        #expect(noPreferred.body.contains("Samuel O'Brien & Co"))  // plain text: no HTML escaping
+        #expect(noPreferred.body.contains("$20.00"))
+    }
+
+    @Test("R21: the shipped templates never threaten, and a threatening template is refused")
+    func r21() throws {
+        for language in MessageRenderer.languages {
+            for file in try FileManager.default.contentsOfDirectory(atPath: "\(Self.templates)/\(language)") {
+                let text = try String(contentsOfFile: "\(Self.templates)/\(language)/\(file)", encoding: .utf8)
+                #expect(ToneLint.threat(in: text) == nil, "\(language)/\(file)")
+            }
+        }
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
+        try FileManager.default.copyItem(atPath: Self.templates, toPath: copy.path)
+        try "Pay now or we take legal action.".write(toFile: copy.appendingPathComponent("en/missed.sms.mustache").path, atomically: true, encoding: .utf8)
+        #expect {
+            _ = try MessageRenderer(directory: copy.path, sender: Settings.Sender())
+        } throws: { error in
+            "\(error)".contains("legal action") && "\(error)".contains("missed.sms.mustache")
+        }
+    }
+
+    @Test("R22: the collector disclosure is added when configured")
+    func r22() throws {
+        #expect(try renderer(debtCollector: true).render(contact(.missed, channel: .sms)).body.contains("debt collector"))
+        #expect(try !renderer().render(contact(.missed, channel: .sms)).body.contains("debt collector"))
+        #expect(try renderer(debtCollector: true).render(contact(.missed, channel: .email, locale: "es")).body.contains("cobrador de deudas"))
+    }
+
+    @Test("R23: a voice job's script only names the business, asks for a call back, names a person and gives the number")
+    func r23() throws {
+        let script = try renderer().render(contact(.missed, channel: .voice)).body
+        #expect(script == "Hello, this is Acme Lending. Please call us back at +1 800 555 0100 and ask for Customer Care. Thank you.")
+        #expect(!script.contains("$50.00"))
+        #expect(!script.contains("Sam"))
+    }
+
+    @Test("A missing template is refused at load, naming the file")
+    func missingTemplate() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
+        try FileManager.default.copyItem(atPath: Self.templates, toPath: copy.path)
+        try FileManager.default.removeItem(atPath: copy.appendingPathComponent("es/thanks.sms.mustache").path)
+        #expect {
+            _ = try MessageRenderer(directory: copy.path, sender: Settings.Sender())
+        } throws: { error in
+            "\(error)".contains("es/thanks.sms.mustache")
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import RapportCore
+import Testing
+@testable import RapportStore
+
+/// The store on real SQLite files in a temporary folder.
+@Suite("Store")
+struct StoreTests {
+    let folder: URL
+    let store: Store
+    let now = Date(timeIntervalSince1970: 1_796_000_000)
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        store = try Store(path: folder.appendingPathComponent("rapport.sqlite").path)
+    }
+
+    func agreement(_ id: String, debtor: String = "D-1", amount: String = "50.00") -> Agreement {
+        Agreement(
+            id: Identifier(id)!, debtor: Debtor(id: Identifier(debtor)!, name: "Sam"), timezone: "America/Chicago",
+            contacts: [.email: "sam@example.org"], installments: [Installment(id: Identifier("1")!, due: LocalDate("2026-12-10")!, amount: Money(amount)!)])
+    }
+
+    @Test("Re-importing an id updates it, keeps every version and duplicates nothing")
+    func upsert() throws {
+        let first = try store.upsert([agreement("A-1"), agreement("A-2")], at: now)
+        #expect(first == { var s = ImportSummary(); s.imported = 2; return s }())
+        let second = try store.upsert([agreement("A-1", amount: "60.00"), agreement("A-2")], at: now)
+        #expect(second.updated == 1 && second.unchanged == 1 && second.imported == 0)
+        let stored = try #require(try store.agreement(Identifier("A-1")!))
+        #expect(stored.version == 2)
+        #expect(stored.agreement.installments[0].amount == Money("60.00"))
+        #expect(try store.status().agreements == 2)
+    }
+
+    @Test("Any change to an agreement's inputs makes it due for planning at once")
+    func changesMakeDue() throws {
+        _ = try store.upsert([agreement("A-1")], at: now)
+        #expect(try store.dueAgreements(at: now, limit: 10).map(\.agreement.rawValue) == ["A-1"])
+        let decision = Decision(outcome: .wait(until: now.addingTimeInterval(86_400)), nextReview: now.addingTimeInterval(86_400))
+        try store.commit([PlanRecord(agreement: Identifier("A-1")!, decision: decision, job: nil, withdrawn: [])], at: now)
+        #expect(try store.dueAgreements(at: now, limit: 10).isEmpty)
+        let payment = Event(agreement: Identifier("A-1")!, type: .payment, at: now, amount: Money("5.00"))
+        #expect(try store.append([payment], at: now) == 1)
+        #expect(try store.dueAgreements(at: now, limit: 10).count == 1)
+    }
+
+    @Test("The same event imported twice is stored once; events for unknown agreements are refused")
+    func eventDeduplication() throws {
+        _ = try store.upsert([agreement("A-1")], at: now)
+        let payment = Event(agreement: Identifier("A-1")!, type: .payment, at: now, amount: Money("5.00"))
+        #expect(try store.append([payment, payment], at: now) == 1)
+        #expect(try store.append([payment], at: now) == 0)
+        #expect(try store.portfolio(of: Identifier("D-1")!).events.count == 1)
+        #expect(throws: StoreError.self) { try store.append([Event(agreement: Identifier("A-9")!, type: .cease, at: now)], at: now) }
+    }
+
+    @Test("Due agreements are found through the next_action_at index, never a full scan")
+    func indexedQuery() throws {
+        let plan = try DatabaseQueue(path: store.path).read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id, debtor_id FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?", arguments: [0, 10])
+                .map { $0["detail"] as String }.joined(separator: "; ")
+        }
+        #expect(plan.contains("agreement_next_action"), "query plan: \(plan)")
+        #expect(!plan.contains("SCAN agreement"), "query plan: \(plan)")
+    }
+
+    @Test("A missing database folder is one clear error, not a crash")
+    func missingFolder() {
+        #expect {
+            _ = try Store(path: "/nonexistent-\(UUID().uuidString)/rapport.sqlite")
+        } throws: { error in
+            (error as? StoreError)?.kind == .missingFolder && "\(error)".contains("does not exist")
+        }
+    }
+
+    @Test("A file that is not a database is refused with a clear message")
+    func notADatabase() throws {
+        let path = folder.appendingPathComponent("junk.sqlite").path
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try Store(path: path)
+        } throws: { error in
+            (error as? StoreError)?.kind == .unusable
+        }
+    }
+
+    @Test("Planned jobs are recorded with their exact bytes and change state by id (R30 records each step)")
+    func jobLifecycle() throws {
+        _ = try store.upsert([agreement("A-1")], at: now)
+        let contact = PlannedContact(
+            jobID: "j-" + StableHash.hex("k"), touchpoint: "pre_due:A-1:1", kind: .preDue, channel: .email, to: "sam@example.org",
+            agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
+            timezone: "America/Chicago", notBefore: now.addingTimeInterval(3600), notAfter: now.addingTimeInterval(7200), localTime: "x",
+            reason: "pre_due because", installment: nil, amountDue: nil, paymentAmount: nil, currency: "USD")
+        let job = Job(contact: contact, locale: "en", subject: "Hi", body: "Body", createdAt: now)
+        let decision = Decision(outcome: .send(contact), nextReview: now)
+        try store.commit([PlanRecord(agreement: contact.agreement, decision: decision, job: job, withdrawn: [])], at: now)
+        let planned = try store.jobs(in: .planned)
+        #expect(planned.map(\.id) == [job.id])
+        #expect(planned.first?.data == (try job.encoded()))
+        try store.setState(.spooled, of: [job.id], detail: "written", at: now)
+        #expect(try store.jobs(in: .planned).isEmpty)
+        #expect(try store.portfolio(of: Identifier("D-1")!).history.first?.state == .spooled)
+        let outcomes = try store.decisions(of: Identifier("A-1")!).map(\.outcome)
+        #expect(outcomes == ["planned", "spooled"])
+    }
+}
