@@ -35,6 +35,21 @@ struct StoreTests {
         #expect(try store.status().agreements == 2)
     }
 
+    @Test("An identical re-import is unchanged in any process: the stored JSON is canonical")
+    func canonicalJSON() throws {
+        var agreement = agreement("A-1")
+        agreement.contacts = [.sms: "+12145550100", .email: "sam@example.org", .voice: "+12145550100", .letter: "1 Main St"]
+        _ = try store.upsert([agreement], at: now)
+        for _ in 0..<20 {
+            // A fresh dictionary each time: its iteration order must not leak into storage.
+            var copy = agreement
+            copy.contacts = Dictionary(uniqueKeysWithValues: agreement.contacts.shuffled())
+            #expect(try store.upsert([copy], at: now).unchanged == 1)
+        }
+        let stored = try DatabaseQueue(path: store.path).read { try String.fetchOne($0, sql: "SELECT data FROM agreement") } ?? ""
+        #expect(stored.contains(#""contacts":{"email":"sam@example.org","letter":"1 Main St","sms":"+12145550100","voice":"+12145550100"}"#))
+    }
+
     @Test("Any change to an agreement's inputs makes it due for planning at once")
     func changesMakeDue() throws {
         _ = try store.upsert([agreement("A-1")], at: now)

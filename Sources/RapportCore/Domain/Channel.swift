@@ -1,5 +1,5 @@
 /// A way to reach a debtor; each one is served by a separate delivery tool reading the spool.
-public enum Channel: String, CaseIterable, Codable, Sendable, Comparable {
+public enum Channel: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
     case sms
     case email
     case voice

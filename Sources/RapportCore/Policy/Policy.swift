@@ -35,7 +35,7 @@ public struct Policy: Sendable, Equatable {
 
     /// How far ahead jobs are written to the spool, so delivery tools have them before their
     /// `not_before`. Anything spooled early is withdrawn (R18) if the situation changes.
-    public var lookaheadHours = 24
+    public var lookaheadHours = 48
     /// R11: send times are spread over this many minutes after the window opens, by a stable
     /// per-debtor offset, so a portfolio does not all go out at 09:00:00.
     public var spreadMinutes = 240
