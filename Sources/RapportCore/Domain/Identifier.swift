@@ -4,7 +4,7 @@
 /// log lines, so they are checked once, at the boundary, against the contract's alphabet:
 /// 1–64 characters of `A-Za-z0-9._:-`. Nothing with `/`, `..` alone, NUL or a shell
 /// metacharacter can ever become an `Identifier`.
-public struct Identifier: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct Identifier: Hashable, Comparable, Sendable, StringCoded {
     /// The identifier as written in the import file.
     public let rawValue: String
 
@@ -34,17 +34,5 @@ public struct Identifier: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     public static func < (lhs: Identifier, rhs: Identifier) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let valid = Identifier(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not a valid id (1-64 of A-Za-z0-9._:-)"))
-        }
-        self = valid
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    static let expectedForm = "a valid id (1-64 of A-Za-z0-9._:-)"
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// An amount of money, parsed from the contract's decimal strings and never from a float.
-public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct Money: Hashable, Comparable, Sendable, StringCoded {
     /// The exact value.
     public let value: Decimal
 
@@ -44,17 +44,5 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible, Co
     public static func + (lhs: Money, rhs: Money) -> Money { Money(value: lhs.value + rhs.value) }
     public static func - (lhs: Money, rhs: Money) -> Money { Money(value: lhs.value - rhs.value) }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let money = Money(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not an amount like \"50.00\""))
-        }
-        self = money
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    static let expectedForm = "an amount like \"50.00\""
 }

@@ -3,7 +3,7 @@
 /// Date arithmetic counts civil days exactly (days since 1970-01-01 in the proleptic Gregorian
 /// calendar), so "tomorrow" is always the next date, whatever a clock does that night; turning a
 /// date into instants is `ZoneClock`'s job, which asks `Calendar` in the debtor's zone.
-public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct LocalDate: Hashable, Comparable, Sendable, StringCoded {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -22,8 +22,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            let year = Self.number(bytes[0..<4]), let month = Self.number(bytes[5..<7]),
-            let day = Self.number(bytes[8..<10])
+            let year = asciiNumber(bytes[0..<4]), let month = asciiNumber(bytes[5..<7]),
+            let day = asciiNumber(bytes[8..<10])
         else { return nil }
         self.init(year: year, month: month, day: day)
     }
@@ -78,19 +78,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = LocalDate(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not a real date YYYY-MM-DD"))
-        }
-        self = date
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    static let expectedForm = "a real date YYYY-MM-DD"
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
@@ -98,15 +86,6 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
-        var value = 0
-        for byte in digits {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return value
     }
 }
 

@@ -1,5 +1,5 @@
 /// A wall-clock time of day (`HH:MM`), counted in minutes after local midnight.
-public struct LocalTime: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct LocalTime: Hashable, Comparable, Sendable, StringCoded {
     /// Minutes after midnight, 0...1440 (24:00 closes a day).
     public let minutes: Int
 
@@ -28,17 +28,5 @@ public struct LocalTime: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (lhs: LocalTime, rhs: LocalTime) -> Bool { lhs.minutes < rhs.minutes }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let time = LocalTime(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not a time HH:MM"))
-        }
-        self = time
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    static let expectedForm = "a time HH:MM"
 }

@@ -23,8 +23,8 @@ public enum Timestamp {
         guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
             let date = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)),
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-            let hour = digits(bytes[11..<13]), let minute = digits(bytes[14..<16]),
-            let second = digits(bytes[17..<19]), hour < 24, minute < 60, second < 61
+            let hour = asciiNumber(bytes[11..<13]), let minute = asciiNumber(bytes[14..<16]),
+            let second = asciiNumber(bytes[17..<19]), hour < 24, minute < 60, second < 61
         else { return nil }
         var index = 19
         var fraction = 0.0
@@ -46,7 +46,7 @@ public enum Timestamp {
             guard index + 1 == bytes.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
-                let oh = digits(bytes[(index + 1)..<(index + 3)]), let om = digits(bytes[(index + 4)..<(index + 6)]),
+                let oh = asciiNumber(bytes[(index + 1)..<(index + 3)]), let om = asciiNumber(bytes[(index + 4)..<(index + 6)]),
                 oh < 24, om < 60
             else { return nil }
             offset = (oh * 3600 + om * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
@@ -64,13 +64,4 @@ public enum Timestamp {
     }
 
     private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-
-    private static func digits(_ slice: ArraySlice<UInt8>) -> Int? {
-        var value = 0
-        for byte in slice {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return value
-    }
 }
