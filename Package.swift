@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "RapportCommandLine",
             dependencies: [
-                "RapportEngine",
+                "RapportEngine", "RapportSpool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,7 +67,7 @@ let package = Package(
         // Runs the built rapportd and rapportctl, and the engine in-process, on temp folders.
         .testTarget(
             name: "RapportEndToEndTests",
-            dependencies: ["RapportEngine", "RapportStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["RapportEngine", "RapportStore", "RapportSpool", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

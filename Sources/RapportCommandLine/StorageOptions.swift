@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RapportConfig
 import RapportEngine
+import RapportSpool
 
 /// The options both programs take to find their config, database and spool.
 public struct StorageOptions: ParsableArguments, Sendable {
@@ -37,6 +38,23 @@ public struct StorageOptions: ParsableArguments, Sendable {
         if let database { settings.storage.database = absolute(database) }
         if let spool { settings.storage.spool = absolute(spool) }
         return settings
+    }
+
+    /// The spool alone, for what delivery tools run (claim, ack, ls, stats): they belong to the
+    /// spool's group and need neither the database nor the templates. With `--spool` no config
+    /// file is needed either.
+    public func spoolOnly() throws(Failure) -> (spool: Spool, settings: Settings?) {
+        if spool != nil, config == nil, !FileManager.default.isReadableFile(atPath: configPath) {
+            let settings = applyingOverrides(to: Settings(templatesDirectory: ""))
+            return (Spool(root: settings.storage.spool), nil)
+        }
+        let settings = try settings()
+        let root = settings.storage.spool
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: "\(root)/new", isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw Failure(.ioError, "spool \(root) has no new/ folder; is rapportd running with this spool?")
+        }
+        return (Spool(root: root), settings)
     }
 
     /// Opens the engine for these settings.

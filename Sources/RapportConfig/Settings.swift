@@ -38,7 +38,19 @@ public struct Settings: Sendable {
         public init() {}
     }
 
+    /// The contract with delivery tools.
+    public struct Delivery: Sendable, Equatable {
+        /// A job in `cur/` longer than this is reported as a stale claim (never re-offered).
+        public var claimLeaseMinutes = 60
+        /// Outcome files are deleted from `done/`, `failed/`, `expired/` and `withdrawn/` after
+        /// this many days; the database keeps every record.
+        public var outcomeRetentionDays = 30
+
+        public init() {}
+    }
+
     public var storage = Storage()
+    public var delivery = Delivery()
     public var daemon = Daemon()
     public var sender = Sender()
     public var policy = Policy.standard

@@ -5,6 +5,7 @@ import RapportCore
 import RapportMessages
 import RapportSpool
 import RapportStore
+import Synchronization
 
 /// Ties the planner to the records and the spool: one `tick(at:)` plans every agreement that
 /// is due and writes what it decided.
@@ -20,7 +21,9 @@ public final class Engine: Sendable {
     public let spool: Spool
     public let planner: Planner
     public let renderer: MessageRenderer
-    private let logger: Logger
+    let logger: Logger
+    /// When outcome files were last pruned: pruning lists whole folders, so it runs hourly.
+    let lastPrune = Mutex<Date?>(nil)
 
     public init(settings: Settings, store: Store, spool: Spool, renderer: MessageRenderer, logger: Logger) {
         self.settings = settings
@@ -59,7 +62,9 @@ public final class Engine: Sendable {
     public func tick(at now: Date, shouldContinue: () -> Bool = { true }) throws(EngineError) -> TickReport {
         var report = TickReport(startedAt: now, finishedAt: now)
         report.recovered = try finishInterruptedWrites(at: now)
+        try reconcileOutcomes(at: now, into: &report)
         report.expired = try expireUnclaimed(at: now)
+        report.pruned = try pruneOutcomes(at: now)
         var seen: Set<Identifier> = []
         while shouldContinue() {
             let due = try storeCall { try store.dueAgreements(at: now, limit: settings.daemon.batchSize) }
@@ -119,7 +124,7 @@ public final class Engine: Sendable {
                     let job = Job(contact: contact, locale: message.locale, subject: message.subject, body: message.body, createdAt: now)
                     history.append(ContactRecord(
                         jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
-                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned, timezone: contact.timezone))
+                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned, timezone: contact.timezone, recipient: contact.to))
                     var sending = decision
                     // Should the loop end on a send, the next tick looks again.
                     sending.nextReview = now.addingTimeInterval(1)
@@ -144,92 +149,8 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Moves a waiting job's file to `withdrawn/` and says where the job ended up: withdrawn,
-    /// or already claimed (too late, recorded as such).
-    private func takeBack(_ record: ContactRecord) throws(EngineError) -> JobState {
-        let name = Job.fileName(notBefore: record.notBefore, channel: record.channel, id: record.jobID)
-        return try storeCall {
-            if try spool.move(name, from: .new, to: .withdrawn) { return .withdrawn }
-            switch try spool.locate(name)?.folder {
-            case .cur: return .claimed
-            case .done: return .delivered
-            case .failed: return .failed
-            case .expired: return .expired
-            case .withdrawn, .new, .tmp, nil: return .withdrawn
-            }
-        }
-    }
-
-    /// Takes back, at once, every waiting job of `agreement` that the planner would no longer
-    /// send (R18): what `rapportctl` does right after recording a pause, cease or payment.
-    /// - Returns: how many jobs were withdrawn.
-    public func withdrawStale(_ agreement: Identifier, at now: Date) throws(EngineError) -> Int {
-        guard let stored = try storeCall({ try store.agreement(agreement) }) else { return 0 }
-        let portfolio = try storeCall { try store.portfolio(of: stored.agreement.debtor.id) }
-        let state = AgreementState(agreement: stored.agreement, events: portfolio.events, now: now)
-        let decision = planner.plan(state, history: portfolio.history, now: now)
-        var count = 0
-        for withdrawal in decision.withdrawals {
-            guard let record = portfolio.history.first(where: { $0.jobID == withdrawal.jobID }) else { continue }
-            let result = try takeBack(record)
-            try storeCall { try store.setState(result, of: [record.jobID], detail: withdrawal.reason, at: now) }
-            if result == .withdrawn { count += 1 }
-        }
-        return count
-    }
-
-    // MARK: - Recovery and expiry
-
-    /// Finishes jobs recorded as `planned` whose file may be missing: writes it under the
-    /// same name from the recorded bytes, or just marks it when the file is already there.
-    private func finishInterruptedWrites(at now: Date) throws(EngineError) -> Int {
-        var finished = 0
-        for job in try storeCall({ try store.jobs(in: .planned) }) {
-            try storeCall {
-                if let location = try spool.locate(job.fileName) {
-                    try store.setState(Self.state(of: location.folder), of: [job.id], detail: "file found in \(location.folder.rawValue)/", at: now)
-                } else if job.notAfter <= now {
-                    try store.setState(.expired, of: [job.id], detail: "not written before its not_after", replan: true, at: now)
-                } else {
-                    try spool.write(job.data, named: job.fileName)
-                    try store.setState(.spooled, of: [job.id], detail: "written to new/ after an interrupted tick", at: now)
-                }
-            }
-            finished += 1
-        }
-        return finished
-    }
-
-    /// Moves jobs still in `new/` after their `not_after` to `expired/` and makes their
-    /// agreements due again; jobs a delivery tool took are marked where they went.
-    private func expireUnclaimed(at now: Date) throws(EngineError) -> Int {
-        var expired = 0
-        for job in try storeCall({ try store.overdueJobs(at: now) }) {
-            try storeCall {
-                if try spool.move(job.fileName, from: .new, to: .expired) {
-                    try store.setState(.expired, of: [job.id], detail: "not claimed before not_after", replan: true, at: now)
-                    expired += 1
-                } else if let location = try spool.locate(job.fileName) {
-                    try store.setState(Self.state(of: location.folder), of: [job.id], detail: "found in \(location.folder.rawValue)/", at: now)
-                }
-            }
-        }
-        return expired
-    }
-
-    private static func state(of folder: Spool.Folder) -> JobState {
-        switch folder {
-        case .tmp, .new: .spooled
-        case .cur: .claimed
-        case .done: .delivered
-        case .failed: .failed
-        case .expired: .expired
-        case .withdrawn: .withdrawn
-        }
-    }
-
     /// Runs `body`, turning whatever it throws into an `EngineError`.
-    private func storeCall<T>(_ body: () throws -> T) throws(EngineError) -> T {
+    func storeCall<T>(_ body: () throws -> T) throws(EngineError) -> T {
         do {
             return try body()
         } catch let error as EngineError {

@@ -21,6 +21,13 @@ public struct TickReport: Sendable {
     public var withdrawn = 0
     public var dropped = 0
     public var expired = 0
+    /// Outcomes delivery tools reported since the last tick.
+    public var delivered = 0
+    public var failed = 0
+    /// Jobs in `cur/` longer than the claim lease.
+    public var staleClaims = 0
+    /// Outcome files deleted after the retention.
+    public var pruned = 0
     /// Interrupted writes finished from the records (a crash between plan and file).
     public var recovered = 0
     /// The earliest next action of any agreement after the tick.
@@ -29,6 +36,7 @@ public struct TickReport: Sendable {
     /// One line without personal data: safe for info-level logs.
     public var summary: String {
         "tick \(Timestamp.rfc3339(startedAt)): \(due) planned, \(spooled.count) spooled, \(withdrawn) withdrawn, \(dropped) dropped, \(expired) expired"
+            + ", \(delivered) delivered, \(failed) failed" + (staleClaims > 0 ? ", \(staleClaims) stale claims" : "")
             + (recovered > 0 ? ", \(recovered) recovered" : "")
             + ", next \(nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")"
             + String(format: " (%.2f s)", finishedAt.timeIntervalSince(startedAt))

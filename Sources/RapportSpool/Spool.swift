@@ -13,9 +13,10 @@ import RapportCore
 /// job. Delivery tools claim a job by renaming it into `cur/`; whoever's rename succeeds owns
 /// it. Every other move (expiry, withdrawal) is also a single rename.
 public struct Spool: Sendable {
-    /// The spool's directories, one per state of a job file.
+    /// The spool's directories, one per state of a job file. `hold/` is Rapport's addition to
+    /// the contract's layout: jobs an operator holds back, invisible to delivery tools.
     public enum Folder: String, CaseIterable, Sendable {
-        case tmp, new, cur, done, failed, expired, withdrawn
+        case tmp, new, hold, cur, done, failed, expired, withdrawn
     }
 
     /// Where a job file was found.
@@ -131,11 +132,93 @@ public struct Spool: Sendable {
     }
 
     /// The job file names in `folder`, in send order (their names sort by `not_before`).
-    /// Outcome files (`NAME.result.json`) are not listed.
+    /// Outcome files (`NAME.result.json`) and hidden staging files are not listed.
     public func list(_ folder: Folder) throws(SystemError) -> [String] {
         try SystemCalls.listDirectory(path(folder))
-            .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".result.json") }
+            .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".result.json") && !$0.hasPrefix(".") }
             .sorted()
+    }
+
+    // MARK: - The delivery tool's side
+
+    /// Claims the oldest ready job (its `not_before` has come), optionally of one channel, by
+    /// renaming it from `new/` into `cur/`. Any number of processes may race: a rename that
+    /// finds the file gone lost the race, and the next job is tried.
+    /// - Returns: the claimed job, or nil when none is ready.
+    public func claim(channel: Channel? = nil, at now: Date) throws(SystemError) -> Location? {
+        for name in try list(.new) {
+            guard let notBefore = Self.notBefore(ofFileName: name) else { continue }
+            if notBefore > now { break }  // names sort by not_before: the rest are later still
+            if let channel, !name.contains("_\(channel.rawValue)_") { continue }
+            if try move(name, from: .new, to: .cur) { return Location(folder: .cur, name: name) }
+        }
+        return nil
+    }
+
+    /// Records a claimed job's outcome: writes `NAME.result.json` into `done/` or `failed/`
+    /// (staged under a hidden name, then renamed), then renames the job from `cur/` beside it.
+    /// - Returns: where the job now is.
+    @discardableResult
+    public func acknowledge(_ name: String, outcome: Outcome) throws(SystemError) -> Location {
+        guard Self.isJobFileName(name) else { throw SystemError(call: "ack", path: name, errno: EINVAL) }
+        guard try SystemCalls.lstat(path(.cur, name)) != nil else { throw SystemError(call: "ack", path: path(.cur, name), errno: ENOENT) }
+        let target: Folder = outcome.delivered ? .done : .failed
+        let bytes: [UInt8]
+        do { bytes = Array(try outcome.encoded()) } catch { throw SystemError(call: "encode", path: name, errno: EINVAL) }
+        let result = name.dropLast(5) + ".result.json"
+        let staging = path(target, "." + result + ".tmp")
+        let fd = try SystemCalls.open(staging, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, Self.fileMode)
+        do {
+            try SystemCalls.fchmod(fd, Self.fileMode, staging)
+            // Even when run as root, the file belongs to whoever owns the folder, so the
+            // daemon can always read and prune it.
+            if let folder = try SystemCalls.lstat(path(target)) {
+                try? SystemCalls.fchown(fd, SystemCalls.effectiveUserID == 0 ? folder.st_uid : uid_t.max, folder.st_gid, staging)
+            }
+            try SystemCalls.writeAll(fd, bytes, staging)
+            try SystemCalls.fsync(fd, staging)
+            try SystemCalls.close(fd, staging)
+            try SystemCalls.rename(staging, path(target, String(result)))
+        } catch {
+            try? SystemCalls.close(fd, staging)
+            try? SystemCalls.unlink(staging)
+            throw error
+        }
+        try SystemCalls.rename(path(.cur, name), path(target, name))
+        try SystemCalls.fsyncDirectory(path(target))
+        return Location(folder: target, name: name)
+    }
+
+    /// The outcome a delivery tool wrote beside a job in `done/` or `failed/`, if any.
+    public func outcome(of location: Location) -> Outcome? {
+        let result = String(location.name.dropLast(5)) + ".result.json"
+        guard let bytes = try? SystemCalls.readFile(path(location.folder, result), limit: 65_536) else { return nil }
+        return try? JSONDecoder().decode(Outcome.self, from: Data(bytes))
+    }
+
+    /// When a job file last changed folder: a rename sets its inode's change time, so for a
+    /// job in `cur/` this is when it was claimed.
+    public func movedAt(_ location: Location) throws(SystemError) -> Date? {
+        guard let info = try SystemCalls.lstat(path(location.folder, location.name)) else { return nil }
+        return Date(timeIntervalSince1970: Double(info.st_ctim.tv_sec) + Double(info.st_ctim.tv_nsec) / 1e9)
+    }
+
+    /// Deletes job files (and their outcome files) that reached `folder` before `cutoff`.
+    /// - Returns: how many jobs were pruned.
+    public func prune(_ folder: Folder, movedBefore cutoff: Date) throws(SystemError) -> Int {
+        var pruned = 0
+        for name in try list(folder) {
+            guard let moved = try movedAt(Location(folder: folder, name: name)), moved < cutoff else { continue }
+            try? SystemCalls.unlink(path(folder, String(name.dropLast(5)) + ".result.json"))
+            try SystemCalls.unlink(path(folder, name))
+            pruned += 1
+        }
+        return pruned
+    }
+
+    /// The `not_before` encoded at the start of a job file name.
+    public static func notBefore(ofFileName name: String) -> Date? {
+        Timestamp.parseCompact(String(name.prefix(16)))
     }
 
     /// Reads and decodes a job file.

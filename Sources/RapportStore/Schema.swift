@@ -60,6 +60,7 @@ enum Schema {
                     not_before REAL NOT NULL,
                     not_after REAL NOT NULL,
                     timezone TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
                     file_name TEXT NOT NULL UNIQUE,
                     state TEXT NOT NULL,
                     detail TEXT,

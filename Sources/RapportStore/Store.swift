@@ -175,12 +175,12 @@ public final class Store: Sendable {
                     try db.execute(
                         sql: """
                             INSERT INTO job (id, touchpoint, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
-                                             timezone, file_name, state, data, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)
+                                             timezone, recipient, file_name, state, data, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)
                             """,
                         arguments: [
                             job.id, contact.touchpoint, id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
-                            job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.fileName,
+                            job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName,
                             String(decoding: try job.encoded(), as: UTF8.self), time, time,
                         ])
                     try Self.recordDecision(db, id, time, "planned", job.id, contact.touchpoint, job.reason)
@@ -237,11 +237,24 @@ public final class Store: Sendable {
         }
     }
 
-    /// Spooled jobs whose `not_after` has passed: candidates for `expired/`.
+    /// Waiting jobs (in `new/` or `hold/`) whose `not_after` has passed: candidates for `expired/`.
     public func overdueJobs(at now: Date) throws(StoreError) -> [StoredJob] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job WHERE state = 'spooled' AND not_after < ? ORDER BY not_after", arguments: [now.timeIntervalSince1970])
-                .compactMap(Self.storedJob)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM job WHERE state IN ('spooled', 'held') AND not_after < ? ORDER BY not_after",
+                arguments: [now.timeIntervalSince1970]
+            ).compactMap(Self.storedJob)
+        }
+    }
+
+    /// Jobs a delivery tool may have acted on since the last look: spooled ones whose
+    /// `not_before` has come, and claimed ones.
+    public func jobsInFlight(at now: Date) throws(StoreError) -> [StoredJob] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM job WHERE (state = 'spooled' AND not_before <= ?) OR state = 'claimed' ORDER BY not_before",
+                arguments: [now.timeIntervalSince1970]
+            ).compactMap(Self.storedJob)
         }
     }
 
@@ -353,7 +366,7 @@ public final class Store: Sendable {
         return ContactRecord(
             jobID: row["id"], touchpoint: row["touchpoint"], agreements: agreements, kind: kind, channel: channel,
             notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state,
-            timezone: row["timezone"])
+            timezone: row["timezone"], recipient: row["recipient"])
     }
 }
 

@@ -4,16 +4,33 @@ import RapportCommandLine
 import RapportCore
 import RapportEngine
 import RapportSpool
+import RapportStore
 
-/// `rapportctl spool …`: look into the spool.
+/// `rapportctl spool …`: the spool as a mail queue, for delivery tools and operators.
 struct SpoolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "spool", abstract: "Inspect the spool.", subcommands: [List.self, Show.self])
+        commandName: "spool", abstract: "Inspect and operate the spool.",
+        discussion: "claim, ack, ls and stats need only the spool (delivery tools run them); hold, release, withdraw and show also use the database.",
+        subcommands: [List.self, Show.self, Claim.self, Ack.self, Hold.self, Release.self, Withdraw.self, Stats.self])
+
+    /// The job a command names: a job id, a file name or a file path.
+    static func jobKey(_ text: String) throws(Failure) -> String {
+        let key = (text as NSString).lastPathComponent
+        let id = key.hasSuffix(".json") ? String(key.dropLast(5).split(separator: "_").last ?? "") : key
+        guard Job.isValidID(id) else { throw Failure(.usage, "\"\(text)\" is not a job id (j-…) or a job file") }
+        return id
+    }
+
+    static func channel(_ text: String?) throws(Failure) -> Channel? {
+        guard let text else { return nil }
+        guard let channel = Channel(rawValue: text) else { throw Failure(.usage, "--channel \"\(text)\" is not one of sms, email, voice, letter") }
+        return channel
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "ls", abstract: "List jobs in send order.")
 
-        @Option(help: "The folder: new, cur, done, failed, expired, withdrawn.") var state = "new"
+        @Option(help: "The folder: new, hold, cur, done, failed, expired, withdrawn.") var state = "new"
         @Option(help: "Only jobs for this channel.") var channel: String?
         @Option(help: "Only jobs of this agreement.") var agreement: String?
         @Flag(help: "One JSON object per line, for tools.") var json = false
@@ -22,26 +39,26 @@ struct SpoolCommand: ParsableCommand {
         func run() throws {
             try command {
                 guard let folder = Spool.Folder(rawValue: state), folder != .tmp else {
-                    throw Failure(.usage, "--state \"\(state)\" is not one of new, cur, done, failed, expired, withdrawn")
+                    throw Failure(.usage, "--state \"\(state)\" is not one of new, hold, cur, done, failed, expired, withdrawn")
                 }
-                if let channel, Channel(rawValue: channel) == nil { throw Failure(.usage, "--channel \"\(channel)\" is not one of sms, email, voice, letter") }
-                let engine = try storage.openEngine(logger: RapportCtl.logger)
+                let channel = try SpoolCommand.channel(channel)
+                let spool = try storage.spoolOnly().spool
                 var rows: [Job] = []
-                for name in try engine.spool.list(folder) {
-                    guard let job = try? engine.spool.read(Spool.Location(folder: folder, name: name)) else { continue }
-                    if let channel, job.channel.rawValue != channel { continue }
+                for name in try spool.list(folder) {
+                    guard let job = try? spool.read(Spool.Location(folder: folder, name: name)) else { continue }
+                    if let channel, job.channel != channel { continue }
                     if let agreement, !job.agreements.map(\.rawValue).contains(agreement) { continue }
                     rows.append(job)
                 }
                 if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                     for job in rows {
                         let line: [String: String] = [
                             "state": folder.rawValue, "file": job.fileName, "id": job.id, "agreement": job.agreement.rawValue, "kind": job.kind.rawValue,
                             "channel": job.channel.rawValue, "not_before": Timestamp.rfc3339(job.notBefore), "not_after": Timestamp.rfc3339(job.notAfter),
                             "local_time": job.localTime, "timezone": job.timezone,
                         ]
-                        let encoder = JSONEncoder()
-                        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                         print(String(decoding: try encoder.encode(line), as: UTF8.self))
                     }
                     return
@@ -57,7 +74,7 @@ struct SpoolCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a job's message as the debtor will see it, and why it was planned.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a job's message as the debtor will see it, why it was planned, and its history.")
 
         @Argument(help: "A job id or the path of a job file.") var job: String
         @Flag(help: "Show the recipient's address instead of a redacted one.") var reveal = false
@@ -65,10 +82,9 @@ struct SpoolCommand: ParsableCommand {
 
         func run() throws {
             try command {
+                let id = try SpoolCommand.jobKey(job)
                 let engine = try storage.openEngine(logger: RapportCtl.logger)
-                let key = (job as NSString).lastPathComponent
-                guard Job.isValidID(key) || Spool.isJobFileName(key) else { throw Failure(.usage, "\"\(job)\" is not a job id (j-…) or a job file name") }
-                guard let location = try engine.spool.find(id: key) else { throw Failure(.dataError, "job \(key) is not in the spool") }
+                guard let location = try engine.spool.find(id: id) else { throw Failure(.dataError, "job \(id) is not in the spool") }
                 let found: Job
                 do { found = try engine.spool.read(location) } catch { throw Failure(.dataError, "\(engine.spool.path(location.folder, location.name)): not a readable job file") }
                 var lines = [
@@ -78,12 +94,19 @@ struct SpoolCommand: ParsableCommand {
                     "reason: \(found.reason)",
                     "",
                 ]
-                if let subject = found.subject { lines.append("Subject: \(subject)") ; lines.append("") }
+                if let subject = found.subject {
+                    lines.append("Subject: \(subject)")
+                    lines.append("")
+                }
                 lines.append(found.body)
+                if let outcome = engine.spool.outcome(of: location) {
+                    lines.append("")
+                    lines.append("outcome: \(outcome.status) at \(outcome.at)" + (outcome.detail.map { ": \($0)" } ?? ""))
+                }
                 if let stored = try engine.store.job(found.id) {
                     lines.append("")
                     lines.append("history:")
-                    for record in try engine.store.decisions(of: stored.agreement, limit: 200) where record.jobID == found.id {
+                    for record in try engine.store.decisions(of: stored.agreement, limit: 500) where record.jobID == found.id {
                         lines.append("  \(Timestamp.rfc3339(record.at))  \(record.outcome): \(record.reason)")
                     }
                 }
@@ -91,32 +114,188 @@ struct SpoolCommand: ParsableCommand {
             }
         }
     }
-}
 
-/// Addresses shown to operators without exposing them in screenshots and tickets.
-enum Redaction {
-    static func redact(_ address: String, channel: Channel) -> String {
-        switch channel {
-        case .sms, .voice:
-            guard address.count > 6 else { return "•••" }
-            return String(address.prefix(4)) + String(repeating: "•", count: address.count - 6) + String(address.suffix(2))
-        case .email:
-            guard let at = address.firstIndex(of: "@") else { return "•••" }
-            return String(address.prefix(1)) + "•••" + String(address[at...])
-        case .letter:
-            return "(postal address hidden)"
+    struct Claim: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "claim", abstract: "Claim the oldest ready job (new/ → cur/) and print its path; print nothing when none is ready.",
+            discussion: "Never claims a job whose not_before is still ahead. Any number of delivery processes may claim at once: each job is claimed once.")
+
+        @Option(help: "Only claim jobs for this channel.") var channel: String?
+        @OptionGroup var storage: StorageOptions
+
+        func run() throws {
+            try command {
+                let channel = try SpoolCommand.channel(channel)
+                let spool = try storage.spoolOnly().spool
+                if let claimed = try spool.claim(channel: channel, at: Date()) {
+                    print(spool.path(claimed.folder, claimed.name))
+                }
+            }
+        }
+    }
+
+    struct Ack: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ack", abstract: "Record a claimed job's outcome: cur/ → done/ or failed/, with NAME.result.json beside it.")
+
+        @Argument(help: "The claimed job: its id or its path.") var job: String
+        @Option(help: "delivered or failed.") var status: String
+        @Option(help: "What happened, in words (a bounce reason, a gateway error).") var detail: String?
+        @Option(name: .customLong("provider-id"), help: "The delivery provider's message id.") var providerID: String?
+        @OptionGroup var storage: StorageOptions
+
+        func run() throws {
+            try command {
+                guard status == "delivered" || status == "failed" else { throw Failure(.usage, "--status must be delivered or failed, not \"\(status)\"") }
+                let id = try SpoolCommand.jobKey(job)
+                let spool = try storage.spoolOnly().spool
+                guard let name = try spool.list(.cur).first(where: { $0.hasSuffix("_\(id).json") }) else {
+                    let elsewhere = try spool.find(id: id).map { " (it is in \($0.folder.rawValue)/)" } ?? ""
+                    throw Failure(.dataError, "job \(id) is not claimed\(elsewhere); claim it first")
+                }
+                let location = try spool.acknowledge(name, outcome: Outcome(delivered: status == "delivered", at: Date(), detail: detail, providerID: providerID))
+                print(spool.path(location.folder, location.name))
+            }
+        }
+    }
+
+    /// The jobs an operator command names: one job, or `--agreement`'s.
+    struct Selection: ParsableArguments {
+        @Argument(help: "A job id or job file.") var job: String?
+        @Option(help: "Every waiting job of this agreement instead.") var agreement: String?
+
+        func resolve(_ engine: Engine) throws -> [StoredJobLookup] {
+            switch (job, agreement) {
+            case (let job?, nil):
+                let id = try SpoolCommand.jobKey(job)
+                let found = try engine.jobs(id: id, agreement: nil)
+                guard !found.isEmpty else { throw Failure(.dataError, "job \(id) is not known") }
+                return found
+            case (nil, let agreement?):
+                guard let id = Identifier(agreement) else { throw Failure(.usage, "--agreement \"\(agreement)\" is not a valid id") }
+                return try engine.jobs(id: nil, agreement: id)
+            default:
+                throw Failure(.usage, "name one job, or --agreement ID")
+            }
+        }
+    }
+
+    /// Runs an operator action on the selected jobs and prints what became of each.
+    static func operate(_ storage: StorageOptions, _ selection: Selection, verb: String, _ action: (Engine, [StoredJobLookup]) throws -> [OperatorResult]) throws {
+        try command {
+            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let results = try action(engine, try selection.resolve(engine))
+            for result in results {
+                print("\(result.changed ? verb : "unchanged (\(result.state.rawValue))"): \(result.fileName)")
+            }
+            if results.isEmpty { print("no waiting job to act on") }
+        }
+    }
+
+    struct Hold: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "hold", abstract: "Hold waiting jobs back from delivery tools (new/ → hold/).")
+        @OptionGroup var selection: Selection
+        @Option(help: "Why, for the records.") var reason = "no reason given"
+        @OptionGroup var storage: StorageOptions
+
+        func run() throws {
+            try SpoolCommand.operate(storage, selection, verb: "held") { engine, jobs in try engine.hold(jobs, reason: reason, at: Date()) }
+        }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "release", abstract: "Release held jobs (hold/ → new/, or expired/ past their not_after).")
+        @OptionGroup var selection: Selection
+        @OptionGroup var storage: StorageOptions
+
+        func run() throws {
+            try SpoolCommand.operate(storage, selection, verb: "released") { engine, jobs in try engine.release(jobs, at: Date()) }
+        }
+    }
+
+    struct Withdraw: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "withdraw", abstract: "Withdraw waiting jobs for good (→ withdrawn/); the touchpoint is not planned again.")
+        @OptionGroup var selection: Selection
+        @Option(help: "Why, for the records.") var reason = "no reason given"
+        @OptionGroup var storage: StorageOptions
+
+        func run() throws {
+            try SpoolCommand.operate(storage, selection, verb: "withdrawn") { engine, jobs in try engine.cancel(jobs, reason: reason, at: Date()) }
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "stats", abstract: "Count jobs per folder and channel; the oldest waiting job; stale claims.")
+        @Flag(help: "One JSON object, for tools.") var json = false
+        @OptionGroup var storage: StorageOptions
+
+        func run() throws {
+            try command {
+                let (spool, settings) = try storage.spoolOnly()
+                let lease = TimeInterval((settings?.delivery.claimLeaseMinutes ?? 60) * 60)
+                let now = Date()
+                let stats = try SpoolStats(spool: spool, now: now, lease: lease)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+                    return
+                }
+                let channels = Channel.allCases.map(\.rawValue)
+                let rows = stats.folders.map { folder in
+                    [folder.name] + channels.map { String(folder.channels[$0] ?? 0) } + [String(folder.total)]
+                }
+                print(TextTable.render(header: ["FOLDER"] + channels.map { $0.uppercased() } + ["TOTAL"], rows: rows), terminator: "")
+                if let oldest = stats.oldestReadySeconds {
+                    print("oldest ready job in new/: waiting \(Int(oldest / 60)) min past its not_before")
+                } else {
+                    print("no job in new/ is past its not_before")
+                }
+                print("stale claims (in cur/ longer than \(Int(lease / 60)) min): \(stats.staleClaims)")
+            }
         }
     }
 }
 
-/// A plain-text table with columns padded to their widest cell.
-enum TextTable {
-    static func render(header: [String], rows: [[String]]) -> String {
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ") + "\n"
+typealias StoredJobLookup = RapportStore.StoredJob
+
+/// What `spool stats` reports.
+struct SpoolStats: Encodable {
+    struct Folder: Encodable {
+        var name: String
+        var channels: [String: Int]
+        var total: Int
+    }
+
+    var folders: [Folder] = []
+    /// How long the oldest ready job in `new/` has waited past its `not_before`.
+    var oldestReadySeconds: Double?
+    var staleClaims = 0
+
+    init(spool: Spool, now: Date, lease: TimeInterval) throws {
+        for folder in Spool.Folder.allCases where folder != .tmp {
+            let names = try spool.list(folder)
+            var channels: [String: Int] = [:]
+            for name in names {
+                let parts = name.split(separator: "_")
+                if parts.count == 3 { channels[String(parts[1]), default: 0] += 1 }
+            }
+            folders.append(Folder(name: folder.rawValue, channels: channels, total: names.count))
+            if folder == .new, let first = names.first, let notBefore = Spool.notBefore(ofFileName: first), notBefore <= now {
+                oldestReadySeconds = now.timeIntervalSince(notBefore)
+            }
+            if folder == .cur {
+                staleClaims = try names.filter { name in
+                    (try spool.movedAt(Spool.Location(folder: .cur, name: name))).map { now.timeIntervalSince($0) > lease } ?? false
+                }.count
+            }
         }
-        return ([header] + rows).map(line).joined()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case folders
+        case oldestReadySeconds = "oldest_ready_seconds"
+        case staleClaims = "stale_claims"
     }
 }

@@ -64,7 +64,7 @@ enum Fixture {
         return ContactRecord(
             jobID: "j-" + StableHash.hex(at + kind.rawValue + agreement), touchpoint: touchpoint ?? "\(kind.rawValue):\(agreement):x:\(at)",
             agreements: [id(agreement)], kind: kind, channel: channel, notBefore: instant, notAfter: instant.addingTimeInterval(3600), state: state,
-            timezone: "America/Chicago")
+            timezone: "America/Chicago", recipient: channel == .email ? "sam@example.org" : "+12145550100")
     }
 
     /// Plans from `start` to `end` as the daemon would: at every hour, at each event's time (as
@@ -94,7 +94,7 @@ enum Fixture {
                     contacts.append(contact)
                     history.append(ContactRecord(
                         jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
-                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .spooled, timezone: contact.timezone))
+                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .spooled, timezone: contact.timezone, recipient: contact.to))
                 }
             }
             if nextHour <= now { nextHour = now.addingTimeInterval(3600) }

@@ -115,3 +115,42 @@ struct StopTests {
         #expect(Fixture.contact(decision)?.kind == .thanks)
     }
 }
+
+/// Delivery outcomes and what the planner does with them (issue 4's retry policy).
+@Suite("Delivery outcomes")
+struct DeliveryOutcomeTests {
+    let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
+
+    @Test("R16: a failed SMS is retried on the next usable channel, no sooner than the retry delay")
+    func failedFallsBack() throws {
+        let failed = Fixture.sent(.preDue, at: "2026-12-07T16:00:00Z", touchpoint: "pre_due:A-1:1", state: .failed, channel: .sms)
+        let retry = try #require(Fixture.contact(Fixture.plan(agreement, history: [failed], at: "2026-12-07T16:30:00Z")))
+        #expect(retry.kind == .preDue)
+        #expect(retry.channel == .email)
+        #expect(retry.notBefore >= Fixture.instant("2026-12-07T17:00:00Z"))
+        #expect(retry.jobID != failed.jobID)
+    }
+
+    @Test("R16: a channel whose last deliveries to the same address all failed is not used again")
+    func keepsFailing() {
+        let smsOnly = Fixture.agreement(contacts: [.sms: "+12145550100"], installments: [("2026-12-10", "50.00")])
+        let failures = ["2026-12-01T16:00:00Z", "2026-12-03T16:00:00Z", "2026-12-05T16:00:00Z"].map {
+            Fixture.sent(.followUp, at: $0, state: .failed, channel: .sms)
+        }
+        let decision = Fixture.plan(smsOnly, history: failures, at: "2026-12-07T16:30:00Z")
+        #expect(Fixture.contact(decision) == nil)
+        guard case .blocked(let rule, _) = decision.outcome else { Issue.record("expected blocked"); return }
+        #expect(rule == "R16")
+        // A corrected number is a new address: its history starts clean.
+        var corrected = smsOnly
+        corrected.contacts[.sms] = "+12145550199"
+        #expect(Fixture.contact(Fixture.plan(corrected, history: failures, at: "2026-12-07T16:30:00Z"))?.channel == .sms)
+    }
+
+    @Test("R8: a delivered job counts against the caps like a spooled one")
+    func deliveredCounts() throws {
+        let delivered = Fixture.sent(.preDue, agreement: "A-2", at: "2026-12-07T16:00:00Z", state: .delivered)
+        let contact = try #require(Fixture.contact(Fixture.plan(agreement, history: [delivered], at: "2026-12-07T17:00:00Z", policy: Fixture.longLookahead)))
+        #expect(contact.notBefore.timeIntervalSince(delivered.notBefore) >= 48 * 3600)
+    }
+}

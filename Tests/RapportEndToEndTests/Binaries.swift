@@ -84,7 +84,7 @@ struct Sandbox {
 
     /// The job files in a spool folder.
     func jobs(in folder: String = "new") throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: "\(spool)/\(folder)").filter { $0.hasSuffix(".json") }.sorted()
+        try FileManager.default.contentsOfDirectory(atPath: "\(spool)/\(folder)").filter { $0.hasSuffix(".json") && !$0.hasSuffix(".result.json") }.sorted()
     }
 
     /// A job file decoded as a plain JSON object.

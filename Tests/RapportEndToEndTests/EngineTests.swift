@@ -4,6 +4,7 @@ import Logging
 import RapportConfig
 import RapportCore
 import RapportEngine
+import RapportSpool
 import RapportStore
 import Testing
 
@@ -87,5 +88,76 @@ struct EngineTests {
         #expect(try engine.withdrawStale(job.agreement, at: now.addingTimeInterval(1)) == 0)
         #expect(try sandbox.jobs(in: "cur") == [job.fileName])
         #expect(try engine.store.job(job.id)?.state == .claimed)
+    }
+}
+
+/// The engine reading what delivery tools did.
+@Suite("Engine and delivery outcomes")
+struct EngineOutcomeTests {
+    let sandbox: Sandbox
+    let engine: Engine
+
+    init() throws {
+        sandbox = try Sandbox(extraConfig: "[delivery]\nclaim_lease_minutes = 5\n")
+        var settings = try ConfigLoader.load(path: sandbox.config)
+        settings.storage.database = sandbox.database
+        settings.storage.spool = sandbox.spool
+        engine = try Engine.open(settings: settings, logger: Logger(label: "test"))
+        let line = Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2)
+        _ = try Importer(store: engine.store).importAgreements(Data(line.utf8), strict: true, at: Date())
+    }
+
+    /// Spools the first job and returns it with the instant it becomes claimable.
+    func spoolFirst() throws -> StoredJob {
+        _ = try engine.tick(at: Date())
+        return try #require(try engine.store.jobs(in: .spooled).first)
+    }
+
+    @Test("Outcomes written by a delivery tool are ingested on the next tick, with the tool's detail")
+    func delivered() throws {
+        let job = try spoolFirst()
+        #expect(try engine.spool.claim(at: job.notBefore) != nil)
+        try engine.spool.acknowledge(job.fileName, outcome: Outcome(delivered: true, at: job.notBefore, detail: "gateway accepted", providerID: "p-9"))
+        let report = try engine.tick(at: job.notBefore.addingTimeInterval(60))
+        #expect(report.delivered == 1)
+        let stored = try #require(try engine.store.job(job.id))
+        #expect(stored.state == .delivered)
+        #expect(stored.detail == "gateway accepted; provider id p-9")
+        #expect(try engine.store.decisions(of: job.agreement).contains { $0.outcome == "delivered" && $0.jobID == job.id })
+    }
+
+    @Test("A failed SMS is planned again by e-mail after the retry delay")
+    func failedFallsBackToEmail() throws {
+        let job = try spoolFirst()
+        #expect(job.channel == .sms)
+        _ = try engine.spool.claim(at: job.notBefore)
+        try engine.spool.acknowledge(job.fileName, outcome: Outcome(delivered: false, at: job.notBefore, detail: "carrier rejected"))
+        let report = try engine.tick(at: job.notBefore.addingTimeInterval(60))
+        #expect(report.failed == 1)
+        let later = try engine.tick(at: job.notBefore.addingTimeInterval(2 * 3600))
+        let retry = try #require(later.spooled.first ?? report.spooled.first)
+        #expect(retry.channel == .email)
+        #expect(retry.kind == job.kind)
+    }
+
+    @Test("A claim held longer than the lease is reported once, and never re-offered")
+    func staleClaim() throws {
+        let job = try spoolFirst()
+        _ = try engine.spool.claim(at: job.notBefore)
+        let report = try engine.tick(at: job.notBefore.addingTimeInterval(10 * 60))
+        #expect(report.staleClaims == 1)
+        #expect(try engine.store.job(job.id)?.detail?.hasPrefix("stale claim") == true)
+        #expect(try sandbox.jobs(in: "cur").count == 1)
+        #expect(try sandbox.jobs().isEmpty)
+    }
+
+    @Test("R18: a stop that arrives through the database withdraws waiting jobs on the next tick")
+    func withdrawalThroughDatabase() throws {
+        let job = try spoolFirst()
+        _ = try engine.store.append([Event(agreement: job.agreement, type: .dispute, at: Date())], at: Date())
+        let report = try engine.tick(at: Date().addingTimeInterval(1))
+        #expect(report.withdrawn == 1)
+        #expect(try sandbox.jobs(in: "withdrawn") == [job.fileName])
+        #expect(try engine.store.job(job.id)?.detail?.contains("R14") == true)
     }
 }

@@ -98,3 +98,72 @@ struct SpoolTests {
         }
     }
 }
+
+/// The delivery tool's side of the protocol, on a real directory.
+@Suite("Spool protocol")
+struct SpoolProtocolTests {
+    let root: String
+    let spool: Spool
+    let now = Date()
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-protocol-\(UUID().uuidString)").path
+        spool = Spool(root: root)
+        try spool.prepare()
+    }
+
+    func job(_ key: String, channel: Channel = .sms, minutesFromNow: Double) throws -> Job {
+        let notBefore = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 + minutesFromNow * 60)
+        let contact = PlannedContact(
+            jobID: "j-" + StableHash.hex(key), touchpoint: key, kind: .preDue, channel: channel, to: "+12145550100",
+            agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
+            timezone: "America/Chicago", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(3600), localTime: "x",
+            reason: "r", installment: nil, amountDue: nil, paymentAmount: nil, currency: "USD")
+        let job = Job(contact: contact, locale: "en", subject: nil, body: "Hi", createdAt: now)
+        try spool.write(job)
+        return job
+    }
+
+    @Test("claim takes the oldest ready job first, by channel, and never one whose not_before is ahead")
+    func claimOrder() throws {
+        let later = try job("later", minutesFromNow: -5)
+        let oldest = try job("oldest", minutesFromNow: -30)
+        _ = try job("email", channel: .email, minutesFromNow: -60)
+        _ = try job("future", minutesFromNow: 30)
+        #expect(try spool.claim(channel: .sms, at: now)?.name == oldest.fileName)
+        #expect(try spool.claim(channel: .sms, at: now)?.name == later.fileName)
+        #expect(try spool.claim(channel: .sms, at: now) == nil)
+        #expect(try spool.claim(at: now)?.name.contains("_email_") == true)
+        #expect(try spool.claim(at: now) == nil)
+        #expect(try spool.list(.new).count == 1)
+    }
+
+    @Test("ack writes NAME.result.json beside the job, then moves it from cur/ to done/ or failed/")
+    func acknowledge() throws {
+        let delivered = try job("a", minutesFromNow: -2)
+        let failed = try job("b", minutesFromNow: -1)
+        _ = try spool.claim(at: now)
+        _ = try spool.claim(at: now)
+        try spool.acknowledge(delivered.fileName, outcome: Outcome(delivered: true, at: now, detail: "ok", providerID: "gw-1"))
+        try spool.acknowledge(failed.fileName, outcome: Outcome(delivered: false, at: now, detail: "number not in service"))
+        #expect(try spool.list(.done) == [delivered.fileName])
+        #expect(try spool.list(.failed) == [failed.fileName])
+        #expect(spool.outcome(of: Spool.Location(folder: .done, name: delivered.fileName))?.providerID == "gw-1")
+        #expect(spool.outcome(of: Spool.Location(folder: .failed, name: failed.fileName))?.detail == "number not in service")
+        let result = try Data(contentsOf: URL(fileURLWithPath: spool.path(.done, String(delivered.fileName.dropLast(5)) + ".result.json")))
+        let fields = try JSONSerialization.jsonObject(with: result) as? [String: Any]
+        #expect(fields?["status"] as? String == "delivered")
+        #expect(Set(fields?.keys.map { $0 } ?? []) == ["status", "at", "detail", "provider_id"])
+        #expect(throws: SystemError.self) { try spool.acknowledge(delivered.fileName, outcome: Outcome(delivered: true, at: now)) }
+    }
+
+    @Test("prune deletes outcome files moved before the cutoff, with their result files")
+    func prune() throws {
+        let old = try job("old", minutesFromNow: -2)
+        _ = try spool.claim(at: now)
+        try spool.acknowledge(old.fileName, outcome: Outcome(delivered: true, at: now))
+        #expect(try spool.prune(.done, movedBefore: now.addingTimeInterval(-3600)) == 0)
+        #expect(try spool.prune(.done, movedBefore: Date().addingTimeInterval(1)) == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path(.done)).isEmpty)
+    }
+}

@@ -1,21 +1,26 @@
 import Foundation
 
-/// Where a job is in its life; the spool directory it sits in, plus `planned` (recorded in the
-/// database, file not yet confirmed durable).
+/// Where a job is in its life: mostly the spool folder it sits in, plus `planned` (recorded in
+/// the database, file not yet confirmed durable) and `cancelled` (withdrawn by an operator).
 public enum JobState: String, CaseIterable, Codable, Sendable {
-    case planned, spooled, claimed, delivered, failed, expired, withdrawn
+    case planned, spooled, held, claimed, delivered, failed, expired, withdrawn, cancelled
 
-    /// Whether a job in this state is, or will be, a contact with the debtor: these count
-    /// against the caps and mark their touchpoint as handled.
+    /// Whether a job in this state is, or may still become, a contact with the debtor: these
+    /// count against the caps (R8).
     public var countsAsContact: Bool {
         switch self {
-        case .planned, .spooled, .claimed, .delivered: true
-        case .failed, .expired, .withdrawn: false
+        case .planned, .spooled, .held, .claimed, .delivered: true
+        case .failed, .expired, .withdrawn, .cancelled: false
         }
     }
 
-    /// Whether the job still waits for a delivery tool and so can be withdrawn (R18).
-    public var isWaiting: Bool { self == .planned || self == .spooled }
+    /// Whether the job's touchpoint is taken care of, so no other job is planned for it. An
+    /// operator's `spool withdraw` cancels the touchpoint too; a withdrawal by the rules
+    /// (R18), an expiry or a failed delivery leaves it to be planned again if still wanted.
+    public var handlesTouchpoint: Bool { countsAsContact || self == .cancelled }
+
+    /// Whether the job still waits in the spool and so can be withdrawn (R18).
+    public var isWaiting: Bool { self == .planned || self == .spooled || self == .held }
 }
 
 /// One job from a debtor's history, as the planner sees it.
@@ -31,12 +36,15 @@ public struct ContactRecord: Sendable, Equatable {
     public var state: JobState
     /// The zone the contact's local day was counted in (its agreement's first candidate zone).
     public var timezone: String
+    /// The address it went to: failures count against an address, not a channel forever.
+    public var recipient: String
 
     public init(
         jobID: String, touchpoint: String, agreements: [Identifier], kind: ContactKind, channel: Channel,
-        notBefore: Date, notAfter: Date, state: JobState, timezone: String
+        notBefore: Date, notAfter: Date, state: JobState, timezone: String, recipient: String
     ) {
         self.timezone = timezone
+        self.recipient = recipient
         self.jobID = jobID
         self.touchpoint = touchpoint
         self.agreements = agreements

@@ -37,7 +37,7 @@ public struct Planner: Sendable {
         ]
 
         let touchpoints = self.touchpoints(for: state, history: mine, clock: primary, today: today)
-        let channel = chooseChannel(for: state)
+        let channel = chooseChannel(for: state, history: mine)
         var decision = Decision(outcome: .idle(reason: state.isPaidOff ? "paid off" : "nothing to say until something changes"))
 
         // R18: waiting jobs that no longer fit are taken back before they can be claimed.
@@ -51,7 +51,7 @@ public struct Planner: Sendable {
         // A job withdrawn here no longer handles its touchpoint nor counts against the caps:
         // a reminder taken back from an opted-out channel is planned again on the next one.
         let withdrawn = Set(decision.withdrawals.map(\.jobID))
-        let handled = Set(mine.filter { $0.state.countsAsContact && !withdrawn.contains($0.jobID) }.map(\.touchpoint))
+        let handled = Set(mine.filter { $0.state.handlesTouchpoint && !withdrawn.contains($0.jobID) }.map(\.touchpoint))
         let paced = history.filter { $0.state.countsAsContact && !withdrawn.contains($0.jobID) }
         let pacing = Pacing(policy: policy, clocks: clocks, history: paced)
         var best: (touchpoint: Touchpoint, slot: Slot)?
@@ -72,6 +72,13 @@ public struct Planner: Sendable {
             if let lastDay = stopping.compactMap(\.through).max(), lastDay >= primary.localDate(of: start) {
                 start = primary.instant(of: lastDay.adding(days: 1), at: LocalTime(minutes: 0)!)
                 line += "; held by \(stopping.map(\.rule).joined(separator: ",")) through \(lastDay)"
+            }
+            if let failed = mine.filter({ $0.touchpoint == touchpoint.key && $0.state == .failed }).map(\.notBefore).max() {
+                let retry = failed.addingTimeInterval(TimeInterval(policy.retryAfterMinutes * 60))
+                if retry > start {
+                    start = retry
+                    line += "; the last attempt failed, retry from \(primary.rfc3339(retry))"
+                }
             }
             guard let (chosen, channelNotes) = channel else {
                 trace.append(line + " → blocked by R16: no usable channel")
@@ -206,7 +213,7 @@ public struct Planner: Sendable {
         if let stop = state.stops(on: day).first(where: { blocks($0, touchpoint) }) {
             return "R18: \(stop.rule) \(stop.reason)"
         }
-        if !usableChannels(for: state).contains(job.channel) {
+        if !chooseChannels(for: state, history: []).usable.contains(job.channel) {
             return "R18/R16: \(job.channel.rawValue) may no longer be used"
         }
         return nil
@@ -214,20 +221,25 @@ public struct Planner: Sendable {
 
     // MARK: - Channel
 
-    /// The channels that may carry a message now, in preference order.
-    func usableChannels(for state: AgreementState) -> [Channel] {
-        chooseChannels(for: state).usable
-    }
-
-    private func chooseChannel(for state: AgreementState) -> (Channel, [String])? {
-        let (usable, notes) = chooseChannels(for: state)
+    /// The channel for the next contact: the first usable one, except that a channel whose last
+    /// delivery failed yields to the next usable one when there is one.
+    private func chooseChannel(for state: AgreementState, history: [ContactRecord]) -> (Channel, [String])? {
+        var (usable, notes) = chooseChannels(for: state, history: history)
+        if let first = usable.first, usable.count > 1,
+            history.filter({ $0.channel == first && ($0.state == .delivered || $0.state == .failed) }).max(by: { $0.notBefore < $1.notBefore })?.state == .failed
+        {
+            usable.removeFirst()
+            usable.append(first)
+            notes.append("\(first.rawValue): the last delivery failed, trying \(usable[0].rawValue)")
+        }
         return usable.first.map { ($0, notes) }
     }
 
     /// The preferred channel if usable, else the next usable one in the policy's order (R16:
     /// never an opted-out channel, never SMS without consent; R5: never a channel the debtor
-    /// called inconvenient).
-    private func chooseChannels(for state: AgreementState) -> (usable: [Channel], notes: [String]) {
+    /// called inconvenient; never a channel whose last `failuresBeforeUnusable` deliveries
+    /// failed — a bounced address or a dead number).
+    private func chooseChannels(for state: AgreementState, history: [ContactRecord]) -> (usable: [Channel], notes: [String]) {
         let agreement = state.agreement
         var order: [Channel] = []
         for channel in [agreement.preferredChannel].compactMap({ $0 }) + policy.channelOrder where !order.contains(channel) {
@@ -243,11 +255,20 @@ public struct Planner: Sendable {
                 notes.append("sms: no recorded consent (R16)")
             } else if agreement.inconvenient?.channels.contains(channel) == true {
                 notes.append("\(channel.rawValue): inconvenient for the debtor (R5)")
+            } else if Self.keepsFailing(channel, address: agreement.contacts[channel], history: history, threshold: policy.failuresBeforeUnusable) {
+                notes.append("\(channel.rawValue): the last \(policy.failuresBeforeUnusable) deliveries failed; unusable until the address changes")
             } else {
                 usable.append(channel)
             }
         }
         return (usable, notes)
+    }
+
+    /// Whether the last `threshold` finished deliveries to `address` on `channel` all failed.
+    static func keepsFailing(_ channel: Channel, address: String?, history: [ContactRecord], threshold: Int) -> Bool {
+        let finished = history.filter { $0.channel == channel && $0.recipient == address && ($0.state == .delivered || $0.state == .failed) }
+            .sorted { $0.notBefore < $1.notBefore }
+        return finished.count >= threshold && finished.suffix(threshold).allSatisfy { $0.state == .failed }
     }
 
     // MARK: - Time

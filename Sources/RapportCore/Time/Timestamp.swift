@@ -17,6 +17,18 @@ public enum Timestamp {
         return "\(day)T\(pad(seconds / 3600))\(pad(seconds / 60 % 60))\(pad(seconds % 60))Z"
     }
 
+    /// Parses the compact `20261201T150000Z` form of spool file names.
+    public static func parseCompact(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z"),
+            let year = asciiNumber(bytes[0..<4]), let month = asciiNumber(bytes[4..<6]), let day = asciiNumber(bytes[6..<8]),
+            let date = LocalDate(year: year, month: month, day: day),
+            let hour = asciiNumber(bytes[9..<11]), let minute = asciiNumber(bytes[11..<13]), let second = asciiNumber(bytes[13..<15]),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
+        return Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second))
+    }
+
     /// Parses RFC 3339 with `Z` or a numeric offset, with optional fractional seconds.
     public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)

@@ -1,0 +1,91 @@
+import Foundation
+import RapportCore
+import RapportSpool
+import RapportStore
+
+/// What an operator asked of one job, and what became of it.
+public struct OperatorResult: Sendable {
+    public var jobID: String
+    public var fileName: String
+    /// The job's state afterwards.
+    public var state: JobState
+    /// False when the job was not where the action applies (already claimed, say).
+    public var changed: Bool
+}
+
+extension Engine {
+    /// Moves a waiting job's file to `withdrawn/` and says where the job ended up: withdrawn,
+    /// or already claimed (too late, recorded as such).
+    func takeBack(_ record: ContactRecord) throws(EngineError) -> JobState {
+        try takeBack(Job.fileName(notBefore: record.notBefore, channel: record.channel, id: record.jobID))
+    }
+
+    private func takeBack(_ name: String) throws(EngineError) -> JobState {
+        try storeCall {
+            if try spool.move(name, from: .new, to: .withdrawn) || spool.move(name, from: .hold, to: .withdrawn) { return .withdrawn }
+            guard let folder = try spool.locate(name)?.folder else { return .withdrawn }
+            return Self.state(of: folder)
+        }
+    }
+
+    /// Takes back, at once, every waiting job of `agreement` that the planner would no longer
+    /// send (R18): what `rapportctl` does right after recording a pause, cease or payment.
+    /// - Returns: how many jobs were withdrawn.
+    public func withdrawStale(_ agreement: Identifier, at now: Date) throws(EngineError) -> Int {
+        guard let stored = try storeCall({ try store.agreement(agreement) }) else { return 0 }
+        let portfolio = try storeCall { try store.portfolio(of: stored.agreement.debtor.id) }
+        let state = AgreementState(agreement: stored.agreement, events: portfolio.events, now: now)
+        let decision = planner.plan(state, history: portfolio.history, now: now)
+        var count = 0
+        for withdrawal in decision.withdrawals {
+            guard let record = portfolio.history.first(where: { $0.jobID == withdrawal.jobID }) else { continue }
+            let result = try takeBack(record)
+            try storeCall { try store.setState(result, of: [record.jobID], detail: withdrawal.reason, at: now) }
+            if result == .withdrawn { count += 1 }
+        }
+        return count
+    }
+
+    /// The jobs an operator action names: one job id, or every job of an agreement.
+    public func jobs(id: String?, agreement: Identifier?) throws(EngineError) -> [StoredJob] {
+        try storeCall {
+            if let id { return try store.job(id).map { [$0] } ?? [] }
+            if let agreement { return try store.jobs(of: agreement) }
+            return []
+        }
+    }
+
+    /// Holds waiting jobs back: `new/` → `hold/`, invisible to delivery tools until released.
+    public func hold(_ jobs: [StoredJob], reason: String, at now: Date) throws(EngineError) -> [OperatorResult] {
+        try jobs.filter { $0.state == .spooled }.map { job throws(EngineError) in
+            let moved = try storeCall { try spool.move(job.fileName, from: .new, to: .hold) }
+            if moved { try storeCall { try store.setState(.held, of: [job.id], detail: "held by operator: \(reason)", at: now) } }
+            return OperatorResult(jobID: job.id, fileName: job.fileName, state: moved ? .held : job.state, changed: moved)
+        }
+    }
+
+    /// Releases held jobs back to `new/`, or to `expired/` when their `not_after` has passed.
+    public func release(_ jobs: [StoredJob], at now: Date) throws(EngineError) -> [OperatorResult] {
+        try jobs.filter { $0.state == .held }.map { job throws(EngineError) in
+            let late = job.notAfter <= now
+            let moved = try storeCall { try spool.move(job.fileName, from: .hold, to: late ? .expired : .new) }
+            if moved {
+                try storeCall {
+                    try store.setState(late ? .expired : .spooled, of: [job.id], detail: late ? "released after its not_after" : "released by operator", replan: late, at: now)
+                }
+            }
+            return OperatorResult(jobID: job.id, fileName: job.fileName, state: moved ? (late ? .expired : .spooled) : job.state, changed: moved)
+        }
+    }
+
+    /// Withdraws waiting jobs for good: the operator's decision cancels the touchpoint, so it is
+    /// not planned again.
+    public func cancel(_ jobs: [StoredJob], reason: String, at now: Date) throws(EngineError) -> [OperatorResult] {
+        try jobs.filter { $0.state.isWaiting }.map { job throws(EngineError) in
+            let result = try takeBack(job.fileName)
+            let state: JobState = result == .withdrawn ? .cancelled : result
+            try storeCall { try store.setState(state, of: [job.id], detail: result == .withdrawn ? "withdrawn by operator: \(reason)" : "too late to withdraw: \(result.rawValue)", at: now) }
+            return OperatorResult(jobID: job.id, fileName: job.fileName, state: state, changed: result == .withdrawn)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import RapportCore
+import RapportSpool
+import RapportStore
+
+extension Engine {
+    /// Brings the records up to date with what delivery tools did since the last tick: jobs
+    /// claimed (moved to `cur/`), delivered (`done/`) or failed (`failed/`), with the tool's
+    /// detail. A failed delivery makes its agreement due again, so the retry policy applies at
+    /// once. A claim held longer than the lease is reported, never re-offered: the tool may
+    /// have sent it, and a person is never messaged twice by mistake.
+    ///
+    /// Only jobs the records consider in flight are looked up, so the cost follows the
+    /// traffic, not the size of `done/`.
+    func reconcileOutcomes(at now: Date, into report: inout TickReport) throws(EngineError) {
+        let lease = TimeInterval(settings.delivery.claimLeaseMinutes * 60)
+        for job in try storeCall({ try store.jobsInFlight(at: now) }) {
+            try storeCall {
+                guard let location = try spool.locate(job.fileName) else { return }
+                let state = Self.state(of: location.folder)
+                switch state {
+                case .delivered, .failed:
+                    let outcome = spool.outcome(of: location)
+                    let detail = [outcome?.detail, outcome?.providerID.map { "provider id \($0)" }].compactMap { $0 }.joined(separator: "; ")
+                    try store.setState(state, of: [job.id], detail: detail.isEmpty ? state.rawValue : detail, replan: state == .failed, at: now)
+                    if state == .delivered { report.delivered += 1 } else { report.failed += 1 }
+                case .claimed:
+                    if job.state != .claimed {
+                        try store.setState(.claimed, of: [job.id], detail: "claimed by a delivery tool", at: now)
+                    }
+                    if let claimedAt = try spool.movedAt(location), now.timeIntervalSince(claimedAt) > lease {
+                        report.staleClaims += 1
+                        if job.detail?.hasPrefix("stale claim") != true {
+                            let minutes = Int(now.timeIntervalSince(claimedAt) / 60)
+                            try store.setState(.claimed, of: [job.id], detail: "stale claim: in cur/ for \(minutes) min, longer than the \(settings.delivery.claimLeaseMinutes) min lease", at: now)
+                            logger.warning("stale claim: \(job.fileName) in cur/ for \(minutes) min; check the delivery tool")
+                        }
+                    }
+                case .withdrawn, .expired:
+                    if job.state != state { try store.setState(state, of: [job.id], detail: "moved to \(location.folder.rawValue)/ by hand", replan: true, at: now) }
+                case .planned, .spooled, .held, .cancelled:
+                    break
+                }
+            }
+        }
+    }
+
+    /// Deletes outcome files (`done/`, `failed/`, `expired/`, `withdrawn/`) older than the
+    /// retention, at most once an hour. The records keep every decision (R30).
+    func pruneOutcomes(at now: Date) throws(EngineError) -> Int {
+        let due = lastPrune.withLock { last -> Bool in
+            guard last.map({ now.timeIntervalSince($0) < 3600 }) != true else { return false }
+            last = now
+            return true
+        }
+        guard due else { return 0 }
+        let cutoff = now.addingTimeInterval(-TimeInterval(settings.delivery.outcomeRetentionDays * 86_400))
+        return try storeCall {
+            try [Spool.Folder.done, .failed, .expired, .withdrawn].reduce(0) { total, folder in
+                total + (try spool.prune(folder, movedBefore: cutoff))
+            }
+        }
+    }
+}

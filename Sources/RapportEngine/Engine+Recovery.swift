@@ -1,0 +1,56 @@
+import Foundation
+import RapportCore
+import RapportSpool
+import RapportStore
+
+extension Engine {
+    /// Finishes jobs recorded as `planned` whose file may be missing: writes it under the
+    /// same name from the recorded bytes, or just marks it when the file is already there.
+    func finishInterruptedWrites(at now: Date) throws(EngineError) -> Int {
+        var finished = 0
+        for job in try storeCall({ try store.jobs(in: .planned) }) {
+            try storeCall {
+                if let location = try spool.locate(job.fileName) {
+                    try store.setState(Self.state(of: location.folder), of: [job.id], detail: "file found in \(location.folder.rawValue)/", at: now)
+                } else if job.notAfter <= now {
+                    try store.setState(.expired, of: [job.id], detail: "not written before its not_after", replan: true, at: now)
+                } else {
+                    try spool.write(job.data, named: job.fileName)
+                    try store.setState(.spooled, of: [job.id], detail: "written to new/ after an interrupted tick", at: now)
+                }
+            }
+            finished += 1
+        }
+        return finished
+    }
+
+    /// Moves jobs still waiting (in `new/` or `hold/`) after their `not_after` to `expired/` and
+    /// makes their agreements due again; jobs a delivery tool took are marked where they went.
+    func expireUnclaimed(at now: Date) throws(EngineError) -> Int {
+        var expired = 0
+        for job in try storeCall({ try store.overdueJobs(at: now) }) {
+            try storeCall {
+                if try spool.move(job.fileName, from: .new, to: .expired) || spool.move(job.fileName, from: .hold, to: .expired) {
+                    try store.setState(.expired, of: [job.id], detail: "not claimed before not_after", replan: true, at: now)
+                    expired += 1
+                } else if let location = try spool.locate(job.fileName) {
+                    try store.setState(Self.state(of: location.folder), of: [job.id], detail: "found in \(location.folder.rawValue)/", at: now)
+                }
+            }
+        }
+        return expired
+    }
+
+    /// The job state a spool folder means.
+    static func state(of folder: Spool.Folder) -> JobState {
+        switch folder {
+        case .tmp, .new: .spooled
+        case .hold: .held
+        case .cur: .claimed
+        case .done: .delivered
+        case .failed: .failed
+        case .expired: .expired
+        case .withdrawn: .withdrawn
+        }
+    }
+}

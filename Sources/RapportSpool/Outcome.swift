@@ -1,0 +1,34 @@
+import Foundation
+import RapportCore
+
+/// What a delivery tool reports about a job: the contract's `NAME.result.json`.
+public struct Outcome: Sendable, Equatable, Codable {
+    /// `delivered` or `failed`.
+    public var status: String
+    public var at: String
+    public var detail: String?
+    public var providerID: String?
+
+    public init(delivered: Bool, at: Date, detail: String? = nil, providerID: String? = nil) {
+        self.status = delivered ? "delivered" : "failed"
+        self.at = Timestamp.rfc3339(at)
+        self.detail = detail
+        self.providerID = providerID
+    }
+
+    /// Whether the message reached the debtor.
+    public var delivered: Bool { status == "delivered" }
+
+    func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, at, detail
+        case providerID = "provider_id"
+    }
+}
