@@ -54,7 +54,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "rapportd", dependencies: ["RapportCommandLine"]),
+        // Running under systemd: sd_notify, journald-aware logs, the metrics textfile.
+        .target(
+            name: "RapportService",
+            dependencies: ["RapportEngine", "RapportSpool", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(name: "rapportd", dependencies: ["RapportCommandLine", "RapportService"]),
         .executableTarget(name: "rapportctl", dependencies: ["RapportCommandLine"]),
         .testTarget(
             name: "RapportCoreTests",
@@ -64,6 +69,7 @@ let package = Package(
         .testTarget(name: "RapportConfigTests", dependencies: ["RapportConfig"]),
         .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool"]),
+        .testTarget(name: "RapportServiceTests", dependencies: ["RapportService"]),
         // Runs the built rapportd and rapportctl, and the engine in-process, on temp folders.
         .testTarget(
             name: "RapportEndToEndTests",

@@ -64,16 +64,15 @@ public struct StorageOptions: ParsableArguments, Sendable {
     }
 }
 
-/// Logging for both programs: readable lines on standard error, at `$RAPPORT_LOG_LEVEL`
-/// (default `info`). Nothing personal is logged at info or above.
+/// Logging for both programs: lines on standard error at `$RAPPORT_LOG_LEVEL` (default
+/// `info`), with syslog priorities for journald when `$JOURNAL_STREAM` is set. Nothing
+/// personal (numbers, addresses, message text) is logged at info or above.
 public enum RapportLogging {
     /// Bootstraps swift-log once per process.
     public static func bootstrap() {
-        let level = ProcessInfo.processInfo.environment["RAPPORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let environment = ProcessInfo.processInfo.environment
+        let level = environment["RAPPORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let journal = environment["JOURNAL_STREAM"].map { !$0.isEmpty } ?? false
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, journal: journal) }
     }
 }

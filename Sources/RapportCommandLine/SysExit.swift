@@ -53,3 +53,6 @@ public func reportingFailures(program: String, _ body: () throws -> Void) throws
         throw ExitCode(failure.code.rawValue)
     }
 }
+
+/// Rapport's version, shown by `--version` of both programs.
+public let rapportVersion = "0.1.0"

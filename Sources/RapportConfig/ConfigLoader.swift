@@ -35,7 +35,7 @@ public enum ConfigLoader {
         var settings = Settings(templatesDirectory: resolve("templates", against: baseDirectory))
         settings.sourcePath = file
         let reader = Reader(file: file)
-        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "templates", "sender", "window", "pacing", "cadence", "channels"], in: nil)
+        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "channels"], in: nil)
 
         if let storage = try reader.section(table, "storage") {
             try reader.onlyKeys(storage, ["database", "spool", "busy_timeout_seconds", "spool_group"], in: "storage")
@@ -48,6 +48,13 @@ public enum ConfigLoader {
             try reader.onlyKeys(daemon, ["tick_seconds", "batch_size"], in: "daemon")
             if let value = try reader.integer(daemon, "tick_seconds", in: "daemon", range: 1...3600) { settings.daemon.tickSeconds = value }
             if let value = try reader.integer(daemon, "batch_size", in: "daemon", range: 1...100_000) { settings.daemon.batchSize = value }
+        }
+        if let metrics = try reader.section(table, "metrics") {
+            try reader.onlyKeys(metrics, ["textfile"], in: "metrics")
+            if let value = try reader.string(metrics, "textfile", in: "metrics"), !value.isEmpty {
+                guard value.hasSuffix(".prom") else { throw reader.error("metrics", "textfile", "must end in .prom (node_exporter reads only those)") }
+                settings.metricsPath = resolve(value, against: baseDirectory)
+            }
         }
         if let delivery = try reader.section(table, "delivery") {
             try reader.onlyKeys(delivery, ["retry_after_minutes", "failures_before_unusable", "claim_lease_minutes", "outcome_retention_days"], in: "delivery")

@@ -49,6 +49,10 @@ public struct Settings: Sendable {
         public init() {}
     }
 
+    /// Where the Prometheus textfile goes after each tick (node_exporter's textfile
+    /// collector convention); nil writes none.
+    public var metricsPath: String?
+
     public var storage = Storage()
     public var delivery = Delivery()
     public var daemon = Daemon()

@@ -46,6 +46,20 @@ public final class Engine: Sendable {
         return Engine(settings: settings, store: store, spool: spool, renderer: renderer, logger: logger)
     }
 
+    /// An engine with new settings and templates over the same database and spool: what a
+    /// reload (SIGHUP) switches to. Storage paths only change with a restart.
+    public func reconfigured(_ new: Settings) throws(EngineError) -> Engine {
+        let renderer: MessageRenderer
+        do { renderer = try MessageRenderer(directory: new.templatesDirectory, sender: new.sender) } catch { throw EngineError(error) }
+        if new.storage.database != settings.storage.database || new.storage.spool != settings.storage.spool {
+            logger.warning("reload: [storage] paths change only on restart; still using \(settings.storage.database) and \(settings.storage.spool)")
+        }
+        var kept = new
+        kept.storage.database = settings.storage.database
+        kept.storage.spool = settings.storage.spool
+        return Engine(settings: kept, store: store, spool: Spool(root: spool.root, group: try Self.spoolGroup(new)), renderer: renderer, logger: logger)
+    }
+
     private static func spoolGroup(_ settings: Settings) throws(EngineError) -> gid_t? {
         guard let name = settings.storage.spoolGroup else { return nil }
         guard let entry = getgrnam(name) else {
@@ -116,6 +130,7 @@ public final class Engine: Sendable {
                         withdrawn.append((withdrawal, state))
                         if state == .withdrawn { report.withdrawn += 1 }
                     }
+                    if case .blocked(let rule, _) = decision.outcome { report.blocked[rule, default: 0] += 1 }
                     guard case .send(let contact) = decision.outcome else {
                         records.append(PlanRecord(agreement: agreement.id, decision: decision, job: nil, withdrawn: withdrawn))
                         break

@@ -11,6 +11,15 @@ public struct TickReport: Sendable {
         public var channel: Channel
         public var localTime: String
         public var timezone: String
+
+        public init(fileName: String, agreement: Identifier, kind: ContactKind, channel: Channel, localTime: String, timezone: String) {
+            self.fileName = fileName
+            self.agreement = agreement
+            self.kind = kind
+            self.channel = channel
+            self.localTime = localTime
+            self.timezone = timezone
+        }
     }
 
     public var startedAt: Date
@@ -28,6 +37,13 @@ public struct TickReport: Sendable {
     public var staleClaims = 0
     /// Outcome files deleted after the retention.
     public var pruned = 0
+    /// Agreements planned in this tick whose contact a rule forbade, by rule id.
+    public var blocked: [String: Int] = [:]
+
+    public init(startedAt: Date, finishedAt: Date) {
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
     /// Interrupted writes finished from the records (a crash between plan and file).
     public var recovered = 0
     /// The earliest next action of any agreement after the tick.

@@ -9,6 +9,7 @@ struct RapportCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapportctl",
         abstract: "Steer Rapport: import agreements and events, pause, explain, inspect the spool.",
+        version: rapportVersion,
         subcommands: [
             ImportCommand.self, RecordCommand.self, PauseCommand.self, ResumeCommand.self, ExplainCommand.self,
             StatusCommand.self, SpoolCommand.self, CheckConfigCommand.self,

@@ -17,12 +17,12 @@ struct DemoRun {
         let cwd = FileManager.default.currentDirectoryPath
         let folder = "\(cwd)/.rapport-demo"
         let configFile = "\(cwd)/config/rapport.toml"
-        var settings: Settings
-        if let path = storage.config ?? (FileManager.default.fileExists(atPath: configFile) ? configFile : nil) {
-            do throws(ConfigError) { settings = try ConfigLoader.load(path: path) } catch { throw Failure(.config, error.message) }
-        } else {
+        guard let path = storage.config ?? (FileManager.default.fileExists(atPath: configFile) ? configFile : nil) else {
             throw Failure(.config, "\(configFile): not found; run the demo from the repository root or pass --config")
         }
+        var storage = self.storage
+        storage.config = path
+        var settings = try storage.settings()
         try? FileManager.default.removeItem(atPath: folder)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -33,7 +33,6 @@ struct DemoRun {
         settings.storage.spool = "\(folder)/spool"
         settings.storage.spoolGroup = nil
         settings.daemon.tickSeconds = 15
-        settings = storage.applyingOverrides(to: settings)
 
         let engine = try Engine.open(settings: settings, logger: logger)
         let now = Date()
@@ -54,7 +53,13 @@ struct DemoRun {
 
         print("")
         print("Ticking every \(settings.daemon.tickSeconds) s; Ctrl-C to stop.")
-        DaemonLoop(engine: engine, logger: logger).run { report in
+        let demoStorage = settings.storage
+        DaemonLoop(engine: engine, storage: storage, logger: logger, configure: { reloaded in
+            var reloaded = reloaded
+            reloaded.storage = demoStorage
+            reloaded.daemon.tickSeconds = 15
+            return reloaded
+        }).run { report in
             print("\(Timestamp.rfc3339(report.startedAt)): \(report.spooled.count) spooled, \(report.withdrawn) withdrawn, \(report.expired) expired; next \(report.nextActionAt.map(Timestamp.rfc3339) ?? "-")")
         }
     }

@@ -15,7 +15,8 @@ struct Rapportd: ParsableCommand {
             Every tick, rapportd plans the agreements whose next action is due, withdraws waiting \
             jobs that no longer fit, and writes new jobs into the spool's new/ folder for the \
             delivery tools. SIGTERM or SIGINT finish the current batch and exit 0.
-            """)
+            """,
+        version: rapportVersion)
 
     @OptionGroup var storage: StorageOptions
 
@@ -38,7 +39,7 @@ struct Rapportd: ParsableCommand {
                 _ = try engine.tick(at: Date())
                 return
             }
-            DaemonLoop(engine: engine, logger: logger).run { _ in }
+            DaemonLoop(engine: engine, storage: storage, logger: logger).run { _ in }
         }
     }
 }

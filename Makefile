@@ -1,0 +1,83 @@
+# Rapport: build and install as a systemd service.
+#
+#   make                      release build of rapportd and rapportctl
+#   sudo make install         binaries, config (never overwritten), templates, unit, sysusers,
+#                             tmpfiles, man pages, shell completions, docs
+#   make install DESTDIR=/tmp/stage PREFIX=/usr   staged install, e.g. for a package
+#
+# The unit's ExecStart follows PREFIX. systemd reads sysusers.d and tmpfiles.d only from /usr/lib
+# and /etc, so those default to /usr/lib whatever the PREFIX.
+
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+SYSCONFDIR  ?= /etc
+BINDIR      ?= $(PREFIX)/bin
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+TMPFILESDIR ?= /usr/lib/tmpfiles.d
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/rapport
+SHAREDIR    ?= $(PREFIX)/share
+SWIFT       ?= swift
+BUILD       := .build/release
+MANUALS     := .build/plugins/GenerateManual/outputs
+
+.PHONY: all build manuals completions install uninstall check-unit clean
+
+all: build
+
+build:
+	$(SWIFT) build -c release --product rapportd
+	$(SWIFT) build -c release --product rapportctl
+
+manuals: build
+	$(SWIFT) package plugin generate-manual --configuration release
+
+completions: build
+	mkdir -p .build/completions
+	for shell in bash zsh fish; do \
+	  for tool in rapportd rapportctl; do \
+	    $(BUILD)/$$tool --generate-completion-script $$shell > .build/completions/$$tool.$$shell || exit 1; \
+	  done; \
+	done
+
+install: build manuals completions
+	install -D -m 0755 $(BUILD)/rapportd $(DESTDIR)$(BINDIR)/rapportd
+	install -D -m 0755 $(BUILD)/rapportctl $(DESTDIR)$(BINDIR)/rapportctl
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/rapport
+	# The config and templates are the operator's once installed: never overwritten.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/rapport/rapport.toml ] || install -m 0644 config/rapport.toml $(DESTDIR)$(SYSCONFDIR)/rapport/rapport.toml
+	for language in config/templates/*; do \
+	  install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/rapport/templates/$$(basename $$language); \
+	  for template in $$language/*.mustache; do \
+	    target=$(DESTDIR)$(SYSCONFDIR)/rapport/templates/$$(basename $$language)/$$(basename $$template); \
+	    [ -e $$target ] || install -m 0644 $$template $$target; \
+	  done; \
+	done
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/local/bin/rapportd|$(BINDIR)/rapportd|' -e 's|/etc/rapport/|$(SYSCONFDIR)/rapport/|' \
+	  systemd/rapportd.service > $(DESTDIR)$(UNITDIR)/rapportd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/rapportd.service
+	install -D -m 0644 systemd/rapport.sysusers $(DESTDIR)$(SYSUSERSDIR)/rapport.conf
+	install -D -m 0644 systemd/rapport.tmpfiles $(DESTDIR)$(TMPFILESDIR)/rapport.conf
+	install -D -m 0644 $(MANUALS)/rapportd/rapportd.1 $(DESTDIR)$(MANDIR)/man1/rapportd.1
+	install -D -m 0644 $(MANUALS)/rapportctl/rapportctl.1 $(DESTDIR)$(MANDIR)/man1/rapportctl.1
+	for tool in rapportd rapportctl; do \
+	  install -D -m 0644 .build/completions/$$tool.bash $(DESTDIR)$(SHAREDIR)/bash-completion/completions/$$tool; \
+	  install -D -m 0644 .build/completions/$$tool.zsh $(DESTDIR)$(SHAREDIR)/zsh/site-functions/_$$tool; \
+	  install -D -m 0644 .build/completions/$$tool.fish $(DESTDIR)$(SHAREDIR)/fish/vendor_completions.d/$$tool.fish; \
+	done
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -D -m 0644 SPOOL.md $(DESTDIR)$(DOCDIR)/SPOOL.md
+	install -D -m 0755 examples/deliver-sms.sh $(DESTDIR)$(DOCDIR)/examples/deliver-sms.sh
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/rapportd $(DESTDIR)$(BINDIR)/rapportctl $(DESTDIR)$(UNITDIR)/rapportd.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/rapport.conf $(DESTDIR)$(TMPFILESDIR)/rapport.conf \
+	  $(DESTDIR)$(MANDIR)/man1/rapportd.1 $(DESTDIR)$(MANDIR)/man1/rapportctl.1
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@echo "left in place: $(SYSCONFDIR)/rapport (config), /var/lib/rapport (records), /var/spool/rapport (spool)"
+
+# What CI checks about the unit: systemd-analyze verify, and an exposure score of at most 2.0.
+check-unit:
+	scripts/check-unit

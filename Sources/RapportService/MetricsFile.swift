@@ -1,0 +1,79 @@
+import Foundation
+import RapportCore
+import RapportEngine
+import RapportSpool
+
+/// Rapport's metrics in the Prometheus text format, written after each tick to a file that
+/// node_exporter's textfile collector reads. Counters count since the daemon started, as
+/// Prometheus counters do; gauges describe the last tick and the spool now.
+public struct Metrics: Sendable {
+    /// Jobs spooled, by channel and kind.
+    var spooled: [String: [String: Int]] = [:]
+    /// Agreements held back, by the rule that blocked them.
+    var suppressed: [String: Int] = [:]
+    var withdrawn = 0
+    var expired = 0
+    var delivered = 0
+    var failed = 0
+    var dropped = 0
+    var ticks = 0
+    var lastTickSeconds = 0.0
+    var lastTickAt: Date?
+    var lastDue = 0
+    var staleClaims = 0
+    /// Jobs waiting or in flight, per spool folder.
+    var depth: [String: Int] = [:]
+
+    public init() {}
+
+    /// Adds one tick's report.
+    public mutating func record(_ report: TickReport, suppressed blocked: [String: Int], depth: [String: Int]) {
+        for job in report.spooled { spooled[job.channel.rawValue, default: [:]][job.kind.rawValue, default: 0] += 1 }
+        for (rule, count) in blocked { suppressed[rule, default: 0] += count }
+        withdrawn += report.withdrawn
+        expired += report.expired
+        delivered += report.delivered
+        failed += report.failed
+        dropped += report.dropped
+        ticks += 1
+        lastTickSeconds = report.finishedAt.timeIntervalSince(report.startedAt)
+        lastTickAt = report.finishedAt
+        lastDue = report.due
+        staleClaims = report.staleClaims
+        self.depth = depth
+    }
+
+    /// The Prometheus text exposition of the metrics.
+    public func rendered() -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for sample in samples { out += "\(name)\(sample.labels) \(sample.value)\n" }
+        }
+        family("rapport_jobs_spooled_total", "counter", "Jobs written to the spool, by channel and kind.",
+               spooled.sorted { $0.key < $1.key }.flatMap { channel, kinds in
+                   kinds.sorted { $0.key < $1.key }.map { ("{channel=\"\(channel)\",kind=\"\($0.key)\"}", String($0.value)) }
+               })
+        family("rapport_agreements_suppressed_total", "counter", "Plans that found contact forbidden, by rule.",
+               suppressed.sorted { $0.key < $1.key }.map { ("{rule=\"\($0.key)\"}", String($0.value)) })
+        family("rapport_jobs_withdrawn_total", "counter", "Waiting jobs taken back (R18).", [("", String(withdrawn))])
+        family("rapport_jobs_expired_total", "counter", "Jobs never claimed before not_after.", [("", String(expired))])
+        family("rapport_jobs_delivered_total", "counter", "Deliveries reported by delivery tools.", [("", String(delivered))])
+        family("rapport_jobs_failed_total", "counter", "Failed deliveries reported by delivery tools.", [("", String(failed))])
+        family("rapport_touchpoints_dropped_total", "counter", "Stale touchpoints dropped (R29).", [("", String(dropped))])
+        family("rapport_ticks_total", "counter", "Ticks run.", [("", String(ticks))])
+        family("rapport_tick_duration_seconds", "gauge", "How long the last tick took.", [("", String(format: "%.6f", lastTickSeconds))])
+        family("rapport_agreements_due", "gauge", "Agreements planned in the last tick.", [("", String(lastDue))])
+        family("rapport_claims_stale", "gauge", "Jobs in cur/ longer than the claim lease.", [("", String(staleClaims))])
+        family("rapport_spool_jobs", "gauge", "Jobs waiting or in flight, per spool folder.",
+               depth.sorted { $0.key < $1.key }.map { ("{state=\"\($0.key)\"}", String($0.value)) })
+        family("rapport_last_tick_timestamp_seconds", "gauge", "When the last tick finished (Unix time).",
+               [("", String(format: "%.3f", lastTickAt?.timeIntervalSince1970 ?? 0))])
+        return out
+    }
+
+    /// Writes the metrics to `path` atomically, so the collector never reads half a file.
+    public func write(to path: String) throws {
+        try DurableFile.replace(path, with: Data(rendered().utf8), mode: 0o644)
+    }
+}

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import RapportCore
+import RapportEngine
+import Testing
+@testable import RapportService
+
+/// A datagram socket to receive what a notifier sends, as systemd's would.
+final class NotifySocket {
+    let fd: Int32
+    let address: String
+
+    init(abstract: Bool = false) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        let name = abstract ? "@rapport-test-\(UUID().uuidString.prefix(8))" : FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))").path
+        address = name
+        var socketAddress = sockaddr_un()
+        socketAddress.sun_family = sa_family_t(AF_UNIX)
+        var bytes = Array(name.utf8)
+        if abstract { bytes[0] = 0 }
+        withUnsafeMutableBytes(of: &socketAddress.sun_path) { $0.copyBytes(from: bytes) }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (abstract ? 0 : 1))
+        let bound = withUnsafePointer(to: &socketAddress) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Every datagram received within `seconds`.
+    func receive(for seconds: Double) -> [String] {
+        var messages: [String] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count > 0 { messages.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
+        }
+        return messages
+    }
+
+    deinit {
+        close(fd)
+        if !address.hasPrefix("@") { unlink(address) }
+    }
+}
+
+@Suite("systemd notification")
+struct NotifierTests {
+    @Test("Datagrams reach a path socket and an abstract one; without NOTIFY_SOCKET nothing is sent", arguments: [false, true])
+    func sends(abstract: Bool) throws {
+        let socket = try NotifySocket(abstract: abstract)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.address])
+        notifier.notify("READY=1\nSTATUS=ok")
+        #expect(socket.receive(for: 0.3) == ["READY=1\nSTATUS=ok"])
+        #expect(!SystemdNotifier(environment: [:]).isEnabled)
+    }
+
+    @Test("The watchdog pings at half of WATCHDOG_USEC, only when WATCHDOG_PID is absent or ours")
+    func watchdog() {
+        #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "2000000"]).watchdogInterval == .seconds(1))
+        #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": String(getpid())]).watchdogInterval == .seconds(1))
+        #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "1"]).watchdogInterval == nil)
+        #expect(SystemdNotifier(environment: [:]).watchdogInterval == nil)
+    }
+}
+
+@Suite("Metrics")
+struct MetricsTests {
+    @Test("The Prometheus text format: HELP, TYPE, labelled samples, counters accumulate")
+    func rendering() throws {
+        var metrics = Metrics()
+        var report = TickReport(startedAt: Date(timeIntervalSince1970: 100), finishedAt: Date(timeIntervalSince1970: 101.5))
+        report.due = 7
+        report.spooled = [TickReport.Spooled(fileName: "x", agreement: Identifier("A-1")!, kind: .preDue, channel: .sms, localTime: "", timezone: "UTC")]
+        report.withdrawn = 2
+        metrics.record(report, suppressed: ["R12": 1], depth: ["new": 4, "cur": 1])
+        metrics.record(report, suppressed: ["R12": 2], depth: ["new": 5])
+        let text = metrics.rendered()
+        #expect(text.contains("# TYPE rapport_jobs_spooled_total counter\nrapport_jobs_spooled_total{channel=\"sms\",kind=\"pre_due\"} 2\n"))
+        #expect(text.contains("rapport_agreements_suppressed_total{rule=\"R12\"} 3\n"))
+        #expect(text.contains("rapport_jobs_withdrawn_total 4\n"))
+        #expect(text.contains("rapport_tick_duration_seconds 1.500000\n"))
+        #expect(text.contains("rapport_agreements_due 7\n"))
+        #expect(text.contains("rapport_spool_jobs{state=\"new\"} 5\n"))
+        #expect(text.contains("rapport_last_tick_timestamp_seconds 101.500\n"))
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(line.split(separator: " ").count == 2, "\(line)")
+        }
+    }
+}
