@@ -10,15 +10,10 @@ public enum DurableFile {
     public static func replace(_ path: String, with data: Data, mode: mode_t) throws(SystemError) {
         let folder = (path as NSString).deletingLastPathComponent
         let staging = "\(folder)/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let fd = try SystemCalls.open(staging, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode)
+        try SystemCalls.createDurably(staging, Array(data), mode: mode, group: nil, exclusive: false)
         do {
-            try SystemCalls.fchmod(fd, mode, staging)
-            try SystemCalls.writeAll(fd, Array(data), staging)
-            try SystemCalls.fsync(fd, staging)
-            try SystemCalls.close(fd, staging)
             try SystemCalls.rename(staging, path)
         } catch {
-            try? SystemCalls.close(fd, staging)
             try? SystemCalls.unlink(staging)
             throw error
         }

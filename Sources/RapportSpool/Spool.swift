@@ -96,18 +96,7 @@ public struct Spool: Sendable {
         if let existing = try locate(name) { return existing }
         let bytes = Array(data)
         let staging = path(.tmp, name)
-        let fd = try SystemCalls.open(staging, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, Self.fileMode)
-        do {
-            try SystemCalls.fchmod(fd, Self.fileMode, staging)
-            if let group { try SystemCalls.fchown(fd, uid_t.max, group, staging) }
-            try SystemCalls.writeAll(fd, bytes, staging)
-            try SystemCalls.fsync(fd, staging)
-            try SystemCalls.close(fd, staging)
-        } catch {
-            try? SystemCalls.close(fd, staging)
-            try? SystemCalls.unlink(staging)
-            throw error
-        }
+        try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, group: group, exclusive: true)
         do {
             try SystemCalls.rename(staging, path(.new, name))
         } catch {
@@ -167,20 +156,15 @@ public struct Spool: Sendable {
         do { bytes = Array(try outcome.encoded()) } catch { throw SystemError(call: "encode", path: name, errno: EINVAL) }
         let result = name.dropLast(5) + ".result.json"
         let staging = path(target, "." + result + ".tmp")
-        let fd = try SystemCalls.open(staging, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, Self.fileMode)
+        // Even when run as root, the file belongs to whoever owns the folder, so the daemon can
+        // always read and prune it; a tool in the group gives it the folder's group.
+        let folder = try SystemCalls.lstat(path(target))
+        try SystemCalls.createDurably(
+            staging, bytes, mode: Self.fileMode, owner: SystemCalls.effectiveUserID == 0 ? folder?.st_uid ?? uid_t.max : uid_t.max,
+            group: folder?.st_gid, exclusive: false)
         do {
-            try SystemCalls.fchmod(fd, Self.fileMode, staging)
-            // Even when run as root, the file belongs to whoever owns the folder, so the
-            // daemon can always read and prune it.
-            if let folder = try SystemCalls.lstat(path(target)) {
-                try? SystemCalls.fchown(fd, SystemCalls.effectiveUserID == 0 ? folder.st_uid : uid_t.max, folder.st_gid, staging)
-            }
-            try SystemCalls.writeAll(fd, bytes, staging)
-            try SystemCalls.fsync(fd, staging)
-            try SystemCalls.close(fd, staging)
             try SystemCalls.rename(staging, path(target, String(result)))
         } catch {
-            try? SystemCalls.close(fd, staging)
             try? SystemCalls.unlink(staging)
             throw error
         }
