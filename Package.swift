@@ -73,7 +73,10 @@ let package = Package(
         // Runs the built rapportd and rapportctl, and the engine in-process, on temp folders.
         .testTarget(
             name: "RapportEndToEndTests",
-            dependencies: ["RapportEngine", "RapportStore", "RapportSpool", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "RapportEngine", "RapportStore", "RapportSpool", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -46,6 +46,17 @@ extension Engine {
         return count
     }
 
+    /// Records events, as `import events`, `record` and `simulate` all do: appended once each
+    /// (a duplicate is stored once), their agreements made due, and the waiting jobs they make
+    /// obsolete withdrawn at once (R18).
+    /// - Returns: how many events were new and how many jobs were withdrawn.
+    public func record(_ events: [Event], at now: Date) throws(EngineError) -> (added: Int, withdrawn: Int) {
+        let added = try storeCall { try store.append(events, at: now) }
+        var withdrawn = 0
+        for agreement in Set(events.map(\.agreement)).sorted() { withdrawn += try withdrawStale(agreement, at: now) }
+        return (added, withdrawn)
+    }
+
     /// The jobs an operator action names: one job id, or every job of an agreement.
     public func jobs(id: String?, agreement: Identifier?) throws(EngineError) -> [StoredJob] {
         try storeCall {

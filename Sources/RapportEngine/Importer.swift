@@ -11,8 +11,6 @@ public struct ImportReport: Sendable {
     }
 
     public var agreements = ImportSummary()
-    public var eventsAdded = 0
-    public var eventDuplicates = 0
     public var rejected: [Rejection] = []
     /// True when `--strict` refused the whole file because of a bad line.
     public var abandoned = false
@@ -69,8 +67,10 @@ public struct Importer: Sendable {
         return report
     }
 
-    /// Imports events from JSON Lines `data`; an event for an unknown agreement is a bad line.
-    public func importEvents(_ data: Data, strict: Bool, at now: Date) throws(StoreError) -> (report: ImportReport, agreements: Set<Identifier>) {
+    /// Validates events from JSON Lines `data`, in file order; an event for an unknown agreement
+    /// is a bad line. Nothing is recorded: `Engine.record(_:at:)` does that.
+    /// - Returns: the good events (none with `strict` when any line is bad) and the report.
+    public func validateEvents(_ data: Data, strict: Bool) throws(StoreError) -> (events: [Event], report: ImportReport) {
         var report = ImportReport()
         var parsed: [(Int, Event)] = []
         for (number, text) in Self.lines(of: data) {
@@ -96,10 +96,8 @@ public struct Importer: Sendable {
         report.rejected.sort { $0.line < $1.line }
         if strict, !report.rejected.isEmpty {
             report.abandoned = true
-            return (report, [])
+            return ([], report)
         }
-        report.eventsAdded = try store.append(accepted, at: now)
-        report.eventDuplicates = accepted.count - report.eventsAdded
-        return (report, Set(accepted.map(\.agreement)))
+        return (accepted, report)
     }
 }

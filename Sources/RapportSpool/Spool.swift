@@ -35,13 +35,20 @@ public struct Spool: Sendable {
     /// The group that owns every directory and file, so delivery tools in it can claim jobs;
     /// nil keeps the creating process's group.
     public let group: gid_t?
+    /// False for a throwaway spool (`simulate`): the same renames, without fsync.
+    public let durable: Bool
 
     public static let directoryMode: mode_t = 0o750
     public static let fileMode: mode_t = 0o640
 
-    public init(root: String, group: gid_t? = nil) {
+    public init(root: String, group: gid_t? = nil, durable: Bool = true) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         self.group = group
+        self.durable = durable
+    }
+
+    private func syncDirectory(_ folder: Folder) throws(SystemError) {
+        if durable { try SystemCalls.fsyncDirectory(path(folder)) }
     }
 
     /// The absolute path of `folder`, or of `name` inside it.
@@ -96,14 +103,14 @@ public struct Spool: Sendable {
         if let existing = try locate(name) { return existing }
         let bytes = Array(data)
         let staging = path(.tmp, name)
-        try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, group: group, exclusive: true)
+        try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, group: group, exclusive: true, sync: durable)
         do {
             try SystemCalls.rename(staging, path(.new, name))
         } catch {
             try? SystemCalls.unlink(staging)
             throw error
         }
-        try SystemCalls.fsyncDirectory(path(.new))
+        try syncDirectory(.new)
         return Location(folder: .new, name: name)
     }
 
@@ -116,7 +123,7 @@ public struct Spool: Sendable {
         } catch where error.kind == .notFound {
             return false
         }
-        try SystemCalls.fsyncDirectory(path(to))
+        try syncDirectory(to)
         return true
     }
 
@@ -161,7 +168,7 @@ public struct Spool: Sendable {
         let folder = try SystemCalls.lstat(path(target))
         try SystemCalls.createDurably(
             staging, bytes, mode: Self.fileMode, owner: SystemCalls.effectiveUserID == 0 ? folder?.st_uid ?? uid_t.max : uid_t.max,
-            group: folder?.st_gid, exclusive: false)
+            group: folder?.st_gid, exclusive: false, sync: durable)
         do {
             try SystemCalls.rename(staging, path(target, String(result)))
         } catch {
@@ -169,7 +176,7 @@ public struct Spool: Sendable {
             throw error
         }
         try SystemCalls.rename(path(.cur, name), path(target, name))
-        try SystemCalls.fsyncDirectory(path(target))
+        try syncDirectory(target)
         return Location(folder: target, name: name)
     }
 

@@ -155,13 +155,13 @@ enum SystemCalls {
     /// and closed: the first half of every durable write. On any failure the partial file is
     /// removed, so a caller never leaves half a file behind.
     /// - Parameter exclusive: fail if `path` exists instead of truncating it.
-    static func createDurably(_ path: String, _ bytes: [UInt8], mode: mode_t, owner: uid_t = uid_t.max, group: gid_t?, exclusive: Bool) throws(SystemError) {
+    static func createDurably(_ path: String, _ bytes: [UInt8], mode: mode_t, owner: uid_t = uid_t.max, group: gid_t?, exclusive: Bool, sync: Bool = true) throws(SystemError) {
         let fd = try open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | (exclusive ? O_EXCL : O_TRUNC), mode)
         do {
             try fchmod(fd, mode, path)
             if owner != uid_t.max || group != nil { try fchown(fd, owner, group ?? gid_t.max, path) }
             try writeAll(fd, bytes, path)
-            try fsync(fd, path)
+            if sync { try fsync(fd, path) }
             try close(fd, path)
         } catch {
             try? close(fd, path)

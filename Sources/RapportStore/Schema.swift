@@ -71,6 +71,7 @@ enum Schema {
                 CREATE INDEX job_debtor ON job(debtor_id);
                 CREATE INDEX job_agreement ON job(agreement_id);
                 CREATE INDEX job_state ON job(state, not_after);
+                CREATE INDEX job_state_not_before ON job(state, not_before);
 
                 -- R30: every decision with its reason.
                 CREATE TABLE decision (

@@ -14,7 +14,8 @@ public final class Store: Sendable {
     private let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path`, whose folder must exist.
-    public init(path: String, busyTimeout: TimeInterval = 10) throws(StoreError) {
+    /// - Parameter durable: false for throwaway copies (`simulate`), which skip fsync.
+    public init(path: String, busyTimeout: TimeInterval = 10, durable: Bool = true) throws(StoreError) {
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
@@ -24,7 +25,7 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "rapport"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         self.path = path
         do {
@@ -41,6 +42,42 @@ public final class Store: Sendable {
 
     private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.read(body) } catch { throw StoreError.from(error, path: path) }
+    }
+
+    /// Copies the whole database, consistently, into a new file at `path` (SQLite's online
+    /// backup): what `simulate` and `forecast` run on, never touching the live records.
+    public func copy(to path: String) throws(StoreError) {
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try pool.backup(to: destination)
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Makes every agreement due at once (a simulation starts by planning everything).
+    public func makeAllDue() throws(StoreError) {
+        try write { db in try db.execute(sql: "UPDATE agreement SET next_action_at = 0") }
+    }
+
+    /// Makes `agreements` due at once.
+    public func makeDue(_ agreements: some Collection<Identifier>) throws(StoreError) {
+        try write { db in
+            for chunk in Array(agreements).chunked(500) {
+                try db.execute(
+                    sql: "UPDATE agreement SET next_action_at = 0 WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                    arguments: StatementArguments(chunk.map(\.rawValue)))
+            }
+        }
+    }
+
+    /// The recorded events dated after `instant`, by time: in a simulation they take effect
+    /// when the clock reaches them.
+    public func eventTimes(after instant: Date) throws(StoreError) -> [(agreement: Identifier, at: Date)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT agreement_id, at FROM event WHERE at > ? ORDER BY at", arguments: [instant.timeIntervalSince1970])
+                .compactMap { row in Identifier(row["agreement_id"] as String).map { ($0, Date(timeIntervalSince1970: row["at"])) } }
+        }
     }
 
     // MARK: - Import
@@ -255,6 +292,13 @@ public final class Store: Sendable {
                 db, sql: "SELECT * FROM job WHERE (state = 'spooled' AND not_before <= ?) OR state = 'claimed' ORDER BY not_before",
                 arguments: [now.timeIntervalSince1970]
             ).compactMap(Self.storedJob)
+        }
+    }
+
+    /// The earliest `not_before` of a job still waiting in `new/`.
+    public func nextWaitingJob() throws(StoreError) -> Date? {
+        try read { db in
+            try Double.fetchOne(db, sql: "SELECT min(not_before) FROM job WHERE state = 'spooled'").map(Date.init(timeIntervalSince1970:))
         }
     }
 

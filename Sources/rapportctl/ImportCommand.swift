@@ -48,12 +48,11 @@ struct ImportCommand: ParsableCommand {
                 let data = try readInput(file)
                 let engine = try storage.openEngine(logger: RapportCtl.logger)
                 let now = Date()
-                let (report, touched) = try Importer(store: engine.store).importEvents(data, strict: strict, at: now)
+                let (events, report) = try Importer(store: engine.store).validateEvents(data, strict: strict)
                 let source = file == "-" ? "stdin" : file
                 for rejection in report.rejected { printError("\(source):\(rejection.line): \(rejection.message)") }
-                var withdrawn = 0
-                for agreement in touched.sorted() { withdrawn += try engine.withdrawStale(agreement, at: now) }
-                print("events: \(report.eventsAdded) recorded, \(report.eventDuplicates) duplicate, \(report.rejected.count) rejected"
+                let (added, withdrawn) = try engine.record(events, at: now)
+                print("events: \(added) recorded, \(events.count - added) duplicate, \(report.rejected.count) rejected"
                     + (report.abandoned ? " (--strict: nothing imported)" : "") + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
                 if !report.rejected.isEmpty { throw ExitCode(SysExit.dataError.rawValue) }
             }

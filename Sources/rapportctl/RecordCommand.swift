@@ -28,9 +28,7 @@ func record(_ type: EventType, agreement: String, options: EventOptions, storage
     do throws(ImportError) { event = try EventImport.parse(.object(fields)) } catch { throw Failure(.usage, "\(error.message); see rapportctl record --help") }
     let engine = try storage.openEngine(logger: RapportCtl.logger)
     guard try engine.store.knownAgreements([id]).contains(id) else { throw Failure(.dataError, "agreement \(id) is not known; import it first") }
-    let now = Date()
-    let added = try engine.store.append([event], at: now)
-    let withdrawn = try engine.withdrawStale(id, at: now)
+    let (added, withdrawn) = try engine.record([event], at: Date())
     print("\(added == 1 ? "recorded" : "already recorded"): \(type.rawValue) for \(id) at \(Timestamp.rfc3339(event.at))"
         + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
 }

@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import RapportConfig
+import RapportCore
+import RapportMessages
+import RapportSpool
+import RapportStore
+
+/// `rapportctl simulate` and `forecast`: the real engine, in virtual time, over a copy of the
+/// database and a throwaway spool. The live database and spool are never touched.
+///
+/// Agreements count as existing at `from`; recorded events dated after `from`, and the
+/// simulation's own events, take effect when the clock reaches them, through the same path as
+/// `import events`. Every job is delivered at its `not_before`. The clock moves from one
+/// interesting instant to the next — the earliest next action, event or waiting job — so quiet
+/// stretches cost nothing and a 60-day run over a large portfolio takes minutes.
+public struct Simulation: Sendable {
+    /// Where the run is, for progress lines.
+    public struct Progress: Sendable {
+        public var now: Date
+        public var fraction: Double
+        public var jobs: Int
+        public var elapsed: TimeInterval
+    }
+
+    /// What the run did.
+    public struct Report: Sendable {
+        public var jobs = 0
+        public var ticks = 0
+        public var seconds = 0.0
+    }
+
+    public let settings: Settings
+    public let from: Date
+    public let until: Date
+    /// Events to apply as the clock reaches them, already validated.
+    public let events: [Event]
+
+    public init(settings: Settings, from: Date, until: Date, events: [Event] = []) {
+        self.settings = settings
+        self.from = from
+        self.until = until
+        self.events = events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+    }
+
+    /// Runs the simulation over a copy of `live`, handing each delivered job (with its
+    /// `deliveredAt`) to `deliver` in send order, and `progress` now and then.
+    public func run(
+        copying live: Store, logger: Logger, progress: (Progress) -> Void = { _ in }, deliver: (Job) throws -> Void
+    ) throws -> Report {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-simulation-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        var settings = self.settings
+        settings.storage.database = folder.appendingPathComponent("rapport.sqlite").path
+        settings.storage.spool = folder.appendingPathComponent("spool").path
+        settings.storage.spoolGroup = nil
+        settings.metricsPath = nil
+        try live.copy(to: settings.storage.database)
+        let store = try Store(path: settings.storage.database, durable: false)
+        try store.makeAllDue()
+        let spool = Spool(root: settings.storage.spool, durable: false)
+        try spool.prepare()
+        let renderer = try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender)
+        var quiet = logger
+        quiet.logLevel = .warning
+        let engine = Engine(settings: settings, store: store, spool: spool, renderer: renderer, logger: quiet)
+        // Jobs waiting in the live spool will go out at their not_before: so they do here.
+        for state in [JobState.planned, .spooled, .held] {
+            for job in try store.jobs(in: state) {
+                try spool.write(job.data, named: job.fileName)
+                if state != .spooled { try store.setState(.spooled, of: [job.id], detail: "copied into the simulation", at: from) }
+            }
+        }
+
+        let recorded = try store.eventTimes(after: from)
+        var nextEvent = events.startIndex
+        var nextRecorded = recorded.startIndex
+        var report = Report()
+        let started = Date()
+        var lastProgress = started
+        var now = from
+        while now <= until {
+            let arriving = events[nextEvent...].prefix { $0.at <= now }
+            if !arriving.isEmpty {
+                _ = try engine.record(Array(arriving), at: now)
+                nextEvent += arriving.count
+            }
+            let woken = recorded[nextRecorded...].prefix { $0.at <= now }
+            if !woken.isEmpty {
+                try store.makeDue(woken.map(\.agreement))
+                nextRecorded += woken.count
+            }
+            _ = try engine.tick(at: now)
+            report.ticks += 1
+            report.jobs += try deliverDue(at: now, engine: engine, deliver: deliver)
+
+            if Date().timeIntervalSince(lastProgress) >= 2 {
+                lastProgress = Date()
+                progress(Progress(now: now, fraction: now.timeIntervalSince(from) / max(1, until.timeIntervalSince(from)), jobs: report.jobs, elapsed: lastProgress.timeIntervalSince(started)))
+            }
+            let candidates = [
+                try store.nextActionAt(), try store.nextWaitingJob(), events[nextEvent...].first?.at, recorded[nextRecorded...].first?.at,
+                now.addingTimeInterval(86_400),
+            ].compactMap { $0 }
+            now = max(candidates.min() ?? until, now.addingTimeInterval(1))
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Delivers every waiting job whose `not_before` has come, as a delivery tool would,
+    /// at exactly its `not_before`.
+    private func deliverDue(at now: Date, engine: Engine, deliver: (Job) throws -> Void) throws -> Int {
+        let due = try engine.store.jobsInFlight(at: now).filter { $0.state == .spooled }.sorted { $0.fileName < $1.fileName }
+        var count = 0
+        for stored in due {
+            guard try engine.spool.move(stored.fileName, from: .new, to: .cur) else {
+                // Claimed or gone in the live spool before the copy: it is not ours to deliver.
+                try engine.store.setState(.withdrawn, of: [stored.id], detail: "not in the simulated spool", at: now)
+                continue
+            }
+            try engine.spool.acknowledge(stored.fileName, outcome: Outcome(delivered: true, at: stored.notBefore, detail: "simulated"))
+            var job = try Job.decode(stored.data)
+            job.deliveredAt = stored.notBefore
+            try deliver(job)
+            count += 1
+        }
+        return count
+    }
+}

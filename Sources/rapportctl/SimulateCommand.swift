@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import RapportCommandLine
+import RapportCore
+import RapportEngine
+
+/// `rapportctl simulate`: the contract's simulation, in virtual time over a copy of the database.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run the real planning engine in virtual time over a copy of the database; write every delivered job as JSON Lines.",
+        discussion: """
+            The live database and spool are never touched. Agreements count as existing at --from; \
+            events (recorded ones dated after --from, and those in --events) are applied when the \
+            clock reaches them. Every job is delivered at its not_before. The output is one job per \
+            line, in send order, with "delivered_at"; the same input gives the same bytes.
+            """)
+
+    @Option(help: ArgumentHelp("Start of the simulated time (RFC 3339).", valueName: "time")) var from: String
+    @Option(help: ArgumentHelp("End of the simulated time (RFC 3339).", valueName: "time")) var until: String
+    @Option(help: ArgumentHelp("Events to apply when the clock reaches them (JSON Lines, as import events).", valueName: "file")) var events: String?
+    @Option(help: ArgumentHelp("Where to write the delivered jobs (default: standard output).", valueName: "file")) var out: String?
+    @OptionGroup var storage: StorageOptions
+
+    func run() throws {
+        try command {
+            guard let start = Timestamp.parse(from) else { throw Failure(.usage, "--from \"\(from)\" is not an RFC 3339 time like 2026-11-01T00:00:00Z") }
+            guard let end = Timestamp.parse(until) else { throw Failure(.usage, "--until \"\(until)\" is not an RFC 3339 time like 2027-01-01T00:00:00Z") }
+            guard start < end else { throw Failure(.usage, "--until must be later than --from") }
+            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            var arriving: [Event] = []
+            if let events {
+                let (valid, report) = try Importer(store: engine.store).validateEvents(try readInput(events), strict: true)
+                for rejection in report.rejected { printError("\(events):\(rejection.line): \(rejection.message)") }
+                guard report.rejected.isEmpty else { throw Failure(.dataError, "\(events): \(report.rejected.count) bad line(s); nothing simulated") }
+                arriving = valid
+            }
+            let output = try OutputFile(path: out)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let simulation = Simulation(settings: engine.settings, from: start, until: end, events: arriving)
+            let report = try simulation.run(copying: engine.store, logger: RapportCtl.logger, progress: { progress in
+                printError("simulate: \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, \(Int(progress.elapsed)) s")
+            }) { job in
+                try output.write(try job.encoded())
+            }
+            try output.close()
+            printError(String(format: "simulate: %d jobs from %@ to %@ in %d ticks (%.1f s)", report.jobs, Timestamp.rfc3339(start), Timestamp.rfc3339(end), report.ticks, report.seconds))
+        }
+    }
+}
+
+/// `rapportctl forecast`: messages per day and channel, from the same engine.
+struct ForecastCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forecast",
+        abstract: "Forecast the messages per day and channel over the next days, by simulating them over a copy of the database.",
+        discussion: "Days are UTC dates of the messages' not_before. Nothing that is not yet recorded is assumed: no payments, no replies.")
+
+    @Option(help: "How many days ahead.") var days = 14
+    @Flag(help: "One JSON object per day, for tools.") var json = false
+    @OptionGroup var storage: StorageOptions
+
+    func run() throws {
+        try command {
+            guard (1...366).contains(days) else { throw Failure(.usage, "--days must be between 1 and 366") }
+            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let now = Date()
+            let end = now.addingTimeInterval(Double(days) * 86_400)
+            var counts: [String: [Channel: Int]] = [:]
+            _ = try Simulation(settings: engine.settings, from: now, until: end).run(copying: engine.store, logger: RapportCtl.logger) { job in
+                counts[String(Timestamp.rfc3339(job.notBefore).prefix(10)), default: [:]][job.channel, default: 0] += 1
+            }
+            let firstDay = LocalDate(String(Timestamp.rfc3339(now).prefix(10))) ?? LocalDate(daysSinceEpoch: 0)
+            let dates = (0...days).map { firstDay.adding(days: $0).description }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                for date in dates {
+                    let day = counts[date] ?? [:]
+                    let row = ForecastDay(date: date, sms: day[.sms] ?? 0, email: day[.email] ?? 0, voice: day[.voice] ?? 0, letter: day[.letter] ?? 0)
+                    print(String(decoding: try encoder.encode(row), as: UTF8.self))
+                }
+                return
+            }
+            let rows = dates.map { date in
+                [date] + Channel.allCases.map { String(counts[date]?[$0] ?? 0) } + [String(counts[date]?.values.reduce(0, +) ?? 0)]
+            }
+            let totals = ["total"] + Channel.allCases.map { channel in String(counts.values.map { $0[channel] ?? 0 }.reduce(0, +)) }
+                + [String(counts.values.flatMap(\.values).reduce(0, +))]
+            print(TextTable.render(header: ["DATE (UTC)"] + Channel.allCases.map { $0.rawValue.uppercased() } + ["TOTAL"], rows: rows + [totals]), terminator: "")
+        }
+    }
+}
+
+/// One line of `forecast --json`.
+struct ForecastDay: Encodable {
+    var date: String
+    var sms, email, voice, letter: Int
+    var total: Int { sms + email + voice + letter }
+
+    enum CodingKeys: String, CodingKey { case date, sms, email, voice, letter, total }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(date, forKey: .date)
+        try container.encode(sms, forKey: .sms)
+        try container.encode(email, forKey: .email)
+        try container.encode(voice, forKey: .voice)
+        try container.encode(letter, forKey: .letter)
+        try container.encode(total, forKey: .total)
+    }
+}
+
+/// Standard output or a file, written as the simulation goes.
+final class OutputFile {
+    private let handle: FileHandle
+    private let path: String?
+
+    init(path: String?) throws {
+        self.path = path
+        guard let path, path != "-" else {
+            handle = FileHandle.standardOutput
+            return
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw Failure(.ioError, "\(path): cannot be created (does its folder exist?)")
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw Failure(.ioError, "\(path): cannot be opened for writing") }
+        self.handle = handle
+    }
+
+    func write(_ data: Data) throws {
+        do { try handle.write(contentsOf: data) } catch { throw Failure(.ioError, "\(path ?? "stdout"): \(error.localizedDescription)") }
+    }
+
+    func close() throws {
+        if path != nil { try handle.close() }
+    }
+}
