@@ -35,7 +35,7 @@ public enum ConfigLoader {
         var settings = Settings(templatesDirectory: resolve("templates", against: baseDirectory))
         settings.sourcePath = file
         let reader = Reader(file: file)
-        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "channels"], in: nil)
+        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "channels", "jurisdictions"], in: nil)
 
         if let storage = try reader.section(table, "storage") {
             try reader.onlyKeys(storage, ["database", "spool", "busy_timeout_seconds", "spool_group"], in: "storage")
@@ -126,6 +126,22 @@ public enum ConfigLoader {
             if let value = try reader.integer(cadence, "spread_minutes", in: "cadence", range: 1...720) { settings.policy.spreadMinutes = value }
             if let value = try reader.integer(cadence, "minimum_send_minutes", in: "cadence", range: 5...240) { settings.policy.minimumSendMinutes = value }
         }
+        if let jurisdictions = try reader.section(table, "jurisdictions") {
+            for name in jurisdictions.keys.sorted() {
+                guard let profile = try reader.section(jurisdictions, name, in: "jurisdictions") else { continue }
+                let section = "jurisdictions.\(name)"
+                try reader.onlyKeys(profile, ["max_contacts_per_week", "max_calls_and_texts_per_week"], in: section)
+                let shipped = JurisdictionLimits.shipped[name]
+                var limits = shipped ?? JurisdictionLimits(name: name)
+                if let value = try reader.integer(profile, "max_contacts_per_week", in: section, range: 1...(shipped?.maxContactsPerWeek ?? 3), why: "R9/R8: only stricter") {
+                    limits.maxContactsPerWeek = value
+                }
+                if let value = try reader.integer(profile, "max_calls_and_texts_per_week", in: section, range: 1...(shipped?.maxCallsAndTextsPerWeek ?? 3), why: "R9/R8: only stricter") {
+                    limits.maxCallsAndTextsPerWeek = value
+                }
+                settings.policy.jurisdictions[name] = limits
+            }
+        }
         if let channels = try reader.section(table, "channels") {
             try reader.onlyKeys(channels, ["order"], in: "channels")
             if let order = try reader.strings(channels, "order", in: "channels") {
@@ -157,9 +173,11 @@ private struct Reader {
         }
     }
 
-    func section(_ table: TOMLTable, _ key: String) throws(ConfigError) -> TOMLTable? {
+    func section(_ table: TOMLTable, _ key: String, in parent: String? = nil) throws(ConfigError) -> TOMLTable? {
         guard let value = table[key] else { return nil }
-        guard let section = value.table else { throw error(nil, key, "must be a table ([\(key)])") }
+        guard let section = value.table else {
+            throw error(parent, key, "must be a table ([\(parent.map { "\($0)." } ?? "")\(key)])")
+        }
         return section
     }
 

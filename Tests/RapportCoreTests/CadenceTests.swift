@@ -46,7 +46,7 @@ struct CadenceTests {
             #expect(secondGap >= 11)  // 7 × 1.5, rounded
         }
         let paid = Fixture.event(.payment, at: "2026-12-02T12:00:00Z", amount: "50.00")
-        #expect(Fixture.run([agreement], events: [paid], from: "2026-12-02T13:00:00Z", until: "2027-01-10T00:00:00Z").map(\.kind) == [.thanks])
+        #expect(Fixture.run([agreement], events: [paid], from: "2026-12-02T13:00:00Z", until: "2027-01-10T00:00:00Z").map(\.kind) == [.completed])
     }
 
     @Test("R26: every payment gets a thank-you; one older than a week is dropped as stale (R29)")
@@ -76,5 +76,75 @@ struct CadenceTests {
         let b = Fixture.contact(Fixture.plan(Fixture.agreement(), at: "2026-12-07T16:00:00Z"))
         #expect(a?.jobID == b?.jobID)
         #expect(a.map { Job.isValidID($0.jobID) } == true)
+    }
+}
+
+/// R17 check-in, R26 progress and completion, R27 promises.
+@Suite("Promises, progress and pauses")
+struct PromiseAndProgressTests {
+    let chicago = ZoneClock(identifier: "America/Chicago")!
+
+    @Test("R27: a promise replaces follow-ups with one reminder the day before the promised date")
+    func r27Kept() {
+        let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00"), ("2027-01-01", "50.00")])
+        let promise = Event(agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-02T16:00:00Z"), date: Fixture.date("2026-12-15"))
+        let payment = Fixture.event(.payment, at: "2026-12-15T18:00:00Z", amount: "50.00")
+        let contacts = Fixture.run([agreement], events: [promise, payment], from: "2026-12-02T16:30:00Z", until: "2026-12-24T00:00:00Z")
+        #expect(contacts.map(\.kind) == [.promiseReminder, .thanks], "\(contacts.map(\.kind))")
+        #expect(contacts.first.map { chicago.localDate(of: $0.notBefore) } == Fixture.date("2026-12-14"))
+    }
+
+    @Test("R27: a broken promise (2 days past the date, unpaid) resumes follow-ups")
+    func r27Broken() throws {
+        let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00"), ("2027-01-01", "50.00")])
+        let promise = Event(agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-02T16:00:00Z"), date: Fixture.date("2026-12-15"))
+        let contacts = Fixture.run([agreement], events: [promise], from: "2026-12-02T16:30:00Z", until: "2026-12-24T00:00:00Z")
+        #expect(contacts.first?.kind == .promiseReminder)
+        let resumed = try #require(contacts.dropFirst().first)
+        #expect(resumed.kind == .missed)
+        #expect(chicago.localDate(of: resumed.notBefore) >= Fixture.date("2026-12-18"))
+        #expect(resumed.reason.contains("R27") == false || resumed.notBefore >= Fixture.instant("2026-12-18T06:00:00Z"))
+    }
+
+    @Test("R27: a waiting check-in is withdrawn when a promise arrives")
+    func r27Withdraws() {
+        let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
+        let waiting = Fixture.sent(.missed, at: "2026-12-04T16:00:00Z", touchpoint: "missed:A-1:1", state: .spooled)
+        let promise = Event(agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-03T16:00:00Z"), date: Fixture.date("2026-12-20"))
+        let decision = Fixture.plan(agreement, events: [promise], history: [waiting], at: "2026-12-03T17:00:00Z")
+        #expect(decision.withdrawals.first?.reason.contains("R27") == true)
+    }
+
+    @Test("R26: the end of the plan gets a congratulation, which thanks for the last payment")
+    func r26Completed() throws {
+        let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-01-10", "50.00")])
+        let first = Fixture.event(.payment, at: "2026-12-09T15:00:00Z", amount: "50.00")
+        let last = Fixture.event(.payment, at: "2027-01-08T15:00:00Z", amount: "50.00")
+        let contacts = Fixture.run([agreement], events: [first, last], from: "2026-12-09T15:30:00Z", until: "2027-01-20T00:00:00Z")
+        #expect(contacts.first?.kind == .thanks)
+        #expect(contacts.last?.kind == .completed)
+        #expect(contacts.filter { $0.kind == .thanks }.count == 1)
+    }
+
+    @Test("R26: an on-track debtor with no contact for 30 days gets a short progress update")
+    func r26Progress() throws {
+        let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-03-10", "50.00")])
+        let payment = Fixture.event(.payment, at: "2026-12-09T15:00:00Z", amount: "50.00")
+        let contacts = Fixture.run([agreement], events: [payment], from: "2026-12-09T15:30:00Z", until: "2027-02-01T00:00:00Z")
+        let thanks = try #require(contacts.first { $0.kind == .thanks })
+        let progress = try #require(contacts.first { $0.kind == .progress })
+        #expect(chicago.localDate(of: thanks.notBefore).days(until: chicago.localDate(of: progress.notBefore)) >= 30)
+    }
+
+    @Test("R17: when a pause is lifted, a gentle check-in comes first")
+    func r17CheckIn() throws {
+        let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
+        let pause = Event(agreement: Fixture.id("A-1"), type: .pause, at: Fixture.instant("2026-12-02T15:00:00Z"), reason: "hospital")
+        let resume = Fixture.event(.resume, at: "2026-12-10T15:00:00Z")
+        let contacts = Fixture.run([agreement], events: [pause, resume], from: "2026-12-02T15:30:00Z", until: "2026-12-20T00:00:00Z")
+        let first = try #require(contacts.first)
+        #expect(first.kind == .checkIn)
+        #expect(first.notBefore >= Fixture.instant("2026-12-10T15:00:00Z"))
+        #expect(contacts.dropFirst().first?.kind == .missed)
     }
 }

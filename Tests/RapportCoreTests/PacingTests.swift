@@ -44,7 +44,7 @@ struct PacingTests {
 
     @Test("R8: a payment thank-you may break the 48-hour gap but never the daily limit")
     func r8ThanksExemptFromGapOnly() throws {
-        let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
+        let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-01-10", "50.00")])
         let payment = Fixture.event(.payment, at: "2026-12-08T17:00:00Z", amount: "50.00")
         // A reminder went out yesterday at 10:00 local: 24 h ago. Thanks may go today.
         let yesterday = [Fixture.sent(.preDue, at: "2026-12-07T16:00:00Z", touchpoint: "pre_due:A-1:1")]
@@ -80,5 +80,62 @@ struct PacingTests {
         let again = Fixture.contact(Fixture.plan(Fixture.agreement("A-3"), at: "2026-12-07T06:00:00Z"))
         let twice = Fixture.contact(Fixture.plan(Fixture.agreement("A-3"), at: "2026-12-07T06:00:00Z"))
         #expect(again == twice)
+    }
+}
+
+/// R7 (calls per debt) and R9 (jurisdiction profiles).
+@Suite("Calls and jurisdictions")
+struct CallsAndJurisdictionTests {
+    @Test("R7: no call in the 7 days after a conversation (the conversation day is day 1)")
+    func r7Conversation() throws {
+        let agreement = Fixture.agreement(contacts: [.voice: "+12145550100", .email: "sam@example.org"], preferred: .voice, installments: [("2026-12-01", "50.00")])
+        let talk = Fixture.event(.conversation, at: "2026-12-03T16:00:00Z")
+        let during = try #require(Fixture.contact(Fixture.plan(agreement, events: [talk], at: "2026-12-04T15:00:00Z")))
+        #expect(during.channel == .email)
+        let decision = Fixture.plan(agreement, events: [talk], at: "2026-12-10T15:00:00Z")
+        #expect(Fixture.contact(decision)?.channel == .voice, "day 8 after the conversation: calls allowed again")
+        let voiceOnly = Fixture.agreement(contacts: [.voice: "+12145550100"], installments: [("2026-12-01", "50.00")])
+        #expect(Fixture.contact(Fixture.plan(voiceOnly, events: [talk], at: "2026-12-09T15:00:00Z")) == nil)
+    }
+
+    @Test("R7: at most 7 call attempts about a debt in 7 days")
+    func r7Attempts() throws {
+        let agreement = Fixture.agreement(contacts: [.voice: "+12145550100", .email: "sam@example.org"], preferred: .voice, installments: [("2026-12-01", "50.00")])
+        let calls = (0..<7).map { Fixture.sent(.followUp, at: "2026-12-0\($0 + 1)T16:00:00Z", state: .failed, channel: .voice) }
+            .map { record -> ContactRecord in var record = record; record.state = .delivered; return record }
+        var policy = Policy.standard
+        policy.minGapHours = 48
+        let contact = Fixture.contact(Fixture.plan(agreement, history: calls, at: "2026-12-07T20:00:00Z", policy: Fixture.longLookahead))
+        #expect(contact?.channel != .voice)
+    }
+
+    @Test("R9: US-MA allows 2 calls or texts about a debt in 7 days; other channels still pace by R8")
+    func r9Massachusetts() throws {
+        var agreement = Fixture.agreement(contacts: [.sms: "+12145550100", .email: "sam@example.org"], installments: [("2026-12-01", "50.00")])
+        agreement.jurisdiction = "US-MA"
+        var policy = Fixture.longLookahead
+        policy.maxPerWeek = 3
+        let texts = ["2026-12-02T16:00:00Z", "2026-12-04T16:00:00Z"].map { Fixture.sent(.followUp, at: $0, channel: .sms) }
+        let decision = Fixture.plan(agreement, history: texts, at: "2026-12-06T15:00:00Z", policy: policy)
+        let contact = try #require(Fixture.contact(decision))
+        #expect(contact.notBefore >= Fixture.instant("2026-12-09T06:00:00Z"), "the 2 texts must age out first")
+        #expect(decision.trace.contains { $0.contains("R9 US-MA") })
+        var elsewhere = agreement
+        elsewhere.jurisdiction = nil
+        #expect(try #require(Fixture.contact(Fixture.plan(elsewhere, history: texts, at: "2026-12-06T15:00:00Z", policy: policy))).notBefore < contact.notBefore)
+    }
+
+    @Test("R9: the US-WA profile caps contacts of any channel about one debt per week (here made stricter: 1)")
+    func r9Washington() throws {
+        var agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
+        agreement.jurisdiction = "US-WA"
+        var policy = Fixture.longLookahead
+        policy.jurisdictions["US-WA"]?.maxContactsPerWeek = 1
+        let email = [Fixture.sent(.missed, at: "2026-12-03T16:00:00Z", channel: .email)]
+        let decision = Fixture.plan(agreement, history: email, at: "2026-12-09T15:00:00Z", policy: policy)
+        let contact = try #require(Fixture.contact(decision))
+        #expect(ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) >= Fixture.date("2026-12-10"))
+        #expect(decision.trace.contains { $0.contains("R9 US-WA") })
+        #expect(Policy.standard.jurisdictions["US-WA"]?.maxContactsPerWeek == 3)
     }
 }

@@ -107,12 +107,12 @@ struct StopTests {
         #expect(chicago.localDate(of: first.notBefore) == Fixture.date("2026-12-10"))
     }
 
-    @Test("R18: a payment in full withdraws the waiting reminder")
+    @Test("R18: a payment in full withdraws the waiting reminder; R26: the congratulation thanks for it")
     func r18PaymentWithdraws() {
         let payment = Fixture.event(.payment, at: "2026-12-08T14:00:00Z", amount: "50.00")
         let decision = Fixture.plan(agreement, events: [payment], history: [waitingReminder], at: now)
         #expect(decision.withdrawals.map(\.jobID) == [waitingReminder.jobID])
-        #expect(Fixture.contact(decision)?.kind == .thanks)
+        #expect(Fixture.contact(decision)?.kind == .completed)
     }
 }
 

@@ -148,11 +148,12 @@ struct EndToEndTests {
         #expect(try sandbox.jobs(in: "withdrawn").count == 3)
         #expect(try sandbox.run("rapportctl", ["import", "events", payment]).out.contains("0 recorded, 1 duplicate"))
 
-        // The next tick: a cease confirmation for the ceased one and a thank-you for the payer.
+        // The next tick: a cease confirmation for the ceased one and, for the payer who paid
+        // in full, the congratulation that thanks for it (R26).
         try sandbox.run("rapportd", ["--once"])
         let kinds = try sandbox.jobs().map { try sandbox.job($0)["kind"] as? String ?? "" }
         #expect(kinds.contains("cease_confirmation"))
-        #expect(kinds.contains("thanks"))
+        #expect(kinds.contains("completed"))
         let explain = try sandbox.run("rapportctl", ["explain", agreements[0]]).out
         #expect(explain.contains("R17"))
         #expect(try sandbox.run("rapportctl", ["resume", agreements[0]]).code == 0)

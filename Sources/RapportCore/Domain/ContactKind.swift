@@ -29,12 +29,13 @@ public enum ContactKind: String, CaseIterable, Codable, Sendable {
         case .ceaseConfirmation, .optOutConfirmation: 0
         case .thanks: 1
         case .completed: 2
-        case .missed: 3
-        case .promiseReminder: 4
-        case .followUp: 5
-        case .dueToday: 6
-        case .preDue: 7
-        case .checkIn, .progress, .welcome: 8
+        case .checkIn: 3
+        case .missed: 4
+        case .promiseReminder: 5
+        case .followUp: 6
+        case .dueToday: 7
+        case .preDue: 8
+        case .progress, .welcome: 9
         }
     }
 }

@@ -25,6 +25,23 @@ public struct AgreementState: Sendable {
         public var amount: Money
     }
 
+    /// A promise to pay by a date (R27).
+    public struct Promise: Sendable, Equatable {
+        public var identity: String
+        public var madeAt: Date
+        public var date: LocalDate
+        /// Whether a payment arrived after the promise was made.
+        public var kept: Bool
+    }
+
+    /// An operator pause that has ended (R17), so a gentle check-in may follow.
+    public struct EndedPause: Sendable, Equatable {
+        public var identity: String
+        /// When it ended: the resume, or the start of the day after its last date.
+        public var endedAt: Date?
+        public var lastDay: LocalDate?
+    }
+
     public let agreement: Agreement
     /// What has been paid on each installment, imported `paid` included.
     public private(set) var paid: [Identifier: Money] = [:]
@@ -35,6 +52,13 @@ public struct AgreementState: Sendable {
     public private(set) var ceasedAt: Date?
     /// The last reply, promise or payment: it resets the backoff (R10).
     public private(set) var lastEngagement: Date?
+    /// The latest promise to pay, if any (R27).
+    public private(set) var promise: Promise?
+    /// Live phone conversations (R7: no call in the 7 days that follow one).
+    public private(set) var conversations: [Date] = []
+    /// The latest operator pause, once it was lifted by a resume or has a last day (R17).
+    public private(set) var endedPause: EndedPause?
+    private var openPause: (identity: String, until: LocalDate?)?
 
     /// Folds `events` (any order; those after `now` are ignored) over `agreement`.
     public init(agreement: Agreement, events: [Event], now: Date) {
@@ -72,10 +96,14 @@ public struct AgreementState: Sendable {
             allocate(amount, preferring: event.installment)
             payments.append(Payment(identity: event.identity, at: event.at, amount: amount))
             lastEngagement = event.at
-        case .promise, .reply:
+            promise?.kept = true
+        case .promise:
+            lastEngagement = event.at
+            if let date = event.date { promise = Promise(identity: event.identity, madeAt: event.at, date: date, kept: false) }
+        case .reply:
             lastEngagement = event.at
         case .conversation:
-            break
+            conversations.append(event.at)
         case .optOut:
             if let channel = event.channel { optedOut.insert(channel) }
         case .optIn:
@@ -103,8 +131,12 @@ public struct AgreementState: Sendable {
         case .pause:
             stops.removeAll { $0.rule == "R17" }
             addStop("R17", "paused by operator" + (event.reason.map { ": \($0)" } ?? ""), event, through: event.until, blocksEverything: true)
+            openPause = (event.identity, event.until)
+            endedPause = event.until.map { EndedPause(identity: event.identity, endedAt: nil, lastDay: $0) }
         case .resume:
             stops.removeAll { $0.rule == "R17" }
+            if let open = openPause { endedPause = EndedPause(identity: open.identity, endedAt: event.at, lastDay: nil) }
+            openPause = nil
         }
     }
 

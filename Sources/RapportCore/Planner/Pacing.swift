@@ -13,9 +13,12 @@ struct Pacing {
     let clocks: [ZoneClock]
     /// The instants of every contact that counts (R8), in any order.
     let contacts: [Date]
+    /// R9: the agreement's jurisdiction profile and the contacts about this debt.
+    let jurisdiction: (limits: JurisdictionLimits, debtContacts: [ContactRecord])?
 
-    init(policy: Policy, clocks: [ZoneClock], history: [ContactRecord]) {
+    init(policy: Policy, clocks: [ZoneClock], history: [ContactRecord], jurisdiction: (JurisdictionLimits, [ContactRecord])? = nil) {
         self.policy = policy
+        self.jurisdiction = jurisdiction
         var all = clocks
         for zone in Set(history.map(\.timezone)) where !all.contains(where: { $0.identifier == zone }) {
             if let clock = ZoneClock(identifier: zone) { all.append(clock) }
@@ -32,7 +35,7 @@ struct Pacing {
 
     /// The first rule `instant` breaks, or nil when it paces well. A payment confirmation may
     /// break the 48-hour gap (`exemptFromGap`), never the daily or weekly limits.
-    func conflict(at instant: Date, exemptFromGap: Bool) -> Conflict? {
+    func conflict(at instant: Date, channel: Channel, exemptFromGap: Bool) -> Conflict? {
         if !exemptFromGap {
             let gap = TimeInterval(policy.minGapHours * 3600)
             let close = contacts.filter { abs($0.timeIntervalSince(instant)) < gap }
@@ -44,6 +47,20 @@ struct Pacing {
         }
         for clock in clocks {
             if let conflict = dayConflict(at: instant, in: clock) { return conflict }
+        }
+        if let (limits, debtContacts) = jurisdiction, let clock = clocks.first {
+            if let cap = limits.maxContactsPerWeek,
+                let conflict = weekConflict(at: instant, days: debtContacts.map { clock.localDate(of: $0.notBefore) }, cap: cap, clock: clock, what: "contacts about this debt (R9 \(limits.name))")
+            {
+                return conflict
+            }
+            if let cap = limits.maxCallsAndTextsPerWeek, channel == .sms || channel == .voice,
+                let conflict = weekConflict(
+                    at: instant, days: debtContacts.filter { $0.channel == .sms || $0.channel == .voice }.map { clock.localDate(of: $0.notBefore) },
+                    cap: cap, clock: clock, what: "calls and texts about this debt (R9 \(limits.name))")
+            {
+                return conflict
+            }
         }
         return nil
     }
@@ -60,6 +77,13 @@ struct Pacing {
                 explanation: "R8: \(sameDay) of \(policy.maxPerDay) contact(s) already on \(day) (\(clock.identifier))")
         }
 
+        return weekConflict(at: instant, days: days, cap: policy.maxPerWeek, clock: clock, what: "contacts (R8)")
+    }
+
+    /// Whether one more contact on `instant`'s local day would put more than `cap` of `days`
+    /// in some 7 consecutive local days, and when the oldest of them ages out.
+    private func weekConflict(at instant: Date, days: [LocalDate], cap: Int, clock: ZoneClock, what: String) -> Conflict? {
+        let day = clock.localDate(of: instant)
         // Every 7-day run that contains `day`: from day-6...day to day...day+6.
         var violating: [LocalDate] = []
         var worstCount = 0
@@ -67,17 +91,15 @@ struct Pacing {
             let first = day.adding(days: -back)
             let last = first.adding(days: 6)
             let count = days.filter { $0 >= first && $0 <= last }.count
-            if count + 1 > policy.maxPerWeek {
+            if count + 1 > cap {
                 violating.append(first)
                 worstCount = max(worstCount, count)
             }
         }
-        if let latestFirst = violating.max() {
-            let free = latestFirst.adding(days: 7)
-            return Conflict(
-                retryAt: clock.instant(of: free, at: LocalTime(minutes: 0)!),
-                explanation: "R8: \(worstCount) of \(policy.maxPerWeek) contacts already in the 7 days from \(latestFirst); the oldest ages out \(free.weekday.rawValue.capitalized) \(free) \(clock.identifier)")
-        }
-        return nil
+        guard let latestFirst = violating.max() else { return nil }
+        let free = latestFirst.adding(days: 7)
+        return Conflict(
+            retryAt: clock.instant(of: free, at: LocalTime(minutes: 0)!),
+            explanation: "\(worstCount) of \(cap) \(what) already in the 7 days from \(latestFirst); the oldest ages out \(free.weekday.rawValue.capitalized) \(free) \(clock.identifier)")
     }
 }

@@ -36,8 +36,8 @@ public struct Planner: Sendable {
             "window \(windows.dailyStart)-\(windows.dailyEnd) local on \(Weekday.allCases.filter(windows.days.contains).map(\.rawValue).joined(separator: ","))",
         ]
 
-        let touchpoints = self.touchpoints(for: state, history: mine, clock: primary, today: today)
-        let channel = chooseChannel(for: state, history: mine)
+        let touchpoints = self.touchpoints(for: state, history: mine, debtorHistory: history, clock: primary, today: today)
+        let channel = chooseChannel(for: state, history: mine, clock: primary, now: now)
         var decision = Decision(outcome: .idle(reason: state.isPaidOff ? "paid off" : "nothing to say until something changes"))
 
         // R18: waiting jobs that no longer fit are taken back before they can be claimed.
@@ -53,13 +53,15 @@ public struct Planner: Sendable {
         let withdrawn = Set(decision.withdrawals.map(\.jobID))
         let handled = Set(mine.filter { $0.state.handlesTouchpoint && !withdrawn.contains($0.jobID) }.map(\.touchpoint))
         let paced = history.filter { $0.state.countsAsContact && !withdrawn.contains($0.jobID) }
-        let pacing = Pacing(policy: policy, clocks: clocks, history: paced)
+        let pacing = Pacing(
+            policy: policy, clocks: clocks, history: paced,
+            jurisdiction: agreement.jurisdiction.flatMap { policy.jurisdictions[$0] }.map { ($0, paced.filter { $0.agreements.contains(agreement.id) }) })
         var best: (touchpoint: Touchpoint, slot: Slot)?
         var blockedBy: (rule: String, reason: String)?
 
         for touchpoint in touchpoints.sorted(by: { ($0.ideal, $0.kind.urgencyRank) < ($1.ideal, $1.kind.urgencyRank) }) {
             if handled.contains(touchpoint.key) { continue }
-            if let best, best.slot.notBefore <= touchpoint.ideal { break }
+            if let best, best.slot.notBefore < touchpoint.ideal { break }
             var line = "\(touchpoint.kind.rawValue): \(touchpoint.purpose); ideal \(primary.rfc3339(touchpoint.ideal))"
 
             let stopping = state.stops.filter { blocks($0, touchpoint) }
@@ -68,7 +70,7 @@ public struct Planner: Sendable {
                 blockedBy = blockedBy ?? (forever.rule, forever.reason)
                 continue
             }
-            var start = max(touchpoint.ideal, now)
+            var start = max(touchpoint.ideal, now, touchpoint.earliest ?? .distantPast)
             if let lastDay = stopping.compactMap(\.through).max(), lastDay >= primary.localDate(of: start) {
                 start = primary.instant(of: lastDay.adding(days: 1), at: LocalTime(minutes: 0)!)
                 line += "; held by \(stopping.map(\.rule).joined(separator: ",")) through \(lastDay)"
@@ -85,7 +87,7 @@ public struct Planner: Sendable {
                 blockedBy = blockedBy ?? ("R16", "no usable channel (opted out, no consent or no address)")
                 continue
             }
-            guard let slot = earliestSlot(from: start, windows: windows, pacing: pacing, touchpoint: touchpoint, debtor: agreement.debtor.id) else {
+            guard let slot = earliestSlot(from: start, windows: windows, pacing: pacing, touchpoint: touchpoint, channel: chosen, debtor: agreement.debtor.id) else {
                 trace.append(line + " → no allowed window within \(ContactWindows.horizonDays) days in every candidate zone")
                 blockedBy = blockedBy ?? ("R2", "no time inside the contact window of every candidate zone")
                 continue
@@ -99,7 +101,15 @@ public struct Planner: Sendable {
             trace.append(line + (slot.notes.isEmpty ? "" : "; " + slot.notes.joined(separator: "; "))
                 + " → \(chosen.rawValue) at \(primary.rfc3339(slot.notBefore)) (\(Timestamp.rfc3339(slot.notBefore))) until \(primary.rfc3339(slot.notAfter))"
                 + (channelNotes.isEmpty ? "" : " [\(channelNotes.joined(separator: "; "))]"))
-            if best == nil || slot.notBefore < best!.slot.notBefore { best = (touchpoint, slot) }
+            // The earliest wins; on the same minute, the more urgent (a check-in after a pause
+            // before a reminder of the arrears).
+            if let current = best,
+                current.slot.notBefore < slot.notBefore
+                    || (current.slot.notBefore == slot.notBefore && current.touchpoint.kind.urgencyRank <= touchpoint.kind.urgencyRank)
+            {
+                continue
+            }
+            best = (touchpoint, slot)
         }
 
         if let (touchpoint, slot) = best, let (chosen, _) = channel {
@@ -128,11 +138,12 @@ public struct Planner: Sendable {
     // MARK: - Touchpoints
 
     /// What the cadence wants to say, whether or not it may be said now.
-    func touchpoints(for state: AgreementState, history: [ContactRecord], clock: ZoneClock, today: LocalDate) -> [Touchpoint] {
+    func touchpoints(for state: AgreementState, history: [ContactRecord], debtorHistory: [ContactRecord], clock: ZoneClock, today: LocalDate) -> [Touchpoint] {
         let agreement = state.agreement
         let id = agreement.id
         var wanted: [Touchpoint] = []
         let opening = max(policy.windowStart, HardLimits.earliest)
+        let midnight = LocalTime(minutes: 0)!
 
         if let ceased = state.ceasedAt {
             wanted.append(Touchpoint(
@@ -141,7 +152,15 @@ public struct Planner: Sendable {
                 purpose: "confirm that collection contact has stopped (R12)"))
         }
 
-        for payment in state.payments {
+        // R26: the payment that completes the plan is thanked by the congratulation itself.
+        let completing = state.isPaidOff ? state.payments.last : nil
+        if let completing {
+            wanted.append(Touchpoint(
+                key: "completed:\(id)", kind: .completed, installment: nil, ideal: completing.at,
+                usefulThrough: clock.localDate(of: completing.at).adding(days: 14),
+                purpose: "completed: the plan is paid in full with the payment of \(completing.amount) \(agreement.currency) (R26)"))
+        }
+        for payment in state.payments where payment != completing {
             wanted.append(Touchpoint(
                 key: "thanks:\(id):\(StableHash.hex(payment.identity).prefix(16))", kind: .thanks, installment: nil,
                 ideal: payment.at, usefulThrough: clock.localDate(of: payment.at).adding(days: policy.thanksStaleDays),
@@ -163,6 +182,44 @@ public struct Planner: Sendable {
             }
         }
 
+        // R17: once a pause is lifted, a gentle check-in before anything else.
+        if let pause = state.endedPause, !state.isPaidOff, !state.agreement.installments.isEmpty {
+            let ended = pause.endedAt ?? pause.lastDay.map { clock.instant(of: $0.adding(days: 1), at: midnight) }
+            if let ended, clock.localDate(of: ended) <= today {
+                wanted.append(Touchpoint(
+                    key: "check_in:\(id):\(StableHash.hex(pause.identity).prefix(16))", kind: .checkIn, installment: state.unpaid.first,
+                    ideal: ended, usefulThrough: clock.localDate(of: ended).adding(days: 14),
+                    purpose: "check_in: a gentle word now that the pause has ended (R17)"))
+            }
+        }
+
+        // R27: a promise to pay replaces follow-ups with one reminder the day before; unpaid two
+        // days after the promised date, it is broken and follow-ups resume.
+        var promisedHold: (date: LocalDate, until: Date)?
+        if let promise = state.promise, !promise.kept, today <= promise.date.adding(days: 2) {
+            promisedHold = (promise.date, clock.instant(of: promise.date.adding(days: 3), at: midnight))
+            wanted.append(Touchpoint(
+                key: "promise_reminder:\(id):\(StableHash.hex(promise.identity).prefix(16))", kind: .promiseReminder,
+                installment: state.unpaid.first, ideal: clock.instant(of: promise.date.adding(days: -1), at: opening),
+                usefulThrough: promise.date.adding(days: -1),
+                purpose: "promise_reminder: the day before the promised payment on \(promise.date) (R27)"))
+        }
+
+        // R26: an on-track debtor who has not heard from us for 30 days gets a short update.
+        // Updates already planned stay listed, so a waiting one is still wanted.
+        let onTrack = !state.isPaidOff && !state.payments.isEmpty && !state.unpaid.contains(where: { $0.due < today })
+        for update in history where onTrack && update.kind == .progress && update.state.countsAsContact {
+            wanted.append(Touchpoint(
+                key: update.touchpoint, kind: .progress, installment: state.unpaid.first, ideal: update.notBefore, usefulThrough: nil,
+                purpose: "progress: on track (R26)"))
+        }
+        if onTrack, let last = debtorHistory.filter(\.state.countsAsContact).map(\.notBefore).max() {
+            let day = clock.localDate(of: last).adding(days: 30)
+            wanted.append(Touchpoint(
+                key: "progress:\(id):\(day)", kind: .progress, installment: state.unpaid.first, ideal: clock.instant(of: day, at: opening),
+                usefulThrough: nil, purpose: "progress: on track, and no word from us for 30 days (R26)"))
+        }
+
         // R25: the arrears stream follows the oldest unpaid installment: one kind check-in after
         // the grace days, then follow-ups stretched by R10's backoff until it is paid. Touchpoints
         // already handled stay listed, so their waiting jobs still count as wanted.
@@ -170,10 +227,12 @@ public struct Planner: Sendable {
             let missedKey = "missed:\(id):\(oldest.id)"
             let followUpPrefix = "follow_up:\(id):\(oldest.id):"
             let checkInDay = oldest.due.adding(days: policy.missedGraceDays)
+            let held = promisedHold.map { "; R27: promised for \($0.date), held until it is 2 days late" } ?? ""
             wanted.append(Touchpoint(
                 key: missedKey, kind: .missed, installment: oldest, ideal: clock.instant(of: checkInDay, at: opening),
                 usefulThrough: nil,
-                purpose: "missed: installment \(oldest.id) due \(oldest.due) unpaid after \(policy.missedGraceDays) days of grace (R25)"))
+                purpose: "missed: installment \(oldest.id) due \(oldest.due) unpaid after \(policy.missedGraceDays) days of grace (R25)" + held,
+                earliest: promisedHold?.until))
             let arrears = history.filter { $0.state.countsAsContact && ($0.touchpoint == missedKey || $0.touchpoint.hasPrefix(followUpPrefix)) }
             let followUps = arrears.filter { $0.kind == .followUp }
             for done in followUps {
@@ -190,7 +249,8 @@ public struct Planner: Sendable {
                     key: followUpPrefix + String(number), kind: .followUp, installment: oldest,
                     ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening), usefulThrough: nil,
                     purpose: "follow_up \(number) on installment \(oldest.id) due \(oldest.due), \(gapDays) days after the last contact"
-                        + " (\(unanswered) unanswered; R10 backoff ×\(policy.backoffFactor) up to \(policy.maxFollowUpGapDays) days) (R25)"))
+                        + " (\(unanswered) unanswered; R10 backoff ×\(policy.backoffFactor) up to \(policy.maxFollowUpGapDays) days) (R25)" + held,
+                    earliest: promisedHold?.until))
             }
         }
         return wanted
@@ -213,7 +273,10 @@ public struct Planner: Sendable {
         if let stop = state.stops(on: day).first(where: { blocks($0, touchpoint) }) {
             return "R18: \(stop.rule) \(stop.reason)"
         }
-        if !chooseChannels(for: state, history: []).usable.contains(job.channel) {
+        if let earliest = touchpoint.earliest, job.notBefore < earliest {
+            return "R27: a promise to pay holds \(job.kind.rawValue) back"
+        }
+        if !chooseChannels(for: state, history: [], clock: clock, now: job.notBefore).usable.contains(job.channel) {
             return "R18/R16: \(job.channel.rawValue) may no longer be used"
         }
         return nil
@@ -223,8 +286,8 @@ public struct Planner: Sendable {
 
     /// The channel for the next contact: the first usable one, except that a channel whose last
     /// delivery failed yields to the next usable one when there is one.
-    private func chooseChannel(for state: AgreementState, history: [ContactRecord]) -> (Channel, [String])? {
-        var (usable, notes) = chooseChannels(for: state, history: history)
+    private func chooseChannel(for state: AgreementState, history: [ContactRecord], clock: ZoneClock, now: Date) -> (Channel, [String])? {
+        var (usable, notes) = chooseChannels(for: state, history: history, clock: clock, now: now)
         if let first = usable.first, usable.count > 1,
             history.filter({ $0.channel == first && ($0.state == .delivered || $0.state == .failed) }).max(by: { $0.notBefore < $1.notBefore })?.state == .failed
         {
@@ -239,7 +302,8 @@ public struct Planner: Sendable {
     /// never an opted-out channel, never SMS without consent; R5: never a channel the debtor
     /// called inconvenient; never a channel whose last `failuresBeforeUnusable` deliveries
     /// failed — a bounced address or a dead number).
-    private func chooseChannels(for state: AgreementState, history: [ContactRecord]) -> (usable: [Channel], notes: [String]) {
+    private func chooseChannels(for state: AgreementState, history: [ContactRecord], clock: ZoneClock, now: Date) -> (usable: [Channel], notes: [String]) {
+        let today = clock.localDate(of: now)
         let agreement = state.agreement
         var order: [Channel] = []
         for channel in [agreement.preferredChannel].compactMap({ $0 }) + policy.channelOrder where !order.contains(channel) {
@@ -255,6 +319,12 @@ public struct Planner: Sendable {
                 notes.append("sms: no recorded consent (R16)")
             } else if agreement.inconvenient?.channels.contains(channel) == true {
                 notes.append("\(channel.rawValue): inconvenient for the debtor (R5)")
+            } else if channel == .voice, let talked = state.conversations.map({ clock.localDate(of: $0) }).filter({ $0.adding(days: 6) >= today }).max() {
+                notes.append("voice: a conversation on \(talked); no call through \(talked.adding(days: 6)) (R7)")
+            } else if channel == .voice,
+                history.filter({ $0.channel == .voice && $0.state.countsAsContact && $0.notBefore > now.addingTimeInterval(-7 * 86_400) && $0.notBefore <= now }).count >= 7
+            {
+                notes.append("voice: 7 call attempts in the last 7 days (R7)")
             } else if Self.keepsFailing(channel, address: agreement.contacts[channel], history: history, threshold: policy.failuresBeforeUnusable) {
                 notes.append("\(channel.rawValue): the last \(policy.failuresBeforeUnusable) deliveries failed; unusable until the address changes")
             } else {
@@ -282,7 +352,7 @@ public struct Planner: Sendable {
 
     /// The earliest instant at or after `start` inside the windows that paces well, placed at
     /// the debtor's stable offset into the window (R11).
-    private func earliestSlot(from start: Date, windows: ContactWindows, pacing: Pacing, touchpoint: Touchpoint, debtor: Identifier) -> Slot? {
+    private func earliestSlot(from start: Date, windows: ContactWindows, pacing: Pacing, touchpoint: Touchpoint, channel: Channel, debtor: Identifier) -> Slot? {
         let offset = TimeInterval(Int(StableHash.fnv1a128(debtor.rawValue) % UInt128(max(1, policy.spreadMinutes))) * 60)
         var cursor = start
         var notes: [String] = []
@@ -295,7 +365,7 @@ public struct Planner: Sendable {
                 candidate = Self.nextWholeMinute(opening.start).addingTimeInterval(offset.truncatingRemainder(dividingBy: 600))
             }
             candidate = max(opening.start, min(candidate, latestStart))
-            if let conflict = pacing.conflict(at: candidate, exemptFromGap: touchpoint.exemptFromGap) {
+            if let conflict = pacing.conflict(at: candidate, channel: channel, exemptFromGap: touchpoint.exemptFromGap) {
                 notes.append(conflict.explanation)
                 cursor = max(conflict.retryAt, candidate.addingTimeInterval(60))
                 continue

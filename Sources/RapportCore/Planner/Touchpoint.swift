@@ -15,6 +15,19 @@ public struct Touchpoint: Sendable, Equatable {
     public var usefulThrough: LocalDate?
     /// What it is, in words, for the job's `reason` and for `explain`.
     public var purpose: String
-    /// A payment confirmation may break the 48-hour gap (R8).
-    public var exemptFromGap: Bool { kind == .thanks }
+    /// Not before this instant, whatever the ideal: a promise holds follow-ups back (R27).
+    public var earliest: Date?
+    /// A payment confirmation (a thank-you, or the congratulation that thanks for the last
+    /// payment) may break the 48-hour gap (R8).
+    public var exemptFromGap: Bool { kind == .thanks || kind == .completed }
+
+    public init(key: String, kind: ContactKind, installment: Installment?, ideal: Date, usefulThrough: LocalDate?, purpose: String, earliest: Date? = nil) {
+        self.key = key
+        self.kind = kind
+        self.installment = installment
+        self.ideal = ideal
+        self.usefulThrough = usefulThrough
+        self.purpose = purpose
+        self.earliest = earliest
+    }
 }

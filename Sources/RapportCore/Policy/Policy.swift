@@ -47,11 +47,36 @@ public struct Policy: Sendable, Equatable {
     public var retryAfterMinutes = 60
     /// A channel whose last this-many deliveries failed is not used again for the agreement.
     public var failuresBeforeUnusable = 3
+    /// R9: stricter limits selected by an agreement's jurisdiction.
+    public var jurisdictions: [String: JurisdictionLimits] = JurisdictionLimits.shipped
 
     public init() {}
 
     /// The rulebook's shipped defaults.
     public static let standard = Policy()
+}
+
+/// A jurisdiction's own caps on contacts about one debt (R9), on top of R8's per-debtor pacing.
+public struct JurisdictionLimits: Sendable, Equatable {
+    /// The jurisdiction, e.g. `US-MA`.
+    public var name: String
+    /// Contacts of any channel about the debt in any 7 consecutive days.
+    public var maxContactsPerWeek: Int?
+    /// Phone calls (live or recorded) and texts about the debt in any 7 consecutive days.
+    public var maxCallsAndTextsPerWeek: Int?
+
+    public init(name: String, maxContactsPerWeek: Int? = nil, maxCallsAndTextsPerWeek: Int? = nil) {
+        self.name = name
+        self.maxContactsPerWeek = maxContactsPerWeek
+        self.maxCallsAndTextsPerWeek = maxCallsAndTextsPerWeek
+    }
+
+    /// The profiles shipped from the rulebook: Massachusetts (940 CMR 7.04: two calls or texts
+    /// in seven days) and Washington (RCW 19.16.250: three contacts in a week).
+    public static let shipped: [String: JurisdictionLimits] = [
+        "US-MA": JurisdictionLimits(name: "US-MA", maxCallsAndTextsPerWeek: 2),
+        "US-WA": JurisdictionLimits(name: "US-WA", maxContactsPerWeek: 3),
+    ]
 }
 
 /// The HARD bounds of the rulebook, which no configuration can loosen.
