@@ -58,7 +58,8 @@ struct HoursAndZonesTests {
 
     @Test("R2: with no zone at all nothing time-bound is scheduled and explain says why")
     func r2NoZone() {
-        let decision = Fixture.plan(Fixture.agreement(zone: nil), at: "2026-12-07T10:00:00Z")
+        // No zone, no region, and a number outside the NANP: nothing to infer from (R3).
+        let decision = Fixture.plan(Fixture.agreement(zone: nil, contacts: [.sms: "+442071234567"]), at: "2026-12-07T10:00:00Z")
         guard case .blocked(let rule, let reason) = decision.outcome else { Issue.record("expected blocked"); return }
         #expect(rule == "R2")
         #expect(reason.contains("no time zone"))
@@ -149,5 +150,60 @@ struct HoursAndZonesTests {
             #expect(localMinutes(opening.end, "Europe/London") == 20 * 60)
             cursor = opening.end
         }
+    }
+}
+
+/// R3: where a debtor may be when no zone was given.
+@Suite("Zone inference")
+struct ZoneInferenceTests {
+    func localMinutes(_ instant: Date, _ zone: String) -> Int { ZoneClock(identifier: zone)!.localTime(of: instant).minutes }
+
+    @Test("R3: the shipped tables name only real IANA zones, every state and DC, and only 3-digit area codes")
+    func tables() {
+        for zone in Set(RegionZones.zones.values.flatMap { $0 } + NANPAreaCodes.zones.values.flatMap { $0 }) {
+            #expect(TimeZone(identifier: zone) != nil, "\(zone)")
+        }
+        let states = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
+        for state in states.split(separator: " ") { #expect(RegionZones.zones["US-\(state)"] != nil, "US-\(state)") }
+        #expect(NANPAreaCodes.zones.keys.allSatisfy { $0.count == 3 && Int($0) != nil })
+        #expect(NANPAreaCodes.zones.count > 300)
+        #expect(NANPAreaCodes.zones["850"] == ["America/New_York", "America/Chicago"])
+        #expect(NANPAreaCodes.zones["915"] == ["America/Denver"])
+    }
+
+    @Test("R3: an area code alone gives its zone")
+    func areaCode() throws {
+        let agreement = Fixture.agreement(zone: nil, contacts: [.sms: "+12145550100"])
+        let decision = Fixture.plan(agreement, at: "2026-12-07T15:00:00Z")
+        #expect(decision.trace.first == "R3: zones inferred from area code 214 (America/Chicago)")
+        #expect(try #require(Fixture.contact(decision)).timezone == "America/Chicago")
+    }
+
+    @Test("R3 R2: a region spanning two zones, or an address and a number that disagree, get the intersection")
+    func conflicting() throws {
+        var texas = Fixture.agreement(zone: nil, contacts: [.email: "sam@example.org"])
+        texas.region = "US-TX"
+        let inTexas = try #require(Fixture.contact(Fixture.plan(texas, at: "2026-12-07T12:00:00Z")))
+        #expect(localMinutes(inTexas.notBefore, "America/Denver") >= 9 * 60)
+        #expect(localMinutes(inTexas.notAfter, "America/Chicago") <= 20 * 60)
+
+        var movedWest = Fixture.agreement(zone: nil, contacts: [.sms: "+12125550100"])
+        movedWest.region = "US-CA"
+        let decision = Fixture.plan(movedWest, at: "2026-12-07T12:00:00Z")
+        #expect(decision.trace.first == "R3: zones inferred from region US-CA (America/Los_Angeles) and area code 212 (America/New_York)")
+        let contact = try #require(Fixture.contact(decision))
+        #expect(localMinutes(contact.notBefore, "America/Los_Angeles") >= 9 * 60)
+        #expect(localMinutes(contact.notAfter, "America/New_York") <= 20 * 60)
+    }
+
+    @Test("R3 R2: nothing to infer from (an e-mail only, no region) means nothing time-bound, explained")
+    func nothingKnown() {
+        let decision = Fixture.plan(Fixture.agreement(zone: nil, contacts: [.email: "sam@example.org"]), at: "2026-12-07T12:00:00Z")
+        guard case .blocked(let rule, _) = decision.outcome else { Issue.record("expected blocked"); return }
+        #expect(rule == "R2")
+        #expect(decision.trace.first?.contains("no known region and no NANP phone number") == true)
+        var abroad = Fixture.agreement(zone: nil, contacts: [.sms: "+442071234567"])
+        abroad.region = "GB-LND"
+        #expect(Fixture.contact(Fixture.plan(abroad, at: "2026-12-07T12:00:00Z")) == nil)
     }
 }

@@ -21,16 +21,18 @@ public struct Planner: Sendable {
     public func plan(_ state: AgreementState, history: [ContactRecord], now: Date) -> Decision {
         let agreement = state.agreement
         let mine = history.filter { $0.agreements.contains(agreement.id) }
-        let clocks = agreement.candidateZones.compactMap(ZoneClock.init(identifier:))
+        let inferred = agreement.candidateZones.isEmpty ? ZoneInference.candidates(for: agreement) : nil
+        let clocks = (inferred?.zones ?? agreement.candidateZones).compactMap(ZoneClock.init(identifier:))
         guard let primary = clocks.first else {
             var decision = Decision(outcome: .blocked(rule: "R2", reason: "no time zone is known or can be inferred for this debtor; nothing time-bound is scheduled"))
-            decision.trace = ["R2: the agreement has no timezone or timezones; set one with a re-import"]
+            decision.trace = ["R2/R3: no timezone or timezones, no known region and no NANP phone number; set a zone with a re-import"]
             decision.withdrawals = mine.filter(\.state.isWaiting).map { Withdrawal(jobID: $0.jobID, reason: "R2: no time zone known") }
             return decision
         }
         let windows = ContactWindows(clocks: clocks, policy: policy, inconvenient: agreement.inconvenient)
         let today = primary.localDate(of: now)
-        var trace = [
+        var trace = inferred.map { ["R3: zones inferred from " + $0.sources.joined(separator: " and ")] } ?? []
+        trace += [
             "now \(primary.rfc3339(now)) in \(primary.identifier)"
                 + (clocks.count > 1 ? "; candidate zones \(clocks.map(\.identifier).joined(separator: ", ")) (R2: windows intersected)" : ""),
             "window \(windows.dailyStart)-\(windows.dailyEnd) local on \(Weekday.allCases.filter(windows.days.contains).map(\.rawValue).joined(separator: ","))",
