@@ -35,7 +35,7 @@ public enum ConfigLoader {
         var settings = Settings(templatesDirectory: resolve("templates", against: baseDirectory))
         settings.sourcePath = file
         let reader = Reader(file: file)
-        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "channels", "jurisdictions"], in: nil)
+        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "cadences", "channels", "jurisdictions"], in: nil)
 
         if let storage = try reader.section(table, "storage") {
             try reader.onlyKeys(storage, ["database", "spool", "busy_timeout_seconds", "spool_group"], in: "storage")
@@ -125,6 +125,20 @@ public enum ConfigLoader {
             if let value = try reader.integer(cadence, "lookahead_hours", in: "cadence", range: 0...72) { settings.policy.lookaheadHours = value }
             if let value = try reader.integer(cadence, "spread_minutes", in: "cadence", range: 1...720) { settings.policy.spreadMinutes = value }
             if let value = try reader.integer(cadence, "minimum_send_minutes", in: "cadence", range: 5...240) { settings.policy.minimumSendMinutes = value }
+        }
+        if let cadences = try reader.section(table, "cadences") {
+            for name in cadences.keys.sorted() {
+                guard let profile = try reader.section(cadences, name, in: "cadences") else { continue }
+                guard Identifier(name) != nil else { throw reader.error("cadences", name, "is not a valid profile name (A-Za-z0-9._:-)") }
+                let section = "cadences.\(name)"
+                try reader.onlyKeys(profile, ["pre_due_days", "missed_grace_days", "follow_up_days", "backoff", "max_follow_up_gap_days"], in: section)
+                settings.policy.cadences[name] = CadenceProfile(
+                    preDueDays: try reader.integer(profile, "pre_due_days", in: section, range: 1...30),
+                    missedGraceDays: try reader.integer(profile, "missed_grace_days", in: section, range: 0...60),
+                    followUpDays: try reader.integer(profile, "follow_up_days", in: section, range: 2...60),
+                    backoffFactor: try reader.number(profile, "backoff", in: section, range: 1...10),
+                    maxFollowUpGapDays: try reader.integer(profile, "max_follow_up_gap_days", in: section, range: 2...31, why: "R10: up to a monthly check-in at most"))
+            }
         }
         if let jurisdictions = try reader.section(table, "jurisdictions") {
             for name in jurisdictions.keys.sorted() {

@@ -115,7 +115,7 @@ public final class Engine: Sendable {
             let portfolio = try storeCall { try store.portfolio(of: debtor) }
             var history = portfolio.history
             for agreement in portfolio.agreements where dueIDs.contains(agreement.id) {
-                let state = AgreementState(agreement: agreement, events: portfolio.events, now: now)
+                let state = AgreementState(agreement: agreement, events: portfolio.events, adjustment: portfolio.adjustments[agreement.id], now: now)
                 report.due += 1
                 // After a send, plan again with the new job in the history: the second answer
                 // is when to look next (usually a wait for pacing), so nothing is re-planned

@@ -21,7 +21,7 @@ extension Engine {
         do {
             guard let stored = try store.agreement(id) else { return nil }
             let portfolio = try store.portfolio(of: stored.agreement.debtor.id)
-            let state = AgreementState(agreement: stored.agreement, events: portfolio.events, now: now)
+            let state = AgreementState(agreement: stored.agreement, events: portfolio.events, adjustment: portfolio.adjustments[id], now: now)
             return Explanation(
                 stored: stored, state: state, decision: planner.plan(state, history: portfolio.history, now: now),
                 events: portfolio.events.filter { $0.agreement == id }, jobs: try store.jobs(of: id), decisions: try store.decisions(of: id))

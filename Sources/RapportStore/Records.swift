@@ -27,6 +27,8 @@ public struct Portfolio: Sendable {
     public var agreements: [Agreement]
     public var events: [Event]
     public var history: [ContactRecord]
+    /// Each agreement's adjustments, folded in order.
+    public var adjustments: [Identifier: Adjustment]
 }
 
 /// A job row: its state and the exact bytes of its file.

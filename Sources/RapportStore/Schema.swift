@@ -73,6 +73,16 @@ enum Schema {
                 CREATE INDEX job_state ON job(state, not_after);
                 CREATE INDEX job_state_not_before ON job(state, not_before);
 
+                -- Operators' adjustments of how an agreement is contacted, in order.
+                CREATE TABLE adjustment (
+                    id INTEGER PRIMARY KEY,
+                    agreement_id TEXT NOT NULL REFERENCES agreement(id),
+                    at REAL NOT NULL,
+                    data TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX adjustment_agreement ON adjustment(agreement_id, id);
+
                 -- R30: every decision with its reason.
                 CREATE TABLE decision (
                     id INTEGER PRIMARY KEY,

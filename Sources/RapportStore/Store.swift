@@ -153,6 +153,18 @@ public final class Store: Sendable {
         }
     }
 
+    /// Records an operator's adjustment of how `agreement` is contacted, with the reason, and
+    /// makes the agreement due for planning at once.
+    public func adjust(_ agreement: Identifier, _ adjustment: Adjustment, reason: String, at now: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
+                arguments: [agreement.rawValue, now.timeIntervalSince1970, try Coding.encode(adjustment), reason])
+            try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [agreement.rawValue])
+            try Self.recordDecision(db, agreement.rawValue, now.timeIntervalSince1970, "adjusted", nil, nil, "\(adjustment.summary) (\(reason))")
+        }
+    }
+
     // MARK: - Planning
 
     /// Agreements whose next action is due at `now`, most overdue first, with their debtors.
@@ -179,7 +191,16 @@ public final class Store: Sendable {
             ).map { try Coding.decode(Event.self, from: $0) }
             let history = try Row.fetchAll(db, sql: "SELECT * FROM job WHERE debtor_id = ? ORDER BY not_before, id", arguments: [debtor.rawValue])
                 .compactMap(Self.contactRecord)
-            return Portfolio(agreements: agreements, events: events, history: history)
+            var adjustments: [Identifier: Adjustment] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id WHERE g.debtor_id = ? ORDER BY a.id",
+                arguments: [debtor.rawValue])
+            {
+                guard let id = Identifier(row["agreement_id"] as String) else { continue }
+                let later = try Coding.decode(Adjustment.self, from: row["data"])
+                adjustments[id] = adjustments[id].map { $0.merging(later) } ?? later
+            }
+            return Portfolio(agreements: agreements, events: events, history: history, adjustments: adjustments)
         }
     }
 

@@ -26,8 +26,9 @@ struct ExplainCommand: ParsableCommand {
 /// The text of `explain`, kept apart from the command so it can be read as one page.
 enum ExplainText {
     static func render(_ explanation: Explanation, now: Date) -> String {
-        let agreement = explanation.stored.agreement
         let state = explanation.state
+        // As the planner sees it: the import with the operator's adjustment applied.
+        let agreement = state.agreement
         var lines: [String] = []
         let zones = agreement.candidateZones.isEmpty ? "no time zone" : agreement.candidateZones.joined(separator: " + ")
         lines.append("\(agreement.id) · debtor \(agreement.debtor.id) (\(agreement.debtor.greetingName)) · \(zones) · version \(explanation.stored.version)")
@@ -35,6 +36,8 @@ enum ExplainText {
             channel.rawValue + (state.optedOut.contains(channel) ? " (opted out)" : channel == .sms && !agreement.consent.sms ? " (no consent)" : "")
         }
         lines.append("channels: \(channels.joined(separator: ", "))" + (agreement.preferredChannel.map { "; prefers \($0.rawValue)" } ?? ""))
+        lines.append("cadence: \(agreement.cadence)" + (agreement.jurisdiction.map { "; jurisdiction \($0)" } ?? ""))
+        if let adjustment = state.adjustment { lines.append("adjusted: \(adjustment.summary)") }
         lines.append("")
         lines.append("installments:")
         if agreement.installments.isEmpty { lines.append("  (none)") }

@@ -11,7 +11,7 @@ struct RapportCtl: ParsableCommand {
         abstract: "Steer Rapport: import agreements and events, pause, explain, inspect the spool.",
         version: rapportVersion,
         subcommands: [
-            ImportCommand.self, RecordCommand.self, PauseCommand.self, ResumeCommand.self, ExplainCommand.self,
+            ImportCommand.self, RecordCommand.self, PauseCommand.self, ResumeCommand.self, AdjustCommand.self, ExplainCommand.self,
             StatusCommand.self, SimulateCommand.self, ForecastCommand.self, SpoolCommand.self, CheckConfigCommand.self,
         ])
 

@@ -148,3 +148,52 @@ struct PromiseAndProgressTests {
         #expect(contacts.dropFirst().first?.kind == .missed)
     }
 }
+
+/// `rapportctl adjust`: an operator's changes to one agreement, as the planner applies them.
+@Suite("Adjustments")
+struct AdjustmentTests {
+    let chicago = ZoneClock(identifier: "America/Chicago")!
+    let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
+
+    func plan(_ adjustment: Adjustment, at now: String, history: [ContactRecord] = [], policy: Policy = .standard) -> Decision {
+        let instant = Fixture.instant(now)
+        return Planner(policy: policy).plan(AgreementState(agreement: agreement, events: [], adjustment: adjustment, now: instant), history: history, now: instant)
+    }
+
+    @Test("R11 R5: the preferred channel and time, and designated times, bind")
+    func channelAndTime() throws {
+        let contact = try #require(Fixture.contact(plan(Adjustment(preferredChannel: .email, preferredTime: LocalTime("17:30")), at: "2026-12-07T12:00:00Z")))
+        #expect(contact.channel == .email)
+        #expect(chicago.localTime(of: contact.notBefore) == LocalTime("17:30"))
+        let limited = Adjustment(inconvenient: Inconvenience(before: LocalTime("12:00"), days: [.mon], channels: [.sms]))
+        let later = try #require(Fixture.contact(plan(limited, at: "2026-12-07T12:00:00Z", policy: Fixture.longLookahead)))
+        #expect(later.channel == .email)
+        #expect(chicago.localDate(of: later.notBefore) == Fixture.date("2026-12-08"))
+        #expect(chicago.localTime(of: later.notBefore).minutes >= 12 * 60)
+    }
+
+    @Test("R8: a longer minimum gap for one agreement")
+    func minimumGap() throws {
+        let history = [Fixture.sent(.missed, at: "2026-12-03T16:00:00Z", touchpoint: "missed:A-1:1")]
+        let decision = plan(Adjustment(minGapHours: 240), at: "2026-12-10T15:00:00Z", history: history, policy: Fixture.longLookahead)
+        #expect(decision.trace.first?.contains("minimum gap 240 h") == true)
+        if let contact = Fixture.contact(decision) {
+            #expect(contact.notBefore.timeIntervalSince(history[0].notBefore) >= 240 * 3600)
+        } else {
+            guard case .wait(let until) = decision.outcome else { Issue.record("expected a wait"); return }
+            #expect(until.addingTimeInterval(96 * 3600).timeIntervalSince(history[0].notBefore) >= 240 * 3600)
+        }
+    }
+
+    @Test("R25: a cadence profile changes the check-in's grace")
+    func cadenceProfile() throws {
+        var policy = Policy.standard
+        policy.cadences["gentle"] = CadenceProfile(missedGraceDays: 5, followUpDays: 14)
+        let contacts = Fixture.run([agreement], from: "2026-12-02T00:00:00Z", until: "2026-12-08T00:00:00Z", policy: policy)
+        #expect(contacts.first { $0.kind == .missed }.map { chicago.localDate(of: $0.notBefore) } == Fixture.date("2026-12-03"))
+        var gentle = agreement
+        gentle.cadence = "gentle"
+        let slower = Fixture.run([gentle], from: "2026-12-02T00:00:00Z", until: "2026-12-09T00:00:00Z", policy: policy)
+        #expect(slower.first { $0.kind == .missed }.map { chicago.localDate(of: $0.notBefore) } == Fixture.date("2026-12-07"))
+    }
+}

@@ -214,3 +214,27 @@ struct EndToEndTests {
         #expect(written.count > 50)
     }
 }
+
+/// `rapportctl adjust` end to end.
+@Suite("Adjust", .serialized)
+struct AdjustEndToEndTests {
+    @Test("adjust is recorded with its reason, survives a re-import, shows in explain, and refuses what is not allowed")
+    func adjust() throws {
+        let sandbox = try Sandbox()
+        let line = Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 9)
+        let file = try sandbox.file("a.jsonl", line)
+        try sandbox.run("rapportctl", ["import", "agreements", file])
+        let adjusted = try sandbox.run("rapportctl", ["adjust", "A-1", "--channel", "email", "--preferred-time", "18:00", "--avoid-days", "sat", "--reason", "asked by phone"])
+        #expect(adjusted.code == 0, "\(adjusted.err)")
+        #expect(adjusted.out.contains("adjusted A-1: channel email; preferred time 18:00; designated times: never on sat"))
+        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("b.jsonl", line.replacingOccurrences(of: "Sam Rivera", with: "Samuel Rivera"))])
+        let explain = try sandbox.run("rapportctl", ["explain", "A-1"]).out
+        #expect(explain.contains("adjusted: channel email; preferred time 18:00"))
+        #expect(explain.contains("asked by phone"))
+        #expect(explain.contains("prefers email"))
+        #expect(try sandbox.run("rapportctl", ["adjust", "A-1", "--cadence", "nonexistent", "--reason", "x"]).code == 64)
+        #expect(try sandbox.run("rapportctl", ["adjust", "A-1", "--min-gap-hours", "24", "--reason", "x"]).code == 64)
+        #expect(try sandbox.run("rapportctl", ["adjust", "A-9", "--channel", "sms", "--reason", "x"]).code == 65)
+        #expect(try sandbox.run("rapportctl", ["adjust", "A-1", "--reason", "nothing"]).code == 64)
+    }
+}

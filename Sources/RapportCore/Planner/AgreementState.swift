@@ -42,7 +42,10 @@ public struct AgreementState: Sendable {
         public var lastDay: LocalDate?
     }
 
+    /// The agreement as imported, with the operator's adjustment applied to how it is contacted.
     public let agreement: Agreement
+    /// The operator's adjustment, if any (`rapportctl adjust`).
+    public let adjustment: Adjustment?
     /// What has been paid on each installment, imported `paid` included.
     public private(set) var paid: [Identifier: Money] = [:]
     public private(set) var payments: [Payment] = []
@@ -60,9 +63,17 @@ public struct AgreementState: Sendable {
     public private(set) var endedPause: EndedPause?
     private var openPause: (identity: String, until: LocalDate?)?
 
-    /// Folds `events` (any order; those after `now` are ignored) over `agreement`.
-    public init(agreement: Agreement, events: [Event], now: Date) {
-        self.agreement = agreement
+    /// Folds `events` (any order; those after `now` are ignored) over `agreement`, with the
+    /// operator's `adjustment` of channel and designated times.
+    public init(agreement: Agreement, events: [Event], adjustment: Adjustment? = nil, now: Date) {
+        var adjusted = agreement
+        if let adjustment {
+            adjusted.preferredChannel = adjustment.preferredChannel ?? agreement.preferredChannel
+            adjusted.inconvenient = adjustment.inconvenient ?? agreement.inconvenient
+            adjusted.cadence = adjustment.cadence ?? agreement.cadence
+        }
+        self.agreement = adjusted
+        self.adjustment = adjustment
         for installment in agreement.installments { paid[installment.id] = installment.paid }
         let ordered = events.filter { $0.agreement == agreement.id && $0.at <= now }
             .sorted { ($0.at, $0.type.rawValue) < ($1.at, $1.type.rawValue) }

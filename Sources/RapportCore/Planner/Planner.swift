@@ -19,6 +19,15 @@ public struct Planner: Sendable {
     /// The decision for `state` at `now`, given `history`: every job of the debtor, across all
     /// of their agreements.
     public func plan(_ state: AgreementState, history: [ContactRecord], now: Date) -> Decision {
+        if let specialised = policy.specialised(cadence: state.agreement.cadence, adjustment: state.adjustment) {
+            var decision = Planner(policy: specialised).planAsConfigured(state, history: history, now: now)
+            decision.trace.insert("cadence \(state.agreement.cadence)" + (state.adjustment.map { "; adjusted: \($0.summary)" } ?? ""), at: 0)
+            return decision
+        }
+        return planAsConfigured(state, history: history, now: now)
+    }
+
+    private func planAsConfigured(_ state: AgreementState, history: [ContactRecord], now: Date) -> Decision {
         let agreement = state.agreement
         let mine = history.filter { $0.agreements.contains(agreement.id) }
         let inferred = agreement.candidateZones.isEmpty ? ZoneInference.candidates(for: agreement) : nil
@@ -89,7 +98,10 @@ public struct Planner: Sendable {
                 blockedBy = blockedBy ?? ("R16", "no usable channel (opted out, no consent or no address)")
                 continue
             }
-            guard let slot = earliestSlot(from: start, windows: windows, pacing: pacing, touchpoint: touchpoint, channel: chosen, debtor: agreement.debtor.id) else {
+            guard let slot = earliestSlot(
+                from: start, windows: windows, pacing: pacing, touchpoint: touchpoint, channel: chosen, debtor: agreement.debtor.id,
+                preferredTime: state.adjustment?.preferredTime)
+            else {
                 trace.append(line + " → no allowed window within \(ContactWindows.horizonDays) days in every candidate zone")
                 blockedBy = blockedBy ?? ("R2", "no time inside the contact window of every candidate zone")
                 continue
@@ -354,8 +366,13 @@ public struct Planner: Sendable {
 
     /// The earliest instant at or after `start` inside the windows that paces well, placed at
     /// the debtor's stable offset into the window (R11).
-    private func earliestSlot(from start: Date, windows: ContactWindows, pacing: Pacing, touchpoint: Touchpoint, channel: Channel, debtor: Identifier) -> Slot? {
-        let offset = TimeInterval(Int(StableHash.fnv1a128(debtor.rawValue) % UInt128(max(1, policy.spreadMinutes))) * 60)
+    private func earliestSlot(
+        from start: Date, windows: ContactWindows, pacing: Pacing, touchpoint: Touchpoint, channel: Channel, debtor: Identifier, preferredTime: LocalTime?
+    ) -> Slot? {
+        // R11: at the debtor's preferred time when known (and inside the window), else at a
+        // stable per-debtor offset into it.
+        let offset = preferredTime.map { TimeInterval(max(0, $0.minutes - windows.dailyStart.minutes) * 60) }
+            ?? TimeInterval(Int(StableHash.fnv1a128(debtor.rawValue) % UInt128(max(1, policy.spreadMinutes))) * 60)
         var cursor = start
         var notes: [String] = []
         for _ in 0..<64 {

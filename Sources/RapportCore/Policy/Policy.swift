@@ -49,6 +49,26 @@ public struct Policy: Sendable, Equatable {
     public var failuresBeforeUnusable = 3
     /// R9: stricter limits selected by an agreement's jurisdiction.
     public var jurisdictions: [String: JurisdictionLimits] = JurisdictionLimits.shipped
+    /// Named cadence profiles an agreement may select (imported `cadence`, or `adjust`).
+    public var cadences: [String: CadenceProfile] = [:]
+
+    /// The policy for one agreement: its cadence profile and its adjustment applied, or nil
+    /// when the policy applies as it is.
+    func specialised(cadence: String, adjustment: Adjustment?) -> Policy? {
+        let profile = cadences[adjustment?.cadence ?? cadence]
+        let gap = adjustment?.minGapHours.flatMap { $0 > minGapHours ? $0 : nil }
+        guard profile != nil || gap != nil else { return nil }
+        var policy = self
+        if let profile {
+            policy.preDueDays = profile.preDueDays ?? preDueDays
+            policy.missedGraceDays = profile.missedGraceDays ?? missedGraceDays
+            policy.followUpDays = profile.followUpDays ?? followUpDays
+            policy.backoffFactor = profile.backoffFactor ?? backoffFactor
+            policy.maxFollowUpGapDays = profile.maxFollowUpGapDays ?? maxFollowUpGapDays
+        }
+        if let gap { policy.minGapHours = gap }
+        return policy
+    }
 
     public init() {}
 

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import RapportCommandLine
+import RapportCore
+import RapportEngine
+
+/// `rapportctl adjust ID`: change how one agreement is contacted, recorded like every change.
+struct AdjustCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adjust",
+        abstract: "Change how one agreement is contacted: cadence profile, channel, preferred time, designated times, minimum gap.",
+        discussion: "Adjustments survive re-imports of the agreement and are recorded with their reason; explain shows them.")
+
+    @Argument(help: "The agreement id.") var agreement: String
+    @Option(help: ArgumentHelp("A cadence profile from [cadences.NAME] in the config, or standard.", valueName: "name")) var cadence: String?
+    @Option(help: ArgumentHelp("The channel to prefer: sms, email, voice, letter.", valueName: "channel")) var channel: String?
+    @Option(name: .customLong("preferred-time"), help: ArgumentHelp("The local time the debtor prefers (HH:MM).", valueName: "time")) var preferredTime: String?
+    @Option(name: .customLong("not-before"), help: ArgumentHelp("R5: no contact before this local time (HH:MM).", valueName: "time")) var notBefore: String?
+    @Option(name: .customLong("not-after"), help: ArgumentHelp("R5: no contact at or after this local time (HH:MM).", valueName: "time")) var notAfter: String?
+    @Option(name: .customLong("avoid-days"), help: ArgumentHelp("R5: days never to contact, comma-separated (sun,sat).", valueName: "days")) var avoidDays: String?
+    @Option(name: .customLong("avoid-channels"), help: ArgumentHelp("R5: channels never to use, comma-separated (voice).", valueName: "channels")) var avoidChannels: String?
+    @Option(name: .customLong("min-gap-hours"), help: ArgumentHelp("A longer minimum gap between contacts (R8's 48 h at least).", valueName: "hours")) var minGapHours: Int?
+    @Option(help: ArgumentHelp("Why, for the records.", valueName: "text")) var reason: String
+    @OptionGroup var storage: StorageOptions
+
+    func run() throws {
+        try command {
+            guard let id = Identifier(agreement) else { throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-") }
+            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let adjustment = try parse(policy: engine.settings.policy)
+            guard !adjustment.summary.isEmpty else { throw Failure(.usage, "say what to adjust (see rapportctl adjust --help)") }
+            guard try engine.store.knownAgreements([id]).contains(id) else { throw Failure(.dataError, "agreement \(id) is not known") }
+            try engine.store.adjust(id, adjustment, reason: reason, at: Date())
+            let withdrawn = try engine.withdrawStale(id, at: Date())
+            print("adjusted \(id): \(adjustment.summary)" + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
+        }
+    }
+
+    private func parse(policy: Policy) throws(Failure) -> Adjustment {
+        var adjustment = Adjustment()
+        if let cadence {
+            guard cadence == "standard" || policy.cadences[cadence] != nil else {
+                throw Failure(.usage, "--cadence \"\(cadence)\" is not a profile; known: \((["standard"] + policy.cadences.keys.sorted()).joined(separator: ", "))")
+            }
+            adjustment.cadence = cadence
+        }
+        if let channel {
+            guard let value = Channel(rawValue: channel) else { throw Failure(.usage, "--channel \"\(channel)\" is not one of sms, email, voice, letter") }
+            adjustment.preferredChannel = value
+        }
+        func time(_ text: String?, _ option: String) throws(Failure) -> LocalTime? {
+            guard let text else { return nil }
+            guard let value = LocalTime(text), value.minutes < 1440 else { throw Failure(.usage, "--\(option) \"\(text)\" is not a time HH:MM") }
+            return value
+        }
+        adjustment.preferredTime = try time(preferredTime, "preferred-time")
+        let before = try time(notBefore, "not-before")
+        let after = try time(notAfter, "not-after")
+        var days: [Weekday] = []
+        for text in (avoidDays ?? "").split(separator: ",") {
+            guard let day = Weekday(rawValue: text.lowercased()) else { throw Failure(.usage, "--avoid-days \"\(text)\" is not one of mon, tue, wed, thu, fri, sat, sun") }
+            days.append(day)
+        }
+        var channels: [Channel] = []
+        for text in (avoidChannels ?? "").split(separator: ",") {
+            guard let value = Channel(rawValue: String(text)) else { throw Failure(.usage, "--avoid-channels \"\(text)\" is not one of sms, email, voice, letter") }
+            channels.append(value)
+        }
+        if before != nil || after != nil || avoidDays != nil || avoidChannels != nil {
+            adjustment.inconvenient = Inconvenience(before: before, after: after, days: days, channels: channels)
+        }
+        if let minGapHours {
+            guard minGapHours >= policy.minGapHours, minGapHours <= 24 * 60 else {
+                throw Failure(.usage, "--min-gap-hours must be between \(policy.minGapHours) (R8) and \(24 * 60)")
+            }
+            adjustment.minGapHours = minGapHours
+        }
+        return adjustment
+    }
+}
