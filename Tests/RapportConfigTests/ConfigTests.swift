@@ -19,7 +19,11 @@ struct ConfigTests {
     @Test("The shipped config loads, and its values are the rulebook's defaults (R4, R8, R24, R25)")
     func shipped() throws {
         let settings = try ConfigLoader.load(path: Self.repository.appendingPathComponent("config/rapport.toml").path)
-        #expect(settings.policy == Policy.standard)
+        var rulebook = settings.policy
+        rulebook.cadences = [:]
+        #expect(rulebook == Policy.standard, "every [cadence], [window] and [pacing] value is the rulebook's default")
+        #expect(settings.policy.cadences["gentle"]?.followUpDays == 14)
+        #expect(settings.policy.jurisdictions == JurisdictionLimits.shipped)
         #expect(settings.templatesDirectory == Self.repository.appendingPathComponent("config/templates").path)
         #expect(settings.daemon.tickSeconds == 60)
     }
@@ -55,6 +59,14 @@ struct ConfigTests {
         #expect(message("[pacing]\nmin_gap_hours = 24")?.contains("R8") == true)
         #expect(message("[pacing]\nmax_per_day = 2")?.contains("R8") == true)
         #expect((try? parse("[pacing]\nmax_per_week = 2\nmin_gap_hours = 72"))?.policy.maxPerWeek == 2)
+    }
+
+    @Test("R9: jurisdiction profiles may only be made stricter; cadence profiles name valid keys")
+    func profiles() {
+        #expect(message("[jurisdictions.US-MA]\nmax_calls_and_texts_per_week = 5")?.contains("[jurisdictions.US-MA] max_calls_and_texts_per_week must be between 1 and 2") == true)
+        #expect((try? parse("[jurisdictions.US-NY]\nmax_contacts_per_week = 2"))?.policy.jurisdictions["US-NY"]?.maxContactsPerWeek == 2)
+        #expect(message("[cadences.slow]\nfollowup_days = 9")?.contains("[cadences.slow] followup_days is not a known key") == true)
+        #expect((try? parse("[cadences.slow]\nfollow_up_days = 21"))?.policy.cadences["slow"]?.followUpDays == 21)
     }
 
     @Test("TOML syntax errors give the line and column")
