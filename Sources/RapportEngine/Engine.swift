@@ -114,14 +114,17 @@ public final class Engine: Sendable {
         for debtor in debtors {
             let portfolio = try storeCall { try store.portfolio(of: debtor) }
             var history = portfolio.history
-            for agreement in portfolio.agreements where dueIDs.contains(agreement.id) {
-                let state = AgreementState(agreement: agreement, events: portfolio.events, adjustment: portfolio.adjustments[agreement.id], now: now)
+            let states = portfolio.agreements.map {
+                AgreementState(agreement: $0, events: portfolio.events, adjustment: portfolio.adjustments[$0.id], now: now)
+            }
+            for state in states where dueIDs.contains(state.agreement.id) {
+                let agreement = state.agreement
                 report.due += 1
                 // After a send, plan again with the new job in the history: the second answer
                 // is when to look next (usually a wait for pacing), so nothing is re-planned
                 // on the next tick for nothing.
                 for _ in 0..<Self.plansPerAgreement {
-                    let decision = planner.plan(state, history: history, now: now)
+                    let decision = planner.plan(state, siblings: states, history: history, now: now)
                     var withdrawn: [(Withdrawal, JobState)] = []
                     for withdrawal in decision.withdrawals {
                         guard let index = history.firstIndex(where: { $0.jobID == withdrawal.jobID }) else { continue }
@@ -137,9 +140,11 @@ public final class Engine: Sendable {
                     }
                     let message = renderer.render(contact)
                     let job = Job(contact: contact, locale: message.locale, subject: message.subject, body: message.body, createdAt: now)
-                    history.append(ContactRecord(
+                    var record = ContactRecord(
                         jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
-                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned, timezone: contact.timezone, recipient: contact.to))
+                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned, timezone: contact.timezone, recipient: contact.to)
+                    record.covers = contact.covers
+                    history.append(record)
                     var sending = decision
                     // Should the loop end on a send, the next tick looks again.
                     sending.nextReview = now.addingTimeInterval(1)

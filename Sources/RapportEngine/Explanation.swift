@@ -21,9 +21,10 @@ extension Engine {
         do {
             guard let stored = try store.agreement(id) else { return nil }
             let portfolio = try store.portfolio(of: stored.agreement.debtor.id)
-            let state = AgreementState(agreement: stored.agreement, events: portfolio.events, adjustment: portfolio.adjustments[id], now: now)
+            let states = portfolio.agreements.map { AgreementState(agreement: $0, events: portfolio.events, adjustment: portfolio.adjustments[$0.id], now: now) }
+            guard let state = states.first(where: { $0.agreement.id == id }) else { return nil }
             return Explanation(
-                stored: stored, state: state, decision: planner.plan(state, history: portfolio.history, now: now),
+                stored: stored, state: state, decision: planner.plan(state, siblings: states, history: portfolio.history, now: now),
                 events: portfolio.events.filter { $0.agreement == id }, jobs: try store.jobs(of: id), decisions: try store.decisions(of: id))
         } catch {
             throw .store(error)

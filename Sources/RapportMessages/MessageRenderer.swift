@@ -108,6 +108,11 @@ public struct MessageRenderer: Sendable {
         ]
         if !sender.helpURL.isEmpty { context["help_url"] = sender.helpURL }
         if let amount = contact.amountDue { context["amount"] = MoneyWords.format(amount, currency: contact.currency) }
+        if contact.agreements.count > 1 {
+            // R28: one message covering several agreements says so.
+            context["several"] = true
+            context["agreement_count"] = String(contact.agreements.count)
+        }
         if let amount = contact.paymentAmount { context["payment_amount"] = MoneyWords.format(amount, currency: contact.currency) }
         if let installment = contact.installment {
             context["installment"] = installment.id.rawValue

@@ -52,6 +52,7 @@ enum Schema {
                 CREATE TABLE job (
                     id TEXT PRIMARY KEY NOT NULL,
                     touchpoint TEXT NOT NULL,
+                    covers TEXT NOT NULL DEFAULT '[]',
                     agreement_id TEXT NOT NULL REFERENCES agreement(id),
                     agreements TEXT NOT NULL,
                     debtor_id TEXT NOT NULL,

@@ -232,12 +232,12 @@ public final class Store: Sendable {
                 if let job = record.job, case .send(let contact) = decision.outcome {
                     try db.execute(
                         sql: """
-                            INSERT INTO job (id, touchpoint, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
+                            INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
                                              timezone, recipient, file_name, state, data, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)
                             """,
                         arguments: [
-                            job.id, contact.touchpoint, id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
+                            job.id, contact.touchpoint, try Coding.encode(contact.covers), id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
                             job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName,
                             String(decoding: try job.encoded(), as: UTF8.self), time, time,
                         ])
@@ -428,10 +428,12 @@ public final class Store: Sendable {
         guard let kind = ContactKind(rawValue: row["kind"]), let channel = Channel(rawValue: row["channel"]),
             let state = JobState(rawValue: row["state"]), let agreements = try? Coding.decode([Identifier].self, from: row["agreements"])
         else { return nil }
-        return ContactRecord(
+        var record = ContactRecord(
             jobID: row["id"], touchpoint: row["touchpoint"], agreements: agreements, kind: kind, channel: channel,
             notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state,
             timezone: row["timezone"], recipient: row["recipient"])
+        record.covers = (try? Coding.decode([String].self, from: row["covers"])) ?? []
+        return record
     }
 }
 

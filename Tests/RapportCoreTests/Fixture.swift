@@ -84,17 +84,20 @@ enum Fixture {
             for agreement in agreements {
                 // Like the engine's portfolio: the history of this debtor only.
                 let siblings = Set(agreements.filter { $0.debtor.id == agreement.debtor.id }.map(\.id))
+                let states = agreements.filter { siblings.contains($0.id) }.map { AgreementState(agreement: $0, events: events, now: now) }
                 for _ in 0..<4 {
                     let theirs = history.filter { !siblings.isDisjoint(with: $0.agreements) }
-                    let decision = planner.plan(AgreementState(agreement: agreement, events: events, now: now), history: theirs, now: now)
+                    let decision = planner.plan(AgreementState(agreement: agreement, events: events, now: now), siblings: states, history: theirs, now: now)
                     for withdrawal in decision.withdrawals {
                         if let index = history.firstIndex(where: { $0.jobID == withdrawal.jobID }) { history[index].state = .withdrawn }
                     }
                     guard case .send(let contact) = decision.outcome else { break }
                     contacts.append(contact)
-                    history.append(ContactRecord(
+                    var record = ContactRecord(
                         jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
-                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .spooled, timezone: contact.timezone, recipient: contact.to))
+                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .spooled, timezone: contact.timezone, recipient: contact.to)
+                    record.covers = contact.covers
+                    history.append(record)
                 }
             }
             if nextHour <= now { nextHour = now.addingTimeInterval(3600) }

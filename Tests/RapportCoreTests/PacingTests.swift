@@ -10,7 +10,8 @@ struct PacingTests {
     @Test("R8: two agreements of one debtor are paced together: 48 h apart, different days")
     func r8AcrossAgreements() {
         let first = Fixture.agreement("A-1", debtor: "D-7", installments: [("2026-12-10", "50.00")])
-        let second = Fixture.agreement("A-2", debtor: "D-7", installments: [("2026-12-10", "80.00")])
+        // A different address, so R28 cannot fold them into one message: R8 must space them.
+        let second = Fixture.agreement("A-2", debtor: "D-7", contacts: [.sms: "+12145550199", .email: "other@example.org"], installments: [("2026-12-10", "80.00")])
         let contacts = Fixture.run([first, second], from: "2026-12-07T12:00:00Z", until: "2026-12-12T00:00:00Z")
         let reminders = contacts.filter { $0.kind == .preDue }
         #expect(reminders.count == 2)
@@ -137,5 +138,33 @@ struct CallsAndJurisdictionTests {
         #expect(ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) >= Fixture.date("2026-12-10"))
         #expect(decision.trace.contains { $0.contains("R9 US-WA") })
         #expect(Policy.standard.jurisdictions["US-WA"]?.maxContactsPerWeek == 3)
+    }
+}
+
+/// R28: one message for several agreements due near each other.
+@Suite("Grouping")
+struct GroupingTests {
+    @Test("R28: a debtor's reminders for installments due within 3 days go out as one message listing every agreement")
+    func grouped() throws {
+        let first = Fixture.agreement("A-1", debtor: "D-1", installments: [("2026-12-10", "50.00")])
+        let second = Fixture.agreement("A-2", debtor: "D-1", installments: [("2026-12-12", "30.00")])
+        let farther = Fixture.agreement("A-3", debtor: "D-1", installments: [("2026-12-28", "20.00")])
+        let contacts = Fixture.run([first, second, farther], from: "2026-12-06T12:00:00Z", until: "2026-12-27T00:00:00Z")
+        let reminders = contacts.filter { $0.kind == .preDue }
+        let together = try #require(reminders.first)
+        #expect(Set(together.agreements) == [Fixture.id("A-1"), Fixture.id("A-2")])
+        #expect(together.amountDue == Money("80.00"))
+        #expect(together.reason.contains("R28"))
+        #expect(!reminders.dropFirst().contains { $0.agreements.contains(Fixture.id("A-2")) }, "A-2 is not reminded again")
+        #expect(reminders.contains { $0.agreements == [Fixture.id("A-3")] }, "a due date 18 days later gets its own reminder")
+    }
+
+    @Test("R28: agreements of different debtors, or to a different address, are never grouped")
+    func notGrouped() {
+        let first = Fixture.agreement("A-1", debtor: "D-1", installments: [("2026-12-10", "50.00")])
+        let other = Fixture.agreement("A-2", debtor: "D-2", installments: [("2026-12-10", "30.00")])
+        let elsewhere = Fixture.agreement("A-3", debtor: "D-1", contacts: [.sms: "+12145550199", .email: "x@example.org"], installments: [("2026-12-10", "20.00")])
+        let contacts = Fixture.run([first, other, elsewhere], from: "2026-12-06T12:00:00Z", until: "2026-12-12T00:00:00Z")
+        #expect(contacts.filter { $0.kind == .preDue }.allSatisfy { $0.agreements.count == 1 })
     }
 }

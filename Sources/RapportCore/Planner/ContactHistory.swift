@@ -28,6 +28,10 @@ public struct ContactRecord: Sendable, Equatable {
     public var jobID: String
     /// The touchpoint the job serves, e.g. `pre_due:A-1001:1`.
     public var touchpoint: String
+    /// Other agreements' touchpoints one grouped message also serves (R28).
+    public var covers: [String] = []
+    /// Every touchpoint the job serves.
+    public var touchpoints: [String] { [touchpoint] + covers }
     public var agreements: [Identifier]
     public var kind: ContactKind
     public var channel: Channel

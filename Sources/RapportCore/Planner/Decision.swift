@@ -62,6 +62,8 @@ public struct PlannedContact: Sendable, Equatable {
     /// Deterministic: the same touchpoint and attempt always give the same id.
     public var jobID: String
     public var touchpoint: String
+    /// Other agreements' touchpoints this message also serves (R28).
+    public var covers: [String] = []
     public var kind: ContactKind
     public var channel: Channel
     public var to: String

@@ -18,16 +18,17 @@ public struct Planner: Sendable {
 
     /// The decision for `state` at `now`, given `history`: every job of the debtor, across all
     /// of their agreements.
-    public func plan(_ state: AgreementState, history: [ContactRecord], now: Date) -> Decision {
+    /// - Parameter siblings: the debtor's other agreements, which a reminder may cover (R28).
+    public func plan(_ state: AgreementState, siblings: [AgreementState] = [], history: [ContactRecord], now: Date) -> Decision {
         if let specialised = policy.specialised(cadence: state.agreement.cadence, adjustment: state.adjustment) {
-            var decision = Planner(policy: specialised).planAsConfigured(state, history: history, now: now)
+            var decision = Planner(policy: specialised).planAsConfigured(state, siblings: siblings, history: history, now: now)
             decision.trace.insert("cadence \(state.agreement.cadence)" + (state.adjustment.map { "; adjusted: \($0.summary)" } ?? ""), at: 0)
             return decision
         }
-        return planAsConfigured(state, history: history, now: now)
+        return planAsConfigured(state, siblings: siblings, history: history, now: now)
     }
 
-    private func planAsConfigured(_ state: AgreementState, history: [ContactRecord], now: Date) -> Decision {
+    private func planAsConfigured(_ state: AgreementState, siblings: [AgreementState], history: [ContactRecord], now: Date) -> Decision {
         let agreement = state.agreement
         let mine = history.filter { $0.agreements.contains(agreement.id) }
         let inferred = agreement.candidateZones.isEmpty ? ZoneInference.candidates(for: agreement) : nil
@@ -62,7 +63,7 @@ public struct Planner: Sendable {
         // A job withdrawn here no longer handles its touchpoint nor counts against the caps:
         // a reminder taken back from an opted-out channel is planned again on the next one.
         let withdrawn = Set(decision.withdrawals.map(\.jobID))
-        let handled = Set(mine.filter { $0.state.handlesTouchpoint && !withdrawn.contains($0.jobID) }.map(\.touchpoint))
+        let handled = Set(mine.filter { $0.state.handlesTouchpoint && !withdrawn.contains($0.jobID) }.flatMap(\.touchpoints))
         let paced = history.filter { $0.state.countsAsContact && !withdrawn.contains($0.jobID) }
         let pacing = Pacing(
             policy: policy, clocks: clocks, history: paced,
@@ -86,7 +87,7 @@ public struct Planner: Sendable {
                 start = primary.instant(of: lastDay.adding(days: 1), at: LocalTime(minutes: 0)!)
                 line += "; held by \(stopping.map(\.rule).joined(separator: ",")) through \(lastDay)"
             }
-            if let failed = mine.filter({ $0.touchpoint == touchpoint.key && $0.state == .failed }).map(\.notBefore).max() {
+            if let failed = mine.filter({ $0.touchpoints.contains(touchpoint.key) && $0.state == .failed }).map(\.notBefore).max() {
                 let retry = failed.addingTimeInterval(TimeInterval(policy.retryAfterMinutes * 60))
                 if retry > start {
                     start = retry
@@ -129,8 +130,15 @@ public struct Planner: Sendable {
         if let (touchpoint, slot) = best, let (chosen, _) = channel {
             let spoolFrom = spoolTime(for: touchpoint, slot: slot)
             if spoolFrom <= now {
-                let attempt = mine.filter { $0.touchpoint == touchpoint.key }.count
-                let contact = plannedContact(touchpoint, slot: slot, channel: chosen, attempt: attempt, state: state, windows: windows, clock: primary)
+                let attempt = mine.filter { $0.touchpoints.contains(touchpoint.key) }.count
+                var contact = plannedContact(touchpoint, slot: slot, channel: chosen, attempt: attempt, state: state, windows: windows, clock: primary)
+                for (sibling, covered) in grouped(with: touchpoint, contact: contact, siblings: siblings, history: history, clock: primary) {
+                    contact.covers.append(covered.key)
+                    contact.agreements.append(sibling.agreement.id)
+                    contact.amountDue = (contact.amountDue ?? .zero) + (covered.installment.map { sibling.remaining($0) } ?? .zero)
+                    contact.reason += "; R28: also covers \(sibling.agreement.id) installment \(covered.installment?.id.rawValue ?? "?") due \(covered.installment?.due.description ?? "?")"
+                    trace.append("R28: one message also covers \(covered.key)")
+                }
                 decision.outcome = .send(contact)
                 decision.nextReview = now
                 trace.append("decision: spool \(contact.jobID) now")
@@ -279,7 +287,7 @@ public struct Planner: Sendable {
 
     /// Why a waiting job must not go out any more, or nil when it still fits.
     private func withdrawalReason(for job: ContactRecord, touchpoints: [Touchpoint], state: AgreementState, clock: ZoneClock) -> String? {
-        guard let touchpoint = touchpoints.first(where: { $0.key == job.touchpoint }) else {
+        guard let touchpoint = touchpoints.first(where: { job.touchpoints.contains($0.key) }) else {
             if state.isPaidOff { return "R18: the agreement is paid" }
             return "R18: \(job.kind.rawValue) is no longer wanted (installment paid or superseded)"
         }
@@ -294,6 +302,28 @@ public struct Planner: Sendable {
             return "R18/R16: \(job.channel.rawValue) may no longer be used"
         }
         return nil
+    }
+
+    /// R28: the debtor's other agreements whose reminder falls near this one's — an installment
+    /// due within `groupingDays`, still unreminded, free to be contacted, to the same address
+    /// in the same currency — are covered by this one message instead of one each.
+    private func grouped(with touchpoint: Touchpoint, contact: PlannedContact, siblings: [AgreementState], history: [ContactRecord], clock: ZoneClock) -> [(AgreementState, Touchpoint)] {
+        guard touchpoint.kind == .preDue, let due = touchpoint.installment?.due else { return [] }
+        let day = clock.localDate(of: contact.notBefore)
+        var covered: [(AgreementState, Touchpoint)] = []
+        for sibling in siblings where sibling.agreement.id != contact.agreement && sibling.agreement.currency == contact.currency {
+            guard sibling.agreement.contacts[contact.channel] == contact.to,
+                chooseChannels(for: sibling, history: [], clock: clock, now: contact.notBefore).usable.contains(contact.channel)
+            else { continue }
+            let theirs = history.filter { $0.agreements.contains(sibling.agreement.id) }
+            let handled = Set(theirs.filter(\.state.handlesTouchpoint).flatMap(\.touchpoints))
+            let candidate = touchpoints(for: sibling, history: theirs, debtorHistory: history, clock: clock, today: day).first { other in
+                other.kind == .preDue && !handled.contains(other.key) && other.installment.map { abs($0.due.days(until: due)) <= policy.groupingDays } == true
+                    && (other.usefulThrough.map { day <= $0 } ?? true) && !sibling.stops(on: day).contains { blocks($0, other) }
+            }
+            if let candidate { covered.append((sibling, candidate)) }
+        }
+        return covered
     }
 
     // MARK: - Channel

@@ -20,6 +20,9 @@ public struct Policy: Sendable, Equatable {
 
     /// R24: days before a due date that the friendly reminder goes out.
     public var preDueDays = 3
+    /// R28: reminders for a debtor's installments due within this many days of each other go
+    /// out as one message.
+    public var groupingDays = 3
     /// R24: whether a reminder also goes out on the due date itself.
     public var dueDayReminder = false
     /// R25: days after a missed due date before the kind check-in.
