@@ -22,7 +22,7 @@ extension Engine {
 
     private func takeBack(_ name: String) throws(EngineError) -> JobState {
         try storeCall {
-            if try spool.move(name, from: .new, to: .withdrawn) || spool.move(name, from: .hold, to: .withdrawn) { return .withdrawn }
+            for folder in [Spool.Folder.new, .hold, .review] where try spool.move(name, from: folder, to: .withdrawn) { return .withdrawn }
             guard let folder = try spool.locate(name)?.folder else { return .withdrawn }
             return Self.state(of: folder)
         }
@@ -75,15 +75,16 @@ extension Engine {
         }
     }
 
-    /// Releases held jobs back to `new/`, or to `expired/` when their `not_after` has passed.
+    /// Releases held jobs, or approves jobs in review (R15), to `new/` — or to `expired/` when
+    /// their `not_after` has passed.
     public func release(_ jobs: [StoredJob], at now: Date) throws(EngineError) -> [OperatorResult] {
-        try jobs.filter { $0.state == .held }.map { job throws(EngineError) in
+        try jobs.filter { $0.state == .held || $0.state == .review }.map { job throws(EngineError) in
             let late = job.notAfter <= now
-            let moved = try storeCall { try spool.move(job.fileName, from: .hold, to: late ? .expired : .new) }
+            let from: Spool.Folder = job.state == .held ? .hold : .review
+            let moved = try storeCall { try spool.move(job.fileName, from: from, to: late ? .expired : .new) }
             if moved {
-                try storeCall {
-                    try store.setState(late ? .expired : .spooled, of: [job.id], detail: late ? "released after its not_after" : "released by operator", replan: late, at: now)
-                }
+                let detail = late ? "released after its not_after" : job.state == .review ? "approved in review by operator" : "released by operator"
+                try storeCall { try store.setState(late ? .expired : .spooled, of: [job.id], detail: detail, replan: late, at: now) }
             }
             return OperatorResult(jobID: job.id, fileName: job.fileName, state: moved ? (late ? .expired : .spooled) : job.state, changed: moved)
         }

@@ -38,7 +38,7 @@ extension Engine {
                     }
                 case .withdrawn, .expired:
                     if job.state != state { try store.setState(state, of: [job.id], detail: "moved to \(location.folder.rawValue)/ by hand", replan: true, at: now) }
-                case .planned, .spooled, .held, .cancelled:
+                case .planned, .spooled, .held, .review, .cancelled:
                     break
                 }
             }

@@ -14,6 +14,9 @@ extension Engine {
                     try store.setState(Self.state(of: location.folder), of: [job.id], detail: "file found in \(location.folder.rawValue)/", at: now)
                 } else if job.notAfter <= now {
                     try store.setState(.expired, of: [job.id], detail: "not written before its not_after", replan: true, at: now)
+                } else if job.review {
+                    try spool.write(job.data, named: job.fileName, into: .review)
+                    try store.setState(.review, of: [job.id], detail: "written to review/ after an interrupted tick", at: now)
                 } else {
                     try spool.write(job.data, named: job.fileName)
                     try store.setState(.spooled, of: [job.id], detail: "written to new/ after an interrupted tick", at: now)
@@ -30,7 +33,9 @@ extension Engine {
         var expired = 0
         for job in try storeCall({ try store.overdueJobs(at: now) }) {
             try storeCall {
-                if try spool.move(job.fileName, from: .new, to: .expired) || spool.move(job.fileName, from: .hold, to: .expired) {
+                if try spool.move(job.fileName, from: .new, to: .expired) || spool.move(job.fileName, from: .hold, to: .expired)
+                    || spool.move(job.fileName, from: .review, to: .expired)
+                {
                     try store.setState(.expired, of: [job.id], detail: "not claimed before not_after", replan: true, at: now)
                     expired += 1
                 } else if let location = try spool.locate(job.fileName) {
@@ -46,6 +51,7 @@ extension Engine {
         switch folder {
         case .tmp, .new: .spooled
         case .hold: .held
+        case .review: .review
         case .cur: .claimed
         case .done: .delivered
         case .failed: .failed

@@ -155,14 +155,18 @@ public final class Engine: Sendable {
         report.dropped += try storeCall { try store.commit(records, at: now) }
 
         var written: [String] = []
+        var forReview: [String] = []
         defer {
             // Whatever was made durable is marked, even when a later write failed.
             if !written.isEmpty { try? store.setState(.spooled, of: written, detail: "written to new/", at: now) }
+            if !forReview.isEmpty { try? store.setState(.review, of: forReview, detail: "R15: written to review/ for a person to approve", at: now) }
         }
         for record in records {
             guard let job = record.job else { continue }
-            _ = try storeCall { try spool.write(job) }
-            written.append(job.id)
+            let review: Bool
+            if case .send(let contact) = record.decision.outcome { review = contact.needsReview } else { review = false }
+            _ = try storeCall { try spool.write(job, into: review ? .review : .new) }
+            if review { forReview.append(job.id) } else { written.append(job.id) }
             report.spooled.append(TickReport.Spooled(
                 fileName: job.fileName, agreement: job.agreement, kind: job.kind, channel: job.channel, localTime: job.localTime, timezone: job.timezone))
             logger.debug("spooled \(job.fileName) for \(job.agreement)")

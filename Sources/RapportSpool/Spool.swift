@@ -13,10 +13,11 @@ import RapportCore
 /// job. Delivery tools claim a job by renaming it into `cur/`; whoever's rename succeeds owns
 /// it. Every other move (expiry, withdrawal) is also a single rename.
 public struct Spool: Sendable {
-    /// The spool's directories, one per state of a job file. `hold/` is Rapport's addition to
-    /// the contract's layout: jobs an operator holds back, invisible to delivery tools.
+    /// The spool's directories, one per state of a job file. `hold/` and `review/` are Rapport's
+    /// additions to the contract's layout, both invisible to delivery tools: jobs an operator
+    /// holds back, and messages for vulnerable debtors that a person must approve (R15).
     public enum Folder: String, CaseIterable, Sendable {
-        case tmp, new, hold, cur, done, failed, expired, withdrawn
+        case tmp, new, hold, review, cur, done, failed, expired, withdrawn
     }
 
     /// Where a job file was found.
@@ -89,29 +90,30 @@ public struct Spool: Sendable {
     /// folder, which is what makes a re-write after a crash safe.
     /// - Returns: where the job's file now is.
     @discardableResult
-    public func write(_ job: Job) throws(SystemError) -> Location {
+    public func write(_ job: Job, into folder: Folder = .new) throws(SystemError) -> Location {
         let bytes: Data
         do { bytes = try job.encoded() } catch { throw SystemError(call: "encode", path: job.fileName, errno: EINVAL) }
-        return try write(bytes, named: job.fileName)
+        return try write(bytes, named: job.fileName, into: folder)
     }
 
-    /// Writes the exact bytes of a job file durably into `new/` under `name` (which must be a
-    /// job file name this project issues), unless a file of that name exists in any folder.
+    /// Writes the exact bytes of a job file durably into `folder` (`new/` unless it awaits
+    /// review) under `name`, which must be a job file name this project issues, unless a file
+    /// of that name exists in any folder.
     @discardableResult
-    public func write(_ data: Data, named name: String) throws(SystemError) -> Location {
+    public func write(_ data: Data, named name: String, into folder: Folder = .new) throws(SystemError) -> Location {
         guard Self.isJobFileName(name) else { throw SystemError(call: "write", path: name, errno: EINVAL) }
         if let existing = try locate(name) { return existing }
         let bytes = Array(data)
         let staging = path(.tmp, name)
         try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, group: group, exclusive: true, sync: durable)
         do {
-            try SystemCalls.rename(staging, path(.new, name))
+            try SystemCalls.rename(staging, path(folder, name))
         } catch {
             try? SystemCalls.unlink(staging)
             throw error
         }
-        try syncDirectory(.new)
-        return Location(folder: .new, name: name)
+        try syncDirectory(folder)
+        return Location(folder: folder, name: name)
     }
 
     /// Moves a job file between folders with one rename.

@@ -42,6 +42,8 @@ public struct StoredJob: Sendable {
     public var notAfter: Date
     public var fileName: String
     public var state: JobState
+    /// Whether the job goes to `review/` for a person to approve (R15).
+    public var review: Bool
     public var detail: String?
     public var data: Data
     public var createdAt: Date

@@ -64,6 +64,7 @@ enum Schema {
                     recipient TEXT NOT NULL,
                     file_name TEXT NOT NULL UNIQUE,
                     state TEXT NOT NULL,
+                    review INTEGER NOT NULL DEFAULT 0,
                     detail TEXT,
                     data TEXT NOT NULL,
                     created_at REAL NOT NULL,

@@ -233,12 +233,12 @@ public final class Store: Sendable {
                     try db.execute(
                         sql: """
                             INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
-                                             timezone, recipient, file_name, state, data, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?)
+                                             timezone, recipient, file_name, state, review, data, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)
                             """,
                         arguments: [
                             job.id, contact.touchpoint, try Coding.encode(contact.covers), id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
-                            job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName,
+                            job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName, contact.needsReview,
                             String(decoding: try job.encoded(), as: UTF8.self), time, time,
                         ])
                     try Self.recordDecision(db, id, time, "planned", job.id, contact.touchpoint, job.reason)
@@ -299,7 +299,7 @@ public final class Store: Sendable {
     public func overdueJobs(at now: Date) throws(StoreError) -> [StoredJob] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM job WHERE state IN ('spooled', 'held') AND not_after < ? ORDER BY not_after",
+                db, sql: "SELECT * FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after < ? ORDER BY not_after",
                 arguments: [now.timeIntervalSince1970]
             ).compactMap(Self.storedJob)
         }
@@ -420,7 +420,7 @@ public final class Store: Sendable {
         return StoredJob(
             id: row["id"], touchpoint: row["touchpoint"], agreement: agreement, kind: kind, channel: channel,
             notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]),
-            fileName: row["file_name"], state: state, detail: row["detail"], data: Data((row["data"] as String).utf8),
+            fileName: row["file_name"], state: state, review: row["review"], detail: row["detail"], data: Data((row["data"] as String).utf8),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
 

@@ -154,3 +154,17 @@ struct DeliveryOutcomeTests {
         #expect(contact.notBefore.timeIntervalSince(delivered.notBefore) >= 48 * 3600)
     }
 }
+
+/// R15: a vulnerability flag routes messages to a person instead of the spool.
+@Suite("Human review")
+struct ReviewTests {
+    @Test("R15: for a debtor flagged vulnerable, the planned message is marked for human review")
+    func vulnerable() throws {
+        let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
+        let flag = Fixture.event(.vulnerable, at: "2026-12-06T12:00:00Z")
+        let contact = try #require(Fixture.contact(Fixture.plan(agreement, events: [flag], at: "2026-12-07T15:00:00Z")))
+        #expect(contact.needsReview)
+        #expect(contact.reason.contains("R15"))
+        #expect(Fixture.contact(Fixture.plan(agreement, at: "2026-12-07T15:00:00Z"))?.needsReview == false)
+    }
+}

@@ -161,3 +161,31 @@ struct SpoolPermissionTests {
         #expect(bad.err.contains("spool_group \"no-such-group-here\" is not a group"))
     }
 }
+
+/// R15 end to end: review/ is invisible to delivery tools until a person approves.
+@Suite("Review queue", .serialized)
+struct ReviewQueueTests {
+    @Test("R15: a vulnerable debtor's message waits in review/; release approves it into new/, withdraw refuses it")
+    func review() throws {
+        let sandbox = try Sandbox()
+        let lines = (0..<2).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(separator: "\n")
+        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines)])
+        #expect(try sandbox.run("rapportctl", ["record", "A-0", "vulnerable"]).code == 0)
+        #expect(try sandbox.run("rapportctl", ["record", "A-1", "vulnerable"]).code == 0)
+        try sandbox.run("rapportd", ["--once"])
+        let waiting = try sandbox.jobs(in: "review")
+        #expect(waiting.count == 2)
+        #expect(try sandbox.jobs().isEmpty, "nothing reaches new/ without a person")
+        #expect(try sandbox.run("rapportctl", ["spool", "claim"]).out.isEmpty)
+        #expect(try sandbox.run("rapportctl", ["spool", "ls", "--state", "review"]).out.contains("2 job(s) in review/"))
+
+        let approve = try sandbox.run("rapportctl", ["spool", "release", waiting[0]])
+        #expect(approve.code == 0, "\(approve.err)")
+        #expect(try sandbox.jobs() == [waiting[0]])
+        let refuse = try sandbox.run("rapportctl", ["spool", "withdraw", waiting[1], "--reason", "not now"])
+        #expect(refuse.out.contains("withdrawn: "))
+        #expect(try sandbox.jobs(in: "withdrawn") == [waiting[1]])
+        let id = try #require(try sandbox.job(waiting[0])["id"] as? String)
+        #expect(try sandbox.run("rapportctl", ["spool", "show", id]).out.contains("approved in review by operator"))
+    }
+}

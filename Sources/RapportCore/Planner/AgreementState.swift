@@ -53,6 +53,8 @@ public struct AgreementState: Sendable {
     public private(set) var optedOut: Set<Channel> = []
     /// When a cease notice arrived; one confirmation may follow (R12).
     public private(set) var ceasedAt: Date?
+    /// R15: a vulnerability flag routes every message to human review instead of the spool.
+    public private(set) var needsReview = false
     /// The last reply, promise or payment: it resets the backoff (R10).
     public private(set) var lastEngagement: Date?
     /// The latest promise to pay, if any (R27).
@@ -133,7 +135,7 @@ public struct AgreementState: Sendable {
         case .deceased:
             addStop("R15", "debtor deceased", event, blocksEverything: true)
         case .vulnerable:
-            addStop("R15", "vulnerability flag: for human review", event, blocksEverything: true)
+            needsReview = true
         case .breathingSpace:
             let through = event.until ?? Self.utcDate(of: event.at).adding(days: 60)
             addStop("R15", "breathing space", event, through: through, blocksEverything: false)

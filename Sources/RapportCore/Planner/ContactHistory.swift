@@ -3,13 +3,13 @@ import Foundation
 /// Where a job is in its life: mostly the spool folder it sits in, plus `planned` (recorded in
 /// the database, file not yet confirmed durable) and `cancelled` (withdrawn by an operator).
 public enum JobState: String, CaseIterable, Codable, Sendable {
-    case planned, spooled, held, claimed, delivered, failed, expired, withdrawn, cancelled
+    case planned, spooled, held, review, claimed, delivered, failed, expired, withdrawn, cancelled
 
     /// Whether a job in this state is, or may still become, a contact with the debtor: these
     /// count against the caps (R8).
     public var countsAsContact: Bool {
         switch self {
-        case .planned, .spooled, .held, .claimed, .delivered: true
+        case .planned, .spooled, .held, .review, .claimed, .delivered: true
         case .failed, .expired, .withdrawn, .cancelled: false
         }
     }
@@ -20,7 +20,7 @@ public enum JobState: String, CaseIterable, Codable, Sendable {
     public var handlesTouchpoint: Bool { countsAsContact || self == .cancelled }
 
     /// Whether the job still waits in the spool and so can be withdrawn (R18).
-    public var isWaiting: Bool { self == .planned || self == .spooled || self == .held }
+    public var isWaiting: Bool { self == .planned || self == .spooled || self == .held || self == .review }
 }
 
 /// One job from a debtor's history, as the planner sees it.

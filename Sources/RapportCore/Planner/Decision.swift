@@ -64,6 +64,8 @@ public struct PlannedContact: Sendable, Equatable {
     public var touchpoint: String
     /// Other agreements' touchpoints this message also serves (R28).
     public var covers: [String] = []
+    /// R15: a person must approve the message before any delivery tool sees it.
+    public var needsReview = false
     public var kind: ContactKind
     public var channel: Channel
     public var to: String

@@ -132,6 +132,11 @@ public struct Planner: Sendable {
             if spoolFrom <= now {
                 let attempt = mine.filter { $0.touchpoints.contains(touchpoint.key) }.count
                 var contact = plannedContact(touchpoint, slot: slot, channel: chosen, attempt: attempt, state: state, windows: windows, clock: primary)
+                if state.needsReview {
+                    contact.needsReview = true
+                    contact.reason += "; R15: vulnerability flag, routed to human review"
+                    trace.append("R15: vulnerability flag: the message waits in review/ for a person")
+                }
                 for (sibling, covered) in grouped(with: touchpoint, contact: contact, siblings: siblings, history: history, clock: primary) {
                     contact.covers.append(covered.key)
                     contact.agreements.append(sibling.agreement.id)
