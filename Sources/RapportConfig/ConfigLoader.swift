@@ -157,7 +157,13 @@ public enum ConfigLoader {
             }
         }
         if let channels = try reader.section(table, "channels") {
-            try reader.onlyKeys(channels, ["order"], in: "channels")
+            try reader.onlyKeys(channels, ["order", "rate_per_minute"], in: "channels")
+            if let rates = try reader.section(channels, "rate_per_minute", in: "channels") {
+                for name in rates.keys.sorted() {
+                    guard let channel = Channel(rawValue: name) else { throw reader.error("channels.rate_per_minute", name, "is not one of sms, email, voice, letter") }
+                    if let rate = try reader.integer(rates, name, in: "channels.rate_per_minute", range: 1...1_000_000) { settings.policy.ratePerMinute[channel] = rate }
+                }
+            }
             if let order = try reader.strings(channels, "order", in: "channels") {
                 settings.policy.channelOrder = try order.map { text throws(ConfigError) -> Channel in
                     guard let channel = Channel(rawValue: text) else { throw reader.error("channels", "order", "\"\(text)\" is not one of sms, email, voice, letter") }

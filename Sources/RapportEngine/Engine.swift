@@ -80,12 +80,13 @@ public final class Engine: Sendable {
         report.expired = try expireUnclaimed(at: now)
         report.pruned = try pruneOutcomes(at: now)
         var seen: Set<Identifier> = []
+        var load = try storeCall { try store.load(from: now, limits: settings.policy.ratePerMinute) }
         while shouldContinue() {
             let due = try storeCall { try store.dueAgreements(at: now, limit: settings.daemon.batchSize) }
                 .filter { !seen.contains($0.agreement) }
             if due.isEmpty { break }
             seen.formUnion(due.map(\.agreement))
-            try planBatch(due, at: now, into: &report)
+            try planBatch(due, at: now, load: &load, into: &report)
         }
         report.nextActionAt = try storeCall { try store.nextActionAt() }
         report.finishedAt = Date(timeIntervalSince1970: max(now.timeIntervalSince1970, Date().timeIntervalSince1970))
@@ -103,7 +104,7 @@ public final class Engine: Sendable {
     /// follow a reminder), then the wait that says when to look next.
     static let plansPerAgreement = 4
 
-    private func planBatch(_ due: [(agreement: Identifier, debtor: Identifier)], at now: Date, into report: inout TickReport) throws(EngineError) {
+    private func planBatch(_ due: [(agreement: Identifier, debtor: Identifier)], at now: Date, load: inout ChannelLoad, into report: inout TickReport) throws(EngineError) {
         var debtors: [Identifier] = []
         var dueIDs: Set<Identifier> = []
         for item in due {
@@ -124,7 +125,7 @@ public final class Engine: Sendable {
                 // is when to look next (usually a wait for pacing), so nothing is re-planned
                 // on the next tick for nothing.
                 for _ in 0..<Self.plansPerAgreement {
-                    let decision = planner.plan(state, siblings: states, history: history, now: now)
+                    let decision = planner.plan(state, siblings: states, history: history, load: load, now: now)
                     var withdrawn: [(Withdrawal, JobState)] = []
                     for withdrawal in decision.withdrawals {
                         guard let index = history.firstIndex(where: { $0.jobID == withdrawal.jobID }) else { continue }
@@ -138,6 +139,7 @@ public final class Engine: Sendable {
                         records.append(PlanRecord(agreement: agreement.id, decision: decision, job: nil, withdrawn: withdrawn))
                         break
                     }
+                    load.add(contact.channel, minute: ChannelLoad.minute(of: contact.notBefore))
                     let message = renderer.render(contact)
                     let job = Job(contact: contact, locale: message.locale, subject: message.subject, body: message.body, createdAt: now)
                     var record = ContactRecord(

@@ -316,6 +316,24 @@ public final class Store: Sendable {
         }
     }
 
+    /// Jobs still to go out per channel and minute of `not_before`, from `instant` on: the
+    /// starting load for R11's per-channel rate limit.
+    public func load(from instant: Date, limits: [Channel: Int]) throws(StoreError) -> ChannelLoad {
+        var load = ChannelLoad(limits: limits)
+        guard !limits.isEmpty else { return load }
+        try read { db in
+            for row in try Row.fetchAll(
+                db, sql: """
+                    SELECT channel, CAST(not_before / 60 AS INTEGER) AS minute, count(*) AS n FROM job
+                    WHERE state IN ('planned', 'spooled', 'held', 'review') AND not_before >= ? GROUP BY channel, minute
+                    """, arguments: [instant.timeIntervalSince1970])
+            {
+                if let channel = Channel(rawValue: row["channel"]) { load.add(channel, minute: row["minute"], jobs: row["n"]) }
+            }
+        }
+        return load
+    }
+
     /// The earliest `not_before` of a job still waiting in `new/`.
     public func nextWaitingJob() throws(StoreError) -> Date? {
         try read { db in

@@ -12,7 +12,7 @@ struct RapportCtl: ParsableCommand {
         version: rapportVersion,
         subcommands: [
             ImportCommand.self, RecordCommand.self, PauseCommand.self, ResumeCommand.self, AdjustCommand.self, ExplainCommand.self,
-            StatusCommand.self, SimulateCommand.self, ForecastCommand.self, SpoolCommand.self, CheckConfigCommand.self,
+            StatusCommand.self, SimulateCommand.self, ForecastCommand.self, GenerateCommand.self, SpoolCommand.self, CheckConfigCommand.self,
         ])
 
     /// Logging for every subcommand.

@@ -168,3 +168,32 @@ struct GroupingTests {
         #expect(contacts.filter { $0.kind == .preDue }.allSatisfy { $0.agreements.count == 1 })
     }
 }
+
+/// R11: the optional per-channel rate limit.
+@Suite("Rate limit")
+struct RateLimitTests {
+    @Test("R11: with sms limited to 2 per minute, no minute carries more, and the trace says why a send moved")
+    func perMinute() throws {
+        var policy = Policy.standard
+        policy.ratePerMinute = [.sms: 2]
+        policy.spreadMinutes = 1  // everyone wants the same minute
+        let planner = Planner(policy: policy)
+        var load = ChannelLoad(limits: policy.ratePerMinute)
+        let now = Fixture.instant("2026-12-07T12:00:00Z")
+        var minutes: [Int: Int] = [:]
+        var moved = false
+        for index in 0..<9 {
+            let agreement = Fixture.agreement("A-\(index)", installments: [("2026-12-10", "50.00")])
+            let decision = planner.plan(AgreementState(agreement: agreement, events: [], now: now), history: [], load: load, now: now)
+            let contact = try #require(Fixture.contact(decision))
+            #expect(contact.channel == .sms)
+            let minute = ChannelLoad.minute(of: contact.notBefore)
+            load.add(.sms, minute: minute)
+            minutes[minute, default: 0] += 1
+            moved = moved || decision.trace.contains { $0.contains("R11: sms at its 2/min limit") }
+        }
+        #expect(minutes.values.allSatisfy { $0 <= 2 })
+        #expect(minutes.count >= 5)
+        #expect(moved)
+    }
+}

@@ -42,6 +42,20 @@ public struct Event: Sendable, Equatable, Codable {
         return parts.joined(separator: "&")
     }
 
+    /// The event as a line of `import events` (the contract's format).
+    public func contractJSON() throws -> Data {
+        var fields: [String: String] = ["agreement": agreement.rawValue, "type": type.rawValue, "at": Timestamp.rfc3339(at)]
+        fields["amount"] = amount?.description
+        fields["installment"] = installment?.rawValue
+        fields["date"] = date?.description
+        fields["channel"] = channel?.rawValue
+        fields["until"] = until?.description
+        fields["reason"] = reason
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(fields)
+    }
+
     /// Identifies the event for deduplication and for keys such as a payment's thank-you.
     public var identity: String {
         "\(agreement)|\(type.rawValue)|\(Timestamp.rfc3339(at))|\(payloadKey)"

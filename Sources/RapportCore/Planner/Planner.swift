@@ -18,17 +18,19 @@ public struct Planner: Sendable {
 
     /// The decision for `state` at `now`, given `history`: every job of the debtor, across all
     /// of their agreements.
-    /// - Parameter siblings: the debtor's other agreements, which a reminder may cover (R28).
-    public func plan(_ state: AgreementState, siblings: [AgreementState] = [], history: [ContactRecord], now: Date) -> Decision {
+    /// - Parameters:
+    ///   - siblings: the debtor's other agreements, which a reminder may cover (R28).
+    ///   - load: the jobs each channel already carries per minute, for its rate limit (R11).
+    public func plan(_ state: AgreementState, siblings: [AgreementState] = [], history: [ContactRecord], load: ChannelLoad = .unlimited, now: Date) -> Decision {
         if let specialised = policy.specialised(cadence: state.agreement.cadence, adjustment: state.adjustment) {
-            var decision = Planner(policy: specialised).planAsConfigured(state, siblings: siblings, history: history, now: now)
+            var decision = Planner(policy: specialised).planAsConfigured(state, siblings: siblings, history: history, load: load, now: now)
             decision.trace.insert("cadence \(state.agreement.cadence)" + (state.adjustment.map { "; adjusted: \($0.summary)" } ?? ""), at: 0)
             return decision
         }
-        return planAsConfigured(state, siblings: siblings, history: history, now: now)
+        return planAsConfigured(state, siblings: siblings, history: history, load: load, now: now)
     }
 
-    private func planAsConfigured(_ state: AgreementState, siblings: [AgreementState], history: [ContactRecord], now: Date) -> Decision {
+    private func planAsConfigured(_ state: AgreementState, siblings: [AgreementState], history: [ContactRecord], load: ChannelLoad, now: Date) -> Decision {
         let agreement = state.agreement
         let mine = history.filter { $0.agreements.contains(agreement.id) }
         let inferred = agreement.candidateZones.isEmpty ? ZoneInference.candidates(for: agreement) : nil
@@ -100,7 +102,7 @@ public struct Planner: Sendable {
                 continue
             }
             guard let slot = earliestSlot(
-                from: start, windows: windows, pacing: pacing, touchpoint: touchpoint, channel: chosen, debtor: agreement.debtor.id,
+                from: start, windows: windows, pacing: pacing, load: load, touchpoint: touchpoint, channel: chosen, debtor: agreement.debtor.id,
                 preferredTime: state.adjustment?.preferredTime)
             else {
                 trace.append(line + " → no allowed window within \(ContactWindows.horizonDays) days in every candidate zone")
@@ -402,7 +404,8 @@ public struct Planner: Sendable {
     /// The earliest instant at or after `start` inside the windows that paces well, placed at
     /// the debtor's stable offset into the window (R11).
     private func earliestSlot(
-        from start: Date, windows: ContactWindows, pacing: Pacing, touchpoint: Touchpoint, channel: Channel, debtor: Identifier, preferredTime: LocalTime?
+        from start: Date, windows: ContactWindows, pacing: Pacing, load: ChannelLoad, touchpoint: Touchpoint, channel: Channel, debtor: Identifier,
+        preferredTime: LocalTime?
     ) -> Slot? {
         // R11: at the debtor's preferred time when known (and inside the window), else at a
         // stable per-debtor offset into it.
@@ -410,7 +413,8 @@ public struct Planner: Sendable {
             ?? TimeInterval(Int(StableHash.fnv1a128(debtor.rawValue) % UInt128(max(1, policy.spreadMinutes))) * 60)
         var cursor = start
         var notes: [String] = []
-        for _ in 0..<64 {
+        var fullMinutes = 0
+        for _ in 0..<(64 + 24 * 60) {
             guard let opening = windows.nextOpening(from: cursor) else { return nil }
             let latestStart = opening.end.addingTimeInterval(-windows.minimumLength)
             var candidate = opening.opensAt.addingTimeInterval(offset)
@@ -424,6 +428,13 @@ public struct Planner: Sendable {
                 cursor = max(conflict.retryAt, candidate.addingTimeInterval(60))
                 continue
             }
+            if load.isFull(channel, at: candidate) {
+                // R11: this minute already carries the channel's limit; try the next one.
+                fullMinutes += 1
+                cursor = Date(timeIntervalSince1970: Double(ChannelLoad.minute(of: candidate) + 1) * 60)
+                continue
+            }
+            if fullMinutes > 0 { notes.append("R11: \(channel.rawValue) at its \(load.limits[channel] ?? 0)/min limit for \(fullMinutes) min") }
             return Slot(notBefore: candidate, notAfter: opening.end, notes: notes)
         }
         return nil

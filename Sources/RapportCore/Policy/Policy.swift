@@ -46,6 +46,8 @@ public struct Policy: Sendable, Equatable {
     public var minimumSendMinutes = 30
     /// The order in which channels are tried when the preferred one cannot be used.
     public var channelOrder: [Channel] = [.sms, .email, .voice, .letter]
+    /// R11: the most jobs per minute each channel may carry (the delivery tools' capacity).
+    public var ratePerMinute: [Channel: Int] = [:]
     /// After a failed delivery, the same touchpoint is tried again no sooner than this.
     public var retryAfterMinutes = 60
     /// A channel whose last this-many deliveries failed is not used again for the agreement.

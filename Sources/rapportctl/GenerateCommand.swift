@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import RapportCommandLine
+import RapportCore
+import RapportEngine
+
+/// `rapportctl generate`: a synthetic portfolio for demos, tests and benchmarks.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a synthetic portfolio as import JSON Lines (agreements, or with --events the matching events).",
+        discussion: """
+            Zones on several continents, 1-6 installments, due dates around today (some upcoming, some \
+            missed, some paid), mixed channels and consents, some debtors with two agreements, and a few \
+            stops. The same --agreements, --seed and --today give the same lines.
+            """)
+
+    @Option(help: "How many agreements.") var agreements = 1000
+    @Option(help: "The random seed.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("The day the portfolio is built around (RFC 3339; default now).", valueName: "time")) var today: String?
+    @Flag(help: "Write the portfolio's events (payments and stops) instead of its agreements.") var events = false
+
+    func run() throws {
+        try command {
+            guard (1...10_000_000).contains(agreements) else { throw Failure(.usage, "--agreements must be between 1 and 10000000") }
+            let now: Date
+            if let today {
+                guard let parsed = Timestamp.parse(today) else { throw Failure(.usage, "--today \"\(today)\" is not an RFC 3339 time") }
+                now = parsed
+            } else {
+                now = Date()
+            }
+            let portfolio = DemoPortfolio.make(count: agreements, now: now, seed: seed)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var buffer = Data()
+            func flush() {
+                FileHandle.standardOutput.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+            if events {
+                for event in portfolio.events {
+                    buffer.append(try event.contractJSON())
+                    buffer.append(UInt8(ascii: "\n"))
+                    if buffer.count > 1 << 20 { flush() }
+                }
+            } else {
+                for agreement in portfolio.agreements {
+                    buffer.append(try encoder.encode(agreement))
+                    buffer.append(UInt8(ascii: "\n"))
+                    if buffer.count > 1 << 20 { flush() }
+                }
+            }
+            flush()
+        }
+    }
+}
