@@ -161,3 +161,33 @@ struct EngineOutcomeTests {
         #expect(try engine.store.job(job.id)?.detail?.contains("R14") == true)
     }
 }
+
+/// R29: catching up after downtime.
+@Suite("Catch-up after downtime")
+struct CatchUpTests {
+    @Test("R29: after 10 days down, useful messages go at the next allowed time, stale ones are dropped and recorded, and nobody gets a burst")
+    func catchUp() throws {
+        let sandbox = try Sandbox()
+        var settings = try ConfigLoader.load(path: sandbox.config)
+        settings.storage.database = sandbox.database
+        settings.storage.spool = sandbox.spool
+        let engine = try Engine.open(settings: settings, logger: Logger(label: "test"))
+        let start = Timestamp.parse("2026-12-01T00:00:00Z")!
+        let (agreements, _) = DemoPortfolio.make(count: 60, now: start, seed: 5)
+        _ = try engine.store.upsert(agreements, at: start)
+        let first = try engine.tick(at: start)
+        #expect(!first.spooled.isEmpty)
+
+        let back = start.addingTimeInterval(10 * 86_400)
+        let report = try engine.tick(at: back)
+        #expect(report.expired > 0, "what nobody claimed while we were down expired")
+        let spooled = try engine.store.jobs(in: .spooled).filter { $0.createdAt == back }
+        #expect(spooled.allSatisfy { $0.notBefore >= back }, "nothing is scheduled in the past")
+        let perDebtor = Dictionary(grouping: report.spooled) { job in agreements.first { $0.id == job.agreement }?.debtor.id.rawValue ?? "" }
+        #expect(perDebtor.values.allSatisfy { $0.count == 1 }, "one message per debtor, not a burst of old ones")
+        let dropped = try agreements.flatMap { try engine.store.decisions(of: $0.id) }.filter { $0.outcome == "dropped" }
+        #expect(dropped.contains { $0.reason.contains("R29") && $0.touchpoint?.hasPrefix("pre_due:") == true },
+                "a reminder for a date already past is dropped and logged")
+        #expect(!report.spooled.contains { $0.kind == .preDue && $0.localTime < "2026-12-11" })
+    }
+}
