@@ -113,9 +113,10 @@ public enum ConfigLoader {
         if let cadence = try reader.section(table, "cadence") {
             try reader.onlyKeys(cadence, [
                 "pre_due_days", "due_day_reminder", "missed_grace_days", "follow_up_days", "backoff", "max_follow_up_gap_days",
-                "thanks_stale_days", "lookahead_hours", "spread_minutes", "minimum_send_minutes", "grouping_days",
+                "thanks_stale_days", "lookahead_hours", "spread_minutes", "minimum_send_minutes", "grouping_days", "escalate_after",
             ], in: "cadence")
             if let value = try reader.integer(cadence, "grouping_days", in: "cadence", range: 0...14) { settings.policy.groupingDays = value }
+            if let value = try reader.integer(cadence, "escalate_after", in: "cadence", range: 1...20) { settings.policy.escalateAfter = value }
             if let value = try reader.integer(cadence, "pre_due_days", in: "cadence", range: 1...30) { settings.policy.preDueDays = value }
             if let value = try reader.bool(cadence, "due_day_reminder", in: "cadence") { settings.policy.dueDayReminder = value }
             if let value = try reader.integer(cadence, "missed_grace_days", in: "cadence", range: 0...60) { settings.policy.missedGraceDays = value }

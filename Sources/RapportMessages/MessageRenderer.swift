@@ -108,6 +108,7 @@ public struct MessageRenderer: Sendable {
         ]
         if !sender.helpURL.isEmpty { context["help_url"] = sender.helpURL }
         if let amount = contact.amountDue { context["amount"] = MoneyWords.format(amount, currency: contact.currency) }
+        if contact.firm { context["firm"] = true }
         if contact.agreements.count > 1 {
             // R28: one message covering several agreements says so.
             context["several"] = true

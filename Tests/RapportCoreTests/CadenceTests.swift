@@ -197,3 +197,24 @@ struct AdjustmentTests {
         #expect(slower.first { $0.kind == .missed }.map { chicago.localDate(of: $0.notBefore) } == Fixture.date("2026-12-07"))
     }
 }
+
+/// R25: escalation, slowly.
+@Suite("Escalation")
+struct EscalationTests {
+    @Test("R25: after 2 unanswered contacts, follow-ups move to the next usable channel and grow firmer; a reply resets")
+    func escalates() throws {
+        let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
+        let contacts = Fixture.run([agreement], from: "2026-12-02T00:00:00Z", until: "2027-02-15T00:00:00Z")
+        let arrears = contacts.filter { $0.kind == .missed || $0.kind == .followUp }
+        try #require(arrears.count >= 4)
+        #expect(arrears[0].channel == .sms && !arrears[0].firm)
+        #expect(arrears[1].channel == .sms && !arrears[1].firm)
+        #expect(arrears[2].channel == .email && arrears[2].firm)
+        #expect(arrears.dropFirst(2).allSatisfy { $0.firm })
+
+        let reply = Fixture.event(.reply, at: "2026-12-20T15:00:00Z")
+        let calmer = Fixture.run([agreement], events: [reply], from: "2026-12-02T00:00:00Z", until: "2027-02-15T00:00:00Z")
+            .filter { ($0.kind == .followUp) && $0.notBefore > Fixture.instant("2026-12-20T15:00:00Z") }
+        #expect(calmer.first?.firm == false, "a reply resets the escalation (R10)")
+    }
+}

@@ -101,3 +101,16 @@ struct MessageTests {
         }
     }
 }
+
+extension MessageTests {
+    @Test("R25 R21: an escalated follow-up is firmer, and still passes the tone lint")
+    func firmer() throws {
+        var contact = contact(.followUp, channel: .sms)
+        let plain = try renderer().render(contact).body
+        contact.firm = true
+        let firm = try renderer().render(contact).body
+        #expect(firm.count > plain.count)
+        #expect(firm.contains("several times"))
+        #expect(ToneLint.threat(in: firm) == nil)
+    }
+}

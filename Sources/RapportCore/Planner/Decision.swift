@@ -66,6 +66,8 @@ public struct PlannedContact: Sendable, Equatable {
     public var covers: [String] = []
     /// R15: a person must approve the message before any delivery tool sees it.
     public var needsReview = false
+    /// R25: the wording has grown firmer after unanswered follow-ups.
+    public var firm = false
     public var kind: ContactKind
     public var channel: Channel
     public var to: String

@@ -70,7 +70,7 @@ public struct Planner: Sendable {
         let pacing = Pacing(
             policy: policy, clocks: clocks, history: paced,
             jurisdiction: agreement.jurisdiction.flatMap { policy.jurisdictions[$0] }.map { ($0, paced.filter { $0.agreements.contains(agreement.id) }) })
-        var best: (touchpoint: Touchpoint, slot: Slot)?
+        var best: (touchpoint: Touchpoint, slot: Slot, channel: Channel)?
         var blockedBy: (rule: String, reason: String)?
 
         for touchpoint in touchpoints.sorted(by: { ($0.ideal, $0.kind.urgencyRank) < ($1.ideal, $1.kind.urgencyRank) }) {
@@ -96,11 +96,13 @@ public struct Planner: Sendable {
                     line += "; the last attempt failed, retry from \(primary.rfc3339(retry))"
                 }
             }
-            guard let (chosen, channelNotes) = channel else {
+            guard let (usable, channelNotes) = channel, !usable.isEmpty else {
                 trace.append(line + " → blocked by R16: no usable channel")
                 blockedBy = blockedBy ?? ("R16", "no usable channel (opted out, no consent or no address)")
                 continue
             }
+            // R25: escalation moves slowly down the usable channels and stays on the last.
+            let chosen = usable[min(touchpoint.escalation, usable.count - 1)]
             guard let slot = earliestSlot(
                 from: start, windows: windows, pacing: pacing, load: load, touchpoint: touchpoint, channel: chosen, debtor: agreement.debtor.id,
                 preferredTime: state.adjustment?.preferredTime)
@@ -126,14 +128,15 @@ public struct Planner: Sendable {
             {
                 continue
             }
-            best = (touchpoint, slot)
+            best = (touchpoint, slot, chosen)
         }
 
-        if let (touchpoint, slot) = best, let (chosen, _) = channel {
+        if let (touchpoint, slot, chosen) = best {
             let spoolFrom = spoolTime(for: touchpoint, slot: slot)
             if spoolFrom <= now {
                 let attempt = mine.filter { $0.touchpoints.contains(touchpoint.key) }.count
                 var contact = plannedContact(touchpoint, slot: slot, channel: chosen, attempt: attempt, state: state, windows: windows, clock: primary)
+                contact.firm = touchpoint.escalation > 0
                 if state.needsReview {
                     contact.needsReview = true
                     contact.reason += "; R15: vulnerability flag, routed to human review"
@@ -274,12 +277,15 @@ public struct Planner: Sendable {
                 let stretch = pow(policy.backoffFactor, Double(max(0, unanswered - 1)))
                 let gapDays = min(Int((Double(policy.followUpDays) * stretch).rounded()), policy.maxFollowUpGapDays)
                 let number = followUps.count + 1
-                wanted.append(Touchpoint(
+                var followUp = Touchpoint(
                     key: followUpPrefix + String(number), kind: .followUp, installment: oldest,
                     ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening), usefulThrough: nil,
                     purpose: "follow_up \(number) on installment \(oldest.id) due \(oldest.due), \(gapDays) days after the last contact"
                         + " (\(unanswered) unanswered; R10 backoff ×\(policy.backoffFactor) up to \(policy.maxFollowUpGapDays) days) (R25)" + held,
-                    earliest: promisedHold?.until))
+                    earliest: promisedHold?.until)
+                followUp.escalation = unanswered / max(1, policy.escalateAfter)
+                if followUp.escalation > 0 { followUp.purpose += "; escalated \(followUp.escalation) step(s) after \(unanswered) unanswered" }
+                wanted.append(followUp)
             }
         }
         return wanted
@@ -335,9 +341,9 @@ public struct Planner: Sendable {
 
     // MARK: - Channel
 
-    /// The channel for the next contact: the first usable one, except that a channel whose last
-    /// delivery failed yields to the next usable one when there is one.
-    private func chooseChannel(for state: AgreementState, history: [ContactRecord], clock: ZoneClock, now: Date) -> (Channel, [String])? {
+    /// The usable channels for the next contact, best first: a channel whose last delivery
+    /// failed yields to the next usable one when there is one.
+    private func chooseChannel(for state: AgreementState, history: [ContactRecord], clock: ZoneClock, now: Date) -> ([Channel], [String])? {
         var (usable, notes) = chooseChannels(for: state, history: history, clock: clock, now: now)
         if let first = usable.first, usable.count > 1,
             history.filter({ $0.channel == first && ($0.state == .delivered || $0.state == .failed) }).max(by: { $0.notBefore < $1.notBefore })?.state == .failed
@@ -346,7 +352,7 @@ public struct Planner: Sendable {
             usable.append(first)
             notes.append("\(first.rawValue): the last delivery failed, trying \(usable[0].rawValue)")
         }
-        return usable.first.map { ($0, notes) }
+        return usable.isEmpty ? nil : (usable, notes)
     }
 
     /// The preferred channel if usable, else the next usable one in the policy's order (R16:

@@ -17,6 +17,9 @@ public struct Touchpoint: Sendable, Equatable {
     public var purpose: String
     /// Not before this instant, whatever the ideal: a promise holds follow-ups back (R27).
     public var earliest: Date?
+    /// R25: how far a follow-up has escalated — one step per `escalateAfter` unanswered
+    /// contacts — moving to the next usable channel and a firmer (never threatening) wording.
+    public var escalation = 0
     /// A payment confirmation (a thank-you, or the congratulation that thanks for the last
     /// payment) may break the 48-hour gap (R8).
     public var exemptFromGap: Bool { kind == .thanks || kind == .completed }

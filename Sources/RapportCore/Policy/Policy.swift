@@ -29,6 +29,9 @@ public struct Policy: Sendable, Equatable {
     public var missedGraceDays = 2
     /// R25: the base gap, in days, between follow-ups on an unpaid installment.
     public var followUpDays = 7
+    /// R25: every this-many unanswered contacts, follow-ups escalate one step: the next usable
+    /// channel, and a firmer wording.
+    public var escalateAfter = 2
     /// R10: each unanswered contact stretches the next follow-up gap by this factor …
     public var backoffFactor = 1.5
     /// R10: … up to a monthly check-in at most.
