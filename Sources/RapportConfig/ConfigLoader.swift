@@ -35,7 +35,7 @@ public enum ConfigLoader {
         var settings = Settings(templatesDirectory: resolve("templates", against: baseDirectory))
         settings.sourcePath = file
         let reader = Reader(file: file)
-        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "cadences", "channels", "jurisdictions"], in: nil)
+        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "cadences", "channels", "jurisdictions", "records"], in: nil)
 
         if let storage = try reader.section(table, "storage") {
             try reader.onlyKeys(storage, ["database", "spool", "busy_timeout_seconds", "spool_group"], in: "storage")
@@ -48,6 +48,10 @@ public enum ConfigLoader {
             try reader.onlyKeys(daemon, ["tick_seconds", "batch_size"], in: "daemon")
             if let value = try reader.integer(daemon, "tick_seconds", in: "daemon", range: 1...3600) { settings.daemon.tickSeconds = value }
             if let value = try reader.integer(daemon, "batch_size", in: "daemon", range: 1...100_000) { settings.daemon.batchSize = value }
+        }
+        if let records = try reader.section(table, "records") {
+            try reader.onlyKeys(records, ["retention_years"], in: "records")
+            settings.recordRetentionYears = try reader.integer(records, "retention_years", in: "records", range: 3...100, why: "R30: kept at least 3 years after the last activity")
         }
         if let metrics = try reader.section(table, "metrics") {
             try reader.onlyKeys(metrics, ["textfile"], in: "metrics")

@@ -49,6 +49,10 @@ public struct Settings: Sendable {
         public init() {}
     }
 
+    /// R30: records of an agreement are deleted this many years after its last activity; nil
+    /// keeps them for ever. Never shorter than 3 years.
+    public var recordRetentionYears: Int?
+
     /// Where the Prometheus textfile goes after each tick (node_exporter's textfile
     /// collector convention); nil writes none.
     public var metricsPath: String?

@@ -54,6 +54,12 @@ extension Engine {
             return true
         }
         guard due else { return 0 }
+        if let years = settings.recordRetentionYears {
+            // R30: whole calendar years back, never a day short of them.
+            let cutoff = Calendar(identifier: .gregorian).date(byAdding: .year, value: -years, to: now) ?? now
+            let deleted = try storeCall { try store.deleteRecords(inactiveSince: cutoff) }
+            if deleted > 0 { logger.info("R30: deleted the records of \(deleted) agreement(s) inactive for \(years) years") }
+        }
         let cutoff = now.addingTimeInterval(-TimeInterval(settings.delivery.outcomeRetentionDays * 86_400))
         return try storeCall {
             try [Spool.Folder.done, .failed, .expired, .withdrawn].reduce(0) { total, folder in

@@ -382,6 +382,30 @@ public final class Store: Sendable {
         }
     }
 
+    /// R30: deletes every record of the agreements whose last activity — an import, an event,
+    /// a job, a decision, an adjustment — is older than `cutoff`.
+    /// - Returns: how many agreements were deleted.
+    public func deleteRecords(inactiveSince cutoff: Date) throws(StoreError) -> Int {
+        try write { db in
+            let stale = try String.fetchAll(
+                db, sql: """
+                    SELECT a.id FROM agreement a
+                    WHERE a.updated_at < :cutoff
+                      AND NOT EXISTS (SELECT 1 FROM event e WHERE e.agreement_id = a.id AND (e.at >= :cutoff OR e.recorded_at >= :cutoff))
+                      AND NOT EXISTS (SELECT 1 FROM job j WHERE j.agreement_id = a.id AND (j.updated_at >= :cutoff OR j.not_after >= :cutoff))
+                      AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.agreement_id = a.id AND d.at >= :cutoff)
+                      AND NOT EXISTS (SELECT 1 FROM adjustment x WHERE x.agreement_id = a.id AND x.at >= :cutoff)
+                    """, arguments: ["cutoff": cutoff.timeIntervalSince1970])
+            for id in stale {
+                for table in ["event", "job", "decision", "adjustment", "agreement_version"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE agreement_id = ?", arguments: [id])
+                }
+                try db.execute(sql: "DELETE FROM agreement WHERE id = ?", arguments: [id])
+            }
+            return stale.count
+        }
+    }
+
     /// Records a finished tick.
     public func record(_ tick: TickRecord) throws(StoreError) {
         try write { db in

@@ -69,6 +69,13 @@ struct ConfigTests {
         #expect((try? parse("[cadences.slow]\nfollow_up_days = 21"))?.policy.cadences["slow"]?.followUpDays == 21)
     }
 
+    @Test("R30: record retention is optional and never shorter than 3 years")
+    func retention() {
+        #expect((try? parse(""))?.recordRetentionYears == nil)
+        #expect((try? parse("[records]\nretention_years = 7"))?.recordRetentionYears == 7)
+        #expect(message("[records]\nretention_years = 2")?.contains("R30") == true)
+    }
+
     @Test("TOML syntax errors give the line and column")
     func syntax() {
         #expect(message("[window]\nstart = ")?.hasPrefix("test.toml:2:") == true)

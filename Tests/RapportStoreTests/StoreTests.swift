@@ -123,3 +123,17 @@ struct StoreTests {
         #expect(outcomes == ["planned", "spooled"])
     }
 }
+
+extension StoreTests {
+    @Test("R30: records go only when every part of an agreement has been inactive past the cutoff")
+    func retention() throws {
+        let old = Date(timeIntervalSince1970: 1_600_000_000)  // 2020
+        _ = try store.upsert([agreement("A-old"), agreement("A-busy", debtor: "D-2")], at: old)
+        _ = try store.append([Event(agreement: Identifier("A-busy")!, type: .payment, at: now, amount: Money("1.00"))], at: now)
+        let cutoff = now.addingTimeInterval(-3 * 365 * 86_400)
+        #expect(try store.deleteRecords(inactiveSince: cutoff) == 1)
+        #expect(try store.agreement(Identifier("A-old")!) == nil)
+        #expect(try store.agreement(Identifier("A-busy")!) != nil)
+        #expect(try store.deleteRecords(inactiveSince: cutoff) == 0)
+    }
+}
