@@ -71,6 +71,14 @@ enum Fixture {
     /// `rapportctl` acts at once) and at each job's `not_before`, when the job is delivered (as
     /// `simulate` does) unless it was withdrawn first. Returns every contact that went out.
     static func run(_ agreements: [Agreement], events: [Event] = [], from start: String, until end: String, policy: Policy = .standard) -> [PlannedContact] {
+        runRecording(agreements, events: events, from: start, until: end, policy: policy).contacts
+    }
+
+    /// `run`, also returning every touchpoint dropped as stale, with its reason (R29).
+    static func runRecording(
+        _ agreements: [Agreement], events: [Event] = [], from start: String, until end: String, policy: Policy = .standard
+    ) -> (contacts: [PlannedContact], dropped: [String: String]) {
+        var dropped: [String: String] = [:]
         var history: [ContactRecord] = []
         var contacts: [PlannedContact] = []
         var now = instant(start)
@@ -91,6 +99,7 @@ enum Fixture {
                     for withdrawal in decision.withdrawals {
                         if let index = history.firstIndex(where: { $0.jobID == withdrawal.jobID }) { history[index].state = .withdrawn }
                     }
+                    for drop in decision.dropped where dropped[drop.touchpoint] == nil { dropped[drop.touchpoint] = drop.reason }
                     guard case .send(let contact) = decision.outcome else { break }
                     contacts.append(contact)
                     var record = ContactRecord(
@@ -105,6 +114,6 @@ enum Fixture {
             now = min(nextHour, upcoming.min() ?? nextHour)
         }
         let withdrawn = Set(history.filter { $0.state == .withdrawn }.map(\.jobID))
-        return contacts.filter { !withdrawn.contains($0.jobID) }
+        return (contacts.filter { !withdrawn.contains($0.jobID) }, dropped)
     }
 }
