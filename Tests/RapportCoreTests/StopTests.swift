@@ -168,3 +168,17 @@ struct ReviewTests {
         #expect(Fixture.contact(Fixture.plan(agreement, at: "2026-12-07T15:00:00Z"))?.needsReview == false)
     }
 }
+
+extension StopTests {
+    @Test("R15: a mental-health crisis breathing space lasts 30 days beyond its end date")
+    func r15MentalHealthCrisis() throws {
+        let missed = Fixture.agreement(installments: [("2026-12-01", "50.00")])
+        let crisis = Event(agreement: Fixture.id("A-1"), type: .breathingSpace, at: Fixture.instant("2026-12-08T14:00:00Z"), until: Fixture.date("2027-01-10"), reason: "mental health crisis moratorium")
+        let first = try #require(Fixture.run([missed], events: [crisis], from: now, until: "2027-02-20T00:00:00Z").first)
+        #expect(chicago.localDate(of: first.notBefore) >= Fixture.date("2027-02-10"))
+        let plain = Event(agreement: Fixture.id("A-1"), type: .breathingSpace, at: Fixture.instant("2026-12-08T14:00:00Z"), until: Fixture.date("2027-01-10"))
+        let sooner = try #require(Fixture.run([missed], events: [plain], from: now, until: "2027-02-20T00:00:00Z").first)
+        #expect(chicago.localDate(of: sooner.notBefore) >= Fixture.date("2027-01-11"))
+        #expect(chicago.localDate(of: sooner.notBefore) < Fixture.date("2027-01-20"))
+    }
+}

@@ -137,8 +137,11 @@ public struct AgreementState: Sendable {
         case .vulnerable:
             needsReview = true
         case .breathingSpace:
-            let through = event.until ?? Self.utcDate(of: event.at).adding(days: 60)
-            addStop("R15", "breathing space", event, through: through, blocksEverything: false)
+            // 60 days, or until its end date; a mental-health crisis moratorium (its reason
+            // says so) lasts 30 days beyond its end, as the Breathing Space Regulations set.
+            let crisis = event.reason?.lowercased().contains("mental") == true
+            let end = event.until ?? Self.utcDate(of: event.at).adding(days: 60)
+            addStop("R15", crisis ? "mental-health crisis breathing space" : "breathing space", event, through: crisis ? end.adding(days: 30) : end, blocksEverything: false)
         case .hardship:
             addStop("R15", "hardship", event, through: event.until, blocksEverything: false)
         case .pause:
