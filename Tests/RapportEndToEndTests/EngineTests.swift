@@ -16,10 +16,7 @@ struct EngineTests {
 
     init() throws {
         sandbox = try Sandbox()
-        var settings = try ConfigLoader.load(path: sandbox.config)
-        settings.storage.database = sandbox.database
-        settings.storage.spool = sandbox.spool
-        engine = try Engine.open(settings: settings, logger: Logger(label: "test"))
+        engine = try sandbox.openEngine()
     }
 
     /// Imports agreements due in two days in a few zones, as of `now`.
@@ -99,10 +96,7 @@ struct EngineOutcomeTests {
 
     init() throws {
         sandbox = try Sandbox(extraConfig: "[delivery]\nclaim_lease_minutes = 5\n")
-        var settings = try ConfigLoader.load(path: sandbox.config)
-        settings.storage.database = sandbox.database
-        settings.storage.spool = sandbox.spool
-        engine = try Engine.open(settings: settings, logger: Logger(label: "test"))
+        engine = try sandbox.openEngine()
         let line = Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2)
         _ = try Importer(store: engine.store).importAgreements(Data(line.utf8), strict: true, at: Date())
     }
@@ -168,10 +162,7 @@ struct CatchUpTests {
     @Test("R29: after 10 days down, useful messages go at the next allowed time, stale ones are dropped and recorded, and nobody gets a burst")
     func catchUp() throws {
         let sandbox = try Sandbox()
-        var settings = try ConfigLoader.load(path: sandbox.config)
-        settings.storage.database = sandbox.database
-        settings.storage.spool = sandbox.spool
-        let engine = try Engine.open(settings: settings, logger: Logger(label: "test"))
+        let engine = try sandbox.openEngine()
         let start = Timestamp.parse("2026-12-01T00:00:00Z")!
         let (agreements, _) = DemoPortfolio.make(count: 60, now: start, seed: 5)
         _ = try engine.store.upsert(agreements, at: start)

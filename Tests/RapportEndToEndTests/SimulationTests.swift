@@ -106,10 +106,8 @@ struct SimulationInvariantTests {
 
     func check(seed: UInt64) throws {
         let sandbox = try Sandbox()
-        var settings = try ConfigLoader.load(path: sandbox.config)
-        settings.storage.database = sandbox.database
-        settings.storage.spool = sandbox.spool
-        let engine = try Engine.open(settings: settings, logger: Logger(label: "test"))
+        let settings = try sandbox.settings()
+        let engine = try sandbox.openEngine()
         let from = Timestamp.parse("2027-03-01T00:00:00Z")!
         let (agreements, stops) = DemoPortfolio.make(count: 40, now: from, seed: seed)
         _ = try engine.store.upsert(agreements, at: from)

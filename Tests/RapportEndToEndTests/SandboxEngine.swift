@@ -1,0 +1,18 @@
+import Logging
+import RapportConfig
+import RapportEngine
+
+extension Sandbox {
+    /// The sandbox's config with its database and spool, as the programs would read it.
+    func settings() throws -> Settings {
+        var settings = try ConfigLoader.load(path: config)
+        settings.storage.database = database
+        settings.storage.spool = spool
+        return settings
+    }
+
+    /// The engine over the sandbox's database and spool, for in-process tests.
+    func openEngine() throws -> Engine {
+        try Engine.open(settings: try settings(), logger: Logger(label: "test"))
+    }
+}
