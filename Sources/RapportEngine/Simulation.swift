@@ -110,23 +110,24 @@ public struct Simulation: Sendable {
         return report
     }
 
-    /// Delivers every waiting job whose `not_before` has come, as a delivery tool would,
-    /// at exactly its `not_before`.
+    /// Delivers every waiting job whose `not_before` has come, at exactly its `not_before`.
+    /// The delivery is recorded directly and the file removed: outcome files would only pile
+    /// up in `done/` for the hourly pruning to list again and again.
     private func deliverDue(at now: Date, engine: Engine, deliver: (Job) throws -> Void) throws -> Int {
         let due = try engine.store.jobsInFlight(at: now).filter { $0.state == .spooled }.sorted { $0.fileName < $1.fileName }
-        var count = 0
+        var delivered: [String] = []
         for stored in due {
-            guard try engine.spool.move(stored.fileName, from: .new, to: .cur) else {
+            guard try engine.spool.remove(stored.fileName, from: .new) else {
                 // Claimed or gone in the live spool before the copy: it is not ours to deliver.
                 try engine.store.setState(.withdrawn, of: [stored.id], detail: "not in the simulated spool", at: now)
                 continue
             }
-            try engine.spool.acknowledge(stored.fileName, outcome: Outcome(delivered: true, at: stored.notBefore, detail: "simulated"))
             var job = try Job.decode(stored.data)
             job.deliveredAt = stored.notBefore
             try deliver(job)
-            count += 1
+            delivered.append(stored.id)
         }
-        return count
+        try engine.store.setState(.delivered, of: delivered, detail: "delivered (simulated)", at: now)
+        return delivered.count
     }
 }

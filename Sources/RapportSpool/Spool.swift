@@ -129,6 +129,18 @@ public struct Spool: Sendable {
         return true
     }
 
+    /// Deletes a job file from `folder`: only a throwaway spool (`simulate`) has a use for this.
+    /// - Returns: false when the file was not there.
+    @discardableResult
+    public func remove(_ name: String, from folder: Folder) throws(SystemError) -> Bool {
+        do {
+            try SystemCalls.unlink(path(folder, name))
+            return true
+        } catch where error.kind == .notFound {
+            return false
+        }
+    }
+
     /// The job file names in `folder`, in send order (their names sort by `not_before`).
     /// Outcome files (`NAME.result.json`) and hidden staging files are not listed.
     public func list(_ folder: Folder) throws(SystemError) -> [String] {
