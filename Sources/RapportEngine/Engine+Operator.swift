@@ -34,7 +34,7 @@ extension Engine {
     public func withdrawStale(_ agreement: Identifier, at now: Date) throws(EngineError) -> Int {
         guard let stored = try storeCall({ try store.agreement(agreement) }) else { return 0 }
         let portfolio = try storeCall { try store.portfolio(of: stored.agreement.debtor.id) }
-        let state = AgreementState(agreement: stored.agreement, events: portfolio.events, adjustment: portfolio.adjustments[agreement], now: now)
+        guard let state = portfolio.states(at: now).first(where: { $0.agreement.id == agreement }) else { return 0 }
         let decision = planner.plan(state, history: portfolio.history, now: now)
         var count = 0
         for withdrawal in decision.withdrawals {

@@ -115,9 +115,7 @@ public final class Engine: Sendable {
         for debtor in debtors {
             let portfolio = try storeCall { try store.portfolio(of: debtor) }
             var history = portfolio.history
-            let states = portfolio.agreements.map {
-                AgreementState(agreement: $0, events: portfolio.events, adjustment: portfolio.adjustments[$0.id], now: now)
-            }
+            let states = portfolio.states(at: now)
             for state in states where dueIDs.contains(state.agreement.id) {
                 let agreement = state.agreement
                 report.due += 1

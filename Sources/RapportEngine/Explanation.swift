@@ -21,7 +21,7 @@ extension Engine {
         do {
             guard let stored = try store.agreement(id) else { return nil }
             let portfolio = try store.portfolio(of: stored.agreement.debtor.id)
-            let states = portfolio.agreements.map { AgreementState(agreement: $0, events: portfolio.events, adjustment: portfolio.adjustments[$0.id], now: now) }
+            let states = portfolio.states(at: now)
             guard let state = states.first(where: { $0.agreement.id == id }) else { return nil }
             return Explanation(
                 stored: stored, state: state, decision: planner.plan(state, siblings: states, history: portfolio.history, now: now),

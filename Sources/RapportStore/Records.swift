@@ -29,6 +29,11 @@ public struct Portfolio: Sendable {
     public var history: [ContactRecord]
     /// Each agreement's adjustments, folded in order.
     public var adjustments: [Identifier: Adjustment]
+
+    /// Every agreement's state at `now`: its events folded, its adjustment applied.
+    public func states(at now: Date) -> [AgreementState] {
+        agreements.map { AgreementState(agreement: $0, events: events, adjustment: adjustments[$0.id], now: now) }
+    }
 }
 
 /// A job row: its state and the exact bytes of its file.

@@ -418,7 +418,7 @@ public final class Store: Sendable {
     /// The earliest next action of any agreement.
     public func nextActionAt() throws(StoreError) -> Date? {
         try read { db in
-            try Double.fetchOne(db, sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL").map(Date.init(timeIntervalSince1970:))
+            try Self.nextActionAt(db)
         }
     }
 
@@ -438,7 +438,7 @@ public final class Store: Sendable {
             return StoreStatus(
                 agreements: byOutcome.values.reduce(0, +), agreementsByOutcome: byOutcome, jobsByState: byState,
                 events: try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0, lastTick: tick,
-                nextActionAt: try Double.fetchOne(db, sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL").map(Date.init(timeIntervalSince1970:)))
+                nextActionAt: try Self.nextActionAt(db))
         }
     }
 
@@ -454,6 +454,10 @@ public final class Store: Sendable {
     }
 
     // MARK: - Rows
+
+    private static func nextActionAt(_ db: Database) throws -> Date? {
+        try Double.fetchOne(db, sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL").map(Date.init(timeIntervalSince1970:))
+    }
 
     private static func storedJob(_ row: Row) -> StoredJob? {
         guard let agreement = Identifier(row["agreement_id"] as String), let kind = ContactKind(rawValue: row["kind"]),

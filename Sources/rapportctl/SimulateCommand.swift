@@ -95,20 +95,13 @@ struct ForecastCommand: ParsableCommand {
 
 /// One line of `forecast --json`.
 struct ForecastDay: Encodable {
-    var date: String
-    var sms, email, voice, letter: Int
-    var total: Int { sms + email + voice + letter }
+    let date: String
+    let sms, email, voice, letter, total: Int
 
-    enum CodingKeys: String, CodingKey { case date, sms, email, voice, letter, total }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(date, forKey: .date)
-        try container.encode(sms, forKey: .sms)
-        try container.encode(email, forKey: .email)
-        try container.encode(voice, forKey: .voice)
-        try container.encode(letter, forKey: .letter)
-        try container.encode(total, forKey: .total)
+    init(date: String, sms: Int, email: Int, voice: Int, letter: Int) {
+        self.date = date
+        (self.sms, self.email, self.voice, self.letter) = (sms, email, voice, letter)
+        total = sms + email + voice + letter
     }
 }
 

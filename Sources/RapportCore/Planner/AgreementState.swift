@@ -11,7 +11,6 @@ public struct AgreementState: Sendable {
         public var rule: String
         /// What happened, for `explain` and the job records.
         public var reason: String
-        public var since: Date
         /// The last local date the stop lasts; nil while it lasts until lifted.
         public var through: LocalDate?
         /// True when even non-collection messages (a thank-you) are forbidden.
@@ -157,7 +156,7 @@ public struct AgreementState: Sendable {
     }
 
     private mutating func addStop(_ rule: String, _ reason: String, _ event: Event, through: LocalDate? = nil, blocksEverything: Bool) {
-        stops.append(Stop(rule: rule, reason: reason + " since \(Timestamp.rfc3339(event.at))", since: event.at, through: through, blocksEverything: blocksEverything))
+        stops.append(Stop(rule: rule, reason: reason + " since \(Timestamp.rfc3339(event.at))", through: through, blocksEverything: blocksEverything))
     }
 
     /// Applies a payment to the named installment, then the oldest unpaid ones.
