@@ -36,7 +36,9 @@ let package = Package(
             dependencies: ["RapportCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The Maildir-style spool and the small syscall layer under it.
-        .target(name: "RapportSpool", dependencies: ["RapportCore"]),
+        .target(name: "RapportSpool", dependencies: ["RapportCore", "CRapportSystem"]),
+        // The one system call Swift's Glibc module lacks (syncfs), for batched spool writes.
+        .target(name: "CRapportSystem"),
         // One tick: due agreements → planner → spool → records, on an injected clock.
         .target(
             name: "RapportEngine",

@@ -57,7 +57,7 @@ public final class Engine: Sendable {
         var kept = new
         kept.storage.database = settings.storage.database
         kept.storage.spool = settings.storage.spool
-        return Engine(settings: kept, store: store, spool: Spool(root: spool.root, group: try Self.spoolGroup(new)), renderer: renderer, logger: logger)
+        return Engine(settings: kept, store: store, spool: Spool(root: spool.root, group: try Self.spoolGroup(new), faults: spool.faults), renderer: renderer, logger: logger)
     }
 
     private static func spoolGroup(_ settings: Settings) throws(EngineError) -> gid_t? {
@@ -79,13 +79,14 @@ public final class Engine: Sendable {
         try reconcileOutcomes(at: now, into: &report)
         report.expired = try expireUnclaimed(at: now)
         report.pruned = try pruneOutcomes(at: now)
-        var seen: Set<Identifier> = []
         var load = try storeCall { try store.load(from: now, limits: settings.policy.ratePerMinute) }
+        var cursor: DueAgreement?
         while shouldContinue() {
-            let due = try storeCall { try store.dueAgreements(at: now, limit: settings.daemon.batchSize) }
-                .filter { !seen.contains($0.agreement) }
-            if due.isEmpty { break }
-            seen.formUnion(due.map(\.agreement))
+            let due = try report.phases.timing(\.read) { () throws(EngineError) in
+                try storeCall { try store.dueAgreements(at: now, after: cursor, limit: settings.daemon.batchSize) }
+            }
+            guard let last = due.last else { break }
+            cursor = last
             try planBatch(due, at: now, load: &load, into: &report)
         }
         report.nextActionAt = try storeCall { try store.nextActionAt() }
@@ -104,16 +105,19 @@ public final class Engine: Sendable {
     /// follow a reminder), then the wait that says when to look next.
     static let plansPerAgreement = 4
 
-    private func planBatch(_ due: [(agreement: Identifier, debtor: Identifier)], at now: Date, load: inout ChannelLoad, into report: inout TickReport) throws(EngineError) {
+    private func planBatch(_ due: [DueAgreement], at now: Date, load: inout ChannelLoad, into report: inout TickReport) throws(EngineError) {
         var debtors: [Identifier] = []
+        var seenDebtors: Set<Identifier> = []
         var dueIDs: Set<Identifier> = []
         for item in due {
-            if !debtors.contains(item.debtor) { debtors.append(item.debtor) }
+            if seenDebtors.insert(item.debtor).inserted { debtors.append(item.debtor) }
             dueIDs.insert(item.agreement)
         }
         var records: [PlanRecord] = []
+        let portfolios = try report.phases.timing(\.read) { () throws(EngineError) in try storeCall { try store.portfolios(of: debtors) } }
+        let planning = ContinuousClock.now
         for debtor in debtors {
-            let portfolio = try storeCall { try store.portfolio(of: debtor) }
+            guard let portfolio = portfolios[debtor] else { continue }
             var history = portfolio.history
             let states = portfolio.states(at: now)
             for state in states where dueIDs.contains(state.agreement.id) {
@@ -152,24 +156,33 @@ public final class Engine: Sendable {
                 }
             }
         }
-        report.dropped += try storeCall { try store.commit(records, at: now) }
+        report.phases.plan += planning.duration(to: .now).seconds
+        report.dropped += try report.phases.timing(\.record) { () throws(EngineError) in try storeCall { try store.commit(records, at: now) } }
 
+        // One flush for the batch's files, then one transaction marks them: a crash between
+        // the two leaves `planned` rows whose files exist, which the next tick finds by name.
+        var files: [Spool.FileToWrite] = []
         var written: [String] = []
         var forReview: [String] = []
-        defer {
-            // Whatever was made durable is marked, even when a later write failed.
-            if !written.isEmpty { try? store.setState(.spooled, of: written, detail: "written to new/", at: now) }
-            if !forReview.isEmpty { try? store.setState(.review, of: forReview, detail: "R15: written to review/ for a person to approve", at: now) }
-        }
         for record in records {
-            guard let job = record.job else { continue }
-            let review: Bool
-            if case .send(let contact) = record.decision.outcome { review = contact.needsReview } else { review = false }
-            _ = try storeCall { try spool.write(job, into: review ? .review : .new) }
-            if review { forReview.append(job.id) } else { written.append(job.id) }
+            guard let job = record.job, case .send(let contact) = record.decision.outcome else { continue }
+            let data: Data
+            do { data = try job.encoded() } catch { throw .configuration("job \(job.id) could not be encoded: \(error)") }
+            files.append(Spool.FileToWrite(name: job.fileName, data: data, folder: contact.needsReview ? .review : .new))
+            if contact.needsReview { forReview.append(job.id) } else { written.append(job.id) }
             report.spooled.append(TickReport.Spooled(
                 fileName: job.fileName, agreement: job.agreement, kind: job.kind, channel: job.channel, localTime: job.localTime, timezone: job.timezone))
-            logger.debug("spooled \(job.fileName) for \(job.agreement)")
+        }
+        guard !files.isEmpty else { return }
+        try report.phases.timing(\.write) { () throws(EngineError) in
+            _ = try storeCall { try spool.write(batch: files) }
+            try storeCall { try spool.faults?.reach(.beforeMarked, spool.root) }
+        }
+        try report.phases.timing(\.mark) { () throws(EngineError) in
+            try storeCall {
+                try store.setState(.spooled, of: written, detail: "written to new/", at: now)
+                try store.setState(.review, of: forReview, detail: "R15: written to review/ for a person to approve", at: now)
+            }
         }
     }
 
@@ -186,5 +199,22 @@ public final class Engine: Sendable {
         } catch {
             throw .configuration("\(error)")
         }
+    }
+}
+
+extension TickReport.Phases {
+    /// Runs `body` and adds its duration to the phase at `phase`.
+    mutating func timing<T>(_ phase: WritableKeyPath<Self, Double>, _ body: () throws(EngineError) -> T) throws(EngineError) -> T {
+        let start = ContinuousClock.now
+        defer { self[keyPath: phase] += start.duration(to: .now).seconds }
+        return try body()
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -23,48 +23,61 @@ public struct Importer: Sendable {
 
     public init(store: Store) { self.store = store }
 
-    /// Splits raw input into numbered lines, skipping blank ones; a line that is not UTF-8
-    /// comes back as nil so it can be rejected by number.
-    public static func lines(of data: Data) -> [(number: Int, text: String?)] {
-        var result: [(Int, String?)] = []
-        var number = 0
-        for slice in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            number += 1
-            let trimmed = slice.last == UInt8(ascii: "\r") ? slice.dropLast() : slice
-            if trimmed.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-            result.append((number, String(validating: trimmed, as: UTF8.self)))
-        }
-        return result
-    }
+    /// How many parsed agreements are written at a time inside the import's transaction.
+    static let chunkSize = 2_000
 
     /// Imports agreements from JSON Lines `data`.
     public func importAgreements(_ data: Data, strict: Bool, at now: Date) throws(StoreError) -> ImportReport {
+        try importAgreements(JSONLines(data: data), strict: strict, at: now)
+    }
+
+    /// Imports agreements line by line, in one transaction: memory holds one chunk, never the
+    /// file. Good lines are imported and bad ones reported by number; with `strict` a single
+    /// bad line rolls everything back.
+    public func importAgreements(_ lines: JSONLines, strict: Bool, at now: Date) throws(StoreError) -> ImportReport {
         var report = ImportReport()
-        var accepted: [Agreement] = []
-        var firstLine: [Identifier: Int] = [:]
-        for (number, text) in Self.lines(of: data) {
-            guard let text else {
-                report.rejected.append(.init(line: number, message: "not UTF-8 text"))
-                continue
-            }
-            do {
-                let agreement = try AgreementImport.parse(line: text)
-                if let earlier = firstLine[agreement.id] {
-                    report.rejected.append(.init(line: number, message: "id \(agreement.id) already appears on line \(earlier)"))
-                    continue
+        var lines = lines
+        report.agreements = try store.importing(at: now) { session in
+            var chunk: [Agreement] = []
+            while let line = lines.next() {
+                switch line {
+                case .notUTF8(let number):
+                    report.rejected.append(.init(line: number, message: "not UTF-8 text"))
+                case .tooLong(let number):
+                    report.rejected.append(.init(line: number, message: "longer than \(JSONLines.maxLineBytes / 1024) KiB; no agreement needs that much"))
+                case .text(let number, let text):
+                    do {
+                        let agreement = try AgreementImport.parse(line: text)
+                        if let earlier = try session.firstLine(of: agreement.id, line: number) {
+                            report.rejected.append(.init(line: number, message: "id \(agreement.id) already appears on line \(earlier)"))
+                            continue
+                        }
+                        chunk.append(agreement)
+                    } catch let error as ImportError {
+                        report.rejected.append(.init(line: number, message: error.message))
+                    }
                 }
-                firstLine[agreement.id] = number
-                accepted.append(agreement)
-            } catch {
-                report.rejected.append(.init(line: number, message: error.message))
+                if strict, !report.rejected.isEmpty { break }
+                if chunk.count >= Self.chunkSize {
+                    try session.upsert(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
             }
+            if let code = lines.readError { throw StoreError(.unusable, "the input could not be read to its end: \(String(cString: strerror(code)))") }
+            if strict, !report.rejected.isEmpty {
+                report.abandoned = true
+                return false
+            }
+            try session.upsert(chunk)
+            return true
         }
-        if strict, !report.rejected.isEmpty {
-            report.abandoned = true
-            return report
-        }
-        report.agreements = try store.upsert(accepted, at: now)
         return report
+    }
+
+    /// Splits raw input into numbered lines, skipping blank ones; a line that is not UTF-8 or
+    /// is too long comes back without text so it can be rejected by number.
+    static func lines(of data: Data) -> [JSONLines.Line] {
+        Array(JSONLines(data: data))
     }
 
     /// Validates events from JSON Lines `data`, in file order; an event for an unknown agreement
@@ -73,9 +86,9 @@ public struct Importer: Sendable {
     public func validateEvents(_ data: Data, strict: Bool) throws(StoreError) -> (events: [Event], report: ImportReport) {
         var report = ImportReport()
         var parsed: [(Int, Event)] = []
-        for (number, text) in Self.lines(of: data) {
-            guard let text else {
-                report.rejected.append(.init(line: number, message: "not UTF-8 text"))
+        for line in Self.lines(of: data) {
+            guard case .text(let number, let text) = line else {
+                report.rejected.append(.init(line: line.number, message: line == .notUTF8(line.number) ? "not UTF-8 text" : "longer than \(JSONLines.maxLineBytes / 1024) KiB"))
                 continue
             }
             do {

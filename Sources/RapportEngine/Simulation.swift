@@ -60,7 +60,7 @@ public struct Simulation: Sendable {
         try live.copy(to: settings.storage.database)
         let store = try Store(path: settings.storage.database, durable: false)
         try store.makeAllDue()
-        let spool = Spool(root: settings.storage.spool, durable: false)
+        let spool = Spool(root: settings.storage.spool, durable: false, faults: nil)
         try spool.prepare()
         let renderer = try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender)
         var quiet = logger

@@ -38,14 +38,17 @@ public struct Spool: Sendable {
     public let group: gid_t?
     /// False for a throwaway spool (`simulate`): the same renames, without fsync.
     public let durable: Bool
+    /// The test seam that breaks writes on purpose; nil in production.
+    public let faults: FaultInjection?
 
     public static let directoryMode: mode_t = 0o750
     public static let fileMode: mode_t = 0o640
 
-    public init(root: String, group: gid_t? = nil, durable: Bool = true) {
+    public init(root: String, group: gid_t? = nil, durable: Bool = true, faults: FaultInjection? = FaultInjection.fromEnvironment()) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         self.group = group
         self.durable = durable
+        self.faults = faults
     }
 
     private func syncDirectory(_ folder: Folder) throws(SystemError) {
@@ -101,19 +104,83 @@ public struct Spool: Sendable {
     /// of that name exists in any folder.
     @discardableResult
     public func write(_ data: Data, named name: String, into folder: Folder = .new) throws(SystemError) -> Location {
-        guard Self.isJobFileName(name) else { throw SystemError(call: "write", path: name, errno: EINVAL) }
-        if let existing = try locate(name) { return existing }
-        let bytes = Array(data)
-        let staging = path(.tmp, name)
-        try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, group: group, exclusive: true, sync: durable)
-        do {
-            try SystemCalls.rename(staging, path(folder, name))
+        try write(batch: [FileToWrite(name: name, data: data, folder: folder)])[0]
+    }
+
+    /// A job file to write: its exact bytes, its name and the folder it goes to.
+    public struct FileToWrite: Sendable {
+        public var name: String
+        public var data: Data
+        public var folder: Folder
+
+        public init(name: String, data: Data, folder: Folder) {
+            self.name = name
+            self.data = data
+            self.folder = folder
+        }
+    }
+
+    /// Writes job files durably with one flush for the whole batch instead of one per file:
+    /// every file into `tmp/`, one `syncfs`, every rename, one fsync per destination folder.
+    /// A file is only ever renamed once its bytes are on disk, so no folder but `tmp/` ever
+    /// holds half a job; a name that already exists in any folder is left as it is, which is
+    /// what makes writing a job again after a crash safe.
+    ///
+    /// On failure nothing is reported written. Files already renamed stay where they are and
+    /// are found by name when the caller retries (`locate`); staged files are removed.
+    /// - Returns: where each file now is, in the order given.
+    @discardableResult
+    public func write(batch: [FileToWrite]) throws(SystemError) -> [Location] {
+        var locations: [Location?] = Array(repeating: nil, count: batch.count)
+        var staged: [(index: Int, staging: String)] = []
+        do throws(SystemError) {
+            for (index, file) in batch.enumerated() {
+                guard Self.isJobFileName(file.name) else { throw SystemError(call: "write", path: file.name, errno: EINVAL) }
+                if let existing = try locate(file.name) {
+                    locations[index] = existing
+                    continue
+                }
+                let staging = path(.tmp, file.name)
+                try stage(Array(file.data), at: staging)
+                staged.append((index, staging))
+                try faults?.reach(.tempWritten, staging)
+            }
+            if durable, !staged.isEmpty {
+                try SystemCalls.syncFilesystem(path(.tmp))
+                try faults?.reach(.synced, path(.tmp))
+            }
         } catch {
-            try? SystemCalls.unlink(staging)
+            for (_, staging) in staged { try? SystemCalls.unlink(staging) }
             throw error
         }
-        try syncDirectory(folder)
-        return Location(folder: folder, name: name)
+        var touched: Set<Folder> = []
+        defer { for folder in touched { try? syncDirectory(folder) } }
+        for (position, (index, staging)) in staged.enumerated() {
+            let file = batch[index]
+            do throws(SystemError) {
+                try SystemCalls.rename(staging, path(file.folder, file.name))
+                touched.insert(file.folder)
+                try faults?.reach(.renamed, path(file.folder, file.name))
+            } catch {
+                for (_, rest) in staged[(position + 1)...] { try? SystemCalls.unlink(rest) }
+                throw error
+            }
+            locations[index] = Location(folder: file.folder, name: file.name)
+        }
+        for folder in touched { try syncDirectory(folder) }
+        touched = []
+        return locations.compactMap { $0 }
+    }
+
+    /// Creates a staging file with the spool's mode and group. Only the writer uses `tmp/`, so
+    /// a file already there is a leftover of a failed write and is replaced.
+    private func stage(_ bytes: [UInt8], at staging: String) throws(SystemError) {
+        do {
+            try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, group: group, exclusive: true, sync: false)
+        } catch where error.kind == .alreadyExists {
+            try SystemCalls.unlink(staging)
+            try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, group: group, exclusive: true, sync: false)
+        }
     }
 
     /// Moves a job file between folders with one rename.

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CRapportSystem
 
 /// A failed system call, with the call, the path and the errno, mapped to what an operator
 /// can act on.
@@ -123,6 +124,14 @@ enum SystemCalls {
             if name != "." && name != ".." { names.append(name) }
         }
         return names
+    }
+
+    /// Flushes every written file of the filesystem holding `path` to disk with one call: how
+    /// a batch of job files becomes durable without one fsync each.
+    static func syncFilesystem(_ path: String) throws(SystemError) {
+        let fd = try open(path, O_RDONLY | O_DIRECTORY)
+        defer { try? close(fd, path) }
+        _ = try retrying("syncfs", path, { rapport_syncfs(fd) }, failed: { $0 != 0 })
     }
 
     /// Flushes a directory's entries (the renames into it) to disk.

@@ -113,3 +113,18 @@ public struct StoreStatus: Sendable {
     public var lastTick: TickRecord?
     public var nextActionAt: Date?
 }
+
+/// An agreement whose next action is due, as a tick finds it; the last of a batch is where
+/// the next batch continues.
+public struct DueAgreement: Sendable, Equatable {
+    public var agreement: Identifier
+    public var debtor: Identifier
+    /// When its next action became due (unix seconds): the first half of the batch cursor.
+    public var nextActionAt: Double
+
+    public init(agreement: Identifier, debtor: Identifier, nextActionAt: Double) {
+        self.agreement = agreement
+        self.debtor = debtor
+        self.nextActionAt = nextActionAt
+    }
+}

@@ -85,36 +85,32 @@ public final class Store: Sendable {
     /// Inserts or updates agreements in one transaction; a changed agreement keeps its earlier
     /// versions and becomes due for planning at once.
     public func upsert(_ agreements: [Agreement], at now: Date) throws(StoreError) -> ImportSummary {
-        try write { db in
-            var summary = ImportSummary()
-            for agreement in agreements {
-                let data = try Coding.encode(agreement)
-                let existing = try Row.fetchOne(db, sql: "SELECT data, version FROM agreement WHERE id = ?", arguments: [agreement.id.rawValue])
-                let version: Int
-                if let existing {
-                    if (existing["data"] as String) == data {
-                        summary.unchanged += 1
-                        continue
-                    }
-                    version = (existing["version"] as Int) + 1
-                    try db.execute(
-                        sql: "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ? WHERE id = ?",
-                        arguments: [agreement.debtor.id.rawValue, data, version, now.timeIntervalSince1970, agreement.id.rawValue])
-                    summary.updated += 1
-                } else {
-                    version = 1
-                    try db.execute(
-                        sql: "INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at) VALUES (?, ?, ?, 1, 0, ?, ?)",
-                        arguments: [agreement.id.rawValue, agreement.debtor.id.rawValue, data, now.timeIntervalSince1970, now.timeIntervalSince1970])
-                    summary.imported += 1
+        try importing(at: now) { session in
+            try session.upsert(agreements)
+            return true
+        }
+    }
+
+    /// Runs a whole import in one write transaction: `body` upserts chunk after chunk as it
+    /// reads them, so the file never has to be in memory, and the import is applied entirely
+    /// or — when `body` returns false or throws — not at all.
+    /// - Returns: what the session counted (zero when it was rolled back).
+    public func importing(at now: Date, _ body: (ImportSession) throws -> Bool) throws(StoreError) -> ImportSummary {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var summary = ImportSummary()
+                try db.inTransaction {
+                    let session = ImportSession(db: db, now: now)
+                    try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS import_line (id TEXT PRIMARY KEY NOT NULL, line INTEGER NOT NULL)")
+                    try db.execute(sql: "DELETE FROM import_line")
+                    guard try body(session) else { return .rollback }
+                    summary = session.summary
+                    return .commit
                 }
-                try db.execute(
-                    sql: "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES (?, ?, ?, ?)",
-                    arguments: [agreement.id.rawValue, version, data, now.timeIntervalSince1970])
-                // The debtor may have moved to this agreement from another: plan both sides.
-                try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE debtor_id = ?", arguments: [agreement.debtor.id.rawValue])
+                return summary
             }
-            return summary
+        } catch {
+            throw StoreError.from(error, path: path)
         }
     }
 
@@ -139,15 +135,14 @@ public final class Store: Sendable {
         try write { db in
             var added = 0
             for event in events {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM agreement WHERE id = ?", arguments: [event.agreement.rawValue]) == true else {
+                guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM agreement WHERE id = ?"), arguments: [event.agreement.rawValue]) == true else {
                     throw StoreError(.unusable, "agreement \(event.agreement) is not known")
                 }
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
                     arguments: [event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event), event.identity, now.timeIntervalSince1970])
                 guard db.changesCount > 0 else { continue }
                 added += 1
-                try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [event.agreement.rawValue])
+                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [event.agreement.rawValue])
             }
             return added
         }
@@ -167,41 +162,72 @@ public final class Store: Sendable {
 
     // MARK: - Planning
 
-    /// Agreements whose next action is due at `now`, most overdue first, with their debtors.
-    public func dueAgreements(at now: Date, limit: Int) throws(StoreError) -> [(agreement: Identifier, debtor: Identifier)] {
+    /// Up to `limit` agreements whose next action is due at `now`, most overdue first, with
+    /// their debtors, continuing after `cursor` (the last one of the previous batch).
+    ///
+    /// The batches of one tick walk the `(next_action_at, id)` index forwards, so each costs
+    /// O(limit) however large the portfolio is, and an agreement the tick has just planned (its
+    /// next action moved past `now`) is never read again. One made due by someone else during
+    /// the tick sorts before the cursor and waits for the next tick, which then comes at once.
+    public func dueAgreements(at now: Date, after cursor: DueAgreement? = nil, limit: Int) throws(StoreError) -> [DueAgreement] {
         try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, debtor_id FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?",
-                arguments: [now.timeIntervalSince1970, limit]
-            ).compactMap { row in
+            let rows: [Row]
+            if let cursor {
+                rows = try Row.fetchAll(
+                    db.cachedStatement(sql: """
+                        SELECT id, debtor_id, next_action_at FROM agreement
+                        WHERE next_action_at <= ? AND (next_action_at, id) > (?, ?) ORDER BY next_action_at, id LIMIT ?
+                        """),
+                    arguments: [now.timeIntervalSince1970, cursor.nextActionAt, cursor.agreement.rawValue, limit])
+            } else {
+                rows = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?"),
+                    arguments: [now.timeIntervalSince1970, limit])
+            }
+            return rows.compactMap { row in
                 guard let id = Identifier(row["id"] as String), let debtor = Identifier(row["debtor_id"] as String) else { return nil }
-                return (id, debtor)
+                return DueAgreement(agreement: id, debtor: debtor, nextActionAt: row["next_action_at"])
             }
         }
     }
 
     /// Everything the planner needs about `debtor`.
     public func portfolio(of debtor: Identifier) throws(StoreError) -> Portfolio {
+        try read { db in try Self.portfolio(of: debtor, db) }
+    }
+
+    /// Everything the planner needs about each of `debtors`, read in one transaction: a tick
+    /// reads a whole batch at once, through statements compiled once per connection.
+    public func portfolios(of debtors: [Identifier]) throws(StoreError) -> [Identifier: Portfolio] {
         try read { db in
-            let agreements = try String.fetchAll(db, sql: "SELECT data FROM agreement WHERE debtor_id = ? ORDER BY id", arguments: [debtor.rawValue])
-                .map { try Coding.decode(Agreement.self, from: $0) }
-            let events = try String.fetchAll(
-                db, sql: "SELECT e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ? ORDER BY e.at, e.id",
-                arguments: [debtor.rawValue]
-            ).map { try Coding.decode(Event.self, from: $0) }
-            let history = try Row.fetchAll(db, sql: "SELECT * FROM job WHERE debtor_id = ? ORDER BY not_before, id", arguments: [debtor.rawValue])
-                .compactMap(Self.contactRecord)
-            var adjustments: [Identifier: Adjustment] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id WHERE g.debtor_id = ? ORDER BY a.id",
-                arguments: [debtor.rawValue])
-            {
-                guard let id = Identifier(row["agreement_id"] as String) else { continue }
-                let later = try Coding.decode(Adjustment.self, from: row["data"])
-                adjustments[id] = adjustments[id].map { $0.merging(later) } ?? later
+            var portfolios: [Identifier: Portfolio] = [:]
+            for debtor in debtors where portfolios[debtor] == nil {
+                portfolios[debtor] = try Self.portfolio(of: debtor, db)
             }
-            return Portfolio(agreements: agreements, events: events, history: history, adjustments: adjustments)
+            return portfolios
         }
+    }
+
+    private static func portfolio(of debtor: Identifier, _ db: Database) throws -> Portfolio {
+        let key: StatementArguments = [debtor.rawValue]
+        let agreements = try String.fetchAll(db.cachedStatement(sql: "SELECT data FROM agreement WHERE debtor_id = ? ORDER BY id"), arguments: key)
+            .map { try Coding.decode(Agreement.self, from: $0) }
+        let events = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ? ORDER BY e.at, e.id"),
+            arguments: key
+        ).map { try Coding.decode(Event.self, from: $0) }
+        let history = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM job WHERE debtor_id = ? ORDER BY not_before, id"), arguments: key)
+            .compactMap(contactRecord)
+        var adjustments: [Identifier: Adjustment] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id WHERE g.debtor_id = ? ORDER BY a.id"),
+            arguments: key)
+        {
+            guard let id = Identifier(row["agreement_id"] as String) else { continue }
+            let later = try Coding.decode(Adjustment.self, from: row["data"])
+            adjustments[id] = adjustments[id].map { $0.merging(later) } ?? later
+        }
+        return Portfolio(agreements: agreements, events: events, history: history, adjustments: adjustments)
     }
 
     /// Commits the decisions of one batch: new jobs as `planned`, withdrawn and dropped
@@ -217,25 +243,24 @@ public final class Store: Sendable {
                 let id = record.agreement.rawValue
                 let decision = record.decision
                 for (withdrawal, state) in record.withdrawn {
-                    try db.execute(
-                        sql: "UPDATE job SET state = ?, detail = ?, updated_at = ? WHERE id = ?",
-                        arguments: [state.rawValue, withdrawal.reason, time, withdrawal.jobID])
+                    try db.cachedStatement(sql: "UPDATE job SET state = ?, detail = ?, updated_at = ? WHERE id = ?")
+                        .execute(arguments: [state.rawValue, withdrawal.reason, time, withdrawal.jobID])
                     let outcome = state == .withdrawn ? "withdrawn" : "withdraw-too-late"
                     try Self.recordDecision(db, id, time, outcome, withdrawal.jobID, nil, withdrawal.reason)
                 }
                 for dropped in decision.dropped {
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO decision (agreement_id, at, outcome, touchpoint, reason) VALUES (?, ?, 'dropped', ?, ?)",
-                        arguments: [id, time, dropped.touchpoint, dropped.reason])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO decision (agreement_id, at, outcome, touchpoint, reason) VALUES (?, ?, 'dropped', ?, ?)")
+                        .execute(arguments: [id, time, dropped.touchpoint, dropped.reason])
                     newlyDropped += db.changesCount
                 }
                 if let job = record.job, case .send(let contact) = decision.outcome {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
                                              timezone, recipient, file_name, state, review, data, created_at, updated_at)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)
-                            """,
+                            """
+                    ).execute(
                         arguments: [
                             job.id, contact.touchpoint, try Coding.encode(contact.covers), id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
                             job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName, contact.needsReview,
@@ -250,22 +275,20 @@ public final class Store: Sendable {
                 case .blocked: outcome = "blocked"
                 case .idle: outcome = "idle"
                 }
-                let previous = try String.fetchOne(db, sql: "SELECT summary FROM agreement WHERE id = ?", arguments: [id])
+                let previous = try String.fetchOne(db.cachedStatement(sql: "SELECT summary FROM agreement WHERE id = ?"), arguments: [id])
                 if case .blocked = decision.outcome, previous != decision.summary {
                     try Self.recordDecision(db, id, time, "suppressed", nil, nil, decision.summary)
                 }
-                try db.execute(
-                    sql: "UPDATE agreement SET next_action_at = ?, outcome = ?, summary = ?, trace = ?, planned_at = ? WHERE id = ?",
-                    arguments: [decision.nextReview?.timeIntervalSince1970, outcome, decision.summary, try Coding.encode(decision.trace), time, id])
+                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = ?, outcome = ?, summary = ?, trace = ?, planned_at = ? WHERE id = ?")
+                    .execute(arguments: [decision.nextReview?.timeIntervalSince1970, outcome, decision.summary, try Coding.encode(decision.trace), time, id])
             }
             return newlyDropped
         }
     }
 
     private static func recordDecision(_ db: Database, _ agreement: String, _ time: Double, _ outcome: String, _ job: String?, _ touchpoint: String?, _ reason: String) throws {
-        try db.execute(
-            sql: "INSERT INTO decision (agreement_id, at, outcome, job_id, touchpoint, reason) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [agreement, time, outcome, job, touchpoint, reason])
+        try db.cachedStatement(sql: "INSERT INTO decision (agreement_id, at, outcome, job_id, touchpoint, reason) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [agreement, time, outcome, job, touchpoint, reason])
     }
 
     /// Sets the state of jobs (e.g. `spooled` once their files are durable), recording each
@@ -274,14 +297,12 @@ public final class Store: Sendable {
         guard !jobIDs.isEmpty else { return }
         let time = now.timeIntervalSince1970
         try write { db in
+            let update = try db.cachedStatement(sql: "UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ? RETURNING agreement_id")
             for jobID in jobIDs {
-                try db.execute(
-                    sql: "UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ?",
-                    arguments: [state.rawValue, detail, time, jobID])
-                guard let agreement = try String.fetchOne(db, sql: "SELECT agreement_id FROM job WHERE id = ?", arguments: [jobID]) else { continue }
+                guard let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID]) else { continue }
                 try Self.recordDecision(db, agreement, time, state.rawValue, jobID, nil, detail ?? state.rawValue)
                 if replan {
-                    try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [agreement])
+                    try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [agreement])
                 }
             }
         }
@@ -480,6 +501,58 @@ public final class Store: Sendable {
             timezone: row["timezone"], recipient: row["recipient"])
         record.covers = (try? Coding.decode([String].self, from: row["covers"])) ?? []
         return record
+    }
+}
+
+/// One import in progress, inside its transaction (see `Store.importing`).
+public final class ImportSession {
+    private let db: Database
+    private let now: Date
+    /// What the upserts so far did.
+    public private(set) var summary = ImportSummary()
+
+    init(db: Database, now: Date) {
+        self.db = db
+        self.now = now
+    }
+
+    /// Remembers that `id` is on `line` of the file; returns the earlier line when the id was
+    /// already there. Kept in a temporary table, not in memory, however large the file.
+    public func firstLine(of id: Identifier, line: Int) throws -> Int? {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_line (id, line) VALUES (?, ?)").execute(arguments: [id.rawValue, line])
+        guard db.changesCount == 0 else { return nil }
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT line FROM import_line WHERE id = ?"), arguments: [id.rawValue])
+    }
+
+    /// Inserts or updates agreements; a changed one keeps its earlier versions and becomes due
+    /// for planning at once, with every agreement of its debtor.
+    public func upsert(_ agreements: [Agreement]) throws {
+        let time = now.timeIntervalSince1970
+        for agreement in agreements {
+            let data = try Coding.encode(agreement)
+            let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT data, version FROM agreement WHERE id = ?"), arguments: [agreement.id.rawValue])
+            let version: Int
+            if let existing {
+                if (existing["data"] as String) == data {
+                    summary.unchanged += 1
+                    continue
+                }
+                version = (existing["version"] as Int) + 1
+                try db.cachedStatement(sql: "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ? WHERE id = ?")
+                    .execute(arguments: [agreement.debtor.id.rawValue, data, version, time, agreement.id.rawValue])
+                summary.updated += 1
+            } else {
+                version = 1
+                try db.cachedStatement(sql: "INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at) VALUES (?, ?, ?, 1, 0, ?, ?)")
+                    .execute(arguments: [agreement.id.rawValue, agreement.debtor.id.rawValue, data, time, time])
+                summary.imported += 1
+            }
+            try db.cachedStatement(sql: "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [agreement.id.rawValue, version, data, time])
+            // The debtor may have moved to this agreement from another: plan both sides.
+            try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE debtor_id = ? AND next_action_at IS NOT 0")
+                .execute(arguments: [agreement.debtor.id.rawValue])
+        }
     }
 }
 

@@ -10,9 +10,12 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write a synthetic portfolio as import JSON Lines (agreements, or with --events the matching events).",
         discussion: """
-            Zones on several continents, 1-6 installments, due dates around today (some upcoming, some \
-            missed, some paid), mixed channels and consents, some debtors with two agreements, and a few \
-            stops. The same --agreements, --seed and --today give the same lines.
+            Zones on five continents (some candidate zones, some inferred from a phone number), 1-12 \
+            monthly installments with due dates from five months ago to three months ahead, mixed \
+            channels and SMS consent, one debtor in eight with a second agreement. --events writes the \
+            matching payments (most past installments; the rest are misses), promises, pauses, opt-outs \
+            and cease requests. The same --agreements, --seed and --today give the same lines, written \
+            as they are made, so millions need little memory.
             """)
 
     @Option(help: "How many agreements.") var agreements = 1000
@@ -30,7 +33,7 @@ struct GenerateCommand: ParsableCommand {
             } else {
                 now = Date()
             }
-            let portfolio = DemoPortfolio.make(count: agreements, now: now, seed: seed)
+            let portfolio = SyntheticPortfolio(seed: seed, today: now)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var buffer = Data()
@@ -38,18 +41,18 @@ struct GenerateCommand: ParsableCommand {
                 FileHandle.standardOutput.write(buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
-            if events {
-                for event in portfolio.events {
-                    buffer.append(try event.contractJSON())
+            for index in 0..<agreements {
+                let entry = portfolio.entry(index)
+                if events {
+                    for event in entry.events {
+                        buffer.append(try event.contractJSON())
+                        buffer.append(UInt8(ascii: "\n"))
+                    }
+                } else {
+                    buffer.append(try encoder.encode(entry.agreement))
                     buffer.append(UInt8(ascii: "\n"))
-                    if buffer.count > 1 << 20 { flush() }
                 }
-            } else {
-                for agreement in portfolio.agreements {
-                    buffer.append(try encoder.encode(agreement))
-                    buffer.append(UInt8(ascii: "\n"))
-                    if buffer.count > 1 << 20 { flush() }
-                }
+                if buffer.count > 1 << 20 { flush() }
             }
             flush()
         }

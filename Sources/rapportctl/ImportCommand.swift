@@ -21,9 +21,10 @@ struct ImportCommand: ParsableCommand {
 
         func run() throws {
             try command {
-                let data = try readInput(file)
+                let input = try openInput(file)
+                defer { if input != STDIN_FILENO { close(input) } }
                 let engine = try storage.openEngine(logger: RapportCtl.logger)
-                let report = try Importer(store: engine.store).importAgreements(data, strict: strict, at: Date())
+                let report = try Importer(store: engine.store).importAgreements(JSONLines(descriptor: input), strict: strict, at: Date())
                 let source = file == "-" ? "stdin" : file
                 for rejection in report.rejected { printError("\(source):\(rejection.line): \(rejection.message)") }
                 let counts = report.agreements

@@ -28,6 +28,18 @@ func command(_ body: () throws -> Void) throws {
 }
 
 /// Reads a whole input: a file, or standard input for `-`.
+/// Opens an input file (or standard input for `-`) for reading a line at a time.
+func openInput(_ path: String) throws(Failure) -> Int32 {
+    if path == "-" { return STDIN_FILENO }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        throw Failure(.noInput, "\(path): no such file")
+    }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw Failure(.noInput, "\(path): cannot be read (check its permissions)") }
+    return fd
+}
+
 func readInput(_ path: String) throws(Failure) -> Data {
     if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
     var isDirectory: ObjCBool = false

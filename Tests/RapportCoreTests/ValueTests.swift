@@ -38,6 +38,16 @@ struct ValueTests {
         }
     }
 
+    @Test("Monthly dates keep their day, or the month's last when it is shorter")
+    func addingMonths() {
+        let start = LocalDate("2026-01-31")!
+        #expect(start.adding(months: 1) == LocalDate("2026-02-28"))
+        #expect(start.adding(months: 2) == LocalDate("2026-03-31"))
+        #expect(start.adding(months: 13) == LocalDate("2027-02-28"))
+        #expect(LocalDate("2028-03-29")!.adding(months: -1) == LocalDate("2028-02-29"))
+        #expect(LocalDate("2026-01-15")!.adding(months: -13) == LocalDate("2024-12-15"))
+    }
+
     @Test("Local times parse HH:MM only")
     func localTimes() {
         #expect(LocalTime("09:30")?.minutes == 570)

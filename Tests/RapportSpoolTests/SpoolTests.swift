@@ -97,6 +97,32 @@ struct SpoolTests {
             "\(error)".contains("/proc/rapport-")
         }
     }
+
+    @Test("A batch lands whole in its folders with one flush; a name already in any folder is left as it is")
+    func batch() throws {
+        let jobs = (0..<5).map { job("b\($0)") }
+        _ = try spool.write(jobs[0], into: .cur)
+        let files = try jobs.enumerated().map { index, job in
+            Spool.FileToWrite(name: job.fileName, data: try job.encoded(), folder: index == 4 ? .review : .new)
+        }
+        let locations = try spool.write(batch: files)
+        #expect(locations.map(\.folder) == [Spool.Folder.cur, .new, .new, .new, .review])
+        #expect(try spool.list(.new).count == 3)
+        #expect(try spool.list(.tmp).isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: spool.path(.new, jobs[1].fileName))) == jobs[1].encoded())
+    }
+
+    @Test("A batch with a name the spool would never issue writes nothing")
+    func batchRefusesBadNames() throws {
+        let good = job("g")
+        let files = [
+            Spool.FileToWrite(name: good.fileName, data: try good.encoded(), folder: .new),
+            Spool.FileToWrite(name: "../escape.json", data: Data("x".utf8), folder: .new),
+        ]
+        #expect(throws: SystemError.self) { try spool.write(batch: files) }
+        #expect(try spool.list(.new).isEmpty)
+        #expect(try spool.list(.tmp).isEmpty)
+    }
 }
 
 /// The delivery tool's side of the protocol, on a real directory.

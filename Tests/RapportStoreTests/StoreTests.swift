@@ -72,14 +72,37 @@ struct StoreTests {
         #expect(throws: StoreError.self) { try store.append([Event(agreement: Identifier("A-9")!, type: .cease, at: now)], at: now) }
     }
 
-    @Test("Due agreements are found through the next_action_at index, never a full scan")
+    @Test("Due agreements are read a batch at a time along the (next_action_at, id) index: no scan, no sort")
     func indexedQuery() throws {
-        let plan = try DatabaseQueue(path: store.path).read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id, debtor_id FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?", arguments: [0, 10])
-                .map { $0["detail"] as String }.joined(separator: "; ")
+        let queries = [
+            ("SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?", [0, 10] as StatementArguments),
+            (
+                "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? AND (next_action_at, id) > (?, ?) ORDER BY next_action_at, id LIMIT ?",
+                [0, 0, "A-1", 10] as StatementArguments
+            ),
+        ]
+        for (sql, arguments) in queries {
+            let plan = try DatabaseQueue(path: store.path).read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }.joined(separator: "; ")
+            }
+            #expect(plan.contains("agreement_due"), "query plan: \(plan)")
+            #expect(!plan.contains("SCAN agreement"), "query plan: \(plan)")
+            #expect(!plan.contains("TEMP B-TREE"), "query plan: \(plan)")
         }
-        #expect(plan.contains("agreement_next_action"), "query plan: \(plan)")
-        #expect(!plan.contains("SCAN agreement"), "query plan: \(plan)")
+    }
+
+    @Test("Batches continue after the last agreement of the previous one, each due agreement once")
+    func duePagination() throws {
+        _ = try store.upsert((1...7).map { agreement("A-\($0)", debtor: "D-\($0)") }, at: now)
+        var seen: [String] = []
+        var cursor: DueAgreement?
+        while true {
+            let batch = try store.dueAgreements(at: now, after: cursor, limit: 3)
+            guard let last = batch.last else { break }
+            seen += batch.map(\.agreement.rawValue)
+            cursor = last
+        }
+        #expect(seen == (1...7).map { "A-\($0)" })
     }
 
     @Test("A missing database folder is one clear error, not a crash")

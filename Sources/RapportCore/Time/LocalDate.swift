@@ -58,6 +58,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, StringCoded {
     /// The date `days` later (or earlier, when negative).
     public func adding(days: Int) -> LocalDate { LocalDate(daysSinceEpoch: daysSinceEpoch + days) }
 
+    /// The same day `months` later (or earlier), or the month's last day when it is shorter:
+    /// how monthly installments fall (Jan 31 → Feb 28 → Mar 31 from the same start).
+    public func adding(months: Int) -> LocalDate {
+        let total = year * 12 + (month - 1) + months
+        let newYear = total / 12
+        let newMonth = total % 12 + 1
+        return LocalDate(year: newYear, month: newMonth, day: min(day, Self.daysIn(month: newMonth, year: newYear)))
+            ?? LocalDate(daysSinceEpoch: daysSinceEpoch)
+    }
+
     /// Whole days from `self` to `other`.
     public func days(until other: LocalDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 
