@@ -22,11 +22,34 @@ public struct TickReport: Sendable {
         }
     }
 
+    /// The jobs a tick wrote: counts for all of them, details for the first thousand, so a
+    /// tick of a million agreements does not hold a million descriptions in memory.
+    public struct SpooledJobs: Sendable {
+        /// How many jobs were written.
+        public private(set) var count = 0
+        /// How many by channel and kind (the metrics' labels).
+        public private(set) var byChannelAndKind: [Channel: [ContactKind: Int]] = [:]
+        /// The first jobs written, in order.
+        public private(set) var sample: [Spooled] = []
+        static let sampleLimit = 1000
+
+        public init() {}
+
+        public var isEmpty: Bool { count == 0 }
+        public var first: Spooled? { sample.first }
+
+        public mutating func append(_ job: Spooled) {
+            count += 1
+            byChannelAndKind[job.channel, default: [:]][job.kind, default: 0] += 1
+            if sample.count < Self.sampleLimit { sample.append(job) }
+        }
+    }
+
     public var startedAt: Date
     public var finishedAt: Date
     /// Agreements planned.
     public var due = 0
-    public var spooled: [Spooled] = []
+    public var spooled = SpooledJobs()
     public var withdrawn = 0
     public var dropped = 0
     public var expired = 0

@@ -28,7 +28,9 @@ public struct Metrics: Sendable {
 
     /// Adds one tick's report.
     public mutating func record(_ report: TickReport, suppressed blocked: [String: Int], depth: [String: Int]) {
-        for job in report.spooled { spooled[job.channel.rawValue, default: [:]][job.kind.rawValue, default: 0] += 1 }
+        for (channel, kinds) in report.spooled.byChannelAndKind {
+            for (kind, count) in kinds { spooled[channel.rawValue, default: [:]][kind.rawValue, default: 0] += count }
+        }
         for (rule, count) in blocked { suppressed[rule, default: 0] += count }
         withdrawn += report.withdrawn
         expired += report.expired

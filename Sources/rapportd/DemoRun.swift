@@ -67,13 +67,19 @@ struct DemoRun {
     private func printSummary(_ report: TickReport, engine: Engine, cwd: String) throws {
         let spoolNew = relative(engine.spool.path(.new), cwd)
         print("Spooled \(report.spooled.count) jobs into \(spoolNew)/")
-        let byKind = Dictionary(grouping: report.spooled, by: \.kind.rawValue).mapValues(\.count)
-        let byChannel = Dictionary(grouping: report.spooled, by: \.channel.rawValue).mapValues(\.count)
+        var byKind: [String: Int] = [:]
+        var byChannel: [String: Int] = [:]
+        for (channel, kinds) in report.spooled.byChannelAndKind {
+            for (kind, count) in kinds {
+                byKind[kind.rawValue, default: 0] += count
+                byChannel[channel.rawValue, default: 0] += count
+            }
+        }
         print("  by kind:    " + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         print("  by channel: " + byChannel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         print("")
         print("First to go out (debtor's local time):")
-        for job in report.spooled.sorted(by: { $0.fileName < $1.fileName }).prefix(8) {
+        for job in report.spooled.sample.sorted(by: { $0.fileName < $1.fileName }).prefix(8) {
             print("  \(job.localTime)  \(job.timezone.padding(toLength: 20, withPad: " ", startingAt: 0)) \(job.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(job.channel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.agreement)")
         }
         let blocked = (try? engine.store.summaries(withOutcome: "blocked")) ?? [:]

@@ -174,11 +174,11 @@ struct CatchUpTests {
         #expect(report.expired > 0, "what nobody claimed while we were down expired")
         let spooled = try engine.store.jobs(in: .spooled).filter { $0.createdAt == back }
         #expect(spooled.allSatisfy { $0.notBefore >= back }, "nothing is scheduled in the past")
-        let perDebtor = Dictionary(grouping: report.spooled) { job in agreements.first { $0.id == job.agreement }?.debtor.id.rawValue ?? "" }
+        let perDebtor = Dictionary(grouping: report.spooled.sample) { job in agreements.first { $0.id == job.agreement }?.debtor.id.rawValue ?? "" }
         #expect(perDebtor.values.allSatisfy { $0.count == 1 }, "one message per debtor, not a burst of old ones")
         let dropped = try agreements.flatMap { try engine.store.decisions(of: $0.id) }.filter { $0.outcome == "dropped" }
         #expect(dropped.contains { $0.reason.contains("R29") && $0.touchpoint?.hasPrefix("pre_due:") == true },
                 "a reminder for a date already past is dropped and logged")
-        #expect(!report.spooled.contains { $0.kind == .preDue && $0.localTime < "2026-12-11" })
+        #expect(!report.spooled.sample.contains { $0.kind == .preDue && $0.localTime < "2026-12-11" })
     }
 }

@@ -73,7 +73,7 @@ struct MetricsTests {
         var metrics = Metrics()
         var report = TickReport(startedAt: Date(timeIntervalSince1970: 100), finishedAt: Date(timeIntervalSince1970: 101.5))
         report.due = 7
-        report.spooled = [TickReport.Spooled(fileName: "x", agreement: Identifier("A-1")!, kind: .preDue, channel: .sms, localTime: "", timezone: "UTC")]
+        report.spooled.append(TickReport.Spooled(fileName: "x", agreement: Identifier("A-1")!, kind: .preDue, channel: .sms, localTime: "", timezone: "UTC"))
         report.withdrawn = 2
         metrics.record(report, suppressed: ["R12": 1], depth: ["new": 4, "cur": 1])
         metrics.record(report, suppressed: ["R12": 2], depth: ["new": 5])
