@@ -8,7 +8,7 @@ public struct Settings: Sendable {
         public var database = "/var/lib/rapport/rapport.sqlite"
         public var spool = "/var/spool/rapport"
         /// How long to wait for another writer's lock before giving up on a tick.
-        public var busyTimeoutSeconds = 10.0
+        public var busyTimeoutSeconds = 15.0
         /// The group of the spool's directories and files; delivery tools join it.
         public var spoolGroup: String?
 

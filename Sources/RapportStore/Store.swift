@@ -15,7 +15,7 @@ public final class Store: Sendable {
 
     /// Opens (creating if needed) the database at `path`, whose folder must exist.
     /// - Parameter durable: false for throwaway copies (`simulate`), which skip fsync.
-    public init(path: String, busyTimeout: TimeInterval = 10, durable: Bool = true) throws(StoreError) {
+    public init(path: String, busyTimeout: TimeInterval = 15, durable: Bool = true) throws(StoreError) {
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {

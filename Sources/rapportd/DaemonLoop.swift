@@ -76,9 +76,10 @@ final class DaemonLoop: Sendable {
             source.resume()
             sources.append(source)
         }
-        timer.resume()
+        // READY before the first tick can report: systemd must never see a tick's STATUS first.
         notifier.notify("READY=1\nSTATUS=started; first tick now, then every \(interval) s")
         logger.info("ticking every \(interval) s; database \(current.store.path), spool \(current.spool.root)")
+        timer.resume()
         withExtendedLifetime(sources) { dispatchMain() }
     }
 

@@ -34,12 +34,30 @@ struct Rapportd: ParsableCommand {
                 try DemoRun(storage: storage, once: once, logger: logger).run()
                 return
             }
-            let engine = try storage.openEngine(logger: logger)
             if once {
-                _ = try engine.tick(at: Date())
+                _ = try storage.openEngine(logger: logger).tick(at: Date())
                 return
             }
-            DaemonLoop(engine: engine, storage: storage, logger: logger).run { _ in }
+            DaemonLoop(engine: try openWaitingOutLocks(logger: logger), storage: storage, logger: logger).run { _ in }
+        }
+    }
+}
+
+extension Rapportd {
+    /// Seconds between attempts to open a database another process keeps locked.
+    static let lockedRetrySeconds: UInt32 = 5
+
+    /// Opens the engine; while another writer holds the database (a long import, a backup)
+    /// the daemon logs it and tries again instead of exiting, as it does for a tick. Any other
+    /// failure — a bad config, a missing folder — ends the start with its exit code.
+    func openWaitingOutLocks(logger: Logger) throws(Failure) -> Engine {
+        while true {
+            do {
+                return try storage.openEngine(logger: logger)
+            } catch where error.code == .unavailable {
+                logger.warning("\(error.message); retrying in \(Self.lockedRetrySeconds) s")
+                sleep(Self.lockedRetrySeconds)
+            }
         }
     }
 }
