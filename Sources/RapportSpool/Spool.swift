@@ -78,7 +78,17 @@ public struct Spool: Sendable {
             } catch where error.kind == .alreadyExists {}
         }
         try SystemCalls.chmod(directory, Self.directoryMode)
-        if let group { try SystemCalls.chown(directory, uid_t.max, group) }
+        let (owner, group) = try ownership()
+        if owner != uid_t.max || group != nil { try SystemCalls.chown(directory, owner, group ?? gid_t.max) }
+    }
+
+    /// Who must own what this process creates in the spool: the spool's group, and — when
+    /// running as root, as an operator's `rapportctl` or `rapportd --once` may — the owner
+    /// and group of the spool's root, so the daemon can always read and move it.
+    /// `uid_t.max` and nil leave the creating process's own.
+    private func ownership() throws(SystemError) -> (owner: uid_t, group: gid_t?) {
+        guard SystemCalls.effectiveUserID == 0, let info = try SystemCalls.lstat(root) else { return (uid_t.max, group) }
+        return (info.st_uid, group ?? info.st_gid)
     }
 
     /// Where the job file `name` is, in any folder but `tmp/`, or nil when it is nowhere.
@@ -133,6 +143,7 @@ public struct Spool: Sendable {
     public func write(batch: [FileToWrite]) throws(SystemError) -> [Location] {
         var locations: [Location?] = Array(repeating: nil, count: batch.count)
         var staged: [(index: Int, staging: String)] = []
+        let (owner, group) = try ownership()
         do throws(SystemError) {
             for (index, file) in batch.enumerated() {
                 guard Self.isJobFileName(file.name) else { throw SystemError(call: "write", path: file.name, errno: EINVAL) }
@@ -141,7 +152,7 @@ public struct Spool: Sendable {
                     continue
                 }
                 let staging = path(.tmp, file.name)
-                try stage(Array(file.data), at: staging)
+                try stage(Array(file.data), at: staging, owner: owner, group: group)
                 staged.append((index, staging))
                 try faults?.reach(.tempWritten, staging)
             }
@@ -174,12 +185,12 @@ public struct Spool: Sendable {
 
     /// Creates a staging file with the spool's mode and group. Only the writer uses `tmp/`, so
     /// a file already there is a leftover of a failed write and is replaced.
-    private func stage(_ bytes: [UInt8], at staging: String) throws(SystemError) {
+    private func stage(_ bytes: [UInt8], at staging: String, owner: uid_t, group: gid_t?) throws(SystemError) {
         do {
-            try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, group: group, exclusive: true, sync: false)
+            try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, owner: owner, group: group, exclusive: true, sync: false)
         } catch where error.kind == .alreadyExists {
             try SystemCalls.unlink(staging)
-            try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, group: group, exclusive: true, sync: false)
+            try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, owner: owner, group: group, exclusive: true, sync: false)
         }
     }
 
@@ -247,9 +258,8 @@ public struct Spool: Sendable {
         // Even when run as root, the file belongs to whoever owns the folder, so the daemon can
         // always read and prune it; a tool in the group gives it the folder's group.
         let folder = try SystemCalls.lstat(path(target))
-        try SystemCalls.createDurably(
-            staging, bytes, mode: Self.fileMode, owner: SystemCalls.effectiveUserID == 0 ? folder?.st_uid ?? uid_t.max : uid_t.max,
-            group: folder?.st_gid, exclusive: false, sync: durable)
+        let (owner, _) = try ownership()
+        try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, owner: owner, group: folder?.st_gid, exclusive: false, sync: durable)
         do {
             try SystemCalls.rename(staging, path(target, String(result)))
         } catch {

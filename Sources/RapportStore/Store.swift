@@ -34,10 +34,28 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.from(error, path: path)
         }
+        adoptFolderOwnership()
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        defer { adoptFolderOwnership() }
         do { return try pool.write(body) } catch { throw StoreError.from(error, path: path) }
+    }
+
+    /// Run as root (an operator's `rapportctl`), the files SQLite creates — the database, its
+    /// `-wal` and `-shm` — would belong to root and the daemon could no longer write them; they
+    /// are given the owner and group of the database's folder instead.
+    private func adoptFolderOwnership() {
+        guard geteuid() == 0 else { return }
+        let folder = (path as NSString).deletingLastPathComponent
+        var owner = stat()
+        guard lstat(folder.isEmpty ? "." : folder, &owner) == 0 else { return }
+        for file in [path, path + "-wal", path + "-shm"] {
+            var info = stat()
+            if lstat(file, &info) == 0, info.st_uid != owner.st_uid || info.st_gid != owner.st_gid {
+                _ = chown(file, owner.st_uid, owner.st_gid)
+            }
+        }
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
@@ -96,6 +114,7 @@ public final class Store: Sendable {
     /// or — when `body` returns false or throws — not at all.
     /// - Returns: what the session counted (zero when it was rolled back).
     public func importing(at now: Date, _ body: (ImportSession) throws -> Bool) throws(StoreError) -> ImportSummary {
+        defer { adoptFolderOwnership() }
         do {
             return try pool.writeWithoutTransaction { db in
                 var summary = ImportSummary()
