@@ -78,3 +78,64 @@ struct StorageFaultTests {
         try SpoolAudit(sandbox: sandbox).problems(finished: true).forEach { Issue.record("\($0)") }
     }
 }
+
+/// A real full disk: the spool on a tiny tmpfs, where the machine lets the tests mount one
+/// (root on Linux); the syscall seam covers the same path everywhere (`CrashSafetyTests.diskFull`).
+@Suite("Full disk", .serialized)
+struct FullDiskTests {
+    @discardableResult
+    static func mount(_ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/mount")
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    static let canMount: Bool = {
+        guard geteuid() == 0 else { return false }
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-mount-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: probe) }
+        guard mount(["-t", "tmpfs", "-o", "size=64k", "tmpfs", probe]) else { return false }
+        _ = umount2(probe, 0)
+        return true
+    }()
+
+    @Test(
+        "The spool's disk full: the daemon logs one clear line per skipped tick, marks nothing written that is not on disk, keeps running, and spools everything once space returns",
+        .enabled(if: canMount, "needs root and tmpfs"))
+    func fullSpoolDisk() throws {
+        let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
+        try FileManager.default.createDirectory(atPath: sandbox.spool, withIntermediateDirectories: true)
+        #expect(Self.mount(["-t", "tmpfs", "-o", "size=128k", "tmpfs", sandbox.spool]))
+        defer { _ = umount2(sandbox.spool, Int32(MNT_DETACH)) }
+        let input = try sandbox.file("agreements.jsonl", CrashSafetyTests.lines(120))
+        #expect(try sandbox.run("rapportctl", ["import", "agreements", input]).code == 0)
+
+        let listener = try ServiceTests.Listener()
+        let daemon = try sandbox.start("rapportd", [], environment: ["NOTIFY_SOCKET": listener.path])
+        let skipped = listener.collect(for: 8) { $0.filter { $0.hasPrefix("STATUS=tick skipped") }.count >= 2 }
+        #expect(skipped.filter { $0.hasPrefix("STATUS=tick skipped") && $0.contains("the disk is full") }.count >= 2, "\(skipped)")
+        #expect(daemon.isRunning)
+        // What fitted may be written and marked (a retry writes job by job); nothing is marked
+        // that is not complete in new/.
+        try SpoolAudit(sandbox: sandbox).problems(finished: false).forEach { Issue.record("\($0)") }
+        #expect(try sandbox.jobs().count < 120)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/tmp").isEmpty, "no staging file is left behind")
+
+        #expect(Self.mount(["-o", "remount,size=16m", sandbox.spool]))
+        let recovered = listener.collect(for: 8) { $0.contains { $0.hasPrefix("STATUS=tick ") && !$0.hasPrefix("STATUS=tick skipped") } }
+        #expect(recovered.contains { $0.hasPrefix("STATUS=tick ") && !$0.hasPrefix("STATUS=tick skipped") }, "\(recovered)")
+        daemon.terminate()
+        let err = String(decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus == 0)
+        let lines = err.split(separator: "\n").filter { $0.contains("tick skipped") }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("the disk is full") && $0.contains(sandbox.spool) }, "\(err)")
+        #expect(try sandbox.jobs().count == 120)
+        try SpoolAudit(sandbox: sandbox).problems(finished: true).forEach { Issue.record("\($0)") }
+    }
+}
