@@ -14,7 +14,7 @@ extension Engine {
     /// traffic, not the size of `done/`.
     func reconcileOutcomes(at now: Date, into report: inout TickReport) throws(EngineError) {
         let lease = TimeInterval(settings.delivery.claimLeaseMinutes * 60)
-        for job in try storeCall({ try store.jobsInFlight(at: now) }) {
+        for job in try storeCall({ try store.jobsInFlight(at: now, withData: false) }) {
             try storeCall {
                 guard let location = try spool.locate(job.fileName) else { return }
                 let state = Self.state(of: location.folder)

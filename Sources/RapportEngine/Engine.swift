@@ -75,10 +75,12 @@ public final class Engine: Sendable {
     /// finishes the batch in hand and leaves the rest for the next start.
     public func tick(at now: Date, shouldContinue: () -> Bool = { true }) throws(EngineError) -> TickReport {
         var report = TickReport(startedAt: now, finishedAt: now)
+        let reconciling = ContinuousClock.now
         report.recovered = try finishInterruptedWrites(at: now)
         try reconcileOutcomes(at: now, into: &report)
         report.expired = try expireUnclaimed(at: now)
         report.pruned = try pruneOutcomes(at: now)
+        report.phases.reconcile = reconciling.duration(to: .now).seconds
         var load = try storeCall { try store.load(from: now, limits: settings.policy.ratePerMinute) }
         var cursor: DueAgreement?
         while shouldContinue() {
@@ -180,8 +182,9 @@ public final class Engine: Sendable {
         }
         try report.phases.timing(\.mark) { () throws(EngineError) in
             try storeCall {
-                try store.setState(.spooled, of: written, detail: "written to new/", at: now)
-                try store.setState(.review, of: forReview, detail: "R15: written to review/ for a person to approve", at: now)
+                try store.setStates([
+                    (.spooled, written, "written to new/"), (.review, forReview, "R15: written to review/ for a person to approve"),
+                ], at: now)
             }
         }
     }

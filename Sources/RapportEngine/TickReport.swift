@@ -77,6 +77,9 @@ public struct TickReport: Sendable {
     /// Seconds spent in each phase of planning, summed over the tick's batches: the profile an
     /// operator (and BENCHMARKS.md) reads to see what limits a tick.
     public struct Phases: Sendable {
+        /// Finishing interrupted writes, taking in delivery outcomes, expiring and pruning: the
+        /// part of a tick that follows the traffic of the spool, not the agreements due.
+        public var reconcile: Double = 0
         /// Finding due agreements and reading their debtors' records.
         public var read: Double = 0
         /// The pure planner and message rendering.
@@ -90,9 +93,9 @@ public struct TickReport: Sendable {
 
         public init() {}
 
-        /// "read 1.20, plan 3.40, record 0.90, write 2.10, mark 0.30 s"
+        /// "reconcile 0.02, read 1.20, plan 3.40, record 0.90, write 2.10, mark 0.30 s"
         public var summary: String {
-            String(format: "read %.2f, plan %.2f, record %.2f, write %.2f, mark %.2f s", read, plan, record, write, mark)
+            String(format: "reconcile %.2f, read %.2f, plan %.2f, record %.2f, write %.2f, mark %.2f s", reconcile, read, plan, record, write, mark)
         }
     }
 

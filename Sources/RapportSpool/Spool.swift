@@ -165,7 +165,6 @@ public struct Spool: Sendable {
             throw error
         }
         var touched: Set<Folder> = []
-        defer { for folder in touched { try? syncDirectory(folder) } }
         for (position, (index, staging)) in staged.enumerated() {
             let file = batch[index]
             do throws(SystemError) {
@@ -173,13 +172,14 @@ public struct Spool: Sendable {
                 touched.insert(file.folder)
                 try faults?.reach(.renamed, path(file.folder, file.name))
             } catch {
-                for (_, rest) in staged[(position + 1)...] { try? SystemCalls.unlink(rest) }
+                // This file and the rest stay unwritten; the renamed ones are made to stick.
+                for (_, rest) in staged[position...] { try? SystemCalls.unlink(rest) }
+                for folder in touched { try? syncDirectory(folder) }
                 throw error
             }
             locations[index] = Location(folder: file.folder, name: file.name)
         }
         for folder in touched { try syncDirectory(folder) }
-        touched = []
         return locations.compactMap { $0 }
     }
 

@@ -314,15 +314,25 @@ public final class Store: Sendable {
     /// change against its agreement, and makes the agreements due when asked.
     public func setState(_ state: JobState, of jobIDs: [String], detail: String? = nil, replan: Bool = false, at now: Date) throws(StoreError) {
         guard !jobIDs.isEmpty else { return }
-        let time = now.timeIntervalSince1970
+        try write { db in try Self.setState(state, of: jobIDs, detail: detail, replan: replan, at: now, db) }
+    }
+
+    /// Several state changes in one transaction: how a batch's written jobs are marked.
+    public func setStates(_ changes: [(state: JobState, jobIDs: [String], detail: String)], at now: Date) throws(StoreError) {
+        guard changes.contains(where: { !$0.jobIDs.isEmpty }) else { return }
         try write { db in
-            let update = try db.cachedStatement(sql: "UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ? RETURNING agreement_id")
-            for jobID in jobIDs {
-                guard let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID]) else { continue }
-                try Self.recordDecision(db, agreement, time, state.rawValue, jobID, nil, detail ?? state.rawValue)
-                if replan {
-                    try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [agreement])
-                }
+            for change in changes { try Self.setState(change.state, of: change.jobIDs, detail: change.detail, replan: false, at: now, db) }
+        }
+    }
+
+    private static func setState(_ state: JobState, of jobIDs: [String], detail: String?, replan: Bool, at now: Date, _ db: Database) throws {
+        let time = now.timeIntervalSince1970
+        let update = try db.cachedStatement(sql: "UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ? RETURNING agreement_id")
+        for jobID in jobIDs {
+            guard let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID]) else { continue }
+            try recordDecision(db, agreement, time, state.rawValue, jobID, nil, detail ?? state.rawValue)
+            if replan {
+                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [agreement])
             }
         }
     }
@@ -347,10 +357,16 @@ public final class Store: Sendable {
 
     /// Jobs a delivery tool may have acted on since the last look: spooled ones whose
     /// `not_before` has come, and claimed ones.
-    public func jobsInFlight(at now: Date) throws(StoreError) -> [StoredJob] {
+    /// - Parameter withData: false leaves `data` empty: a tick only needs to know where each
+    ///   job is, and reading every waiting job's text each minute would cost what the spool holds.
+    public func jobsInFlight(at now: Date, withData: Bool = true) throws(StoreError) -> [StoredJob] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM job WHERE (state = 'spooled' AND not_before <= ?) OR state = 'claimed' ORDER BY not_before",
+                db.cachedStatement(sql: """
+                    SELECT id, touchpoint, agreement_id, kind, channel, not_before, not_after, file_name, state, review, detail,
+                           \(withData ? "data" : "'' AS data"), created_at, updated_at
+                    FROM job WHERE (state = 'spooled' AND not_before <= ?) OR state = 'claimed' ORDER BY not_before
+                    """),
                 arguments: [now.timeIntervalSince1970]
             ).compactMap(Self.storedJob)
         }
