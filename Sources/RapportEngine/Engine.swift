@@ -146,6 +146,8 @@ public final class Engine: Sendable {
                     load.add(contact.channel, minute: ChannelLoad.minute(of: contact.notBefore))
                     let message = renderer.render(contact)
                     let job = Job(contact: contact, locale: message.locale, subject: message.subject, body: message.body, createdAt: now)
+                    let bytes: Data
+                    do { bytes = try job.encoded() } catch { throw .configuration("job \(job.id) could not be encoded: \(error)") }
                     var record = ContactRecord(
                         jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
                         channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned, timezone: contact.timezone, recipient: contact.to)
@@ -154,7 +156,7 @@ public final class Engine: Sendable {
                     var sending = decision
                     // Should the loop end on a send, the next tick looks again.
                     sending.nextReview = now.addingTimeInterval(1)
-                    records.append(PlanRecord(agreement: agreement.id, decision: sending, job: job, withdrawn: withdrawn))
+                    records.append(PlanRecord(agreement: agreement.id, decision: sending, job: (job, bytes), withdrawn: withdrawn))
                 }
             }
         }
@@ -167,10 +169,8 @@ public final class Engine: Sendable {
         var written: [String] = []
         var forReview: [String] = []
         for record in records {
-            guard let job = record.job, case .send(let contact) = record.decision.outcome else { continue }
-            let data: Data
-            do { data = try job.encoded() } catch { throw .configuration("job \(job.id) could not be encoded: \(error)") }
-            files.append(Spool.FileToWrite(name: job.fileName, data: data, folder: contact.needsReview ? .review : .new))
+            guard let (job, bytes) = record.job, case .send(let contact) = record.decision.outcome else { continue }
+            files.append(Spool.FileToWrite(name: job.fileName, data: bytes, folder: contact.needsReview ? .review : .new))
             if contact.needsReview { forReview.append(job.id) } else { written.append(job.id) }
             report.spooled.append(TickReport.Spooled(
                 fileName: job.fileName, agreement: job.agreement, kind: job.kind, channel: job.channel, localTime: job.localTime, timezone: job.timezone))

@@ -59,12 +59,14 @@ public struct StoredJob: Sendable {
 public struct PlanRecord: Sendable {
     public var agreement: Identifier
     public var decision: Decision
-    /// The rendered job, when the decision is to send.
-    public var job: Job?
+    /// The rendered job, when the decision is to send, with its file's exact bytes: encoded
+    /// once, stored with the row and written to the spool, so a rewrite after a crash is
+    /// byte for byte the same file.
+    public var job: (job: Job, bytes: Data)?
     /// The jobs the decision withdrew, with the folder their file was found in.
     public var withdrawn: [(Withdrawal, JobState)]
 
-    public init(agreement: Identifier, decision: Decision, job: Job?, withdrawn: [(Withdrawal, JobState)]) {
+    public init(agreement: Identifier, decision: Decision, job: (job: Job, bytes: Data)?, withdrawn: [(Withdrawal, JobState)]) {
         self.agreement = agreement
         self.decision = decision
         self.job = job

@@ -272,7 +272,7 @@ public final class Store: Sendable {
                         .execute(arguments: [id, time, dropped.touchpoint, dropped.reason])
                     newlyDropped += db.changesCount
                 }
-                if let job = record.job, case .send(let contact) = decision.outcome {
+                if let (job, bytes) = record.job, case .send(let contact) = decision.outcome {
                     try db.cachedStatement(
                         sql: """
                             INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
@@ -283,7 +283,7 @@ public final class Store: Sendable {
                         arguments: [
                             job.id, contact.touchpoint, try Coding.encode(contact.covers), id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
                             job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName, contact.needsReview,
-                            String(decoding: try job.encoded(), as: UTF8.self), time, time,
+                            String(decoding: bytes, as: UTF8.self), time, time,
                         ])
                     try Self.recordDecision(db, id, time, "planned", job.id, contact.touchpoint, job.reason)
                 }

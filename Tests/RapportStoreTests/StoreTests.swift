@@ -135,7 +135,7 @@ struct StoreTests {
             reason: "pre_due because", installment: nil, amountDue: nil, paymentAmount: nil, currency: "USD")
         let job = Job(contact: contact, locale: "en", subject: "Hi", body: "Body", createdAt: now)
         let decision = Decision(outcome: .send(contact), nextReview: now)
-        try store.commit([PlanRecord(agreement: contact.agreement, decision: decision, job: job, withdrawn: [])], at: now)
+        try store.commit([PlanRecord(agreement: contact.agreement, decision: decision, job: (job, try job.encoded()), withdrawn: [])], at: now)
         let planned = try store.jobs(in: .planned)
         #expect(planned.map(\.id) == [job.id])
         #expect(planned.first?.data == (try job.encoded()))
