@@ -10,9 +10,9 @@ import Testing
 @Suite("Crash safety", .serialized)
 struct CrashSafetyTests {
     /// Agreements due in two days across zones, so most ticks have files to write.
-    static func lines(_ count: Int) -> String {
+    static func lines(_ count: Int, prefix: String = "A-") -> String {
         let zones = ["Asia/Tokyo", "Europe/Paris", "America/Chicago", "Australia/Sydney", "America/New_York"]
-        return (0..<count).map { Sandbox.agreementLine("A-\($0)", zone: zones[$0 % zones.count], dueInDays: 2 + $0 % 2) }.joined(separator: "\n")
+        return (0..<count).map { Sandbox.agreementLine("\(prefix)\($0)", zone: zones[$0 % zones.count], dueInDays: 2 + $0 % 2) }.joined(separator: "\n")
     }
 
     func audit(_ sandbox: Sandbox, finished: Bool) throws {
@@ -96,9 +96,24 @@ struct CrashSafetyTests {
         let agreementsFile = try sandbox.file("agreements.jsonl", generated.out)
         let eventsFile = try sandbox.file("events.jsonl", events.out)
         // Some due right now as well, so every run has files to write.
-        let dueNow = try sandbox.file("due-now.jsonl", Self.lines(200))
+        let dueNow = try sandbox.file("due-now.jsonl", Self.lines(200, prefix: "N-"))
         for file in [agreementsFile, dueNow] { #expect(try sandbox.run("rapportctl", ["import", "agreements", file]).code == 0) }
         #expect(try sandbox.run("rapportctl", ["import", "events", eventsFile]).code == 0)
+
+        // New input keeps every run busy: a fifth of the book is due again, as after an import.
+        func makeSomeDue() throws {
+            try DatabaseQueue(path: sandbox.database).write { db in
+                try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE abs(random()) % 5 = 0")
+            }
+        }
+        // One whole run says how long a run lasts, so the kills fall anywhere in it: while
+        // reading, planning, recording, writing files or marking them. (The first run plans
+        // the whole fresh import; the runs that follow plan a fifth, like the calibration.)
+        #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
+        try makeSomeDue()
+        let calibration = Date()
+        #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
+        let runMilliseconds = max(50, Int(Date().timeIntervalSince(calibration) * 1000))
 
         var landed = 0
         var runs = 0
@@ -106,12 +121,9 @@ struct CrashSafetyTests {
         var random = SystemRandomNumberGenerator()
         while landed < Self.kills, runs < Self.kills * 4 {
             runs += 1
-            // New input keeps every run busy: a fifth of the book is due again, as after an import.
-            try DatabaseQueue(path: sandbox.database).write { db in
-                try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE abs(random()) % 5 = 0")
-            }
+            try makeSomeDue()
             let daemon = try sandbox.start("rapportd", ["--once"])
-            let delay = Int.random(in: 0..<700, using: &random)
+            let delay = Int.random(in: 0..<runMilliseconds, using: &random)
             delays.append(delay)
             usleep(useconds_t(delay * 1000))
             if daemon.isRunning {
@@ -127,6 +139,12 @@ struct CrashSafetyTests {
             #expect(clean.code == 0, "\(clean.err)")
         }
         try audit(sandbox, finished: true)
-        #expect(try sandbox.jobs().count > 0)
+        let files = try SpoolAudit.folders.reduce(0) { total, entry in
+            total + (try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/\(entry.folder)").count)
+        }
+        let planned = try DatabaseQueue(path: sandbox.database).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM agreement WHERE planned_at IS NOT NULL") } ?? 0
+        #expect(files > 0)
+        #expect(planned == Self.killAgreements + 200, "every agreement was planned in the end")
+        print("kill test: \(Self.killAgreements + 200) agreements, a run lasting \(runMilliseconds) ms, \(landed) kills landed mid-run in \(runs) runs, \(files) job files audited: nothing twice, nothing half-written, nothing lost")
     }
 }
