@@ -4,27 +4,35 @@ import RapportSpool
 import RapportStore
 
 extension Engine {
-    /// Finishes jobs recorded as `planned` whose file may be missing: writes it under the
-    /// same name from the recorded bytes, or just marks it when the file is already there.
+    /// Finishes jobs recorded as `planned` whose file may be missing: writes the missing ones
+    /// under the same names from the recorded bytes, as one batch with one flush like a tick's,
+    /// and just marks those whose file is already there.
     func finishInterruptedWrites(at now: Date) throws(EngineError) -> Int {
-        var finished = 0
-        for job in try storeCall({ try store.jobs(in: .planned) }) {
+        let planned = try storeCall { try store.jobs(in: .planned) }
+        var files: [Spool.FileToWrite] = []
+        var written: [String] = []
+        var forReview: [String] = []
+        for job in planned {
             try storeCall {
                 if let location = try spool.locate(job.fileName) {
                     try store.setState(Self.state(of: location.folder), of: [job.id], detail: "file found in \(location.folder.rawValue)/", at: now)
                 } else if job.notAfter <= now {
                     try store.setState(.expired, of: [job.id], detail: "not written before its not_after", replan: true, at: now)
-                } else if job.review {
-                    try spool.write(job.data, named: job.fileName, into: .review)
-                    try store.setState(.review, of: [job.id], detail: "written to review/ after an interrupted tick", at: now)
                 } else {
-                    try spool.write(job.data, named: job.fileName)
-                    try store.setState(.spooled, of: [job.id], detail: "written to new/ after an interrupted tick", at: now)
+                    files.append(Spool.FileToWrite(name: job.fileName, data: job.data, folder: job.review ? .review : .new))
+                    if job.review { forReview.append(job.id) } else { written.append(job.id) }
                 }
             }
-            finished += 1
         }
-        return finished
+        if !files.isEmpty {
+            _ = try storeCall { try spool.write(batch: files) }
+            try storeCall {
+                try store.setStates([
+                    (.spooled, written, "written to new/ after an interrupted tick"), (.review, forReview, "written to review/ after an interrupted tick"),
+                ], at: now)
+            }
+        }
+        return planned.count
     }
 
     /// Moves jobs still waiting (in `new/` or `hold/`) after their `not_after` to `expired/` and

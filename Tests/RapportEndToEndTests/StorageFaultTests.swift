@@ -120,8 +120,7 @@ struct FullDiskTests {
         let skipped = listener.collect(for: 8) { $0.filter { $0.hasPrefix("STATUS=tick skipped") }.count >= 2 }
         #expect(skipped.filter { $0.hasPrefix("STATUS=tick skipped") && $0.contains("the disk is full") }.count >= 2, "\(skipped)")
         #expect(daemon.isRunning)
-        // What fitted may be written and marked (a retry writes job by job); nothing is marked
-        // that is not complete in new/.
+        // Nothing is marked that is not complete in new/.
         try SpoolAudit(sandbox: sandbox).problems(finished: false).forEach { Issue.record("\($0)") }
         #expect(try sandbox.jobs().count < 120)
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/tmp").isEmpty, "no staging file is left behind")
