@@ -5,13 +5,11 @@ import RapportStore
 
 extension Engine {
     /// Finishes jobs recorded as `planned` whose file may be missing: writes the missing ones
-    /// under the same names from the recorded bytes, as one batch with one flush like a tick's,
-    /// and just marks those whose file is already there.
-    func finishInterruptedWrites(at now: Date) throws(EngineError) -> Int {
+    /// under the same names from the recorded bytes, as one batch like a tick's, and just
+    /// marks those whose file is already there.
+    func finishInterruptedWrites(at now: Date, phases: inout TickReport.Phases) throws(EngineError) -> Int {
         let planned = try storeCall { try store.jobs(in: .planned) }
-        var files: [Spool.FileToWrite] = []
-        var written: [String] = []
-        var forReview: [String] = []
+        var files: [PendingFile] = []
         for job in planned {
             try storeCall {
                 if let location = try spool.locate(job.fileName) {
@@ -19,19 +17,11 @@ extension Engine {
                 } else if job.notAfter <= now {
                     try store.setState(.expired, of: [job.id], detail: "not written before its not_after", replan: true, at: now)
                 } else {
-                    files.append(Spool.FileToWrite(name: job.fileName, data: job.data, folder: job.review ? .review : .new))
-                    if job.review { forReview.append(job.id) } else { written.append(job.id) }
+                    files.append(PendingFile(id: job.id, fileName: job.fileName, bytes: job.data, review: job.review))
                 }
             }
         }
-        if !files.isEmpty {
-            _ = try storeCall { try spool.write(batch: files) }
-            try storeCall {
-                try store.setStates([
-                    (.spooled, written, "written to new/ after an interrupted tick"), (.review, forReview, "written to review/ after an interrupted tick"),
-                ], at: now)
-            }
-        }
+        try writeAndMark(files, note: " after an interrupted tick", at: now, phases: &phases)
         return planned.count
     }
 

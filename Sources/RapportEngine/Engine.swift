@@ -75,8 +75,8 @@ public final class Engine: Sendable {
     /// finishes the batch in hand and leaves the rest for the next start.
     public func tick(at now: Date, shouldContinue: () -> Bool = { true }) throws(EngineError) -> TickReport {
         var report = TickReport(startedAt: now, finishedAt: now)
+        report.recovered = try finishInterruptedWrites(at: now, phases: &report.phases)
         let reconciling = ContinuousClock.now
-        report.recovered = try finishInterruptedWrites(at: now)
         try reconcileOutcomes(at: now, into: &report)
         report.expired = try expireUnclaimed(at: now)
         report.pruned = try pruneOutcomes(at: now)
@@ -163,27 +163,42 @@ public final class Engine: Sendable {
         report.phases.plan += planning.duration(to: .now).seconds
         report.dropped += try report.phases.timing(\.record) { () throws(EngineError) in try storeCall { try store.commit(records, at: now) } }
 
-        // One flush for the batch's files, then one transaction marks them: a crash between
-        // the two leaves `planned` rows whose files exist, which the next tick finds by name.
-        var files: [Spool.FileToWrite] = []
-        var written: [String] = []
-        var forReview: [String] = []
+        var files: [PendingFile] = []
         for record in records {
             guard let (job, bytes) = record.job, case .send(let contact) = record.decision.outcome else { continue }
-            files.append(Spool.FileToWrite(name: job.fileName, data: bytes, folder: contact.needsReview ? .review : .new))
-            if contact.needsReview { forReview.append(job.id) } else { written.append(job.id) }
+            files.append(PendingFile(id: job.id, fileName: job.fileName, bytes: bytes, review: contact.needsReview))
             report.spooled.append(TickReport.Spooled(
                 fileName: job.fileName, agreement: job.agreement, kind: job.kind, channel: job.channel, localTime: job.localTime, timezone: job.timezone))
         }
+        try writeAndMark(files, at: now, phases: &report.phases)
+    }
+
+    /// A job file to write: the job's id, its file name and exact bytes, and whether it waits
+    /// in `review/` for a person (R15) rather than in `new/`.
+    struct PendingFile {
+        var id: String
+        var fileName: String
+        var bytes: Data
+        var review: Bool
+    }
+
+    /// Writes the files as one durable batch (one flush), then marks their jobs in one
+    /// transaction: the order exactly-once rests on. A crash between the two leaves `planned`
+    /// rows whose files exist, which the next tick finds by name and only marks.
+    /// - Parameter note: appended to each recorded decision, e.g. why the write happens now.
+    func writeAndMark(_ files: [PendingFile], note: String = "", at now: Date, phases: inout TickReport.Phases) throws(EngineError) {
         guard !files.isEmpty else { return }
-        try report.phases.timing(\.write) { () throws(EngineError) in
-            _ = try storeCall { try spool.write(batch: files) }
+        try phases.timing(\.write) { () throws(EngineError) in
+            _ = try storeCall {
+                try spool.write(batch: files.map { Spool.FileToWrite(name: $0.fileName, data: $0.bytes, folder: $0.review ? .review : .new) })
+            }
             try storeCall { try spool.faults?.reach(.beforeMarked, spool.root) }
         }
-        try report.phases.timing(\.mark) { () throws(EngineError) in
+        try phases.timing(\.mark) { () throws(EngineError) in
             try storeCall {
                 try store.setStates([
-                    (.spooled, written, "written to new/"), (.review, forReview, "R15: written to review/ for a person to approve"),
+                    (.spooled, files.filter { !$0.review }.map(\.id), "written to new/" + note),
+                    (.review, files.filter(\.review).map(\.id), "R15: written to review/ for a person to approve" + note),
                 ], at: now)
             }
         }

@@ -40,12 +40,9 @@ public struct Importer: Sendable {
         report.agreements = try store.importing(at: now) { session in
             var chunk: [Agreement] = []
             while let line = lines.next() {
-                switch line {
-                case .notUTF8(let number):
-                    report.rejected.append(.init(line: number, message: "not UTF-8 text"))
-                case .tooLong(let number):
-                    report.rejected.append(.init(line: number, message: "longer than \(JSONLines.maxLineBytes / 1024) KiB; no agreement needs that much"))
-                case .text(let number, let text):
+                if let problem = line.problem {
+                    report.rejected.append(.init(line: line.number, message: problem))
+                } else if case .text(let number, let text) = line {
                     do {
                         let agreement = try AgreementImport.parse(line: text)
                         if let earlier = try session.firstLine(of: agreement.id, line: number) {
@@ -74,23 +71,18 @@ public struct Importer: Sendable {
         return report
     }
 
-    /// Splits raw input into numbered lines, skipping blank ones; a line that is not UTF-8 or
-    /// is too long comes back without text so it can be rejected by number.
-    static func lines(of data: Data) -> [JSONLines.Line] {
-        Array(JSONLines(data: data))
-    }
-
     /// Validates events from JSON Lines `data`, in file order; an event for an unknown agreement
     /// is a bad line. Nothing is recorded: `Engine.record(_:at:)` does that.
     /// - Returns: the good events (none with `strict` when any line is bad) and the report.
     public func validateEvents(_ data: Data, strict: Bool) throws(StoreError) -> (events: [Event], report: ImportReport) {
         var report = ImportReport()
         var parsed: [(Int, Event)] = []
-        for line in Self.lines(of: data) {
-            guard case .text(let number, let text) = line else {
-                report.rejected.append(.init(line: line.number, message: line == .notUTF8(line.number) ? "not UTF-8 text" : "longer than \(JSONLines.maxLineBytes / 1024) KiB"))
+        for line in JSONLines(data: data) {
+            if let problem = line.problem {
+                report.rejected.append(.init(line: line.number, message: problem))
                 continue
             }
+            guard case .text(let number, let text) = line else { continue }
             do {
                 parsed.append((number, try EventImport.parse(line: text)))
             } catch {

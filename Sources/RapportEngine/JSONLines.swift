@@ -22,6 +22,15 @@ public struct JSONLines: Sequence, IteratorProtocol {
             case .text(let number, _), .notUTF8(let number), .tooLong(let number): number
             }
         }
+
+        /// Why the line has no text, as a rejection says it; nil for a line of text.
+        public var problem: String? {
+            switch self {
+            case .text: nil
+            case .notUTF8: "not UTF-8 text"
+            case .tooLong: "longer than \(JSONLines.maxLineBytes / 1024) KiB; no agreement or event needs that much"
+            }
+        }
     }
 
     /// The longest line accepted: no agreement or event needs a megabyte.

@@ -77,8 +77,9 @@ public struct TickReport: Sendable {
     /// Seconds spent in each phase of planning, summed over the tick's batches: the profile an
     /// operator (and BENCHMARKS.md) reads to see what limits a tick.
     public struct Phases: Sendable {
-        /// Finishing interrupted writes, taking in delivery outcomes, expiring and pruning: the
-        /// part of a tick that follows the traffic of the spool, not the agreements due.
+        /// Taking in delivery outcomes, expiring and pruning: the part of a tick that follows
+        /// the traffic of the spool, not the agreements due. (Files an interrupted tick left
+        /// unwritten are written first and count under `write` and `mark`.)
         public var reconcile: Double = 0
         /// Finding due agreements and reading their debtors' records.
         public var read: Double = 0

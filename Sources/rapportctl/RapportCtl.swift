@@ -27,7 +27,6 @@ func command(_ body: () throws -> Void) throws {
     try reportingFailures(program: "rapportctl", body)
 }
 
-/// Reads a whole input: a file, or standard input for `-`.
 /// Opens an input file (or standard input for `-`) for reading a line at a time.
 func openInput(_ path: String) throws(Failure) -> Int32 {
     if path == "-" { return STDIN_FILENO }
@@ -40,12 +39,8 @@ func openInput(_ path: String) throws(Failure) -> Int32 {
     return fd
 }
 
+/// Reads a whole input: a file, or standard input for `-`.
 func readInput(_ path: String) throws(Failure) -> Data {
-    if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-        throw Failure(.noInput, "\(path): no such file")
-    }
-    guard let data = FileManager.default.contents(atPath: path) else { throw Failure(.noInput, "\(path): cannot be read (check its permissions)") }
-    return data
+    let fd = try openInput(path)
+    return FileHandle(fileDescriptor: fd, closeOnDealloc: fd != STDIN_FILENO).readDataToEndOfFile()
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import RapportCore
 import RapportEngine
 import RapportSpool
 import Testing
@@ -46,6 +47,23 @@ struct CrashSafetyTests {
         #expect(written == (try healthy.store.status().jobsByState["spooled"]))
         _ = try healthy.tick(at: now.addingTimeInterval(120))
         #expect(try sandbox.jobs().count == written, "a later tick writes nothing again")
+    }
+
+    @Test("R15: a message for review whose write was interrupted is finished into review/, never into new/")
+    func interruptedReviewWrite() throws {
+        let sandbox = try Sandbox()
+        let broken = try engine(sandbox, faults: FaultInjection(step: .tempWritten, arrival: 1, action: .fail(EIO)))
+        _ = try Importer(store: broken.store).importAgreements(Data(Self.lines(3).utf8), strict: true, at: Date())
+        let now = Date()
+        _ = try broken.record([Event(agreement: Identifier("A-0")!, type: .vulnerable, at: now.addingTimeInterval(-60))], at: now)
+        #expect(throws: EngineError.self) { try broken.tick(at: now) }
+        let recovered = try engine(sandbox, faults: nil).tick(at: now.addingTimeInterval(60))
+        #expect(recovered.recovered == 3)
+        let inReview = try sandbox.jobs(in: "review")
+        #expect(inReview.count == 1)
+        #expect(try sandbox.job(inReview[0], in: "review")["agreement"] as? String == "A-0")
+        #expect(try sandbox.jobs().allSatisfy { try sandbox.job($0)["agreement"] as? String != "A-0" })
+        try audit(sandbox, finished: true)
     }
 
     @Test("A full disk: one clear line, nothing marked written, and the next tick with space finishes the job by itself")
