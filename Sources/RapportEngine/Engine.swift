@@ -152,6 +152,7 @@ public final class Engine: Sendable {
                         jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
                         channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned, timezone: contact.timezone, recipient: contact.to)
                     record.covers = contact.covers
+                    record.statement = contact.statement?.fingerprint
                     history.append(record)
                     var sending = decision
                     // Should the loop end on a send, the next tick looks again.

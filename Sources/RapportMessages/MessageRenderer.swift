@@ -97,7 +97,7 @@ public struct MessageRenderer: Sendable {
         return Message(locale: language, subject: subject, body: body)
     }
 
-    private func context(for contact: PlannedContact, language: String) -> [String: Any] {
+    func context(for contact: PlannedContact, language: String) -> [String: Any] {
         var context: [String: Any] = [
             "name": contact.debtor.greetingName,
             "business": sender.businessName,
@@ -107,17 +107,26 @@ public struct MessageRenderer: Sendable {
             "disclosure": sender.disclosure,
         ]
         if !sender.helpURL.isEmpty { context["help_url"] = sender.helpURL }
-        if let amount = contact.amountDue { context["amount"] = MoneyWords.format(amount, currency: contact.currency) }
+        let money = { (amount: Money) in MoneyWords.format(amount, currency: contact.currency, language: language) }
+        if let due = contact.statement?.due { context["amount"] = money(due) }
+        if let overdue = contact.statement?.overdue {
+            // R20: the whole of what is overdue on the send day, never one installment's part.
+            context["overdue"] = money(overdue.total)
+            context["overdue_count"] = String(overdue.count)
+            context["oldest_date"] = DateWords.format(overdue.oldest, language: language, weekday: false)
+            if overdue.count > 1 { context["several_overdue"] = true }
+        }
         if contact.firm { context["firm"] = true }
         if contact.agreements.count > 1 {
             // R28: one message covering several agreements says so.
             context["several"] = true
             context["agreement_count"] = String(contact.agreements.count)
         }
-        if let amount = contact.paymentAmount { context["payment_amount"] = MoneyWords.format(amount, currency: contact.currency) }
+        if let amount = contact.paymentAmount { context["payment_amount"] = money(amount) }
         if let installment = contact.installment {
             context["installment"] = installment.id.rawValue
             context["due_date"] = DateWords.format(installment.due, language: language)
+            context["due_date_short"] = DateWords.format(installment.due, language: language, weekday: false)
         }
         return context
     }

@@ -119,6 +119,11 @@ enum Schema {
                 DROP INDEX agreement_next_action;
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            // R20: the figures a job states (what is due, what is overdue on its send day), so
+            // a waiting job whose figures a payment made wrong is withdrawn and planned again.
+            try db.execute(sql: "ALTER TABLE job ADD COLUMN statement TEXT")
+        }
         return migrator
     }
 }

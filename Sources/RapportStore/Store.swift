@@ -276,14 +276,14 @@ public final class Store: Sendable {
                     try db.cachedStatement(
                         sql: """
                             INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
-                                             timezone, recipient, file_name, state, review, data, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)
+                                             timezone, recipient, file_name, state, review, data, created_at, updated_at, statement)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?)
                             """
                     ).execute(
                         arguments: [
                             job.id, contact.touchpoint, try Coding.encode(contact.covers), id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
                             job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName, contact.needsReview,
-                            String(decoding: bytes, as: UTF8.self), time, time,
+                            String(decoding: bytes, as: UTF8.self), time, time, contact.statement?.fingerprint,
                         ])
                     try Self.recordDecision(db, id, time, "planned", job.id, contact.touchpoint, job.reason)
                 }
@@ -535,6 +535,7 @@ public final class Store: Sendable {
             notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state,
             timezone: row["timezone"], recipient: row["recipient"])
         record.covers = (try? Coding.decode([String].self, from: row["covers"])) ?? []
+        record.statement = row["statement"]
         return record
     }
 }

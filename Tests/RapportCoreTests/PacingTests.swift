@@ -132,7 +132,7 @@ struct CallsAndJurisdictionTests {
         agreement.jurisdiction = "US-WA"
         var policy = Fixture.longLookahead
         policy.jurisdictions["US-WA"]?.maxContactsPerWeek = 1
-        let email = [Fixture.sent(.missed, at: "2026-12-03T16:00:00Z", channel: .email)]
+        let email = [Fixture.sent(.preDue, at: "2026-12-03T16:00:00Z", channel: .email)]
         let decision = Fixture.plan(agreement, history: email, at: "2026-12-09T15:00:00Z", policy: policy)
         let contact = try #require(Fixture.contact(decision))
         #expect(ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) >= Fixture.date("2026-12-10"))
@@ -153,7 +153,7 @@ struct GroupingTests {
         let reminders = contacts.filter { $0.kind == .preDue }
         let together = try #require(reminders.first)
         #expect(Set(together.agreements) == [Fixture.id("A-1"), Fixture.id("A-2")])
-        #expect(together.amountDue == Money("80.00"))
+        #expect(together.statement?.due == Money("80.00"))
         #expect(together.reason.contains("R28"))
         #expect(!reminders.dropFirst().contains { $0.agreements.contains(Fixture.id("A-2")) }, "A-2 is not reminded again")
         #expect(reminders.contains { $0.agreements == [Fixture.id("A-3")] }, "a due date 18 days later gets its own reminder")

@@ -17,7 +17,7 @@ struct SpoolProtocolEndToEndTests {
                 jobID: "j-" + StableHash.hex("\(prefix)\(index)"), touchpoint: "\(prefix)\(index)", kind: .preDue, channel: channel, to: "+12145550100",
                 agreement: Identifier("A-\(index)")!, agreements: [Identifier("A-\(index)")!], debtor: Debtor(id: Identifier("D-\(index)")!, name: "Sam"),
                 timezone: "America/Chicago", notBefore: notBefore, notAfter: now.addingTimeInterval(notAfterMinutes * 60), localTime: "x",
-                reason: "r", installment: nil, amountDue: nil, paymentAmount: nil, currency: "USD")
+                reason: "r", installment: nil, statement: nil, paymentAmount: nil, currency: "USD")
             let job = Job(contact: contact, locale: "en", subject: nil, body: "Hi \"Sam\", pay soon. Reply STOP to opt out.", createdAt: now)
             try spool.write(job)
             return job

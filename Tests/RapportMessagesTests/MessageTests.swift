@@ -10,13 +10,15 @@ struct MessageTests {
     static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("config/templates").path
 
-    func contact(_ kind: ContactKind, channel: Channel, locale: String? = "en", preferred: String? = "Sam") -> PlannedContact {
+    func contact(
+        _ kind: ContactKind, channel: Channel, locale: String? = "en", preferred: String? = "Sam", overdue: Arrears? = nil
+    ) -> PlannedContact {
         PlannedContact(
             jobID: "j-" + StableHash.hex("x"), touchpoint: "t", kind: kind, channel: channel, to: "x", agreement: Identifier("A-1")!,
             agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Samuel O'Brien & Co", preferredName: preferred, locale: locale),
             timezone: "America/Chicago", notBefore: Date(), notAfter: Date(), localTime: "x", reason: "r",
             installment: Installment(id: Identifier("1")!, due: LocalDate("2026-12-01")!, amount: Money("50.00")!),
-            amountDue: Money("50.00"), paymentAmount: Money("20.00"), currency: "USD")
+            statement: Statement(due: Money("50.00"), overdue: overdue), paymentAmount: Money("20.00"), currency: "USD")
     }
 
     func renderer(debtCollector: Bool = false) throws -> MessageRenderer {
@@ -49,7 +51,8 @@ struct MessageTests {
         #expect(english.body.contains("+1 800 555 0100"))
         let spanish = renderer.render(contact(.preDue, channel: .sms, locale: "es-MX"))
         #expect(spanish.locale == "es")
-        #expect(spanish.body.contains("martes 1 de diciembre"))
+        #expect(spanish.body.contains("1 de diciembre"))
+        #expect(renderer.render(contact(.preDue, channel: .email, locale: "es")).body.contains("martes 1 de diciembre"))
         #expect(renderer.render(contact(.preDue, channel: .sms, locale: "fr")).locale == "en")
         let noPreferred = renderer.render(contact(.thanks, channel: .sms, preferred: nil))
         #expect(noPreferred.body.contains("Samuel O'Brien & Co"))  // plain text: no HTML escaping
@@ -105,7 +108,7 @@ struct MessageTests {
 extension MessageTests {
     @Test("R25 R21: an escalated follow-up is firmer, and still passes the tone lint")
     func firmer() throws {
-        var contact = contact(.followUp, channel: .sms)
+        var contact = contact(.followUp, channel: .sms, overdue: Arrears(total: Money("50.00")!, count: 1, oldest: LocalDate("2026-12-01")!))
         let plain = try renderer().render(contact).body
         contact.firm = true
         let firm = try renderer().render(contact).body

@@ -20,7 +20,7 @@ struct SpoolTests {
             jobID: "j-" + StableHash.hex(key), touchpoint: key, kind: .preDue, channel: .sms, to: "+12145550100",
             agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
             timezone: "America/Chicago", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(3600), localTime: "x",
-            reason: "r", installment: nil, amountDue: nil, paymentAmount: nil, currency: "USD")
+            reason: "r", installment: nil, statement: nil, paymentAmount: nil, currency: "USD")
         return Job(contact: contact, locale: "en", subject: nil, body: "Hi. Reply STOP to opt out.", createdAt: notBefore)
     }
 
@@ -144,7 +144,7 @@ struct SpoolProtocolTests {
             jobID: "j-" + StableHash.hex(key), touchpoint: key, kind: .preDue, channel: channel, to: "+12145550100",
             agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
             timezone: "America/Chicago", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(3600), localTime: "x",
-            reason: "r", installment: nil, amountDue: nil, paymentAmount: nil, currency: "USD")
+            reason: "r", installment: nil, statement: nil, paymentAmount: nil, currency: "USD")
         let job = Job(contact: contact, locale: "en", subject: nil, body: "Hi", createdAt: now)
         try spool.write(job)
         return job

@@ -132,7 +132,7 @@ struct StoreTests {
             jobID: "j-" + StableHash.hex("k"), touchpoint: "pre_due:A-1:1", kind: .preDue, channel: .email, to: "sam@example.org",
             agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
             timezone: "America/Chicago", notBefore: now.addingTimeInterval(3600), notAfter: now.addingTimeInterval(7200), localTime: "x",
-            reason: "pre_due because", installment: nil, amountDue: nil, paymentAmount: nil, currency: "USD")
+            reason: "pre_due because", installment: nil, statement: nil, paymentAmount: nil, currency: "USD")
         let job = Job(contact: contact, locale: "en", subject: "Hi", body: "Body", createdAt: now)
         let decision = Decision(outcome: .send(contact), nextReview: now)
         try store.commit([PlanRecord(agreement: contact.agreement, decision: decision, job: (job, try job.encoded()), withdrawn: [])], at: now)

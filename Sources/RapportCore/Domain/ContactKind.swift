@@ -22,6 +22,16 @@ public enum ContactKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// R23: only messages that ask for a payment may be a call (whose script asks for a call
+    /// back); nobody is asked to call back to be thanked, congratulated or told that contact
+    /// has stopped.
+    public var mayUseVoice: Bool {
+        switch self {
+        case .preDue, .dueToday, .missed, .followUp, .promiseReminder: true
+        case .welcome, .thanks, .progress, .checkIn, .completed, .ceaseConfirmation, .optOutConfirmation: false
+        }
+    }
+
     /// When two touchpoints want the same moment, the lower rank goes first: acknowledging a
     /// payment or a request to stop matters more to trust than another reminder.
     var urgencyRank: Int {

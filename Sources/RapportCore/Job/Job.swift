@@ -19,6 +19,9 @@ public struct Job: Sendable, Equatable, Codable {
     public var localTime: String
     public var subject: String?
     public var body: String
+    /// SMS only (R36): the encoding the body travels in and its billed segments.
+    public var encoding: SMSLength.Encoding?
+    public var segments: Int?
     public var reason: String
     public var createdAt: Date
     /// Only in `simulate` output: when the simulated delivery happened.
@@ -39,6 +42,11 @@ public struct Job: Sendable, Equatable, Codable {
         self.localTime = contact.localTime
         self.subject = subject
         self.body = body
+        if contact.channel == .sms {
+            let length = SMSLength(measuring: body)
+            self.encoding = length.encoding
+            self.segments = length.segments
+        }
         self.reason = contact.reason
         self.createdAt = createdAt
     }
@@ -79,7 +87,7 @@ public struct Job: Sendable, Equatable, Codable {
         case notBefore = "not_before"
         case notAfter = "not_after"
         case localTime = "local_time"
-        case subject, body, reason
+        case subject, body, encoding, segments, reason
         case createdAt = "created_at"
         case deliveredAt = "delivered_at"
     }
@@ -108,6 +116,8 @@ public struct Job: Sendable, Equatable, Codable {
         localTime = try c.decode(String.self, forKey: .localTime)
         subject = try c.decodeIfPresent(String.self, forKey: .subject)
         body = try c.decode(String.self, forKey: .body)
+        encoding = try c.decodeIfPresent(SMSLength.Encoding.self, forKey: .encoding)
+        segments = try c.decodeIfPresent(Int.self, forKey: .segments)
         reason = try c.decode(String.self, forKey: .reason)
         createdAt = try instant(.createdAt)
         deliveredAt = try c.contains(.deliveredAt) ? instant(.deliveredAt) : nil
@@ -130,6 +140,8 @@ public struct Job: Sendable, Equatable, Codable {
         try c.encode(localTime, forKey: .localTime)
         try c.encode(subject, forKey: .subject)
         try c.encode(body, forKey: .body)
+        try c.encodeIfPresent(encoding, forKey: .encoding)
+        try c.encodeIfPresent(segments, forKey: .segments)
         try c.encode(reason, forKey: .reason)
         try c.encode(Timestamp.rfc3339(createdAt), forKey: .createdAt)
         if let deliveredAt { try c.encode(Timestamp.rfc3339(deliveredAt), forKey: .deliveredAt) }

@@ -42,6 +42,9 @@ public struct ContactRecord: Sendable, Equatable {
     public var timezone: String
     /// The address it went to: failures count against an address, not a channel forever.
     public var recipient: String
+    /// The fingerprint of the figures the message states (R20); nil for messages that state
+    /// none. A waiting job whose figures no longer hold is withdrawn (R18).
+    public var statement: String?
 
     public init(
         jobID: String, touchpoint: String, agreements: [Identifier], kind: ContactKind, channel: Channel,

@@ -83,8 +83,8 @@ public struct PlannedContact: Sendable, Equatable {
     public var reason: String
     /// What the message is about, for the templates.
     public var installment: Installment?
-    /// What is still owed on that installment.
-    public var amountDue: Money?
+    /// The figures the message states (R20), for the send day.
+    public var statement: Statement?
     /// The payment being thanked.
     public var paymentAmount: Money?
     public var currency: String
@@ -92,7 +92,7 @@ public struct PlannedContact: Sendable, Equatable {
     public init(
         jobID: String, touchpoint: String, kind: ContactKind, channel: Channel, to: String, agreement: Identifier,
         agreements: [Identifier], debtor: Debtor, timezone: String, notBefore: Date, notAfter: Date, localTime: String,
-        reason: String, installment: Installment?, amountDue: Money?, paymentAmount: Money?, currency: String
+        reason: String, installment: Installment?, statement: Statement?, paymentAmount: Money?, currency: String
     ) {
         self.jobID = jobID
         self.touchpoint = touchpoint
@@ -108,7 +108,7 @@ public struct PlannedContact: Sendable, Equatable {
         self.localTime = localTime
         self.reason = reason
         self.installment = installment
-        self.amountDue = amountDue
+        self.statement = statement
         self.paymentAmount = paymentAmount
         self.currency = currency
     }

@@ -56,7 +56,7 @@ public struct Planner: Sendable {
 
         // R18: waiting jobs that no longer fit are taken back before they can be claimed.
         for job in mine where job.state.isWaiting {
-            if let reason = withdrawalReason(for: job, touchpoints: touchpoints, state: state, clock: primary) {
+            if let reason = withdrawalReason(for: job, touchpoints: touchpoints, state: state, siblings: siblings, clock: primary) {
                 decision.withdrawals.append(Withdrawal(jobID: job.jobID, reason: reason))
                 trace.append("withdraw \(job.jobID) (\(job.kind.rawValue)): \(reason)")
             }
@@ -101,8 +101,17 @@ public struct Planner: Sendable {
                 blockedBy = blockedBy ?? ("R16", "no usable channel (opted out, no consent or no address)")
                 continue
             }
+            // R23: nobody is asked to call back to be thanked, congratulated or told that
+            // contact has stopped; without a written channel such a message is skipped.
+            let written = touchpoint.kind.mayUseVoice ? usable : usable.filter { $0 != .voice }
+            if written.isEmpty {
+                let reason = "R23: \(touchpoint.kind.rawValue) may not be a call, and no written channel is usable"
+                decision.dropped.append(Dropped(touchpoint: touchpoint.key, kind: touchpoint.kind, reason: reason))
+                trace.append(line + " → skipped (\(reason))")
+                continue
+            }
             // R25: escalation moves slowly down the usable channels and stays on the last.
-            let chosen = usable[min(touchpoint.escalation, usable.count - 1)]
+            let chosen = written[min(touchpoint.escalation, written.count - 1)]
             guard let slot = earliestSlot(
                 from: start, windows: windows, pacing: pacing, load: load, touchpoint: touchpoint, channel: chosen, debtor: agreement.debtor.id,
                 preferredTime: state.adjustment?.preferredTime)
@@ -142,13 +151,17 @@ public struct Planner: Sendable {
                     contact.reason += "; R15: vulnerability flag, routed to human review"
                     trace.append("R15: vulnerability flag: the message waits in review/ for a person")
                 }
+                var about = [state]
                 for (sibling, covered) in grouped(with: touchpoint, contact: contact, siblings: siblings, history: history, clock: primary) {
                     contact.covers.append(covered.key)
                     contact.agreements.append(sibling.agreement.id)
-                    contact.amountDue = (contact.amountDue ?? .zero) + (covered.installment.map { sibling.remaining($0) } ?? .zero)
+                    about.append(sibling)
                     contact.reason += "; R28: also covers \(sibling.agreement.id) installment \(covered.installment?.id.rawValue ?? "?") due \(covered.installment?.due.description ?? "?")"
                     trace.append("R28: one message also covers \(covered.key)")
                 }
+                contact.statement = statement(
+                    of: touchpoint.kind, keys: [touchpoint.key] + contact.covers, about: about, on: primary.localDate(of: slot.notBefore))
+                if let figures = contact.statement { contact.reason += "; R20: states \(figures.fingerprint)" }
                 decision.outcome = .send(contact)
                 decision.nextReview = now
                 trace.append("decision: spool \(contact.jobID) now")
@@ -202,13 +215,13 @@ public struct Planner: Sendable {
         for installment in state.unpaid {
             let reminderDay = installment.due.adding(days: -policy.preDueDays)
             wanted.append(Touchpoint(
-                key: "pre_due:\(id):\(installment.id)", kind: .preDue, installment: installment,
+                key: Touchpoint.reminderKey(.preDue, id, installment.id), kind: .preDue, installment: installment,
                 ideal: clock.instant(of: reminderDay, at: opening),
                 usefulThrough: policy.dueDayReminder ? installment.due.adding(days: -1) : installment.due,
                 purpose: "pre_due for installment \(installment.id) due \(installment.due) (\(policy.preDueDays) days before) (R24)"))
             if policy.dueDayReminder {
                 wanted.append(Touchpoint(
-                    key: "due_today:\(id):\(installment.id)", kind: .dueToday, installment: installment,
+                    key: Touchpoint.reminderKey(.dueToday, id, installment.id), kind: .dueToday, installment: installment,
                     ideal: clock.instant(of: installment.due, at: opening), usefulThrough: installment.due,
                     purpose: "due_today for installment \(installment.id) due \(installment.due) (R24)"))
             }
@@ -227,9 +240,9 @@ public struct Planner: Sendable {
 
         // R27: a promise to pay replaces follow-ups with one reminder the day before; unpaid two
         // days after the promised date, it is broken and follow-ups resume.
-        var promisedHold: (date: LocalDate, until: Date)?
+        var promisedHold: PromiseHold?
         if let promise = state.promise, !promise.kept, today <= promise.date.adding(days: 2) {
-            promisedHold = (promise.date, clock.instant(of: promise.date.adding(days: 3), at: midnight))
+            promisedHold = PromiseHold(date: promise.date, until: clock.instant(of: promise.date.adding(days: 3), at: midnight))
             wanted.append(Touchpoint(
                 key: "promise_reminder:\(id):\(StableHash.hex(promise.identity).prefix(16))", kind: .promiseReminder,
                 installment: state.unpaid.first, ideal: clock.instant(of: promise.date.adding(days: -1), at: opening),
@@ -252,43 +265,7 @@ public struct Planner: Sendable {
                 usefulThrough: nil, purpose: "progress: on track, and no word from us for 30 days (R26)"))
         }
 
-        // R25: the arrears stream follows the oldest unpaid installment: one kind check-in after
-        // the grace days, then follow-ups stretched by R10's backoff until it is paid. Touchpoints
-        // already handled stay listed, so their waiting jobs still count as wanted.
-        if let oldest = state.unpaid.first {
-            let missedKey = "missed:\(id):\(oldest.id)"
-            let followUpPrefix = "follow_up:\(id):\(oldest.id):"
-            let checkInDay = oldest.due.adding(days: policy.missedGraceDays)
-            let held = promisedHold.map { "; R27: promised for \($0.date), held until it is 2 days late" } ?? ""
-            wanted.append(Touchpoint(
-                key: missedKey, kind: .missed, installment: oldest, ideal: clock.instant(of: checkInDay, at: opening),
-                usefulThrough: nil,
-                purpose: "missed: installment \(oldest.id) due \(oldest.due) unpaid after \(policy.missedGraceDays) days of grace (R25)" + held,
-                earliest: promisedHold?.until))
-            let arrears = history.filter { $0.state.countsAsContact && ($0.touchpoint == missedKey || $0.touchpoint.hasPrefix(followUpPrefix)) }
-            let followUps = arrears.filter { $0.kind == .followUp }
-            for done in followUps {
-                wanted.append(Touchpoint(
-                    key: done.touchpoint, kind: .followUp, installment: oldest, ideal: done.notBefore, usefulThrough: nil,
-                    purpose: "follow_up on installment \(oldest.id) due \(oldest.due) (R25)"))
-            }
-            if let last = arrears.map(\.notBefore).max() {
-                let unanswered = arrears.filter { $0.notBefore > (state.lastEngagement ?? .distantPast) }.count
-                let stretch = pow(policy.backoffFactor, Double(max(0, unanswered - 1)))
-                let gapDays = min(Int((Double(policy.followUpDays) * stretch).rounded()), policy.maxFollowUpGapDays)
-                let number = followUps.count + 1
-                var followUp = Touchpoint(
-                    key: followUpPrefix + String(number), kind: .followUp, installment: oldest,
-                    ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening), usefulThrough: nil,
-                    purpose: "follow_up \(number) on installment \(oldest.id) due \(oldest.due), \(gapDays) days after the last contact"
-                        + " (\(unanswered) unanswered; R10 backoff ×\(policy.backoffFactor) up to \(policy.maxFollowUpGapDays) days) (R25)" + held,
-                    earliest: promisedHold?.until)
-                followUp.escalation = unanswered / max(1, policy.escalateAfter)
-                if followUp.escalation > 0 { followUp.purpose += "; escalated \(followUp.escalation) step(s) after \(unanswered) unanswered" }
-                wanted.append(followUp)
-            }
-        }
-        return wanted
+        return wanted + arrearsTouchpoints(for: state, history: history, clock: clock, today: today, hold: promisedHold)
     }
 
     /// Whether `stop` forbids `touchpoint`: a cease notice still allows its one confirmation,
@@ -299,7 +276,9 @@ public struct Planner: Sendable {
     }
 
     /// Why a waiting job must not go out any more, or nil when it still fits.
-    private func withdrawalReason(for job: ContactRecord, touchpoints: [Touchpoint], state: AgreementState, clock: ZoneClock) -> String? {
+    private func withdrawalReason(
+        for job: ContactRecord, touchpoints: [Touchpoint], state: AgreementState, siblings: [AgreementState], clock: ZoneClock
+    ) -> String? {
         guard let touchpoint = touchpoints.first(where: { job.touchpoints.contains($0.key) }) else {
             if state.isPaidOff { return "R18: the agreement is paid" }
             return "R18: \(job.kind.rawValue) is no longer wanted (installment paid or superseded)"
@@ -313,6 +292,11 @@ public struct Planner: Sendable {
         }
         if !chooseChannels(for: state, history: [], clock: clock, now: job.notBefore).usable.contains(job.channel) {
             return "R18/R16: \(job.channel.rawValue) may no longer be used"
+        }
+        if let stated = job.statement {
+            let about = [state] + siblings.filter { $0.agreement.id != state.agreement.id && job.agreements.contains($0.agreement.id) }
+            let now = statement(of: job.kind, keys: job.touchpoints, about: about, on: day)?.fingerprint
+            if let now, now != stated { return "R18/R20: the figures it states changed (was \(stated); now \(now))" }
         }
         return nil
     }
@@ -473,7 +457,7 @@ public struct Planner: Sendable {
             touchpoint: touchpoint.key, kind: touchpoint.kind, channel: channel, to: agreement.contacts[channel] ?? "",
             agreement: agreement.id, agreements: [agreement.id], debtor: agreement.debtor, timezone: clock.identifier,
             notBefore: slot.notBefore, notAfter: slot.notAfter, localTime: clock.rfc3339(slot.notBefore), reason: reason,
-            installment: touchpoint.installment, amountDue: touchpoint.installment.map { state.remaining($0) },
+            installment: touchpoint.installment, statement: nil,
             paymentAmount: touchpoint.kind == .thanks ? state.payments.first { "thanks:\(agreement.id):\(StableHash.hex($0.identity).prefix(16))" == touchpoint.key }?.amount : nil,
             currency: agreement.currency)
     }

@@ -33,4 +33,9 @@ public struct Touchpoint: Sendable, Equatable {
         self.purpose = purpose
         self.earliest = earliest
     }
+
+    /// The key of the reminder (`pre_due`, `due_today`) for one installment of one agreement.
+    public static func reminderKey(_ kind: ContactKind, _ agreement: Identifier, _ installment: Identifier) -> String {
+        "\(kind.rawValue):\(agreement):\(installment)"
+    }
 }

@@ -1,0 +1,75 @@
+import Foundation
+
+/// R25 (check in after a miss, kindly) and R10 (backoff): the touchpoints of an agreement in
+/// arrears.
+///
+/// The arrears *episode* is every check-in and follow-up sent after the oldest unpaid due date.
+/// Each newly missed installment gets its own check-in after the grace days, even while the
+/// follow-ups about an older one are stretched by backoff: R10 stretches the chasing of the
+/// same arrears, it never swallows a new miss. An installment is acknowledged once a check-in
+/// went out on a later day than its due date (that check-in stated everything then overdue,
+/// R20). While an installment waits for its check-in, no follow-up is wanted: the check-in is
+/// the next message, and follow-ups continue from it with the backoff count they had, so an
+/// unresponsive debtor gets one check-in per new miss and no more chasing than before.
+extension Planner {
+    /// A promise to pay holding the arrears back (R27): promised for `date`, nothing about the
+    /// arrears before `until` (the start of the third day after it).
+    struct PromiseHold {
+        var date: LocalDate
+        var until: Date
+    }
+
+    /// The check-in a new miss wants, the follow-up that comes next, and the ones already
+    /// planned (so their waiting jobs stay wanted).
+    func arrearsTouchpoints(
+        for state: AgreementState, history: [ContactRecord], clock: ZoneClock, today: LocalDate, hold: PromiseHold?
+    ) -> [Touchpoint] {
+        guard let oldest = state.unpaid.first else { return [] }
+        let id = state.agreement.id
+        let opening = max(policy.windowStart, HardLimits.earliest)
+        let held = hold.map { "; R27: promised for \($0.date), held until it is 2 days late" } ?? ""
+        let chasing = history.filter { $0.state.countsAsContact && ($0.kind == .missed || $0.kind == .followUp) }
+        let episode = chasing.filter { clock.localDate(of: $0.notBefore) > oldest.due }
+        var wanted = episode.map { done in
+            Touchpoint(
+                key: done.touchpoint, kind: done.kind, installment: oldest, ideal: done.notBefore, usefulThrough: nil,
+                purpose: "\(done.kind.rawValue) about the arrears since \(oldest.due) (R25)", earliest: hold?.until)
+        }
+
+        let checkInDays = chasing.filter { $0.kind == .missed }.map { clock.localDate(of: $0.notBefore) }
+        let waiting = state.unpaid.filter { installment in
+            installment.due < today && !checkInDays.contains { $0 > installment.due }
+        }
+        if let first = waiting.first, let newest = waiting.last {
+            // One check-in covers every miss that waits for one: keyed by the newest, due after
+            // the grace of the first, so no miss waits longer than its grace for a word.
+            let day = first.due.adding(days: policy.missedGraceDays)
+            let covering = waiting.count > 1 ? " (with \(waiting.count - 1) earlier miss(es) not yet checked in on)" : ""
+            wanted.append(Touchpoint(
+                key: "missed:\(id):\(newest.id)", kind: .missed, installment: oldest, ideal: clock.instant(of: day, at: opening),
+                usefulThrough: nil,
+                purpose: "missed: installment \(newest.id) due \(newest.due) unpaid after \(policy.missedGraceDays) days of grace"
+                    + covering + " (R25)" + held,
+                earliest: hold?.until))
+            return wanted
+        }
+        guard let last = episode.map(\.notBefore).max() else { return wanted }
+        let unanswered = episode.filter { $0.notBefore > (state.lastEngagement ?? .distantPast) }.count
+        let stretch = pow(policy.backoffFactor, Double(max(0, unanswered - 1)))
+        let gapDays = min(Int((Double(policy.followUpDays) * stretch).rounded()), policy.maxFollowUpGapDays)
+        let number = episode.filter { $0.kind == .followUp }.count + 1
+        var followUp = Touchpoint(
+            key: "follow_up:\(id):\(oldest.id):\(number)", kind: .followUp, installment: oldest,
+            ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening), usefulThrough: nil,
+            purpose: "follow_up \(number) on the arrears since \(oldest.due), \(gapDays) days after the last contact"
+                + " (\(unanswered) unanswered; R10 backoff ×\(policy.backoffFactor) up to \(policy.maxFollowUpGapDays) days) (R25)"
+                + held,
+            earliest: hold?.until)
+        followUp.escalation = unanswered / max(1, policy.escalateAfter)
+        if followUp.escalation > 0 {
+            followUp.purpose += "; escalated \(followUp.escalation) step(s) after \(unanswered) unanswered"
+        }
+        wanted.append(followUp)
+        return wanted
+    }
+}
