@@ -67,7 +67,10 @@ let package = Package(
             name: "RapportCoreTests",
             dependencies: ["RapportCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "RapportMessagesTests", dependencies: ["RapportMessages", "RapportConfig"]),
+        .testTarget(
+            name: "RapportMessagesTests",
+            dependencies: ["RapportMessages", "RapportConfig", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "RapportConfigTests", dependencies: ["RapportConfig"]),
         .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool"]),

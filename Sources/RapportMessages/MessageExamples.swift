@@ -25,7 +25,8 @@ enum MessageExamples {
             for overdueCount in [0, 1, 12] {
                 for firm in [false, true] {
                     for agreements in [1, 2] {
-                        let overdue = overdueCount == 0
+                        let overdue =
+                            overdueCount == 0
                             ? nil : Arrears(total: largestAmount, count: overdueCount, oldest: longestDate)
                         var example = contact(
                             kind, language: language, name: longestName(language), currency: currency,
@@ -50,7 +51,8 @@ enum MessageExamples {
         return PlannedContact(
             jobID: "j-example", touchpoint: "\(kind.rawValue):A-1", kind: kind, channel: channel, to: "+12145550100",
             agreement: ids[0], agreements: ids, debtor: Debtor(id: id("D-1"), name: name, locale: language),
-            timezone: "America/Chicago", notBefore: Date(timeIntervalSince1970: 0), notAfter: Date(timeIntervalSince1970: 0),
+            timezone: "America/Chicago", notBefore: Date(timeIntervalSince1970: 0),
+            notAfter: Date(timeIntervalSince1970: 0),
             localTime: "", reason: "example", installment: installment, statement: statement, paymentAmount: nil,
             currency: currency)
     }

@@ -34,7 +34,9 @@ public struct MessageRenderer: Sendable {
         for language in Self.languages {
             for name in Self.requiredNames {
                 let path = "\(directory)/\(language)/\(name).mustache"
-                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                guard let data = FileManager.default.contents(atPath: path),
+                    let text = String(data: data, encoding: .utf8)
+                else {
                     throw TemplateError("\(path): template is missing or unreadable")
                 }
                 do {
@@ -69,7 +71,8 @@ public struct MessageRenderer: Sendable {
         let language = Self.language(for: contact.debtor.locale)
         let context = self.context(for: contact, language: language)
         func text(_ name: String) -> String {
-            (library.render(context, withTemplate: "\(language)/\(name)") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            (library.render(context, withTemplate: "\(language)/\(name)") ?? "").trimmingCharacters(
+                in: .whitespacesAndNewlines)
         }
         var subject: String?
         var body: String

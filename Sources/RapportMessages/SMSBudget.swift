@@ -36,16 +36,20 @@ extension MessageRenderer {
                 for contact in MessageExamples.worstCases(of: kind, language: language) {
                     let body = render(contact).body
                     let length = SMSLength(measuring: body)
-                    if worst.map({ length.segments > $0.0.segments || (length.segments == $0.0.segments && length.units > $0.0.units) })
+                    if worst.map({
+                        length.segments > $0.0.segments
+                            || (length.segments == $0.0.segments && length.units > $0.0.units)
+                    })
                         ?? true
                     {
                         worst = (length, body)
                     }
                 }
                 guard let (length, text) = worst else { continue }
-                cases.append(SMSBudget.WorstCase(
-                    file: "\(language)/\(kind.rawValue).sms.mustache", language: language, length: length,
-                    budget: SMSBudget.segments(for: language), text: text))
+                cases.append(
+                    SMSBudget.WorstCase(
+                        file: "\(language)/\(kind.rawValue).sms.mustache", language: language, length: length,
+                        budget: SMSBudget.segments(for: language), text: text))
             }
         }
         return cases

@@ -21,19 +21,15 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         try command {
             let settings = try storage.settings()
-            let renderer: MessageRenderer
-            do throws(TemplateError) {
-                renderer = try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender)
-            } catch {
-                throw Failure(.config, error.message)
-            }
+            let renderer = try templates(of: settings)
             print("config OK: \(storage.configPath)")
             let cases = renderer.smsWorstCases()
             for worst in cases {
                 let unit = worst.length.encoding == .gsm7 ? "septets" : "UTF-16 units"
                 print(
                     "\(worst.fits ? "  " : "! ")\(worst.file): \(worst.length.encoding.rawValue), "
-                        + "\(worst.length.segments) of \(worst.budget) segments at worst (\(worst.length.units) \(unit))")
+                        + "\(worst.length.segments) of \(worst.budget) segments at worst (\(worst.length.units) \(unit))"
+                )
             }
             if let over = cases.first(where: { !$0.fits }) {
                 throw Failure(
@@ -43,5 +39,14 @@ struct CheckConfigCommand: ParsableCommand {
             }
             print("templates OK: \(settings.templatesDirectory) (\(MessageRenderer.languages.joined(separator: ", ")))")
         }
+    }
+}
+
+/// The configured templates, loaded and checked (R21), or the failure that names the file.
+func templates(of settings: Settings) throws(Failure) -> MessageRenderer {
+    do throws(TemplateError) {
+        return try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender)
+    } catch {
+        throw Failure(.config, error.message)
     }
 }

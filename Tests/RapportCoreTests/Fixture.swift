@@ -70,16 +70,20 @@ enum Fixture {
     /// Plans from `start` to `end` as the daemon would: at every hour, at each event's time (as
     /// `rapportctl` acts at once) and at each job's `not_before`, when the job is delivered (as
     /// `simulate` does) unless it was withdrawn first. Returns every contact that went out.
-    static func run(_ agreements: [Agreement], events: [Event] = [], from start: String, until end: String, policy: Policy = .standard) -> [PlannedContact] {
-        runRecording(agreements, events: events, from: start, until: end, policy: policy).contacts
+    static func run(
+        _ agreements: [Agreement], events: [Event] = [], history: [ContactRecord] = [], from start: String, until end: String,
+        policy: Policy = .standard
+    ) -> [PlannedContact] {
+        runRecording(agreements, events: events, history: history, from: start, until: end, policy: policy).contacts
     }
 
     /// `run`, also returning every touchpoint dropped as stale, with its reason (R29).
     static func runRecording(
-        _ agreements: [Agreement], events: [Event] = [], from start: String, until end: String, policy: Policy = .standard
+        _ agreements: [Agreement], events: [Event] = [], history earlier: [ContactRecord] = [], from start: String, until end: String,
+        policy: Policy = .standard
     ) -> (contacts: [PlannedContact], dropped: [String: String]) {
         var dropped: [String: String] = [:]
-        var history: [ContactRecord] = []
+        var history = earlier
         var contacts: [PlannedContact] = []
         var now = instant(start)
         let stop = instant(end)
@@ -106,6 +110,7 @@ enum Fixture {
                         jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
                         channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .spooled, timezone: contact.timezone, recipient: contact.to)
                     record.covers = contact.covers
+                    record.statement = contact.statement?.fingerprint
                     history.append(record)
                 }
             }

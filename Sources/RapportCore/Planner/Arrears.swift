@@ -37,21 +37,21 @@ extension Planner {
         }
 
         let checkInDays = chasing.filter { $0.kind == .missed }.map { clock.localDate(of: $0.notBefore) }
-        let waiting = state.unpaid.filter { installment in
-            installment.due < today && !checkInDays.contains { $0 > installment.due }
-        }
-        if let first = waiting.first, let newest = waiting.last {
+        let unacknowledged = state.unpaid.filter { installment in !checkInDays.contains { $0 > installment.due } }
+        let late = unacknowledged.filter { $0.due < today }
+        if let first = late.first, let newest = late.last {
             // One check-in covers every miss that waits for one: keyed by the newest, due after
             // the grace of the first, so no miss waits longer than its grace for a word.
-            let day = first.due.adding(days: policy.missedGraceDays)
-            let covering = waiting.count > 1 ? " (with \(waiting.count - 1) earlier miss(es) not yet checked in on)" : ""
-            wanted.append(Touchpoint(
-                key: "missed:\(id):\(newest.id)", kind: .missed, installment: oldest, ideal: clock.instant(of: day, at: opening),
-                usefulThrough: nil,
-                purpose: "missed: installment \(newest.id) due \(newest.due) unpaid after \(policy.missedGraceDays) days of grace"
-                    + covering + " (R25)" + held,
-                earliest: hold?.until))
+            let covering = late.count > 1 ? " (with \(late.count - 1) earlier miss(es) not yet checked in on)" : ""
+            wanted.append(
+                checkIn(
+                    for: newest, after: first, id: id, oldest: oldest, clock: clock, hold: hold, note: covering + held))
             return wanted
+        }
+        // The next installment's check-in, should it be missed: listed now so the agreement is
+        // looked at again when its day comes.
+        if let next = unacknowledged.first {
+            wanted.append(checkIn(for: next, after: next, id: id, oldest: oldest, clock: clock, hold: hold, note: held))
         }
         guard let last = episode.map(\.notBefore).max() else { return wanted }
         let unanswered = episode.filter { $0.notBefore > (state.lastEngagement ?? .distantPast) }.count
@@ -60,9 +60,13 @@ extension Planner {
         let number = episode.filter { $0.kind == .followUp }.count + 1
         var followUp = Touchpoint(
             key: "follow_up:\(id):\(oldest.id):\(number)", kind: .followUp, installment: oldest,
-            ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening), usefulThrough: nil,
+            ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening),
+            // Once the next installment is missed, its check-in says everything: R29 drops a
+            // follow-up that pacing pushed past that date.
+            usefulThrough: unacknowledged.first?.due,
             purpose: "follow_up \(number) on the arrears since \(oldest.due), \(gapDays) days after the last contact"
-                + " (\(unanswered) unanswered; R10 backoff ×\(policy.backoffFactor) up to \(policy.maxFollowUpGapDays) days) (R25)"
+                + " (\(unanswered) unanswered; R10 backoff ×\(policy.backoffFactor)"
+                + " up to \(policy.maxFollowUpGapDays) days) (R25)"
                 + held,
             earliest: hold?.until)
         followUp.escalation = unanswered / max(1, policy.escalateAfter)
@@ -71,5 +75,22 @@ extension Planner {
         }
         wanted.append(followUp)
         return wanted
+    }
+
+    /// The kind check-in after `installment` was missed, due after the grace of `first`.
+    private func checkIn(
+        for installment: Installment, after first: Installment, id: Identifier, oldest: Installment, clock: ZoneClock,
+        hold: PromiseHold?, note: String
+    ) -> Touchpoint {
+        Touchpoint(
+            key: "missed:\(id):\(installment.id)", kind: .missed, installment: oldest,
+            ideal: clock.instant(
+                of: first.due.adding(days: policy.missedGraceDays), at: max(policy.windowStart, HardLimits.earliest)),
+            usefulThrough: nil,
+            purpose:
+                "missed: installment \(installment.id) due \(installment.due) unpaid after \(policy.missedGraceDays)"
+                + " days of grace"
+                + note + " (R25)",
+            earliest: hold?.until)
     }
 }

@@ -60,16 +60,20 @@ extension Planner {
     /// - Parameter about: the agreements the message is about: one, or several for a reminder
     ///   that covers a debtor's agreements due near each other (R28).
     /// - Returns: nil for messages that state no debt (thanks, confirmations, help).
-    func statement(of kind: ContactKind, keys: [String], about states: [AgreementState], on day: LocalDate) -> Statement? {
+    public func statement(of kind: ContactKind, keys: [String], about states: [AgreementState], on day: LocalDate)
+        -> Statement?
+    {
         switch kind {
         case .preDue, .dueToday:
             var due = Money.zero
             for state in states {
-                for installment in state.unpaid where keys.contains(Touchpoint.reminderKey(kind, state.agreement.id, installment.id)) {
+                for installment in state.unpaid
+                where keys.contains(Touchpoint.reminderKey(kind, state.agreement.id, installment.id)) {
                     due = due + state.remaining(installment)
                 }
             }
-            return Statement(due: due, overdue: Arrears.combined(states.compactMap { Statement.arrears(of: $0, on: day) }))
+            return Statement(
+                due: due, overdue: Arrears.combined(states.compactMap { Statement.arrears(of: $0, on: day) }))
         case .missed, .followUp, .checkIn:
             return Statement(overdue: states.first.flatMap { Statement.arrears(of: $0, on: day) })
         case .welcome, .promiseReminder, .thanks, .progress, .completed, .ceaseConfirmation, .optOutConfirmation:
