@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "RapportEndToEndTests",
             dependencies: [
-                "RapportEngine", "RapportStore", "RapportSpool", .product(name: "GRDB", package: "GRDB.swift"),
+                "RapportEngine", "RapportStore", "RapportSpool", "RapportMessages", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

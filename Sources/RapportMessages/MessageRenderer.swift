@@ -93,7 +93,10 @@ public struct MessageRenderer: Sendable {
         }
         if sender.debtCollector { body += (contact.channel == .sms ? " " : "\n\n") + text("disclosure") }
         switch contact.channel {
-        case .sms: body += " " + text("footer.sms")
+        case .sms:
+            body += " " + text("footer.sms")
+            // R36: an English SMS travels in GSM-7; a name like "López" must not double its cost.
+            if SMSBudget.foldsToGSM(language) { body = SMSLength.gsmFolded(body) }
         case .email: body += "\n\n" + text("footer.email")
         case .voice, .letter: break
         }

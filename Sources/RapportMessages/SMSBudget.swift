@@ -11,6 +11,10 @@ public enum SMSBudget {
     /// The billed segments an SMS in `language` may take.
     public static func segments(for language: String) -> Int { language == "es" ? 3 : 2 }
 
+    /// Whether SMS in `language` are folded to GSM-7 (accents GSM-7 lacks dropped): the
+    /// languages budgeted in GSM-7 segments. Spanish keeps its accents and travels as UCS-2.
+    static func foldsToGSM(_ language: String) -> Bool { language != "es" }
+
     /// One SMS template rendered at its worst case.
     public struct WorstCase: Sendable {
         /// The template's path relative to the templates folder, e.g. `es/missed.sms.mustache`.

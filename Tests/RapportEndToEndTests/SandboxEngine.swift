@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RapportConfig
 import RapportEngine
@@ -14,5 +15,12 @@ extension Sandbox {
     /// The engine over the sandbox's database and spool, for in-process tests.
     func openEngine() throws -> Engine {
         try Engine.open(settings: try settings(), logger: Logger(label: "test"))
+    }
+}
+
+extension Sandbox {
+    /// Deletes the sandbox's folder: a test calls it in a `defer`, so a failing test cleans up too.
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
     }
 }

@@ -84,7 +84,7 @@ struct GalleryTests {
                         let message = renderer.render(contact)
                         let text = (message.subject.map { $0 + "\n" } ?? "") + message.body
                         let repeated = Repetition.first(in: text)
-                        #expect(repeated == nil, "R20: \(kind) \(channel) \(language) repeats \"\(repeated ?? "")\": \(text)")
+                        #expect(repeated == nil, "R20: \(kind) \(channel) \(language) repeats \(repeated ?? ""): \(text)")
                     }
                 }
             }
@@ -123,6 +123,23 @@ struct GalleryTests {
         #expect(SMSLength(measuring: String(repeating: "á", count: 201)).segments == 3)
         #expect(SMSLength(measuring: String(repeating: "á", count: 202)).segments == 4)
         #expect(SMSLength(measuring: "😀").units == 2, "an emoji is two UTF-16 units")
+    }
+
+    @Test("R36: an English SMS to \"Fatima López\" stays GSM-7; a Spanish one keeps its accents")
+    func r36Folding() throws {
+        #expect(SMSLength.gsmFolded("Fatima López, Zoë “Ana” García – 王伟") == "Fatima Lopez, Zoe \"Ana\" Garcia - 王伟")
+        #expect(SMSLength.gsmFolded("Señor Müller, ¿café?") == "Señor Müller, ¿café?", "ñ, ü, ¿ and é are GSM-7")
+        let renderer = try Self.shipped()
+        let english = MessageExamples.contact(
+            .missed, language: "en", name: "Fatima López", statement: nil, installment: nil)
+        let sms = SMSLength(measuring: renderer.render(english).body)
+        #expect(sms.encoding == .gsm7 && renderer.render(english).body.contains("Fatima Lopez"))
+        let spanish = MessageExamples.contact(
+            .missed, language: "es", name: "Fatima López", statement: nil, installment: nil)
+        #expect(renderer.render(spanish).body.contains("Fatima López"))
+        var email = english
+        email.channel = .email
+        #expect(renderer.render(email).body.contains("Fatima López"), "only SMS are folded")
     }
 
     @Test("R36: an SMS job says its encoding and segments; an e-mail job does not")

@@ -41,6 +41,36 @@ public struct SMSLength: Sendable, Equatable {
         }
     }
 
+    /// `text` with each character outside GSM-7 replaced by its closest GSM-7 form when it has
+    /// one: accents GSM-7 lacks dropped (`López` → `Lopez`; `é`, `ñ`, `ü` are kept, they are
+    /// GSM-7), typographic quotes and dashes made plain. A character without one (a name in
+    /// another script) stays, and the text travels as UCS-2.
+    public static func gsmFolded(_ text: String) -> String {
+        guard !text.unicodeScalars.allSatisfy(isGSM) else { return text }
+        var folded = ""
+        for character in text {
+            let scalars = String(character).unicodeScalars
+            if scalars.allSatisfy(isGSM) {
+                folded.append(character)
+            } else if let plain = punctuation[character] {
+                folded += plain
+            } else {
+                let bare = String(character).decomposedStringWithCanonicalMapping.unicodeScalars
+                    .filter { $0.properties.generalCategory != .nonspacingMark }
+                folded +=
+                    !bare.isEmpty && bare.allSatisfy(isGSM) ? String(String.UnicodeScalarView(bare)) : String(character)
+            }
+        }
+        return folded
+    }
+
+    private static func isGSM(_ scalar: Unicode.Scalar) -> Bool { basic.contains(scalar) || extended.contains(scalar) }
+
+    private static let punctuation: [Character: String] = [
+        "\u{2018}": "'", "\u{2019}": "'", "\u{201C}": "\"", "\u{201D}": "\"", "\u{2013}": "-", "\u{2014}": "-",
+        "\u{2026}": "...", "\u{00A0}": " ",
+    ]
+
     /// The GSM 03.38 default alphabet.
     private static let basic = Set(
         ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u{1B}ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
