@@ -36,8 +36,7 @@ public final class Engine: Sendable {
 
     /// Opens the database and the spool named by `settings` and loads the templates.
     public static func open(settings: Settings, logger: Logger) throws(EngineError) -> Engine {
-        let renderer: MessageRenderer
-        do { renderer = try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender) } catch { throw EngineError(error) }
+        let renderer = try templates(of: settings, logger: logger)
         let group = try spoolGroup(settings)
         let store: Store
         do { store = try Store(path: settings.storage.database, busyTimeout: settings.storage.busyTimeoutSeconds) } catch { throw .store(error) }
@@ -49,8 +48,7 @@ public final class Engine: Sendable {
     /// An engine with new settings and templates over the same database and spool: what a
     /// reload (SIGHUP) switches to. Storage paths only change with a restart.
     public func reconfigured(_ new: Settings) throws(EngineError) -> Engine {
-        let renderer: MessageRenderer
-        do { renderer = try MessageRenderer(directory: new.templatesDirectory, sender: new.sender) } catch { throw EngineError(error) }
+        let renderer = try Self.templates(of: new, logger: logger)
         if new.storage.database != settings.storage.database || new.storage.spool != settings.storage.spool {
             logger.warning("reload: [storage] paths change only on restart; still using \(settings.storage.database) and \(settings.storage.spool)")
         }
@@ -58,6 +56,23 @@ public final class Engine: Sendable {
         kept.storage.database = settings.storage.database
         kept.storage.spool = settings.storage.spool
         return Engine(settings: kept, store: store, spool: Spool(root: spool.root, group: try Self.spoolGroup(new), faults: spool.faults), renderer: renderer, logger: logger)
+    }
+
+    /// Loads the templates (a missing or threatening one stops the start, R21) and warns about
+    /// each SMS template over its budget at its worst case (R36): `rapportctl check-config`
+    /// refuses those, the daemon keeps sending what is due.
+    private static func templates(of settings: Settings, logger: Logger) throws(EngineError) -> MessageRenderer {
+        let renderer: MessageRenderer
+        do {
+            renderer = try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender)
+        } catch {
+            throw EngineError(error)
+        }
+        for worst in renderer.smsWorstCases() where !worst.fits {
+            logger.warning(
+                "\(settings.templatesDirectory)/\(worst.file): an SMS can take \(worst.length.segments) segments, over the budget of \(worst.budget) (R36); shorten it (rapportctl check-config shows the worst case)")
+        }
+        return renderer
     }
 
     private static func spoolGroup(_ settings: Settings) throws(EngineError) -> gid_t? {

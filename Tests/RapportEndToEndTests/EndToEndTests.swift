@@ -238,3 +238,33 @@ struct AdjustEndToEndTests {
         #expect(try sandbox.run("rapportctl", ["adjust", "A-1", "--reason", "nothing"]).code == 64)
     }
 }
+
+extension EndToEndTests {
+    @Test("R36: check-config prints each SMS template's worst case and refuses one over budget; rapportd warns and runs")
+    func r36CheckConfig() throws {
+        let templates = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-templates-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: templates) }
+        try FileManager.default.copyItem(
+            at: Sandbox.repository.appendingPathComponent("config/templates"), to: templates)
+        let sandbox = try Sandbox(extraConfig: "")
+        defer { sandbox.remove() }
+        let fine = try sandbox.run("rapportctl", ["check-config"])
+        #expect(fine.code == 0)
+        #expect(fine.out.contains("en/missed.sms.mustache: gsm7, 2 of 2 segments at worst"))
+        #expect(fine.out.contains("es/missed.sms.mustache: ucs2, 3 of 3 segments at worst"))
+
+        let long = String(repeating: "Thank you so much, truly. ", count: 12)
+        try "Hi {{name}}, \(long)".write(
+            to: templates.appendingPathComponent("en/thanks.sms.mustache"), atomically: true, encoding: .utf8)
+        let config = try String(contentsOfFile: sandbox.config, encoding: .utf8)
+            .replacingOccurrences(of: Sandbox.repository.appendingPathComponent("config/templates").path, with: templates.path)
+        try config.write(toFile: sandbox.config, atomically: true, encoding: .utf8)
+        let refused = try sandbox.run("rapportctl", ["check-config"])
+        #expect(refused.code == 78)
+        #expect(refused.err.split(separator: "\n").count == 1)
+        #expect(refused.err.contains("en/thanks.sms.mustache: an SMS takes 3 segments"))
+        let daemon = try sandbox.run("rapportd", ["--once"])
+        #expect(daemon.code == 0)
+        #expect(daemon.err.contains("en/thanks.sms.mustache: an SMS can take 3 segments"))
+    }
+}
