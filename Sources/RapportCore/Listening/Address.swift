@@ -1,0 +1,32 @@
+import Foundation
+
+/// Addresses compared the way people write them (R34): a reply from "+1 (214) 555-0100" is from
+/// the agreement whose number is "+12145550100", and "Sam@Example.org" is "sam@example.org".
+public enum Address {
+    /// `text` as the canonical form for `channel`: E.164 for phone numbers (a 10-digit North
+    /// American number gains its +1), lower case for e-mail; nil when it cannot be an address.
+    public static func normalised(_ text: String, channel: Channel) -> String? {
+        switch channel {
+        case .sms, .voice:
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let digits = trimmed.unicodeScalars.filter { ("0"..."9").contains($0) }.map(String.init).joined()
+            guard (7...15).contains(digits.count) else { return nil }
+            if trimmed.hasPrefix("+") { return "+" + digits }
+            if digits.hasPrefix("00") { return "+" + digits.dropFirst(2) }
+            if digits.count == 10 { return "+1" + digits }
+            if digits.count == 11, digits.hasPrefix("1") { return "+" + digits }
+            return "+" + digits
+        case .email:
+            var address = text.trimmingCharacters(in: .whitespaces)
+            // "Sam Rivera <sam@example.org>" → the part in angle brackets.
+            if let open = address.lastIndex(of: "<"), let close = address.lastIndex(of: ">"), open < close {
+                address = String(address[address.index(after: open)..<close])
+            }
+            let lowered = address.lowercased()
+            guard lowered.contains("@"), !lowered.contains(" ") else { return nil }
+            return lowered
+        case .letter:
+            return nil
+        }
+    }
+}
