@@ -47,7 +47,8 @@ extension Engine {
     /// The job state a spool folder means.
     static func state(of folder: Spool.Folder) -> JobState {
         switch folder {
-        case .tmp, .new: .spooled
+        // No job file is ever in the inbound folders: `locate` only looks in the job folders.
+        case .tmp, .new, .inbound, .inboundTmp, .inboundDone, .inboundBad: .spooled
         case .hold: .held
         case .review: .review
         case .cur: .claimed

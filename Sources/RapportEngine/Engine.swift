@@ -92,6 +92,8 @@ public final class Engine: Sendable {
         var report = TickReport(startedAt: now, finishedAt: now)
         report.recovered = try finishInterruptedWrites(at: now, phases: &report.phases)
         let reconciling = ContinuousClock.now
+        // Replies first: an opt-out takes effect before the next message is planned (R31).
+        (report.inbound, report.inboundBad) = try ingestInbound(at: now)
         try reconcileOutcomes(at: now, into: &report)
         report.expired = try expireUnclaimed(at: now)
         report.pruned = try pruneOutcomes(at: now)

@@ -60,6 +60,9 @@ public struct TickReport: Sendable {
     public var staleClaims = 0
     /// Outcome files deleted after the retention.
     public var pruned = 0
+    /// Inbound messages read from `in/` (R31–R35), and files that were not inbound messages.
+    public var inbound = 0
+    public var inboundBad = 0
     /// Agreements planned in this tick whose contact a rule forbade, by rule id.
     public var blocked: [String: Int] = [:]
 
@@ -105,6 +108,7 @@ public struct TickReport: Sendable {
         "tick \(Timestamp.rfc3339(startedAt)): \(due) planned, \(spooled.count) spooled, \(withdrawn) withdrawn, \(dropped) dropped, \(expired) expired"
             + ", \(delivered) delivered, \(failed) failed" + (staleClaims > 0 ? ", \(staleClaims) stale claims" : "")
             + (recovered > 0 ? ", \(recovered) recovered" : "")
+            + (inbound + inboundBad > 0 ? ", \(inbound) inbound read" + (inboundBad > 0 ? " (\(inboundBad) bad)" : "") : "")
             + ", next \(nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")"
             + String(format: " (%.2f s: ", finishedAt.timeIntervalSince(startedAt)) + phases.summary + ")"
     }

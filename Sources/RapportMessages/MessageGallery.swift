@@ -51,6 +51,7 @@ public enum MessageGallery {
         (.completed, [paidOff], false),
         (.ceaseConfirmation, [onTrack], false),
         (.optOutConfirmation, [onTrack], false),
+        (.help, [onTrack], false),
     ]
 
     /// The whole gallery for `renderer`'s templates and sender.

@@ -92,12 +92,15 @@ public struct MessageRenderer: Sendable {
             if contact.channel == .letter { subject = nil }
         }
         if sender.debtCollector { body += (contact.channel == .sms ? " " : "\n\n") + text("disclosure") }
+        // R19: every SMS and e-mail says how to opt out — except the confirmation that it was
+        // done, which says how to opt back in (R33).
+        let footer = contact.kind != .optOutConfirmation
         switch contact.channel {
         case .sms:
-            body += " " + text("footer.sms")
+            if footer { body += " " + text("footer.sms") }
             // R36: an English SMS travels in GSM-7; a name like "López" must not double its cost.
             if SMSBudget.foldsToGSM(language) { body = SMSLength.gsmFolded(body) }
-        case .email: body += "\n\n" + text("footer.email")
+        case .email: if footer { body += "\n\n" + text("footer.email") }
         case .voice, .letter: break
         }
         return Message(locale: language, subject: subject, body: body)

@@ -5,7 +5,7 @@ import Musl
 #endif
 import Synchronization
 
-/// A test seam in the spool's write path: makes the n-th arrival at one step of a write fail
+/// A test seam in the spool's write path (and in the reading of `in/`): makes the n-th arrival at one step of a write fail
 /// with an errno, or kill the process on the spot, so tests can prove that every interrupted
 /// write is recovered exactly once.
 ///
@@ -23,6 +23,8 @@ public final class FaultInjection: Sendable {
         case renamed
         /// Every file of the batch is durable; the database does not yet say so.
         case beforeMarked = "before-marked"
+        /// An inbound message's effects are committed; its file is not yet in `in/done/`.
+        case inboundRecorded = "inbound-recorded"
     }
 
     /// What happens at the chosen arrival.

@@ -18,6 +18,25 @@ public struct Spool: Sendable {
     /// holds back, and messages for vulnerable debtors that a person must approve (R15).
     public enum Folder: String, CaseIterable, Sendable {
         case tmp, new, hold, review, cur, done, failed, expired, withdrawn
+        /// Replies in (R31–R35): delivery tools write inbound messages into `in/tmp/` and
+        /// rename them into `in/`; the daemon moves each to `in/done/` once its effect is
+        /// recorded, or to `in/bad/` with a `.why` beside it.
+        case inbound = "in"
+        case inboundTmp = "in/tmp"
+        case inboundDone = "in/done"
+        case inboundBad = "in/bad"
+
+        /// The contract's modes: 2770 (group-writable, setgid so what a tool creates keeps the
+        /// spool's group) where delivery tools rename or write, 0750 where only Rapport does.
+        public var mode: mode_t {
+            switch self {
+            case .new, .cur, .done, .failed, .inbound, .inboundTmp: 0o2770
+            case .tmp, .hold, .review, .expired, .withdrawn, .inboundDone, .inboundBad: 0o750
+            }
+        }
+
+        /// The folders a job file can be in (all but the staging folder and the inbound ones).
+        public static let jobFolders: [Folder] = [.new, .hold, .review, .cur, .done, .failed, .expired, .withdrawn]
     }
 
     /// Where a job file was found.
@@ -41,6 +60,7 @@ public struct Spool: Sendable {
     /// The test seam that breaks writes on purpose; nil in production.
     public let faults: FaultInjection?
 
+    /// The spool root's mode: delivery tools in the group only traverse it.
     public static let directoryMode: mode_t = 0o750
     public static let fileMode: mode_t = 0o640
 
@@ -64,22 +84,23 @@ public struct Spool: Sendable {
     /// spool's group, and removes what a crash left in `tmp/`: only the writer uses `tmp/`, and
     /// a job there was never renamed into `new/`, so it was never visible and is re-planned.
     public func prepare() throws(SystemError) {
-        try makeDirectory(root)
-        for folder in Folder.allCases { try makeDirectory(path(folder)) }
+        try makeDirectory(root, mode: Self.directoryMode)
+        for folder in Folder.allCases { try makeDirectory(path(folder), mode: folder.mode) }
         for name in try SystemCalls.listDirectory(path(.tmp)) {
             try SystemCalls.unlink(path(.tmp, name))
         }
     }
 
-    private func makeDirectory(_ directory: String) throws(SystemError) {
+    private func makeDirectory(_ directory: String, mode: mode_t) throws(SystemError) {
         if try SystemCalls.lstat(directory) == nil {
             do {
-                try SystemCalls.mkdir(directory, Self.directoryMode)
+                try SystemCalls.mkdir(directory, mode & 0o777)
             } catch where error.kind == .alreadyExists {}
         }
-        try SystemCalls.chmod(directory, Self.directoryMode)
         let (owner, group) = try ownership()
         if owner != uid_t.max || group != nil { try SystemCalls.chown(directory, owner, group ?? gid_t.max) }
+        // After chown, which clears the setgid bit.
+        try SystemCalls.chmod(directory, mode)
     }
 
     /// Who must own what this process creates in the spool: the spool's group, and — when
@@ -93,7 +114,7 @@ public struct Spool: Sendable {
 
     /// Where the job file `name` is, in any folder but `tmp/`, or nil when it is nowhere.
     public func locate(_ name: String) throws(SystemError) -> Location? {
-        for folder in Folder.allCases where folder != .tmp {
+        for folder in Folder.jobFolders {
             if try SystemCalls.lstat(path(folder, name)) != nil { return Location(folder: folder, name: name) }
         }
         return nil
@@ -320,7 +341,7 @@ public struct Spool: Sendable {
 
     /// Finds a job by id (or by its file name) in any folder.
     public func find(id: String) throws(SystemError) -> Location? {
-        for folder in Folder.allCases where folder != .tmp {
+        for folder in Folder.jobFolders {
             if let name = try list(folder).first(where: { $0 == id || $0.hasSuffix("_\(id).json") }) {
                 return Location(folder: folder, name: name)
             }

@@ -1,4 +1,5 @@
 import GRDB
+import RapportCore
 
 /// The database schema, as an ordered list of migrations: a database of any earlier version is
 /// brought up to date when it is opened, and a migration never changes once released.
@@ -123,6 +124,50 @@ enum Schema {
             // R20: the figures a job states (what is due, what is overdue on its send day), so
             // a waiting job whose figures a payment made wrong is withdrawn and planned again.
             try db.execute(sql: "ALTER TABLE job ADD COLUMN statement TEXT")
+        }
+        migrator.registerMigration("v4") { db in
+            // Replies in (R31-R35). `inbound` holds every message a delivery tool handed back,
+            // once: its `identity` (the provider's id, else channel, sender, time and text) is
+            // what makes a message that arrives twice have one effect.
+            try db.execute(sql: """
+                CREATE TABLE inbound (
+                    id INTEGER PRIMARY KEY,
+                    identity TEXT NOT NULL UNIQUE,
+                    channel TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    address TEXT,
+                    received_at REAL NOT NULL,
+                    text TEXT NOT NULL,
+                    in_reply_to TEXT,
+                    provider_id TEXT,
+                    outcome TEXT NOT NULL,
+                    agreements TEXT NOT NULL,
+                    recorded_at REAL NOT NULL
+                );
+                -- What waits for a person (R34): the message stays in `inbound`, with its text.
+                CREATE TABLE inbox (
+                    id INTEGER PRIMARY KEY,
+                    inbound_id INTEGER NOT NULL REFERENCES inbound(id) ON DELETE CASCADE,
+                    why TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'open',
+                    action TEXT,
+                    reason TEXT,
+                    done_at REAL
+                );
+                CREATE INDEX inbox_state ON inbox(state, id);
+                -- Each agreement's addresses, normalised, so a reply finds every agreement that
+                -- uses its sender's number or address (R34).
+                CREATE TABLE agreement_address (
+                    agreement_id TEXT NOT NULL REFERENCES agreement(id) ON DELETE CASCADE,
+                    channel TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    PRIMARY KEY (agreement_id, channel)
+                );
+                CREATE INDEX agreement_address_lookup ON agreement_address(channel, address);
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT data FROM agreement") {
+                try AddressIndex.replace(try Coding.decode(Agreement.self, from: row["data"]), db)
+            }
         }
         return migrator
     }

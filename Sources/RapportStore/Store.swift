@@ -37,7 +37,7 @@ public final class Store: Sendable {
         adoptFolderOwnership()
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         defer { adoptFolderOwnership() }
         do { return try pool.write(body) } catch { throw StoreError.from(error, path: path) }
     }
@@ -58,7 +58,7 @@ public final class Store: Sendable {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.read(body) } catch { throw StoreError.from(error, path: path) }
     }
 
@@ -585,6 +585,7 @@ public final class ImportSession {
             }
             try db.cachedStatement(sql: "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [agreement.id.rawValue, version, data, time])
+            try AddressIndex.replace(agreement, db)
             // The debtor may have moved to this agreement from another: plan both sides.
             try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE debtor_id = ? AND next_action_at IS NOT 0")
                 .execute(arguments: [agreement.debtor.id.rawValue])

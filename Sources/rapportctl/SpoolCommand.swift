@@ -274,7 +274,7 @@ struct SpoolStats: Encodable {
     var staleClaims = 0
 
     init(spool: Spool, now: Date, lease: TimeInterval) throws {
-        for folder in Spool.Folder.allCases where folder != .tmp {
+        for folder in Spool.Folder.jobFolders {
             let names = try spool.list(folder)
             var channels: [String: Int] = [:]
             for name in names {

@@ -22,10 +22,11 @@ struct StatusCommand: ParsableCommand {
             print("jobs: \(counts(status.jobsByState))")
             print("events: \(status.events)")
             var folders: [String: Int] = [:]
-            for folder in Spool.Folder.allCases where folder != .tmp {
+            let shown = Spool.Folder.jobFolders + [.inbound, .inboundBad]
+            for folder in shown {
                 folders[folder.rawValue] = try engine.spool.list(folder).count
             }
-            print("spool \(engine.spool.root): \(Spool.Folder.allCases.filter { $0 != .tmp }.map { "\($0.rawValue) \(folders[$0.rawValue] ?? 0)" }.joined(separator: ", "))")
+            print("spool \(engine.spool.root): \(shown.map { "\($0.rawValue) \(folders[$0.rawValue] ?? 0)" }.joined(separator: ", "))")
             if let tick = status.lastTick {
                 print("last tick: \(Timestamp.rfc3339(tick.startedAt)): \(tick.due) planned, \(tick.spooled) spooled, \(tick.withdrawn) withdrawn, \(tick.dropped) dropped, \(tick.expired) expired"
                     + String(format: " (%.2f s)", tick.finishedAt.timeIntervalSince(tick.startedAt)))

@@ -32,13 +32,16 @@ struct MessageTests {
     @Test("R19: every SMS and e-mail carries the opt-out line, in every kind and language", arguments: ["en", "es"])
     func r19OptOut(locale: String) throws {
         let renderer = try renderer()
-        for kind in ContactKind.allCases {
+        for kind in ContactKind.allCases where kind != .optOutConfirmation {
             let sms = renderer.render(contact(kind, channel: .sms, locale: locale))
             #expect(sms.body.contains("STOP"), "\(kind) sms in \(locale)")
             let email = renderer.render(contact(kind, channel: .email, locale: locale))
             #expect(email.body.contains(locale == "es" ? "BAJA" : "UNSUBSCRIBE"), "\(kind) email in \(locale)")
             #expect(email.subject?.isEmpty == false)
         }
+        // R33: the confirmation of an opt-out says how to opt back in instead.
+        let confirmation = renderer.render(contact(.optOutConfirmation, channel: .sms, locale: locale)).body
+        #expect(confirmation.contains("START") && !confirmation.contains("STOP"))
     }
 
     @Test("R20: preferred name, plain amount and date, a way to get help; Spanish when asked, English otherwise")

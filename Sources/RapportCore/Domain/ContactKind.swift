@@ -12,12 +12,14 @@ public enum ContactKind: String, CaseIterable, Codable, Sendable {
     case completed
     case ceaseConfirmation = "cease_confirmation"
     case optOutConfirmation = "opt_out_confirmation"
+    /// R32: the answer to a HELP reply: who is writing, how to reach a person, how to opt out.
+    case help
 
     /// Collection contacts are the ones every stop (R12–R15) forbids; thanks and the
     /// confirmations the rulebook allows are not collection contacts.
     public var isCollection: Bool {
         switch self {
-        case .thanks, .ceaseConfirmation, .optOutConfirmation, .completed: false
+        case .thanks, .ceaseConfirmation, .optOutConfirmation, .completed, .help: false
         default: true
         }
     }
@@ -28,15 +30,19 @@ public enum ContactKind: String, CaseIterable, Codable, Sendable {
     public var mayUseVoice: Bool {
         switch self {
         case .preDue, .dueToday, .missed, .followUp, .promiseReminder: true
-        case .welcome, .thanks, .progress, .checkIn, .completed, .ceaseConfirmation, .optOutConfirmation: false
+        case .welcome, .thanks, .progress, .checkIn, .completed, .ceaseConfirmation, .optOutConfirmation, .help: false
         }
     }
+
+    /// Answers to what the debtor just sent (R31's confirmation, R32's help) go out at once,
+    /// outside R8's pacing, and do not count against it.
+    public var isAnswer: Bool { self == .help || self == .optOutConfirmation }
 
     /// When two touchpoints want the same moment, the lower rank goes first: acknowledging a
     /// payment or a request to stop matters more to trust than another reminder.
     var urgencyRank: Int {
         switch self {
-        case .ceaseConfirmation, .optOutConfirmation: 0
+        case .ceaseConfirmation, .optOutConfirmation, .help: 0
         case .thanks: 1
         case .completed: 2
         case .checkIn: 3

@@ -13,10 +13,18 @@ public struct Event: Sendable, Equatable, Codable {
     /// The last local date a pause, breathing space or hardship lasts.
     public var until: LocalDate?
     public var reason: String?
+    /// The address an `opt_out`, `opt_in`, `bounce` or `help` concerns (normalised). An opt-out
+    /// with an address was asked for by the debtor on it (a keyword reply, an unsubscribe) and
+    /// is the only kind a START restores (R33); one without is an operator's or a person's.
+    public var address: String?
+    /// An opt-out the debtor may be sent one confirmation of (R31): set on one agreement of
+    /// those an address belongs to, so a shared number gets one confirmation, not one each.
+    public var confirm: Bool?
 
     public init(
         agreement: Identifier, type: EventType, at: Date, amount: Money? = nil, installment: Identifier? = nil,
-        date: LocalDate? = nil, channel: Channel? = nil, until: LocalDate? = nil, reason: String? = nil
+        date: LocalDate? = nil, channel: Channel? = nil, until: LocalDate? = nil, reason: String? = nil,
+        address: String? = nil, confirm: Bool? = nil
     ) {
         self.agreement = agreement
         self.type = type
@@ -27,6 +35,8 @@ public struct Event: Sendable, Equatable, Codable {
         self.channel = channel
         self.until = until
         self.reason = reason
+        self.address = address
+        self.confirm = confirm
     }
 
     /// The payload without agreement, type and time; two events are the same event when these
@@ -39,6 +49,8 @@ public struct Event: Sendable, Equatable, Codable {
         if let channel { parts.append("channel=\(channel.rawValue)") }
         if let until { parts.append("until=\(until)") }
         if let reason { parts.append("reason=\(reason)") }
+        if let address { parts.append("address=\(address)") }
+        if confirm == true { parts.append("confirm") }
         return parts.joined(separator: "&")
     }
 
@@ -51,6 +63,7 @@ public struct Event: Sendable, Equatable, Codable {
         fields["channel"] = channel?.rawValue
         fields["until"] = until?.description
         fields["reason"] = reason
+        fields["address"] = address
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(fields)
@@ -72,4 +85,8 @@ public enum EventType: String, CaseIterable, Codable, Sendable {
     case attorney, bankruptcy
     case breathingSpace = "breathing_space"
     case hardship, deceased, vulnerable, pause, resume
+    /// R35: a permanent delivery failure makes `address` unusable on `channel` until it changes.
+    case bounce
+    /// R32: the debtor asked for help on `channel` from `address`; one answer a day follows.
+    case help
 }

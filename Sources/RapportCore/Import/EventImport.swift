@@ -21,7 +21,7 @@ public enum EventImport {
             agreement: agreement, type: type, at: at, amount: try root.money("amount"),
             installment: try root.identifier("installment"), date: try root.date("date"),
             channel: try root.channel("channel"), until: try root.date("until"),
-            reason: try root.string("reason", maxLength: 500))
+            reason: try root.string("reason", maxLength: 500), address: try root.string("address", maxLength: 320))
         try validate(event)
         return event
     }
@@ -37,6 +37,8 @@ public enum EventImport {
             guard event.date != nil else { throw ImportError("a promise needs date (YYYY-MM-DD)") }
         case .optOut, .optIn:
             guard event.channel != nil else { throw ImportError("\(event.type.rawValue) needs channel") }
+        case .bounce, .help:
+            guard event.channel != nil, event.address != nil else { throw ImportError("\(event.type.rawValue) needs channel and address") }
         case .hardship:
             guard event.until != nil else { throw ImportError("hardship needs until (YYYY-MM-DD)") }
         default:

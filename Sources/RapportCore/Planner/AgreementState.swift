@@ -50,6 +50,14 @@ public struct AgreementState: Sendable {
     public private(set) var payments: [Payment] = []
     public private(set) var stops: [Stop] = []
     public private(set) var optedOut: Set<Channel> = []
+    /// For each opted-out channel, the address the debtor opted out from by a reply (R31), or
+    /// nil when an operator or a person did: only the former may a START restore (R33).
+    public private(set) var optOutAddress: [Channel: String] = [:]
+    /// R35: addresses that failed permanently, unusable until the agreement's address changes.
+    public private(set) var undeliverable: [Channel: Event] = [:]
+    /// R31 and R32: what the debtor just asked for, to be answered at once: opt-outs that may
+    /// be confirmed once, and help requests.
+    public private(set) var answersWanted: [Event] = []
     /// When a cease notice arrived; one confirmation may follow (R12).
     public private(set) var ceasedAt: Date?
     /// R15: a vulnerability flag routes every message to human review instead of the spool.
@@ -117,9 +125,18 @@ public struct AgreementState: Sendable {
         case .conversation:
             conversations.append(event.at)
         case .optOut:
-            if let channel = event.channel { optedOut.insert(channel) }
+            guard let channel = event.channel else { return }
+            optedOut.insert(channel)
+            optOutAddress[channel] = event.address
+            if event.confirm == true { answersWanted.append(event) }
         case .optIn:
-            if let channel = event.channel { optedOut.remove(channel) }
+            guard let channel = event.channel else { return }
+            optedOut.remove(channel)
+            optOutAddress[channel] = nil
+        case .bounce:
+            if let channel = event.channel { undeliverable[channel] = event }
+        case .help:
+            answersWanted.append(event)
         case .cease:
             ceasedAt = ceasedAt ?? event.at
             addStop("R12", "cease-communication notice", event, blocksEverything: true)

@@ -62,11 +62,22 @@ public struct Planner: Sendable {
             }
         }
 
+        // R31 R32: an answer to what the debtor just sent goes before anything else.
+        let answered = answer(for: state, history: mine, clocks: clocks, primary: primary, now: now)
+        decision.dropped += answered.dropped
+        if var contact = answered.contact {
+            contact.needsReview = state.needsReview
+            decision.outcome = .send(contact)
+            decision.nextReview = now
+            decision.trace = trace + ["\(contact.kind.rawValue): \(contact.reason) → \(contact.channel.rawValue) at \(primary.rfc3339(contact.notBefore))"]
+            return decision
+        }
+
         // A job withdrawn here no longer handles its touchpoint nor counts against the caps:
         // a reminder taken back from an opted-out channel is planned again on the next one.
         let withdrawn = Set(decision.withdrawals.map(\.jobID))
         let handled = Set(mine.filter { $0.state.handlesTouchpoint && !withdrawn.contains($0.jobID) }.flatMap(\.touchpoints))
-        let paced = history.filter { $0.state.countsAsContact && !withdrawn.contains($0.jobID) }
+        let paced = history.filter { $0.state.countsAsContact && !$0.kind.isAnswer && !withdrawn.contains($0.jobID) }
         let pacing = Pacing(
             policy: policy, clocks: clocks, history: paced,
             jurisdiction: agreement.jurisdiction.flatMap { policy.jurisdictions[$0] }.map { ($0, paced.filter { $0.agreements.contains(agreement.id) }) })
@@ -279,6 +290,14 @@ public struct Planner: Sendable {
     private func withdrawalReason(
         for job: ContactRecord, touchpoints: [Touchpoint], state: AgreementState, siblings: [AgreementState], clock: ZoneClock
     ) -> String? {
+        if job.kind.isAnswer {
+            // An answer stays wanted unless every message is stopped, or a help's channel was
+            // opted out since (the confirmation of an opt-out is the one message allowed on it).
+            if let stop = state.stops.first(where: { $0.blocksEverything && $0.through == nil }) {
+                return "R18: \(stop.rule) \(stop.reason)"
+            }
+            return job.kind == .help && state.optedOut.contains(job.channel) ? "R18/R16: \(job.channel.rawValue) was opted out" : nil
+        }
         guard let touchpoint = touchpoints.first(where: { job.touchpoints.contains($0.key) }) else {
             if state.isPaidOff { return "R18: the agreement is paid" }
             return "R18: \(job.kind.rawValue) is no longer wanted (installment paid or superseded)"
@@ -356,6 +375,12 @@ public struct Planner: Sendable {
             guard agreement.contacts[channel] != nil else { continue }
             if state.optedOut.contains(channel) {
                 notes.append("\(channel.rawValue): opted out (R16)")
+            } else if let bounce = state.undeliverable[channel], let address = agreement.contacts[channel],
+                Address.normalised(address, channel: channel) == bounce.address
+            {
+                notes.append(
+                    "\(channel.rawValue): the address bounced permanently on \(clock.localDate(of: bounce.at))"
+                        + " (\(bounce.reason ?? "5.x.x")); unusable until it changes (R35)")
             } else if channel == .sms, !agreement.consent.sms {
                 notes.append("sms: no recorded consent (R16)")
             } else if agreement.inconvenient?.channels.contains(channel) == true {

@@ -76,7 +76,7 @@ extension Planner {
                 due: due, overdue: Arrears.combined(states.compactMap { Statement.arrears(of: $0, on: day) }))
         case .missed, .followUp, .checkIn:
             return Statement(overdue: states.first.flatMap { Statement.arrears(of: $0, on: day) })
-        case .welcome, .promiseReminder, .thanks, .progress, .completed, .ceaseConfirmation, .optOutConfirmation:
+        case .welcome, .promiseReminder, .thanks, .progress, .completed, .ceaseConfirmation, .optOutConfirmation, .help:
             return nil
         }
     }

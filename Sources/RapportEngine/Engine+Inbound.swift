@@ -1,0 +1,102 @@
+import Foundation
+import RapportCore
+import RapportSpool
+import RapportStore
+
+/// What receiving one inbound message did.
+public struct Received: Sendable {
+    public var outcome: ReplyEffects.Outcome
+    /// True when the same message had been received before: nothing changed.
+    public var duplicate: Bool
+    public var agreements: [Identifier]
+    /// Waiting jobs withdrawn at once (R18).
+    public var withdrawn: Int
+    /// Whether it waits in the inbox for a person.
+    public var inbox: Bool
+}
+
+extension Engine {
+    /// Applies one inbound message (R31–R35): finds the agreements it concerns, records its
+    /// effects once (a message received before changes nothing), then withdraws the waiting
+    /// jobs they make obsolete (R18), as `record` does. Logged without address or text.
+    public func receive(_ message: InboundMessage, at now: Date) throws(EngineError) -> Received {
+        if try storeCall({ try store.received(message.identity) }) {
+            return Received(outcome: .unmatched, duplicate: true, agreements: [], withdrawn: 0, inbox: false)
+        }
+        var answered: [Identifier] = []
+        var job: String?
+        if let id = message.inReplyTo, let stored = try storeCall({ try store.job(id) }),
+            let sent = try? Job.decode(stored.data)
+        {
+            job = id
+            answered = sent.agreements
+        }
+        var byAddress: [Identifier] = []
+        if let address = message.address {
+            let channels: [Channel] = message.channel == .voice ? [.voice, .sms] : [message.channel]
+            for channel in channels { byAddress += try storeCall { try store.agreements(using: address, on: channel) } }
+        }
+        let states = try self.states(of: Array(Set(answered + byAddress)).sorted(), at: now)
+        let effects = ReplyEffects.of(
+            message, matched: states, answered: states.filter { answered.contains($0.agreement.id) }, job: job)
+        let concerned = Array(Set(effects.events.map(\.agreement))).sorted()
+        let record = InboundRecord(
+            identity: message.identity, channel: message.channel.rawValue, kind: message.kind.rawValue, address: message.address,
+            receivedAt: message.receivedAt.timeIntervalSince1970, text: message.text, inReplyTo: message.inReplyTo,
+            providerId: message.providerID, outcome: effects.outcome.rawValue,
+            agreements: String(decoding: (try? JSONEncoder().encode(concerned.map(\.rawValue))) ?? Data("[]".utf8), as: UTF8.self),
+            recordedAt: now.timeIntervalSince1970)
+        let new = try storeCall {
+            try store.receive(record, events: effects.events, inbox: effects.inbox, failedJob: effects.failedJob, at: now)
+        }
+        guard new else { return Received(outcome: effects.outcome, duplicate: true, agreements: [], withdrawn: 0, inbox: false) }
+        var withdrawn = 0
+        for agreement in concerned { withdrawn += try withdrawStale(agreement, at: now) }
+        logger.info(
+            "inbound \(message.channel.rawValue) \(message.kind.rawValue): \(effects.outcome.rawValue) for \(concerned.count) agreement(s), \(withdrawn) job(s) withdrawn\(effects.inbox == nil ? "" : ", waits in the inbox")")
+        return Received(
+            outcome: effects.outcome, duplicate: false, agreements: concerned, withdrawn: withdrawn, inbox: effects.inbox != nil)
+    }
+
+    /// The states of `agreements` at `now`, each with its own debtor's events and adjustments.
+    private func states(of agreements: [Identifier], at now: Date) throws(EngineError) -> [AgreementState] {
+        var states: [AgreementState] = []
+        for id in agreements {
+            guard let stored = try storeCall({ try store.agreement(id) }) else { continue }
+            let portfolio = try storeCall { try store.portfolio(of: stored.agreement.debtor.id) }
+            if let state = portfolio.states(at: now).first(where: { $0.agreement.id == id }) { states.append(state) }
+        }
+        return states
+    }
+
+    /// Reads every inbound file waiting in `in/` (each tick, before planning, so an opt-out
+    /// takes effect before the next message is planned). A file moves to `in/done/` only after
+    /// its effects are committed; a bad one to `in/bad/` with its reason.
+    /// - Returns: how many files were read and how many were bad.
+    public func ingestInbound(at now: Date) throws(EngineError) -> (read: Int, bad: Int) {
+        var read = 0
+        var bad = 0
+        for name in try storeCall({ try spool.inboundFiles() }) {
+            let message: InboundMessage
+            do {
+                let data = try spool.readInbound(name)
+                guard let text = String(data: data, encoding: .utf8) else { throw ImportError("not UTF-8 text") }
+                message = try InboundImport.parse(line: text)
+            } catch let error as ImportError {
+                try storeCall { try spool.rejectInbound(name, why: "\(name): \(error.message)") }
+                bad += 1
+                continue
+            } catch {
+                try storeCall { try spool.rejectInbound(name, why: "\(name): cannot be read (\(error))") }
+                bad += 1
+                continue
+            }
+            _ = try receive(message, at: now)
+            try storeCall { try spool.faults?.reach(.inboundRecorded, spool.path(.inbound, name)) }
+            try storeCall { try spool.finishInbound(name) }
+            read += 1
+        }
+        if bad > 0 { logger.warning("in/: \(bad) file(s) were not inbound messages; moved to \(spool.path(.inboundBad)) with a .why each") }
+        return (read, bad)
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import RapportCore
+
+/// The `agreement_address` table: each agreement's contacts, normalised (R34).
+enum AddressIndex {
+    /// Replaces `agreement`'s rows with its current contacts.
+    static func replace(_ agreement: Agreement, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM agreement_address WHERE agreement_id = ?").execute(arguments: [agreement.id.rawValue])
+        for (channel, text) in agreement.contacts {
+            guard let address = Address.normalised(text, channel: channel) else { continue }
+            try db.cachedStatement(sql: "INSERT INTO agreement_address (agreement_id, channel, address) VALUES (?, ?, ?)")
+                .execute(arguments: [agreement.id.rawValue, channel.rawValue, address])
+        }
+    }
+}
+
+/// A row of `inbound`: one message a delivery tool handed back, with what it did.
+public struct InboundRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    public static let databaseTableName = "inbound"
+    public var id: Int64?
+    public var identity: String
+    public var channel: String
+    public var kind: String
+    public var address: String?
+    public var receivedAt: Double
+    public var text: String
+    public var inReplyTo: String?
+    public var providerId: String?
+    public var outcome: String
+    /// JSON array of agreement ids.
+    public var agreements: String
+    public var recordedAt: Double
+
+    public init(
+        identity: String, channel: String, kind: String, address: String?, receivedAt: Double, text: String,
+        inReplyTo: String?, providerId: String?, outcome: String, agreements: String, recordedAt: Double
+    ) {
+        self.identity = identity
+        self.channel = channel
+        self.kind = kind
+        self.address = address
+        self.receivedAt = receivedAt
+        self.text = text
+        self.inReplyTo = inReplyTo
+        self.providerId = providerId
+        self.outcome = outcome
+        self.agreements = agreements
+        self.recordedAt = recordedAt
+    }
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// What waits in the inbox for a person (R34).
+public struct InboxItem: Sendable {
+    public var id: Int64
+    public var channel: Channel
+    public var kind: String
+    public var address: String?
+    public var receivedAt: Date
+    public var text: String
+    public var agreements: [Identifier]
+    public var why: String
+    public var outcome: String
+    public var inReplyTo: String?
+    public var state: String
+    public var action: String?
+    public var reason: String?
+}
+
+extension Store {
+    /// The agreements whose contact on `channel` is `address` (normalised).
+    public func agreements(using address: String, on channel: Channel) throws(StoreError) -> [Identifier] {
+        try read { db in
+            try String.fetchAll(
+                db.cachedStatement(sql: "SELECT agreement_id FROM agreement_address WHERE channel = ? AND address = ? ORDER BY agreement_id"),
+                arguments: [channel.rawValue, address]
+            ).compactMap(Identifier.init)
+        }
+    }
+
+    /// Whether a message with this identity was already received.
+    public func received(_ identity: String) throws(StoreError) -> Bool {
+        try read { db in try InboundRecord.filter(Column("identity") == identity).fetchCount(db) > 0 }
+    }
+
+    /// Records an inbound message and its effects in one transaction: the message, its events
+    /// (their agreements made due), the inbox entry, the failed job. A message already
+    /// received changes nothing.
+    /// - Returns: false when the message had been received before.
+    public func receive(
+        _ record: InboundRecord, events: [Event], inbox why: String?, failedJob: String?, at now: Date
+    ) throws(StoreError) -> Bool {
+        try write { db in
+            var record = record
+            try record.insert(db, onConflict: .ignore)
+            guard db.changesCount > 0, let id = record.id else { return false }
+            for event in events {
+                try db.cachedStatement(
+                    sql: "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
+                ).execute(arguments: [
+                    event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event),
+                    event.identity, now.timeIntervalSince1970,
+                ])
+                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [event.agreement.rawValue])
+            }
+            if let why {
+                try db.execute(sql: "INSERT INTO inbox (inbound_id, why) VALUES (?, ?)", arguments: [id, why])
+            }
+            if let failedJob {
+                try db.execute(
+                    sql: """
+                        UPDATE job SET state = 'failed', detail = 'R35: temporary delivery failure reported after delivery', updated_at = ?
+                        WHERE id = ? AND state IN ('delivered', 'claimed', 'spooled')
+                        """,
+                    arguments: [now.timeIntervalSince1970, failedJob])
+            }
+            return true
+        }
+    }
+
+    /// The inbox: what waits for a person (`open`), or everything.
+    public func inbox(openOnly: Bool = true) throws(StoreError) -> [InboxItem] {
+        try read { db in
+            try Row.fetchAll(db, sql: Self.inboxSQL + (openOnly ? " WHERE x.state = 'open'" : "") + " ORDER BY x.id")
+                .compactMap(Self.inboxItem)
+        }
+    }
+
+    /// One inbox entry.
+    public func inboxItem(_ id: Int64) throws(StoreError) -> InboxItem? {
+        try read { db in try Row.fetchOne(db, sql: Self.inboxSQL + " WHERE x.id = ?", arguments: [id]).flatMap(Self.inboxItem) }
+    }
+
+    /// Closes an open inbox entry with a person's action, recording the events it means.
+    /// - Returns: false when the entry is not open.
+    public func closeInbox(_ id: Int64, action: String, reason: String?, events: [Event], at now: Date) throws(StoreError) -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE inbox SET state = 'done', action = ?, reason = ?, done_at = ? WHERE id = ? AND state = 'open'",
+                arguments: [action, reason, now.timeIntervalSince1970, id])
+            guard db.changesCount > 0 else { return false }
+            for event in events {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event),
+                        event.identity, now.timeIntervalSince1970,
+                    ])
+                try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [event.agreement.rawValue])
+            }
+            return true
+        }
+    }
+
+    /// Inbound messages by kind and outcome, and the inbox's depth, for metrics and `status`.
+    public func inboundCounts() throws(StoreError) -> (byOutcome: [String: Int], inboxOpen: Int) {
+        try read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT kind, outcome, count(*) AS n FROM inbound GROUP BY kind, outcome") {
+                counts["\(row["kind"] as String)/\(row["outcome"] as String)"] = row["n"]
+            }
+            return (counts, try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE state = 'open'") ?? 0)
+        }
+    }
+
+    private static let inboxSQL = """
+        SELECT x.id, x.why, x.state, x.action, x.reason, i.channel, i.kind, i.address, i.received_at, i.text,
+               i.agreements, i.outcome, i.in_reply_to
+        FROM inbox x JOIN inbound i ON i.id = x.inbound_id
+        """
+
+    private static func inboxItem(_ row: Row) -> InboxItem? {
+        guard let channel = Channel(rawValue: row["channel"]) else { return nil }
+        let agreements = (try? Coding.decode([String].self, from: row["agreements"]))?.compactMap(Identifier.init) ?? []
+        return InboxItem(
+            id: row["id"], channel: channel, kind: row["kind"], address: row["address"],
+            receivedAt: Date(timeIntervalSince1970: row["received_at"]), text: row["text"], agreements: agreements, why: row["why"],
+            outcome: row["outcome"], inReplyTo: row["in_reply_to"], state: row["state"], action: row["action"], reason: row["reason"])
+    }
+}
