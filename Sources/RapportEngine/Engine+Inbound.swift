@@ -100,3 +100,14 @@ extension Engine {
         return (read, bad)
     }
 }
+
+extension Engine {
+    /// Closes an inbox entry with a person's decision, records its events and withdraws the
+    /// waiting jobs they make obsolete (R18).
+    /// - Returns: false when the entry was not open.
+    public func closeInbox(_ id: Int64, action: String, reason: String?, events: [Event], at now: Date) throws(EngineError) -> Bool {
+        guard try storeCall({ try store.closeInbox(id, action: action, reason: reason, events: events, at: now) }) else { return false }
+        for agreement in Set(events.map(\.agreement)).sorted() { _ = try withdrawStale(agreement, at: now) }
+        return true
+    }
+}

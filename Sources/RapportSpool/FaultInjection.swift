@@ -25,6 +25,9 @@ public final class FaultInjection: Sendable {
         case beforeMarked = "before-marked"
         /// An inbound message's effects are committed; its file is not yet in `in/done/`.
         case inboundRecorded = "inbound-recorded"
+
+        /// The steps of writing job files.
+        public static let writing: [Step] = [.tempWritten, .synced, .renamed, .beforeMarked]
     }
 
     /// What happens at the chosen arrival.

@@ -13,7 +13,7 @@ struct RapportCtl: ParsableCommand {
         subcommands: [
             ImportCommand.self, RecordCommand.self, PauseCommand.self, ResumeCommand.self, AdjustCommand.self, ExplainCommand.self,
             StatusCommand.self, SimulateCommand.self, ForecastCommand.self, GenerateCommand.self, SpoolCommand.self, CheckConfigCommand.self,
-            GalleryCommand.self,
+            GalleryCommand.self, InboundCommand.self, InboxCommand.self,
         ])
 
     /// Logging for every subcommand.

@@ -132,7 +132,7 @@ struct SpoolProtocolEndToEndTests {
 /// Permissions the contract fixes, with the group from the config.
 @Suite("Spool permissions")
 struct SpoolPermissionTests {
-    @Test("Folders 0750 and files 0640, owned by the configured group, so delivery tools in it can claim")
+    @Test("Folders 2770 where delivery tools write, else 0750; files 0640; all owned by the configured group")
     func group() throws {
         // As root any group will do; otherwise only a group of our own can be given away to.
         let name = geteuid() == 0 ? "nogroup" : String(cString: getgrgid(getegid())!.pointee.gr_name)
@@ -144,9 +144,10 @@ struct SpoolPermissionTests {
         try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2))])
         let tick = try sandbox.run("rapportd", ["--once"])
         #expect(tick.code == 0, "\(tick.err)")
-        for folder in ["", "/tmp", "/new", "/hold", "/cur", "/done", "/failed", "/expired", "/withdrawn"] {
+        let shared = ["/new", "/cur", "/done", "/failed", "/in", "/in/tmp"]
+        for folder in ["", "/tmp", "/new", "/hold", "/cur", "/done", "/failed", "/expired", "/withdrawn", "/in", "/in/tmp", "/in/done", "/in/bad"] {
             let attributes = try FileManager.default.attributesOfItem(atPath: sandbox.spool + folder)
-            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o750, "\(folder)")
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == (shared.contains(folder) ? 0o2770 : 0o750), "\(folder)")
             #expect((attributes[.groupOwnerAccountID] as? NSNumber)?.uint32Value == gid, "\(folder)")
         }
         for job in try sandbox.jobs() {

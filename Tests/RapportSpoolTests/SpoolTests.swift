@@ -28,11 +28,13 @@ struct SpoolTests {
         ((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? NSNumber)?.intValue ?? -1
     }
 
-    @Test("prepare creates every folder of the contract with mode 0750")
+    @Test("prepare creates every folder of the contract: 2770 where delivery tools write, 0750 elsewhere")
     func folders() throws {
+        let shared: Set<Spool.Folder> = [.new, .cur, .done, .failed, .inbound, .inboundTmp]
         for folder in Spool.Folder.allCases {
-            #expect(try mode(spool.path(folder)) == 0o750, "\(folder)")
+            #expect(try mode(spool.path(folder)) == (shared.contains(folder) ? 0o2770 : 0o750), "\(folder)")
         }
+        #expect(try mode(spool.root) == 0o750)
     }
 
     @Test("A job lands in new/ complete, mode 0640, named for send order; tmp/ is left empty")
