@@ -75,8 +75,24 @@ public struct Importer: Sendable {
     /// is a bad line. Nothing is recorded: `Engine.record(_:at:)` does that.
     /// - Returns: the good events (none with `strict` when any line is bad) and the report.
     public func validateEvents(_ data: Data, strict: Bool) throws(StoreError) -> (events: [Event], report: ImportReport) {
+        let (events, _, report) = try validate(data, strict: strict, inbound: false)
+        return (events, report)
+    }
+
+    /// `simulate --events`: events, and inbound messages (the lines with `received_at`, R31–R35),
+    /// all validated; nothing is accepted when any line is bad.
+    public func validateSimulationInput(_ data: Data) throws(StoreError) -> (
+        events: [Event], inbound: [InboundMessage], report: ImportReport
+    ) {
+        try validate(data, strict: true, inbound: true)
+    }
+
+    private func validate(_ data: Data, strict: Bool, inbound acceptInbound: Bool) throws(StoreError) -> (
+        events: [Event], inbound: [InboundMessage], report: ImportReport
+    ) {
         var report = ImportReport()
         var parsed: [(Int, Event)] = []
+        var inbound: [InboundMessage] = []
         for line in JSONLines(data: data) {
             if let problem = line.problem {
                 report.rejected.append(.init(line: line.number, message: problem))
@@ -84,7 +100,11 @@ public struct Importer: Sendable {
             }
             guard case .text(let number, let text) = line else { continue }
             do {
-                parsed.append((number, try EventImport.parse(line: text)))
+                if acceptInbound, case .object(let fields)? = try? JSONValue.parse(line: text), fields["received_at"] != nil {
+                    inbound.append(try InboundImport.parse(line: text))
+                } else {
+                    parsed.append((number, try EventImport.parse(line: text)))
+                }
             } catch {
                 report.rejected.append(.init(line: number, message: error.message))
             }
@@ -101,8 +121,8 @@ public struct Importer: Sendable {
         report.rejected.sort { $0.line < $1.line }
         if strict, !report.rejected.isEmpty {
             report.abandoned = true
-            return ([], report)
+            return ([], [], report)
         }
-        return (accepted, report)
+        return (accepted, inbound, report)
     }
 }

@@ -35,12 +35,17 @@ public struct Simulation: Sendable {
     public let until: Date
     /// Events to apply as the clock reaches them, already validated.
     public let events: [Event]
+    /// Inbound messages (replies, bounces, unsubscribes) to receive as the clock reaches them:
+    /// "what if these debtors reply STOP".
+    public let inbound: [InboundMessage]
 
-    public init(settings: Settings, from: Date, until: Date, events: [Event] = []) {
+    public init(settings: Settings, from: Date, until: Date, events: [Event] = [], inbound: [InboundMessage] = []) {
         self.settings = settings
         self.from = from
         self.until = until
         self.events = events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        self.inbound = inbound.enumerated().sorted { ($0.element.receivedAt, $0.offset) < ($1.element.receivedAt, $1.offset) }
+            .map(\.element)
     }
 
     /// Runs the simulation over a copy of `live`, handing each delivered job (with its
@@ -77,6 +82,7 @@ public struct Simulation: Sendable {
         let recorded = try store.eventTimes(after: from)
         var nextEvent = events.startIndex
         var nextRecorded = recorded.startIndex
+        var nextInbound = inbound.startIndex
         var report = Report()
         let started = Date()
         var lastProgress = started
@@ -87,6 +93,9 @@ public struct Simulation: Sendable {
                 _ = try engine.record(Array(arriving), at: now)
                 nextEvent += arriving.count
             }
+            let replies = inbound[nextInbound...].prefix { $0.receivedAt <= now }
+            for message in replies { _ = try engine.receive(message, at: now) }
+            nextInbound += replies.count
             let woken = recorded[nextRecorded...].prefix { $0.at <= now }
             if !woken.isEmpty {
                 try store.makeDue(woken.map(\.agreement))
@@ -102,6 +111,7 @@ public struct Simulation: Sendable {
             }
             let candidates = [
                 try store.nextActionAt(), try store.nextWaitingJob(), events[nextEvent...].first?.at, recorded[nextRecorded...].first?.at,
+                inbound[nextInbound...].first?.receivedAt,
                 now.addingTimeInterval(86_400),
             ].compactMap { $0 }
             now = max(candidates.min() ?? until, now.addingTimeInterval(1))

@@ -18,7 +18,7 @@ struct SimulateCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Start of the simulated time (RFC 3339).", valueName: "time")) var from: String
     @Option(help: ArgumentHelp("End of the simulated time (RFC 3339).", valueName: "time")) var until: String
-    @Option(help: ArgumentHelp("Events to apply when the clock reaches them (JSON Lines, as import events).", valueName: "file")) var events: String?
+    @Option(help: ArgumentHelp("Events and inbound messages (lines with received_at) to apply when the clock reaches them.", valueName: "file")) var events: String?
     @Option(help: ArgumentHelp("Where to write the delivered jobs (default: standard output).", valueName: "file")) var out: String?
     @OptionGroup var storage: StorageOptions
 
@@ -29,16 +29,18 @@ struct SimulateCommand: ParsableCommand {
             guard start < end else { throw Failure(.usage, "--until must be later than --from") }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             var arriving: [Event] = []
+            var replies: [InboundMessage] = []
             if let events {
-                let (valid, report) = try Importer(store: engine.store).validateEvents(try readInput(events), strict: true)
+                let (valid, inbound, report) = try Importer(store: engine.store).validateSimulationInput(try readInput(events))
                 for rejection in report.rejected { printError("\(events):\(rejection.line): \(rejection.message)") }
                 guard report.rejected.isEmpty else { throw Failure(.dataError, "\(events): \(report.rejected.count) bad line(s); nothing simulated") }
                 arriving = valid
+                replies = inbound
             }
             let output = try OutputFile(path: out)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let simulation = Simulation(settings: engine.settings, from: start, until: end, events: arriving)
+            let simulation = Simulation(settings: engine.settings, from: start, until: end, events: arriving, inbound: replies)
             let report = try simulation.run(copying: engine.store, logger: RapportCtl.logger, progress: { progress in
                 printError("simulate: \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, \(Int(progress.elapsed)) s")
             }) { job in

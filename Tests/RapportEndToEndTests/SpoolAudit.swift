@@ -35,9 +35,11 @@ struct SpoolAudit {
                 if !name.hasSuffix("_\(id).json") { problems.append("\(path) holds job \(id)") }
                 if let earlier = byID[id] { problems.append("job \(id) twice: \(earlier) and \(path)") }
                 byID[id] = path
+                // A withdrawn or expired job never reached the debtor: its replacement (R18, say
+                // on another channel after an opt-out) is not the same message twice.
                 let message = "\(agreement) \(kind) \(local.prefix(10))"
-                if let earlier = byMessage[message] { problems.append("the same message twice (\(message)): \(earlier) and \(path)") }
-                byMessage[message] = path
+                if folder != "withdrawn", folder != "expired", let earlier = byMessage[message] { problems.append("the same message twice (\(message)): \(earlier) and \(path)") }
+                if folder != "withdrawn", folder != "expired" { byMessage[message] = path }
             }
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/tmp")
