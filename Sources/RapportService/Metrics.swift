@@ -23,11 +23,20 @@ public struct Metrics: Sendable {
     var staleClaims = 0
     /// Jobs waiting or in flight, per spool folder.
     var depth: [String: Int] = [:]
+    /// Inbound messages ever received, by `kind/outcome` (from the records, so they survive a
+    /// restart), and what waits in the inbox for a person (R31–R35).
+    var inbound: [String: Int] = [:]
+    var inboxOpen = 0
 
     public init() {}
 
     /// Adds one tick's report.
-    public mutating func record(_ report: TickReport, suppressed blocked: [String: Int], depth: [String: Int]) {
+    public mutating func record(
+        _ report: TickReport, suppressed blocked: [String: Int], depth: [String: Int],
+        inbound: (byOutcome: [String: Int], inboxOpen: Int) = ([:], 0)
+    ) {
+        self.inbound = inbound.byOutcome
+        inboxOpen = inbound.inboxOpen
         for (channel, kinds) in report.spooled.byChannelAndKind {
             for (kind, count) in kinds { spooled[channel.rawValue, default: [:]][kind.rawValue, default: 0] += count }
         }
@@ -69,6 +78,12 @@ public struct Metrics: Sendable {
         family("rapport_claims_stale", "gauge", "Jobs in cur/ longer than the claim lease.", [("", String(staleClaims))])
         family("rapport_spool_jobs", "gauge", "Jobs waiting or in flight, per spool folder.",
                depth.sorted { $0.key < $1.key }.map { ("{state=\"\($0.key)\"}", String($0.value)) })
+        family("rapport_inbound_messages_total", "counter", "Inbound messages received, by kind and outcome (R31-R35).",
+               inbound.sorted { $0.key < $1.key }.map { key, count in
+                   let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                   return ("{kind=\"\(parts[0])\",outcome=\"\(parts.count > 1 ? parts[1] : "")\"}", String(count))
+               })
+        family("rapport_inbox_open", "gauge", "Inbound messages waiting for a person (R34).", [("", String(inboxOpen))])
         family("rapport_last_tick_timestamp_seconds", "gauge", "When the last tick finished (Unix time).",
                [("", String(format: "%.3f", lastTickAt?.timeIntervalSince1970 ?? 0))])
         return out

@@ -21,6 +21,8 @@ struct StatusCommand: ParsableCommand {
             print("agreements: \(status.agreements) (\(counts(status.agreementsByOutcome)))")
             print("jobs: \(counts(status.jobsByState))")
             print("events: \(status.events)")
+            let inbound = try engine.store.inboundCounts()
+            print("inbox: \(inbound.inboxOpen) waiting for a person (rapportctl inbox ls); inbound: \(counts(inbound.byOutcome))")
             var folders: [String: Int] = [:]
             let shown = Spool.Folder.jobFolders + [.inbound, .inboundBad]
             for folder in shown {

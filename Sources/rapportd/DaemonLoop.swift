@@ -110,8 +110,9 @@ final class DaemonLoop: Sendable {
         for folder in [Spool.Folder.new, .hold, .cur] {
             depth[folder.rawValue] = (try? engine.spool.list(folder).count) ?? 0
         }
+        let inbound = (try? engine.store.inboundCounts()) ?? ([:], 0)
         let snapshot = metrics.withLock { metrics in
-            metrics.record(report, suppressed: report.blocked, depth: depth)
+            metrics.record(report, suppressed: report.blocked, depth: depth, inbound: inbound)
             return metrics
         }
         do {

@@ -251,3 +251,23 @@ struct ListeningTests {
         ISO8601DateFormatter().string(from: Date().addingTimeInterval(days * 86_400))
     }
 }
+
+extension ListeningTests {
+    @Test("The example webhook bridge turns a gateway's STOP into an inbound file that the next tick applies")
+    func webhookExample() throws {
+        let sandbox = try prepared([Self.agreement("A-1")])
+        defer { sandbox.remove() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Sandbox.repository.appendingPathComponent("examples/sms-webhook-to-inbound.py").path, sandbox.spool]
+        process.standardInput = try FileHandle(forReadingFrom: Sandbox.repository.appendingPathComponent("examples/twilio-inbound-webhook.txt"))
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try sandbox.jobs(in: "in").count == 1)
+        #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
+        #expect(try sandbox.jobs(in: "withdrawn").count == 1)
+        #expect(try sandbox.run("rapportctl", ["explain", "A-1"]).out.contains("sms (opted out)"))
+    }
+}

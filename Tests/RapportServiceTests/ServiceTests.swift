@@ -76,7 +76,7 @@ struct MetricsTests {
         report.spooled.append(TickReport.Spooled(fileName: "x", agreement: Identifier("A-1")!, kind: .preDue, channel: .sms, localTime: "", timezone: "UTC"))
         report.withdrawn = 2
         metrics.record(report, suppressed: ["R12": 1], depth: ["new": 4, "cur": 1])
-        metrics.record(report, suppressed: ["R12": 2], depth: ["new": 5])
+        metrics.record(report, suppressed: ["R12": 2], depth: ["new": 5], inbound: (["message/opt_out": 3, "bounce/bounce": 1], 2))
         let text = metrics.rendered()
         #expect(text.contains("# TYPE rapport_jobs_spooled_total counter\nrapport_jobs_spooled_total{channel=\"sms\",kind=\"pre_due\"} 2\n"))
         #expect(text.contains("rapport_agreements_suppressed_total{rule=\"R12\"} 3\n"))
@@ -85,6 +85,8 @@ struct MetricsTests {
         #expect(text.contains("rapport_agreements_due 7\n"))
         #expect(text.contains("rapport_spool_jobs{state=\"new\"} 5\n"))
         #expect(text.contains("rapport_last_tick_timestamp_seconds 101.500\n"))
+        #expect(text.contains("rapport_inbound_messages_total{kind=\"message\",outcome=\"opt_out\"} 3\n"))
+        #expect(text.contains("rapport_inbox_open 2\n"))
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             #expect(line.split(separator: " ").count == 2, "\(line)")
         }
