@@ -4,10 +4,10 @@ import PackageDescription
 
 let package = Package(
     name: "Rapport",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rapportd", targets: ["rapportd"]),
         .executable(name: "rapportctl", targets: ["rapportctl"]),
+        .executable(name: "rapport-mail", targets: ["rapport-mail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -61,6 +61,9 @@ let package = Package(
             name: "RapportService",
             dependencies: ["RapportEngine", "RapportSpool", .product(name: "Logging", package: "swift-log")]
         ),
+        // E-mail through the host's mail transport: MIME out, replies and bounces back in.
+        .target(name: "RapportMail", dependencies: ["RapportCore", "RapportConfig", "RapportSpool"]),
+        .executableTarget(name: "rapport-mail", dependencies: ["RapportMail", "RapportCommandLine"]),
         .executableTarget(name: "rapportd", dependencies: ["RapportCommandLine", "RapportService"]),
         .executableTarget(name: "rapportctl", dependencies: ["RapportCommandLine"]),
         .testTarget(
@@ -75,11 +78,13 @@ let package = Package(
         .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool"]),
         .testTarget(name: "RapportServiceTests", dependencies: ["RapportService"]),
+        .testTarget(name: "RapportMailTests", dependencies: ["RapportMail"], resources: [.copy("Fixtures")]),
         // Runs the built rapportd and rapportctl, and the engine in-process, on temp folders.
         .testTarget(
             name: "RapportEndToEndTests",
             dependencies: [
-                "RapportEngine", "RapportStore", "RapportSpool", "RapportMessages", .product(name: "GRDB", package: "GRDB.swift"),
+                "RapportEngine", "RapportStore", "RapportSpool", "RapportMessages", "RapportMail",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

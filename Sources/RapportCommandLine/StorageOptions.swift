@@ -19,8 +19,12 @@ public struct StorageOptions: ParsableArguments, Sendable {
     public init() {}
 
     /// The config file to read: `--config`, else `$RAPPORT_CONFIG`, else the system one.
-    public var configPath: String {
-        config ?? ProcessInfo.processInfo.environment["RAPPORT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/rapport/rapport.toml"
+    public var configPath: String { Self.configPath(config) }
+
+    /// The config file a program reads: `explicit` (its `--config`), else `$RAPPORT_CONFIG`,
+    /// else the system one.
+    public static func configPath(_ explicit: String?) -> String {
+        explicit ?? ProcessInfo.processInfo.environment["RAPPORT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/rapport/rapport.toml"
     }
 
     /// The settings from the config file with the command line's overrides applied.

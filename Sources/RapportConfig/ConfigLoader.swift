@@ -35,7 +35,7 @@ public enum ConfigLoader {
         var settings = Settings(templatesDirectory: resolve("templates", against: baseDirectory))
         settings.sourcePath = file
         let reader = Reader(file: file)
-        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "cadences", "channels", "jurisdictions", "records"], in: nil)
+        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "cadences", "channels", "jurisdictions", "records", "mail"], in: nil)
 
         if let storage = try reader.section(table, "storage") {
             try reader.onlyKeys(storage, ["database", "spool", "busy_timeout_seconds", "spool_group"], in: "storage")
@@ -70,6 +70,29 @@ public enum ConfigLoader {
         if let templates = try reader.section(table, "templates") {
             try reader.onlyKeys(templates, ["directory"], in: "templates")
             if let value = try reader.string(templates, "directory", in: "templates") { settings.templatesDirectory = resolve(value, against: baseDirectory) }
+        }
+        if let mail = try reader.section(table, "mail") {
+            try reader.onlyKeys(mail, ["from", "envelope", "sendmail", "replies", "unsubscribe_url"], in: "mail")
+            if let value = try reader.string(mail, "from", in: "mail") {
+                guard value.contains("@"), !value.contains("\n"), !value.contains("\r") else {
+                    throw reader.error("mail", "from", "must be an address like \"Acme Lending <billing@acme.example>\"")
+                }
+                settings.mail.from = value
+            }
+            if let value = try reader.string(mail, "envelope", in: "mail"), !value.isEmpty {
+                guard value.contains("@"), !value.contains("+"), !value.contains(" ") else {
+                    throw reader.error("mail", "envelope", "must be a bare address without + like bounces@acme.example")
+                }
+                settings.mail.envelope = value
+            }
+            if let value = try reader.string(mail, "sendmail", in: "mail") { settings.mail.sendmail = value }
+            if let value = try reader.string(mail, "replies", in: "mail"), !value.isEmpty { settings.mail.replies = resolve(value, against: baseDirectory) }
+            if let value = try reader.string(mail, "unsubscribe_url", in: "mail"), !value.isEmpty {
+                guard value.hasPrefix("https://") else {
+                    throw reader.error("mail", "unsubscribe_url", "must be an https:// URL (RFC 8058 one-click unsubscribe)")
+                }
+                settings.mail.unsubscribeURL = value
+            }
         }
         if let sender = try reader.section(table, "sender") {
             try reader.onlyKeys(sender, ["business_name", "phone", "contact_person", "help_url", "debt_collector", "disclosure"], in: "sender")

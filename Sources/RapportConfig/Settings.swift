@@ -49,6 +49,25 @@ public struct Settings: Sendable {
         public init() {}
     }
 
+    /// `[mail]`: how `rapport-mail` hands e-mail jobs to the host's mail transport (contract,
+    /// "E-mail delivery").
+    public struct Mail: Sendable, Equatable {
+        /// `Name <address>`: the From header, and the address replies come back to.
+        public var from = ""
+        /// The bounce address: the job id goes after a `+` (`bounces+<job id>@domain`), so a
+        /// bounce finds its job. Empty: `bounces@` the From address's domain.
+        public var envelope = ""
+        /// The transport's sendmail-compatible program (Postfix, Exim, OpenSMTPD, msmtp).
+        public var sendmail = "/usr/sbin/sendmail"
+        /// The Maildir the transport delivers replies and bounces to; nil reads none.
+        public var replies: String?
+        /// The one-click unsubscribe URL (https), `{{job}}` replaced by the job id; nil offers
+        /// the mailto only.
+        public var unsubscribeURL: String?
+
+        public init() {}
+    }
+
     /// R30: records of an agreement are deleted this many years after its last activity; nil
     /// keeps them for ever. Never shorter than 3 years.
     public var recordRetentionYears: Int?
@@ -61,6 +80,7 @@ public struct Settings: Sendable {
     public var delivery = Delivery()
     public var daemon = Daemon()
     public var sender = Sender()
+    public var mail = Mail()
     public var policy = Policy.standard
     /// The folder of the mustache templates (absolute, or relative to the config file).
     public var templatesDirectory: String

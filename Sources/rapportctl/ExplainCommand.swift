@@ -33,7 +33,10 @@ enum ExplainText {
         let zones = agreement.candidateZones.isEmpty ? "no time zone" : agreement.candidateZones.joined(separator: " + ")
         lines.append("\(agreement.id) · debtor \(agreement.debtor.id) (\(agreement.debtor.greetingName)) · \(zones) · version \(explanation.stored.version)")
         let channels = agreement.contacts.keys.sorted().map { channel in
-            channel.rawValue + (state.optedOut.contains(channel) ? " (opted out)" : channel == .sms && !agreement.consent.sms ? " (no consent)" : "")
+            if let bounce = state.bounce(on: channel) {
+                return channel.rawValue + " (bounced permanently: \(bounce.reason ?? "5.x.x"); unusable until the address changes, R35)"
+            }
+            return channel.rawValue + (state.optedOut.contains(channel) ? " (opted out)" : channel == .sms && !agreement.consent.sms ? " (no consent)" : "")
         }
         lines.append("channels: \(channels.joined(separator: ", "))" + (agreement.preferredChannel.map { "; prefers \($0.rawValue)" } ?? ""))
         lines.append("cadence: \(agreement.cadence)" + (agreement.jurisdiction.map { "; jurisdiction \($0)" } ?? ""))

@@ -93,3 +93,26 @@ struct ConfigTests {
         }
     }
 }
+
+extension ConfigTests {
+    @Test("[mail]: from, envelope, sendmail, replies, unsubscribe_url; each bad value names its key")
+    func mail() throws {
+        let good = try ConfigLoader.parse(
+            """
+            [mail]
+            from = "Acme Lending <billing@acme.example>"
+            envelope = "bounces@acme.example"
+            sendmail = "/usr/bin/msmtp"
+            replies = "mail/replies"
+            unsubscribe_url = "https://acme.example/u/{{job}}"
+            """, file: "r.toml", baseDirectory: "/etc/rapport")
+        #expect(good.mail.from == "Acme Lending <billing@acme.example>" && good.mail.sendmail == "/usr/bin/msmtp")
+        #expect(good.mail.replies == "/etc/rapport/mail/replies" && good.mail.unsubscribeURL == "https://acme.example/u/{{job}}")
+        for (text, key) in [
+            ("[mail]\nfrom = \"nobody\"", "[mail] from"), ("[mail]\nenvelope = \"bounces+x@a.example\"", "[mail] envelope"),
+            ("[mail]\nunsubscribe_url = \"http://a.example/u\"", "[mail] unsubscribe_url"), ("[mail]\nfrm = \"a@b.c\"", "[mail] frm"),
+        ] {
+            #expect { _ = try ConfigLoader.parse(text, file: "r.toml", baseDirectory: "/") } throws: { "\($0)".contains(key) }
+        }
+    }
+}

@@ -57,6 +57,21 @@ public struct InboundMessage: Sendable, Equatable {
         return "content:" + StableHash.hex(parts.joined(separator: "\u{1F}"))
     }
 
+    /// The message as the contract's JSON object: what a delivery tool writes into `in/`.
+    public func contractJSON() throws -> Data {
+        var fields: [String: Any] = [
+            "version": 1, "channel": channel.rawValue, "kind": kind.rawValue, "received_at": Timestamp.rfc3339(receivedAt),
+            "text": text,
+        ]
+        for (key, value) in [
+            ("from", from), ("to", to), ("in_reply_to", inReplyTo), ("provider_id", providerID), ("recipient", recipient),
+            ("status", status), ("detail", detail),
+        ] {
+            if let value { fields[key] = value }
+        }
+        return try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
     /// Whether a bounce is permanent (DSN class 5) rather than temporary (class 4).
     public var isPermanentFailure: Bool { status?.hasPrefix("5") == true }
 }

@@ -104,6 +104,15 @@ public struct AgreementState: Sendable {
     /// Whether every installment is paid (an agreement with none is not "paid off").
     public var isPaidOff: Bool { !agreement.installments.isEmpty && unpaid.isEmpty }
 
+    /// R35: the permanent bounce that makes `channel`'s current address unusable, if any; a
+    /// re-import with another address makes the channel usable again.
+    public func bounce(on channel: Channel) -> Event? {
+        guard let bounce = undeliverable[channel], let address = agreement.contacts[channel],
+            Address.normalised(address, channel: channel) == bounce.address
+        else { return nil }
+        return bounce
+    }
+
     /// The stops in force on local date `date`.
     public func stops(on date: LocalDate) -> [Stop] {
         stops.filter { stop in stop.through.map { date <= $0 } ?? true }

@@ -375,9 +375,7 @@ public struct Planner: Sendable {
             guard agreement.contacts[channel] != nil else { continue }
             if state.optedOut.contains(channel) {
                 notes.append("\(channel.rawValue): opted out (R16)")
-            } else if let bounce = state.undeliverable[channel], let address = agreement.contacts[channel],
-                Address.normalised(address, channel: channel) == bounce.address
-            {
+            } else if let bounce = state.bounce(on: channel) {
                 notes.append(
                     "\(channel.rawValue): the address bounced permanently on \(clock.localDate(of: bounce.at))"
                         + " (\(bounce.reason ?? "5.x.x")); unusable until it changes (R35)")

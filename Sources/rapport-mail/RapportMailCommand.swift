@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RapportCommandLine
+import RapportConfig
+import RapportMail
+import RapportSpool
+import Synchronization
+
+/// Set by SIGTERM and SIGINT: the loop finishes the message in hand and exits.
+let stopRequested = Atomic<Bool>(false)
+
+/// `rapport-mail`: Rapport's e-mail delivery tool (contract, "E-mail delivery").
+@main
+struct RapportMailCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rapport-mail",
+        abstract: "Send Rapport's e-mail jobs through the host's mail transport and read replies and bounces back.",
+        discussion: """
+            Claims the e-mail jobs whose time has come, hands each to the transport with sendmail -i -f \
+            bounces+<job id>@domain -- <to>, and acknowledges it (delivered, or failed with sendmail's status). \
+            With --replies (or [mail] replies), reads new mail in that Maildir and writes each reply, bounce \
+            or unsubscribe into the spool's in/ for rapportd. At most once: a job killed between the pipe and \
+            the acknowledgement stays in cur/ and is never sent again. SIGTERM or SIGINT stop between messages.
+            """,
+        version: rapportVersion)
+
+    @Option(help: ArgumentHelp("The config file (else $RAPPORT_CONFIG, else /etc/rapport/rapport.toml).", valueName: "path"))
+    var config: String?
+    @Option(help: ArgumentHelp("The spool directory, overriding [storage] spool.", valueName: "dir")) var spool: String?
+    @Option(help: ArgumentHelp("The sendmail program, overriding [mail] sendmail.", valueName: "path")) var sendmail: String?
+    @Option(help: ArgumentHelp("A Maildir of replies and bounces to read, overriding [mail] replies.", valueName: "maildir"))
+    var replies: String?
+    @Flag(help: "Send what is due and read what came back once, then exit 0.") var once = false
+    @Option(help: ArgumentHelp("Seconds between rounds when running continuously.", valueName: "seconds"))
+    var interval: Int = 5
+
+    func run() throws {
+        RapportLogging.bootstrap()
+        let logger = Logger(label: "rapport-mail")
+        try reportingFailures(program: "rapport-mail") {
+            let configPath = StorageOptions.configPath(config)
+            var settings: Settings
+            do throws(ConfigError) { settings = try ConfigLoader.load(path: configPath) } catch { throw Failure(.config, error.message) }
+            if let spool { settings.storage.spool = URL(fileURLWithPath: spool).standardizedFileURL.path }
+            if let sendmail { settings.mail.sendmail = sendmail }
+            if let replies { settings.mail.replies = replies }
+            guard !settings.mail.from.isEmpty else {
+                throw Failure(.config, "\(configPath): [mail] from is not set; rapport-mail needs the address mail comes from")
+            }
+            guard FileManager.default.isExecutableFile(atPath: settings.mail.sendmail) else {
+                throw Failure(.unavailable, "\(settings.mail.sendmail) is not an executable sendmail; install a mail transport or set [mail] sendmail")
+            }
+            let spool = Spool(root: settings.storage.spool)
+            guard FileManager.default.fileExists(atPath: spool.path(.new)) else {
+                throw Failure(.ioError, "spool \(spool.root) has no new/ folder; is rapportd running with this spool?")
+            }
+            if let maildir = settings.mail.replies, !FileManager.default.fileExists(atPath: "\(maildir)/new") {
+                throw Failure(.noInput, "\(maildir) is not a Maildir (no new/ folder); check [mail] replies or --replies")
+            }
+            for signalNumber in [SIGTERM, SIGINT] {
+                signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
+            }
+            try loop(settings: settings, spool: spool, logger: logger)
+        }
+    }
+
+    private func loop(settings: Settings, spool: Spool, logger: Logger) throws(Failure) {
+        let sender = MailSender(spool: spool, mail: settings.mail)
+        let mailbox = settings.mail.replies.map { ReplyMailbox(maildir: $0, spool: spool) }
+        let metricsPath = settings.metricsPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("rapport-mail.prom").path }
+        var metrics = MailMetrics()
+        let running = { !stopRequested.load(ordering: .relaxed) }
+        repeat {
+            let sending: MailSender.Pass
+            let reading: ReplyMailbox.Pass
+            do {
+                sending = try sender.sendDue(shouldContinue: running)
+                reading = try mailbox?.readNew(shouldContinue: running) ?? ReplyMailbox.Pass()
+            } catch let error as SystemError {
+                throw Failure(.ioError, error.description)
+            } catch {
+                throw Failure(.ioError, "\(error)")
+            }
+            metrics.add(sending, reading)
+            if sending != MailSender.Pass() || reading != ReplyMailbox.Pass() {
+                logger.info(
+                    "sent \(sending.sent), failed \(sending.failed); read \(reading.messages) replies, \(reading.bounces) bounces, \(reading.unsubscribes) unsubscribes")
+            }
+            if let metricsPath {
+                do { try metrics.write(to: metricsPath) } catch { logger.warning("metrics file \(metricsPath) not written: \(error)") }
+            }
+            if once { return }
+            for _ in 0..<max(1, interval) where running() { sleep(1) }
+        } while running()
+        logger.info("stopping: SIGTERM or SIGINT received")
+    }
+}
