@@ -1,6 +1,6 @@
 # Rapport: build and install as a systemd service.
 #
-#   make                      release build of rapportd and rapportctl
+#   make                      release build of rapportd, rapportctl and rapport-mail
 #   sudo make install         binaries, config (never overwritten), templates, unit, sysusers,
 #                             tmpfiles, man pages, shell completions, docs
 #   make install DESTDIR=/tmp/stage PREFIX=/usr   staged install, e.g. for a package
@@ -21,6 +21,7 @@ SHAREDIR    ?= $(PREFIX)/share
 SWIFT       ?= swift
 BUILD       := .build/release
 MANUALS     := .build/plugins/GenerateManual/outputs
+TOOLS       := rapportd rapportctl rapport-mail
 
 .PHONY: all build manuals completions install uninstall check-unit clean
 
@@ -29,6 +30,7 @@ all: build
 build:
 	$(SWIFT) build -c release --product rapportd
 	$(SWIFT) build -c release --product rapportctl
+	$(SWIFT) build -c release --product rapport-mail
 
 manuals: build
 	$(SWIFT) package plugin generate-manual --configuration release
@@ -36,7 +38,7 @@ manuals: build
 completions: build
 	mkdir -p .build/completions
 	for shell in bash zsh fish; do \
-	  for tool in rapportd rapportctl; do \
+	  for tool in $(TOOLS); do \
 	    $(BUILD)/$$tool --generate-completion-script $$shell > .build/completions/$$tool.$$shell || exit 1; \
 	  done; \
 	done
@@ -44,6 +46,7 @@ completions: build
 install: build manuals completions
 	install -D -m 0755 $(BUILD)/rapportd $(DESTDIR)$(BINDIR)/rapportd
 	install -D -m 0755 $(BUILD)/rapportctl $(DESTDIR)$(BINDIR)/rapportctl
+	install -D -m 0755 $(BUILD)/rapport-mail $(DESTDIR)$(BINDIR)/rapport-mail
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/rapport
 	# The config and templates are the operator's once installed: never overwritten.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/rapport/rapport.toml ] || install -m 0644 config/rapport.toml $(DESTDIR)$(SYSCONFDIR)/rapport/rapport.toml
@@ -58,11 +61,15 @@ install: build manuals completions
 	sed -e 's|/usr/local/bin/rapportd|$(BINDIR)/rapportd|' -e 's|/etc/rapport/|$(SYSCONFDIR)/rapport/|' \
 	  systemd/rapportd.service > $(DESTDIR)$(UNITDIR)/rapportd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/rapportd.service
+	sed -e 's|/usr/local/bin/rapport-mail|$(BINDIR)/rapport-mail|' -e 's|/etc/rapport/|$(SYSCONFDIR)/rapport/|' \
+	  systemd/rapport-mail.service > $(DESTDIR)$(UNITDIR)/rapport-mail.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/rapport-mail.service
 	install -D -m 0644 systemd/rapport.sysusers $(DESTDIR)$(SYSUSERSDIR)/rapport.conf
 	install -D -m 0644 systemd/rapport.tmpfiles $(DESTDIR)$(TMPFILESDIR)/rapport.conf
-	install -D -m 0644 $(MANUALS)/rapportd/rapportd.1 $(DESTDIR)$(MANDIR)/man1/rapportd.1
-	install -D -m 0644 $(MANUALS)/rapportctl/rapportctl.1 $(DESTDIR)$(MANDIR)/man1/rapportctl.1
-	for tool in rapportd rapportctl; do \
+	for tool in $(TOOLS); do \
+	  install -D -m 0644 $(MANUALS)/$$tool/$$tool.1 $(DESTDIR)$(MANDIR)/man1/$$tool.1; \
+	done
+	for tool in $(TOOLS); do \
 	  install -D -m 0644 .build/completions/$$tool.bash $(DESTDIR)$(SHAREDIR)/bash-completion/completions/$$tool; \
 	  install -D -m 0644 .build/completions/$$tool.zsh $(DESTDIR)$(SHAREDIR)/zsh/site-functions/_$$tool; \
 	  install -D -m 0644 .build/completions/$$tool.fish $(DESTDIR)$(SHAREDIR)/fish/vendor_completions.d/$$tool.fish; \
@@ -70,11 +77,17 @@ install: build manuals completions
 	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 	install -D -m 0644 SPOOL.md $(DESTDIR)$(DOCDIR)/SPOOL.md
 	install -D -m 0755 examples/deliver-sms.sh $(DESTDIR)$(DOCDIR)/examples/deliver-sms.sh
+	install -D -m 0755 examples/sms-webhook-to-inbound.py $(DESTDIR)$(DOCDIR)/examples/sms-webhook-to-inbound.py
+	install -D -m 0644 docs/MESSAGES.md $(DESTDIR)$(DOCDIR)/MESSAGES.md
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/rapportd $(DESTDIR)$(BINDIR)/rapportctl $(DESTDIR)$(UNITDIR)/rapportd.service \
-	  $(DESTDIR)$(SYSUSERSDIR)/rapport.conf $(DESTDIR)$(TMPFILESDIR)/rapport.conf \
-	  $(DESTDIR)$(MANDIR)/man1/rapportd.1 $(DESTDIR)$(MANDIR)/man1/rapportctl.1
+	for tool in $(TOOLS); do \
+	  rm -f $(DESTDIR)$(BINDIR)/$$tool $(DESTDIR)$(MANDIR)/man1/$$tool.1 \
+	    $(DESTDIR)$(SHAREDIR)/bash-completion/completions/$$tool $(DESTDIR)$(SHAREDIR)/zsh/site-functions/_$$tool \
+	    $(DESTDIR)$(SHAREDIR)/fish/vendor_completions.d/$$tool.fish; \
+	done
+	rm -f $(DESTDIR)$(UNITDIR)/rapportd.service $(DESTDIR)$(UNITDIR)/rapport-mail.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/rapport.conf $(DESTDIR)$(TMPFILESDIR)/rapport.conf
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@echo "left in place: $(SYSCONFDIR)/rapport (config), /var/lib/rapport (records), /var/spool/rapport (spool)"
 

@@ -58,9 +58,15 @@ struct RapportMailCommand: ParsableCommand {
             if let maildir = settings.mail.replies, !FileManager.default.fileExists(atPath: "\(maildir)/new") {
                 throw Failure(.noInput, "\(maildir) is not a Maildir (no new/ folder); check [mail] replies or --replies")
             }
+            // A parent (a shell, a test runner's worker thread) may hand down blocked signals:
+            // unblock the two that stop us, then catch them.
+            var stopping = sigset_t()
+            sigemptyset(&stopping)
             for signalNumber in [SIGTERM, SIGINT] {
+                sigaddset(&stopping, signalNumber)
                 signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
             }
+            pthread_sigmask(SIG_UNBLOCK, &stopping, nil)
             try loop(settings: settings, spool: spool, logger: logger)
         }
     }

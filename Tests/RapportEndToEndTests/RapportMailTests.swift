@@ -235,6 +235,21 @@ struct RapportMailSafetyTests {
         #expect(status.code == 0)
     }
 
+    @Test("Running continuously, rapport-mail stops cleanly on SIGTERM between messages and exits 0")
+    func sigterm() throws {
+        let sandbox = try Sandbox(extraConfig: "[mail]\nfrom = \"Acme <a@acme.test>\"\nsendmail = \"/bin/true\"\n")
+        defer { sandbox.remove() }
+        #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
+        let mailer = try sandbox.start("rapport-mail", ["--interval", "1"])
+        usleep(1_500_000)
+        #expect(mailer.isRunning)
+        kill(mailer.processIdentifier, SIGTERM)
+        let err = (mailer.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
+        mailer.waitUntilExit()
+        #expect(mailer.terminationReason == .exit && mailer.terminationStatus == 0)
+        #expect(String(decoding: err, as: UTF8.self).contains("stopping: SIGTERM or SIGINT received"))
+    }
+
     @Test("rapport-mail refuses a missing [mail] from, a missing sendmail and a Maildir that is not one, each with one line")
     func configuration() throws {
         let sandbox = try Sandbox()
