@@ -34,6 +34,8 @@ build:
 
 manuals: build
 	$(SWIFT) package plugin generate-manual --configuration release
+	mkdir -p .build/man
+	for tool in $(TOOLS); do scripts/man-page $$tool $(MANUALS)/$$tool/$$tool.1 > .build/man/$$tool.1 || exit 1; done
 
 completions: build
 	mkdir -p .build/completions
@@ -67,7 +69,7 @@ install: build manuals completions
 	install -D -m 0644 systemd/rapport.sysusers $(DESTDIR)$(SYSUSERSDIR)/rapport.conf
 	install -D -m 0644 systemd/rapport.tmpfiles $(DESTDIR)$(TMPFILESDIR)/rapport.conf
 	for tool in $(TOOLS); do \
-	  install -D -m 0644 $(MANUALS)/$$tool/$$tool.1 $(DESTDIR)$(MANDIR)/man1/$$tool.1; \
+	  install -D -m 0644 .build/man/$$tool.1 $(DESTDIR)$(MANDIR)/man1/$$tool.1; \
 	done
 	for tool in $(TOOLS); do \
 	  install -D -m 0644 .build/completions/$$tool.bash $(DESTDIR)$(SHAREDIR)/bash-completion/completions/$$tool; \

@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "RapportCommandLine",
             dependencies: [
-                "RapportEngine", "RapportSpool",
+                "RapportCore", "RapportConfig", "RapportMessages", "RapportStore", "RapportEngine", "RapportSpool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,24 +66,33 @@ let package = Package(
         .executableTarget(name: "rapport-mail", dependencies: ["RapportMail", "RapportCommandLine"]),
         .executableTarget(name: "rapportd", dependencies: ["RapportCommandLine", "RapportService"]),
         .executableTarget(name: "rapportctl", dependencies: ["RapportCommandLine"]),
+        // What the test targets share: a temporary folder that removes itself.
+        .target(name: "RapportTestSupport", path: "Tests/RapportTestSupport"),
         .testTarget(
             name: "RapportCoreTests",
             dependencies: ["RapportCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(
             name: "RapportMessagesTests",
-            dependencies: ["RapportMessages", "RapportConfig", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "RapportMessages", "RapportConfig", "RapportTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
-        .testTarget(name: "RapportConfigTests", dependencies: ["RapportConfig"]),
-        .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool"]),
+        .testTarget(name: "RapportConfigTests", dependencies: ["RapportConfig", "RapportTestSupport"]),
+        .testTarget(
+            name: "RapportStoreTests",
+            dependencies: ["RapportStore", "RapportTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool", "RapportTestSupport"]),
         .testTarget(name: "RapportServiceTests", dependencies: ["RapportService"]),
         .testTarget(name: "RapportMailTests", dependencies: ["RapportMail"], resources: [.copy("Fixtures")]),
         // Runs the built rapportd and rapportctl, and the engine in-process, on temp folders.
         .testTarget(
             name: "RapportEndToEndTests",
             dependencies: [
-                "RapportEngine", "RapportStore", "RapportSpool", "RapportMessages", "RapportMail",
+                "RapportEngine", "RapportStore", "RapportSpool", "RapportMessages", "RapportMail", "RapportCommandLine",
+                "RapportTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]

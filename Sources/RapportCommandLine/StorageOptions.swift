@@ -62,9 +62,11 @@ public struct StorageOptions: ParsableArguments, Sendable {
     }
 
     /// Opens the engine for these settings.
-    public func openEngine(logger: Logger) throws(Failure) -> Engine {
+    /// - Parameter creating: whether a missing database may be created: only an import and the
+    ///   daemon do; every other verb refuses a path that does not exist (exit 66).
+    public func openEngine(logger: Logger, creating: Bool = false) throws(Failure) -> Engine {
         let settings = try settings()
-        do { return try Engine.open(settings: settings, logger: logger) } catch { throw Failure(error) }
+        do { return try Engine.open(settings: settings, logger: logger, creating: creating) } catch { throw Failure(error) }
     }
 }
 

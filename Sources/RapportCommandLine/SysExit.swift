@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import RapportConfig
 import RapportEngine
+import RapportCore
+import RapportMessages
+import RapportSpool
 import RapportStore
 
 /// The contract's exit codes (sysexits.h).
@@ -32,6 +35,7 @@ public struct Failure: Error, Sendable {
         case .store(let error):
             switch error.kind {
             case .locked: self.init(.unavailable, error.message)
+            case .missingDatabase: self.init(.noInput, error.message)
             case .missingFolder, .unusable: self.init(.ioError, error.message)
             }
         case .spool: self.init(.ioError, error.description)
@@ -39,18 +43,61 @@ public struct Failure: Error, Sendable {
     }
 }
 
-/// Runs a command body, turning failures into one line on standard error and the contract's
-/// exit code, so every command reports errors the same way.
+extension Failure {
+    /// The one mapping from every error a program can meet to the contract's exit code and
+    /// one line for a person: usage 64, bad input 65, missing input 66, unavailable 69, I/O 74,
+    /// bad configuration 78. Anything unforeseen is an I/O failure with its description.
+    public init(mapping error: any Error) {
+        switch error {
+        case let failure as Failure: self = failure
+        case let error as EngineError: self.init(error)
+        case let error as StoreError: self.init(.store(error))
+        case let error as SystemError: self.init(.spool(error, spool: "spool"))
+        case let error as ConfigError: self.init(.config, error.message)
+        case let error as TemplateError: self.init(.config, error.message)
+        case let error as ImportError: self.init(.dataError, error.message)
+        case let error as DecodingError: self.init(.dataError, "not the expected JSON (\(error.localizedDescription))")
+        default: self.init(.ioError, "\(error)")
+        }
+        if message.contains(where: \.isNewline) {
+            self = Failure(code, message.split(whereSeparator: \.isNewline).joined(separator: " "))
+        }
+    }
+}
+
+/// Runs a command body, turning every failure into one line on standard error and the
+/// contract's exit code, so every command reports errors the same way. An `ExitCode` (a
+/// command that already reported, e.g. rejected lines) passes through.
 public func reportingFailures(program: String, _ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let failure as Failure {
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        let failure = Failure(mapping: error)
         FileHandle.standardError.write(Data("\(program): \(failure.message)\n".utf8))
         throw ExitCode(failure.code.rawValue)
-    } catch let error as EngineError {
-        let failure = Failure(error)
-        FileHandle.standardError.write(Data("\(program): \(failure.message)\n".utf8))
-        throw ExitCode(failure.code.rawValue)
+    }
+}
+
+extension ParsableCommand {
+    /// What `main()` does, with the project's error model: a usage error (an unknown option,
+    /// a missing argument, a bad value) prints one line `program: …` and exits 64; help and
+    /// version print as usual; every other failure was already reported by `reportingFailures`.
+    public static func mainReportingFailures(program: String) -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Foundation.exit(0)
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { self.exit(withError: error) }
+            let text = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("\(program): \(text) (see \(program) --help)\n".utf8))
+            Foundation.exit(code == .validationFailure ? SysExit.usage.rawValue : code.rawValue)
+        }
     }
 }
 

@@ -35,11 +35,16 @@ public final class Engine: Sendable {
     }
 
     /// Opens the database and the spool named by `settings` and loads the templates.
-    public static func open(settings: Settings, logger: Logger) throws(EngineError) -> Engine {
+    /// - Parameter creating: whether a missing database may be created (an import, the daemon).
+    public static func open(settings: Settings, logger: Logger, creating: Bool = true) throws(EngineError) -> Engine {
         let renderer = try templates(of: settings, logger: logger)
         let group = try spoolGroup(settings)
         let store: Store
-        do { store = try Store(path: settings.storage.database, busyTimeout: settings.storage.busyTimeoutSeconds) } catch { throw .store(error) }
+        do {
+            store = try Store(path: settings.storage.database, busyTimeout: settings.storage.busyTimeoutSeconds, create: creating)
+        } catch {
+            throw .store(error)
+        }
         let spool = Spool(root: settings.storage.spool, group: group)
         do { try spool.prepare() } catch { throw .spool(error, spool: spool.root) }
         return Engine(settings: settings, store: store, spool: spool, renderer: renderer, logger: logger)

@@ -10,8 +10,17 @@ public struct ImportReport: Sendable {
         public var message: String
     }
 
+    /// An agreement a re-import moved to another debtor (`--allow-debtor-change`).
+    public struct DebtorChange: Sendable, Equatable {
+        public var line: Int
+        public var agreement: Identifier
+        public var from: Identifier
+        public var to: Identifier
+    }
+
     public var agreements = ImportSummary()
     public var rejected: [Rejection] = []
+    public var debtorChanges: [DebtorChange] = []
     /// True when `--strict` refused the whole file because of a bad line.
     public var abandoned = false
 }
@@ -31,15 +40,30 @@ public struct Importer: Sendable {
         try importAgreements(JSONLines(data: data), strict: strict, at: now)
     }
 
+    /// How often a long import reports progress.
+    static let progressInterval: Duration = .seconds(3)
+
     /// Imports agreements line by line, in one transaction: memory holds one chunk, never the
     /// file. Good lines are imported and bad ones reported by number; with `strict` a single
     /// bad line rolls everything back.
-    public func importAgreements(_ lines: JSONLines, strict: Bool, at now: Date) throws(StoreError) -> ImportReport {
+    /// - Parameters:
+    ///   - allowDebtorChange: whether a line may move an agreement to another `debtor.id`; if
+    ///     not, such a line is refused, as a typo must never hand one person's agreement (and
+    ///     the operator's adjustments for them) to someone else.
+    ///   - progress: called every few seconds with the lines read so far.
+    public func importAgreements(
+        _ lines: JSONLines, strict: Bool, allowDebtorChange: Bool = false, at now: Date, progress: (Int) -> Void = { _ in }
+    ) throws(StoreError) -> ImportReport {
         var report = ImportReport()
         var lines = lines
+        var lastProgress = ContinuousClock.now
         report.agreements = try store.importing(at: now) { session in
             var chunk: [Agreement] = []
             while let line = lines.next() {
+                if line.number % 1000 == 0, lastProgress.duration(to: .now) >= Self.progressInterval {
+                    lastProgress = .now
+                    progress(line.number)
+                }
                 if let problem = line.problem {
                     report.rejected.append(.init(line: line.number, message: problem))
                 } else if case .text(let number, let text) = line {
@@ -48,6 +72,17 @@ public struct Importer: Sendable {
                         if let earlier = try session.firstLine(of: agreement.id, line: number) {
                             report.rejected.append(.init(line: number, message: "id \(agreement.id) already appears on line \(earlier)"))
                             continue
+                        }
+                        if let owner = try session.debtor(of: agreement.id), owner != agreement.debtor.id {
+                            guard allowDebtorChange else {
+                                report.rejected.append(.init(
+                                    line: number,
+                                    message: "\(agreement.id) belongs to debtor \(owner), this line gives \(agreement.debtor.id); "
+                                        + "pass --allow-debtor-change if it really moves to another person"))
+                                continue
+                            }
+                            report.debtorChanges.append(.init(line: number, agreement: agreement.id, from: owner, to: agreement.debtor.id))
+                            try session.resetAdjustments(of: agreement.id, reason: "moved from debtor \(owner) to \(agreement.debtor.id) by an import")
                         }
                         chunk.append(agreement)
                     } catch let error as ImportError {

@@ -50,12 +50,21 @@ public struct Simulation: Sendable {
 
     /// Runs the simulation over a copy of `live`, handing each delivered job (with its
     /// `deliveredAt`) to `deliver` in send order, and `progress` now and then.
+    /// - Parameter workFolder: an empty private folder for the copy of the database and the
+    ///   throwaway spool, which the caller removes (and removes on an interrupt); nil makes
+    ///   and removes one under the temporary directory.
     public func run(
-        copying live: Store, logger: Logger, progress: (Progress) -> Void = { _ in }, deliver: (Job) throws -> Void
+        copying live: Store, in workFolder: URL? = nil, logger: Logger, progress: (Progress) -> Void = { _ in },
+        deliver: (Job) throws -> Void
     ) throws -> Report {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-simulation-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder: URL
+        if let workFolder {
+            folder = workFolder
+        } else {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-simulation-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        defer { if workFolder == nil { try? FileManager.default.removeItem(at: folder) } }
 
         var settings = self.settings
         settings.storage.database = folder.appendingPathComponent("rapport.sqlite").path

@@ -107,6 +107,16 @@ public struct TickRecord: Sendable {
 }
 
 /// Counts for `rapportctl status`.
+/// One line of `rapportctl agreements ls`.
+public struct AgreementListing: Sendable, Encodable {
+    public var id: String
+    public var debtor: String
+    /// What the planner last decided: send, wait, blocked, idle, or new before the first plan.
+    public var outcome: String
+    public var summary: String
+    public var nextActionAt: Date?
+}
+
 public struct StoreStatus: Sendable {
     public var agreements: Int
     public var agreementsByOutcome: [String: Int]

@@ -15,11 +15,16 @@ public final class Store: Sendable {
 
     /// Opens (creating if needed) the database at `path`, whose folder must exist.
     /// - Parameter durable: false for throwaway copies (`simulate`), which skip fsync.
-    public init(path: String, busyTimeout: TimeInterval = 15, durable: Bool = true) throws(StoreError) {
+    /// - Parameter create: false for programs that only read or steer (everything but an import
+    ///   and the daemon): a database that does not exist is then an error, not a new file.
+    public init(path: String, busyTimeout: TimeInterval = 15, durable: Bool = true, create: Bool = true) throws(StoreError) {
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
             throw StoreError(.missingFolder, "database folder \(folder) does not exist; create it or set [storage] database / --database")
+        }
+        guard create || FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.missingDatabase, "database \(path) does not exist (create it with rapportctl import, or check --database)")
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -499,6 +504,29 @@ public final class Store: Sendable {
     }
 
     /// The summaries of agreements whose last decision was `outcome`, with how many share each.
+    /// How many agreements are due for planning at `now`.
+    public func dueCount(at now: Date) throws(StoreError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM agreement WHERE next_action_at <= ?", arguments: [now.timeIntervalSince1970]) ?? 0
+        }
+    }
+
+    /// Every agreement with what the planner last decided, optionally only those with one
+    /// `outcome` (send, wait, blocked, idle, new), by id.
+    public func agreementList(outcome: String?) throws(StoreError) -> [AgreementListing] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, debtor_id, outcome, summary, next_action_at FROM agreement"
+                    + (outcome == nil ? "" : " WHERE outcome = ?") + " ORDER BY id",
+                arguments: StatementArguments(outcome.map { [$0] } ?? [])
+            ).map { row in
+                AgreementListing(
+                    id: row["id"], debtor: row["debtor_id"], outcome: row["outcome"], summary: row["summary"],
+                    nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
     public func summaries(withOutcome outcome: String) throws(StoreError) -> [String: Int] {
         try read { db in
             var counts: [String: Int] = [:]
@@ -558,6 +586,20 @@ public final class ImportSession {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_line (id, line) VALUES (?, ?)").execute(arguments: [id.rawValue, line])
         guard db.changesCount == 0 else { return nil }
         return try Int.fetchOne(db.cachedStatement(sql: "SELECT line FROM import_line WHERE id = ?"), arguments: [id.rawValue])
+    }
+
+    /// The debtor an agreement belongs to now, or nil for a new agreement.
+    public func debtor(of id: Identifier) throws -> Identifier? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT debtor_id FROM agreement WHERE id = ?"), arguments: [id.rawValue])
+            .flatMap(Identifier.init)
+    }
+
+    /// Records that `id` moved to another person: the operator's adjustments were that
+    /// person's wishes, so they are cleared (kept in the records, no longer in force).
+    public func resetAdjustments(of id: Identifier, reason: String) throws {
+        try db.execute(
+            sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
+            arguments: [id.rawValue, now.timeIntervalSince1970, try Coding.encode(Adjustment(clearsEarlier: true)), reason])
     }
 
     /// Inserts or updates agreements; a changed one keeps its earlier versions and becomes due

@@ -7,6 +7,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         /// The database's folder does not exist (the daemon never creates it: systemd's
         /// `StateDirectory=` or the operator does).
         case missingFolder
+        /// The database file does not exist and this program may not create it: only an import
+        /// and the daemon create a database, so a mistyped path never leaves an empty one.
+        case missingDatabase
         /// Another process held the write lock for longer than the busy timeout.
         case locked
         /// The file could not be opened, read or written (permissions, disk full, corruption).

@@ -25,6 +25,9 @@ struct RapportMailCommand: ParsableCommand {
             """,
         version: rapportVersion)
 
+    /// Runs with the project's error model: every failure, usage errors included, is one line.
+    static func main() { mainReportingFailures(program: "rapport-mail") }
+
     @Option(help: ArgumentHelp("The config file (else $RAPPORT_CONFIG, else /etc/rapport/rapport.toml).", valueName: "path"))
     var config: String?
     @Option(help: ArgumentHelp("The spool directory, overriding [storage] spool.", valueName: "dir")) var spool: String?

@@ -9,7 +9,12 @@ struct AdjustCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adjust",
         abstract: "Change how one agreement is contacted: cadence profile, channel, preferred time, designated times, minimum gap.",
-        discussion: "Adjustments survive re-imports of the agreement and are recorded with their reason; explain shows them.")
+        discussion: """
+            An adjustment changes only what it names: --not-before 17:00 keeps an earlier --avoid-days sat. --clear \
+            drops every earlier adjustment first (back to the imported values). A window that leaves no time is \
+            refused (exit 64). Waiting jobs that no longer fit the new wishes are withdrawn at once (R5, R18). \
+            Adjustments survive re-imports of the agreement and are recorded with their reason; explain shows them.
+            """)
 
     @Argument(help: "The agreement id.") var agreement: String
     @Option(help: ArgumentHelp("A cadence profile from [cadences.NAME] in the config, or standard.", valueName: "name")) var cadence: String?
@@ -20,6 +25,7 @@ struct AdjustCommand: ParsableCommand {
     @Option(name: .customLong("avoid-days"), help: ArgumentHelp("R5: days never to contact, comma-separated (sun,sat).", valueName: "days")) var avoidDays: String?
     @Option(name: .customLong("avoid-channels"), help: ArgumentHelp("R5: channels never to use, comma-separated (voice).", valueName: "channels")) var avoidChannels: String?
     @Option(name: .customLong("min-gap-hours"), help: ArgumentHelp("A longer minimum gap between contacts (R8's 48 h at least).", valueName: "hours")) var minGapHours: Int?
+    @Flag(help: "Drop every earlier adjustment first: back to the imported values.") var clear = false
     @Option(help: ArgumentHelp("Why, for the records.", valueName: "text")) var reason: String
     @OptionGroup var storage: StorageOptions
 
@@ -27,16 +33,23 @@ struct AdjustCommand: ParsableCommand {
         try command {
             guard let id = Identifier(agreement) else { throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-") }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
-            let adjustment = try parse(policy: engine.settings.policy)
-            guard !adjustment.summary.isEmpty else { throw Failure(.usage, "say what to adjust (see rapportctl adjust --help)") }
-            guard try engine.store.knownAgreements([id]).contains(id) else { throw Failure(.dataError, "agreement \(id) is not known") }
-            try engine.store.adjust(id, adjustment, reason: reason, at: Date())
-            let withdrawn = try engine.withdrawStale(id, at: Date())
+            guard let stored = try engine.store.agreement(id) else { throw Failure(.dataError, "agreement \(id) is not known") }
+            let now = Date()
+            let current = try engine.store.portfolio(of: stored.agreement.debtor.id).states(at: now).first { $0.agreement.id == id }
+            // What the debtor's designated times are now: the imported ones when clearing.
+            let base = clear ? stored.agreement.inconvenient : current?.agreement.inconvenient ?? stored.agreement.inconvenient
+            var adjustment = try parse(policy: engine.settings.policy, base: base)
+            if clear { adjustment.clearsEarlier = true }
+            guard !adjustment.summary.isEmpty else { throw Failure(.usage, "say what to adjust, or --clear (see rapportctl adjust --help)") }
+            try engine.store.adjust(id, adjustment, reason: reason, at: now)
+            let withdrawn = try engine.withdrawStale(id, at: now)
             print("adjusted \(id): \(adjustment.summary)" + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
         }
     }
 
-    private func parse(policy: Policy) throws(Failure) -> Adjustment {
+    /// The adjustment the options name, its designated times built on `base` (what is in force)
+    /// so that only what is named changes.
+    private func parse(policy: Policy, base: Inconvenience?) throws(Failure) -> Adjustment {
         var adjustment = Adjustment()
         if let cadence {
             guard cadence == "standard" || policy.cadences[cadence] != nil else {
@@ -67,7 +80,13 @@ struct AdjustCommand: ParsableCommand {
             channels.append(value)
         }
         if before != nil || after != nil || avoidDays != nil || avoidChannels != nil {
-            adjustment.inconvenient = Inconvenience(before: before, after: after, days: days, channels: channels)
+            var limits = base ?? Inconvenience()
+            if let before { limits.before = before }
+            if let after { limits.after = after }
+            if avoidDays != nil { limits.days = days }
+            if avoidChannels != nil { limits.channels = channels }
+            try checkWindow(limits, policy: policy)
+            adjustment.inconvenient = limits
         }
         if let minGapHours {
             guard minGapHours >= policy.minGapHours, minGapHours <= 24 * 60 else {
@@ -76,5 +95,20 @@ struct AdjustCommand: ParsableCommand {
             adjustment.minGapHours = minGapHours
         }
         return adjustment
+    }
+
+    /// R5 inside R1/R4: the designated times must leave some time to contact the debtor.
+    private func checkWindow(_ limits: Inconvenience, policy: Policy) throws(Failure) {
+        let start = max(policy.windowStart, limits.before ?? policy.windowStart)
+        let end = min(policy.windowEnd, limits.after ?? policy.windowEnd)
+        guard end.minutes - start.minutes >= policy.minimumSendMinutes else {
+            throw Failure(
+                .usage,
+                "not before \(limits.before.map(\.description) ?? "-") and not after \(limits.after.map(\.description) ?? "-") leave no time "
+                    + "inside the contact window \(policy.windowStart)-\(policy.windowEnd) (R5); change --not-before or --not-after")
+        }
+        guard Set(policy.days).subtracting(limits.days).isEmpty == false else {
+            throw Failure(.usage, "--avoid-days leaves no day to contact the debtor on (R5)")
+        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RapportCommandLine
 import RapportMessages
+import RapportSpool
 
 /// `rapportctl gallery`: every message a debtor can read, from the configured templates, as one
 /// Markdown page — what an operator reads after editing a template.
@@ -24,10 +25,10 @@ struct GalleryCommand: ParsableCommand {
                 FileHandle.standardOutput.write(page)
                 return
             }
-            do {
-                try page.write(to: URL(fileURLWithPath: out), options: .atomic)
+            do throws(SystemError) {
+                try DurableFile.replace(out, with: page, mode: 0o644)
             } catch {
-                throw Failure(.ioError, "\(out): cannot be written (\(error.localizedDescription))")
+                throw Failure(.ioError, "\(out): cannot be written (\(error))")
             }
         }
     }

@@ -17,16 +17,30 @@ struct ImportCommand: ParsableCommand {
 
         @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
         @Flag(help: "Import nothing if any line is bad.") var strict = false
+        @Flag(help: "Let a line move an existing agreement to another debtor.id (its adjustments are reset).")
+        var allowDebtorChange = false
         @OptionGroup var storage: StorageOptions
 
         func run() throws {
             try command {
                 let input = try openInput(file)
                 defer { if input != STDIN_FILENO { close(input) } }
-                let engine = try storage.openEngine(logger: RapportCtl.logger)
-                let report = try Importer(store: engine.store).importAgreements(JSONLines(descriptor: input), strict: strict, at: Date())
+                let engine = try storage.openEngine(logger: RapportCtl.logger, creating: true)
+                let started = Date()
+                let report = try Importer(store: engine.store).importAgreements(
+                    JSONLines(descriptor: input), strict: strict, allowDebtorChange: allowDebtorChange, at: Date()
+                ) { lines in
+                    let seconds = max(0.001, Date().timeIntervalSince(started))
+                    printError("import: \(lines) lines read, \(Int(Double(lines) / seconds)) lines/s")
+                }
                 let source = file == "-" ? "stdin" : file
                 for rejection in report.rejected { printError("\(source):\(rejection.line): \(rejection.message)") }
+                for change in report.debtorChanges where !report.abandoned {
+                    print(
+                        "\(source):\(change.line): \(change.agreement) moved from debtor \(change.from) to \(change.to): adjustments reset "
+                            + "(they were the other person's wishes); pauses, stops and events carried (they belong to the agreement); "
+                            + "contact history stays with \(change.from), so pacing starts afresh")
+                }
                 let counts = report.agreements
                 print("agreements: \(counts.imported) imported, \(counts.updated) updated, \(counts.unchanged) unchanged, \(report.rejected.count) rejected"
                     + (report.abandoned ? " (--strict: nothing imported)" : ""))
@@ -47,7 +61,7 @@ struct ImportCommand: ParsableCommand {
         func run() throws {
             try command {
                 let data = try readInput(file)
-                let engine = try storage.openEngine(logger: RapportCtl.logger)
+                let engine = try storage.openEngine(logger: RapportCtl.logger, creating: true)
                 let now = Date()
                 let (events, report) = try Importer(store: engine.store).validateEvents(data, strict: strict)
                 let source = file == "-" ? "stdin" : file

@@ -13,8 +13,11 @@ struct RapportCtl: ParsableCommand {
         subcommands: [
             ImportCommand.self, RecordCommand.self, PauseCommand.self, ResumeCommand.self, AdjustCommand.self, ExplainCommand.self,
             StatusCommand.self, SimulateCommand.self, ForecastCommand.self, GenerateCommand.self, SpoolCommand.self, CheckConfigCommand.self,
-            GalleryCommand.self, InboundCommand.self, InboxCommand.self,
+            GalleryCommand.self, InboundCommand.self, InboxCommand.self, AgreementsCommand.self,
         ])
+
+    /// Runs with the project's error model: every failure, usage errors included, is one line.
+    static func main() { mainReportingFailures(program: "rapportctl") }
 
     /// Logging for every subcommand.
     static let logger: Logger = {

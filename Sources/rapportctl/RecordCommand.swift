@@ -17,7 +17,8 @@ struct EventOptions: ParsableArguments {
 
 /// Records one event by hand, exactly as `import events` would, and withdraws at once the
 /// waiting jobs it makes obsolete (R18).
-func record(_ type: EventType, agreement: String, options: EventOptions, storage: StorageOptions) throws {
+/// - Parameter verb: the command the operator typed, for the help an error points to.
+func record(_ type: EventType, agreement: String, options: EventOptions, storage: StorageOptions, verb: String = "record") throws {
     guard let id = Identifier(agreement) else { throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-") }
     var fields: [String: JSONValue] = ["agreement": .string(id.rawValue), "type": .string(type.rawValue)]
     fields["at"] = .string(options.at ?? Timestamp.rfc3339(Date()))
@@ -25,7 +26,7 @@ func record(_ type: EventType, agreement: String, options: EventOptions, storage
         if let value { fields[key] = .string(value) }
     }
     let event: Event
-    do throws(ImportError) { event = try EventImport.parse(.object(fields)) } catch { throw Failure(.usage, "\(error.message); see rapportctl record --help") }
+    do throws(ImportError) { event = try EventImport.parse(.object(fields)) } catch { throw Failure(.usage, "\(error.message); see rapportctl \(verb) --help") }
     let engine = try storage.openEngine(logger: RapportCtl.logger)
     guard try engine.store.knownAgreements([id]).contains(id) else { throw Failure(.dataError, "agreement \(id) is not known; import it first") }
     let (added, withdrawn) = try engine.record([event], at: Date())
@@ -66,10 +67,17 @@ struct PauseCommand: ParsableCommand {
     func run() throws {
         try command {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw Failure(.usage, "--reason must say why the agreement is paused") }
+            if let until {
+                guard let last = LocalDate(until) else { throw Failure(.usage, "--until \"\(until)\" is not a date YYYY-MM-DD (the pause's last day)") }
+                let today = LocalDate(String(Timestamp.rfc3339(Date()).prefix(10))) ?? last
+                guard last >= today.adding(days: -1) else {
+                    throw Failure(.usage, "--until \(until) is in the past; a pause lasts until today or a later date")
+                }
+            }
             var options = try EventOptions.parse([])
             options.until = until
             options.reason = reason
-            try record(.pause, agreement: agreement, options: options, storage: storage)
+            try record(.pause, agreement: agreement, options: options, storage: storage, verb: "pause")
         }
     }
 }
@@ -82,6 +90,6 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var storage: StorageOptions
 
     func run() throws {
-        try command { try record(.resume, agreement: agreement, options: try EventOptions.parse([]), storage: storage) }
+        try command { try record(.resume, agreement: agreement, options: try EventOptions.parse([]), storage: storage, verb: "resume") }
     }
 }

@@ -37,13 +37,15 @@ struct SimulateCommand: ParsableCommand {
                 arriving = valid
                 replies = inbound
             }
-            let output = try OutputFile(path: out)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            // The copy of the portfolio and a half-written --out never outlive an interrupt or a failure.
+            let scratch = Scratch()
+            defer { scratch.removeAll() }
+            let output = try OutputFile(path: out, scratch: scratch)
             let simulation = Simulation(settings: engine.settings, from: start, until: end, events: arriving, inbound: replies)
-            let report = try simulation.run(copying: engine.store, logger: RapportCtl.logger, progress: { progress in
-                printError("simulate: \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, \(Int(progress.elapsed)) s")
-            }) { job in
+            let report = try simulation.run(
+                copying: engine.store, in: try scratch.folder("simulation"), logger: RapportCtl.logger,
+                progress: { printProgress("simulate", $0) }
+            ) { job in
                 try output.write(try job.encoded())
             }
             try output.close()
@@ -57,7 +59,10 @@ struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
         abstract: "Forecast the messages per day and channel over the next days, by simulating them over a copy of the database.",
-        discussion: "Days are UTC dates of the messages' not_before. Nothing that is not yet recorded is assumed: no payments, no replies.")
+        discussion: """
+            One row per UTC day of the messages' not_before: today (from now) and the next N-1 days, each to its \
+            end. Nothing that is not yet recorded is assumed: no payments, no replies.
+            """)
 
     @Option(help: "How many days ahead.") var days = 14
     @Flag(help: "One JSON object per day, for tools.") var json = false
@@ -68,13 +73,19 @@ struct ForecastCommand: ParsableCommand {
             guard (1...366).contains(days) else { throw Failure(.usage, "--days must be between 1 and 366") }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             let now = Date()
-            let end = now.addingTimeInterval(Double(days) * 86_400)
+            // N rows: today (from now) and the next N-1 UTC days, each simulated to its end.
+            let firstDay = LocalDate(String(Timestamp.rfc3339(now).prefix(10))) ?? LocalDate(daysSinceEpoch: 0)
+            let end = Date(timeIntervalSince1970: Double(firstDay.adding(days: days).daysSinceEpoch) * 86_400 - 1)
+            let scratch = Scratch()
+            defer { scratch.removeAll() }
             var counts: [String: [Channel: Int]] = [:]
-            _ = try Simulation(settings: engine.settings, from: now, until: end).run(copying: engine.store, logger: RapportCtl.logger) { job in
+            _ = try Simulation(settings: engine.settings, from: now, until: end).run(
+                copying: engine.store, in: try scratch.folder("forecast"), logger: RapportCtl.logger,
+                progress: { printProgress("forecast", $0) }
+            ) { job in
                 counts[String(Timestamp.rfc3339(job.notBefore).prefix(10)), default: [:]][job.channel, default: 0] += 1
             }
-            let firstDay = LocalDate(String(Timestamp.rfc3339(now).prefix(10))) ?? LocalDate(daysSinceEpoch: 0)
-            let dates = (0...days).map { firstDay.adding(days: $0).description }
+            let dates = (0..<days).map { firstDay.adding(days: $0).description }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
@@ -107,29 +118,48 @@ struct ForecastDay: Encodable {
     }
 }
 
-/// Standard output or a file, written as the simulation goes.
+/// Standard output, or a file written under a temporary name beside it and renamed into place
+/// only when complete: an interrupted run never leaves an output that looks finished.
 final class OutputFile {
     private let handle: FileHandle
     private let path: String?
+    private let partial: String?
+    private let scratch: Scratch
 
-    init(path: String?) throws {
-        self.path = path
+    init(path: String?, scratch: Scratch) throws {
+        self.scratch = scratch
         guard let path, path != "-" else {
-            handle = FileHandle.standardOutput
+            (self.path, partial, handle) = (nil, nil, FileHandle.standardOutput)
             return
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+        let partial = "\(path).partial-\(getpid())"
+        guard FileManager.default.createFile(atPath: partial, contents: nil) else {
             throw Failure(.ioError, "\(path): cannot be created (does its folder exist?)")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw Failure(.ioError, "\(path): cannot be opened for writing") }
-        self.handle = handle
+        scratch.register(partial)
+        guard let handle = FileHandle(forWritingAtPath: partial) else { throw Failure(.ioError, "\(path): cannot be opened for writing") }
+        (self.path, self.partial, self.handle) = (path, partial, handle)
     }
 
     func write(_ data: Data) throws {
         do { try handle.write(contentsOf: data) } catch { throw Failure(.ioError, "\(path ?? "stdout"): \(error.localizedDescription)") }
     }
 
+    /// Flushes the file and renames it into place.
     func close() throws {
-        if path != nil { try handle.close() }
+        guard let path, let partial else { return }
+        do {
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            throw Failure(.ioError, "\(path): \(error.localizedDescription)")
+        }
+        guard rename(partial, path) == 0 else { throw Failure(.ioError, "\(path): cannot be renamed into place (\(String(cString: strerror(errno))))") }
+        scratch.forget(partial)
     }
+}
+
+/// A progress line on standard error, as a long simulation goes.
+func printProgress(_ verb: String, _ progress: Simulation.Progress) {
+    printError("\(verb): \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, \(Int(progress.elapsed)) s")
 }

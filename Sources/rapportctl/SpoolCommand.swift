@@ -13,12 +13,24 @@ struct SpoolCommand: ParsableCommand {
         discussion: "claim, ack, ls and stats need only the spool (delivery tools run them); hold, release, withdraw and show also use the database.",
         subcommands: [List.self, Show.self, Claim.self, Ack.self, Hold.self, Release.self, Withdraw.self, Stats.self])
 
-    /// The job a command names: a job id, a file name or a file path.
-    static func jobKey(_ text: String) throws(Failure) -> String {
+    /// The job a command names: a job id, a unique prefix of one (`j-400fed`, as git takes a
+    /// commit), a file name or a file path; `among` lists the ids it may be.
+    static func jobKey(_ text: String, among ids: () throws -> [String]) throws -> String {
         let key = (text as NSString).lastPathComponent
         let id = key.hasSuffix(".json") ? String(key.dropLast(5).split(separator: "_").last ?? "") : key
-        guard Job.isValidID(id) else { throw Failure(.usage, "\"\(text)\" is not a job id (j-…) or a job file") }
-        return id
+        if Job.isValidID(id) { return id }
+        guard id.hasPrefix("j-"), id.count >= 4, id.dropFirst(2).allSatisfy(\.isHexDigit) else {
+            throw Failure(.usage, "\"\(text)\" is not a job id (j-…), a prefix of one, or a job file")
+        }
+        let matches = Set(try ids().filter { $0.hasPrefix(id) })
+        guard let only = matches.first else { throw Failure(.dataError, "no job id starts with \(id)") }
+        guard matches.count == 1 else { throw Failure(.usage, "\(id) is ambiguous: \(matches.count) jobs start with it; give more of the id") }
+        return only
+    }
+
+    /// The ids of the job files in the spool's job folders.
+    static func ids(in spool: Spool) throws -> [String] {
+        try Spool.Folder.jobFolders.flatMap { try spool.list($0) }.map { String($0.dropLast(5).split(separator: "_").last ?? "") }
     }
 
     static func channel(_ text: String?) throws(Failure) -> Channel? {
@@ -30,7 +42,7 @@ struct SpoolCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "ls", abstract: "List jobs in send order.")
 
-        @Option(help: "The folder: new, hold, cur, done, failed, expired, withdrawn.") var state = "new"
+        @Option(help: "The folder: new, hold, review, cur, done, failed, expired, withdrawn.") var state = "new"
         @Option(help: "Only jobs for this channel.") var channel: String?
         @Option(help: "Only jobs of this agreement.") var agreement: String?
         @Flag(help: "One JSON object per line, for tools.") var json = false
@@ -38,8 +50,8 @@ struct SpoolCommand: ParsableCommand {
 
         func run() throws {
             try command {
-                guard let folder = Spool.Folder(rawValue: state), folder != .tmp else {
-                    throw Failure(.usage, "--state \"\(state)\" is not one of new, hold, cur, done, failed, expired, withdrawn")
+                guard let folder = Spool.Folder(rawValue: state), Spool.Folder.jobFolders.contains(folder) else {
+                    throw Failure(.usage, "--state \"\(state)\" is not one of new, hold, review, cur, done, failed, expired, withdrawn")
                 }
                 let channel = try SpoolCommand.channel(channel)
                 let spool = try storage.spoolOnly().spool
@@ -82,8 +94,8 @@ struct SpoolCommand: ParsableCommand {
 
         func run() throws {
             try command {
-                let id = try SpoolCommand.jobKey(job)
                 let engine = try storage.openEngine(logger: RapportCtl.logger)
+                let id = try SpoolCommand.jobKey(job) { try SpoolCommand.ids(in: engine.spool) }
                 guard let location = try engine.spool.find(id: id) else { throw Failure(.dataError, "job \(id) is not in the spool") }
                 let found: Job
                 do { found = try engine.spool.read(location) } catch { throw Failure(.dataError, "\(engine.spool.path(location.folder, location.name)): not a readable job file") }
@@ -147,15 +159,24 @@ struct SpoolCommand: ParsableCommand {
         func run() throws {
             try command {
                 guard status == "delivered" || status == "failed" else { throw Failure(.usage, "--status must be delivered or failed, not \"\(status)\"") }
-                let id = try SpoolCommand.jobKey(job)
                 let spool = try storage.spoolOnly().spool
+                let id = try SpoolCommand.jobKey(job) { try SpoolCommand.ids(in: spool) }
                 guard let name = try spool.list(.cur).first(where: { $0.hasSuffix("_\(id).json") }) else {
-                    let elsewhere = try spool.find(id: id).map { " (it is in \($0.folder.rawValue)/)" } ?? ""
-                    throw Failure(.dataError, "job \(id) is not claimed\(elsewhere); claim it first")
+                    throw Failure(.dataError, try SpoolCommand.notClaimed(id, spool: spool))
                 }
                 let location = try spool.acknowledge(name, outcome: Outcome(delivered: status == "delivered", at: Date(), detail: detail, providerID: providerID))
                 print(spool.path(location.folder, location.name))
             }
+        }
+    }
+
+    /// Why a job cannot be acknowledged: where it is instead.
+    static func notClaimed(_ id: String, spool: Spool) throws -> String {
+        guard let location = try spool.find(id: id) else { return "job \(id) is not in the spool \(spool.root)" }
+        switch location.folder {
+        case .done, .failed: return "job \(id) was already acknowledged (\(location.folder.rawValue)/); nothing to do"
+        case .new: return "job \(id) waits in new/: a delivery tool claims it first (rapportctl spool claim)"
+        default: return "job \(id) is in \(location.folder.rawValue)/, not claimed; only a job in cur/ can be acknowledged"
         }
     }
 
@@ -167,7 +188,7 @@ struct SpoolCommand: ParsableCommand {
         func resolve(_ engine: Engine) throws -> [StoredJobLookup] {
             switch (job, agreement) {
             case (let job?, nil):
-                let id = try SpoolCommand.jobKey(job)
+                let id = try SpoolCommand.jobKey(job) { try SpoolCommand.ids(in: engine.spool) }
                 let found = try engine.jobs(id: id, agreement: nil)
                 guard !found.isEmpty else { throw Failure(.dataError, "job \(id) is not known") }
                 return found

@@ -35,7 +35,15 @@ struct StatusCommand: ParsableCommand {
             } else {
                 print("last tick: never")
             }
-            print("next planning: \(status.nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")")
+            let now = Date()
+            if let next = status.nextActionAt, next <= now {
+                print("next planning: now: \(try engine.store.dueCount(at: now)) agreement(s) due (rapportd plans them at its next tick)")
+            } else {
+                print("next planning: \(status.nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")")
+            }
+            if let blocked = status.agreementsByOutcome["blocked"], blocked > 0 {
+                print("blocked: \(blocked) (rapportctl agreements ls --state blocked lists them)")
+            }
         }
     }
 }

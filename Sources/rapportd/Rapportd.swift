@@ -18,6 +18,9 @@ struct Rapportd: ParsableCommand {
             """,
         version: rapportVersion)
 
+    /// Runs with the project's error model: every failure, usage errors included, is one line.
+    static func main() { mainReportingFailures(program: "rapportd") }
+
     @OptionGroup var storage: StorageOptions
 
     @Flag(help: "Run one tick, then exit 0.")
@@ -35,7 +38,7 @@ struct Rapportd: ParsableCommand {
                 return
             }
             if once {
-                _ = try storage.openEngine(logger: logger).tick(at: Date())
+                _ = try storage.openEngine(logger: logger, creating: true).tick(at: Date())
                 return
             }
             DaemonLoop(engine: try openWaitingOutLocks(logger: logger), storage: storage, logger: logger).run { _ in }
@@ -53,7 +56,7 @@ extension Rapportd {
     func openWaitingOutLocks(logger: Logger) throws(Failure) -> Engine {
         while true {
             do {
-                return try storage.openEngine(logger: logger)
+                return try storage.openEngine(logger: logger, creating: true)
             } catch where error.code == .unavailable {
                 logger.warning("\(error.message); retrying in \(Self.lockedRetrySeconds) s")
                 sleep(Self.lockedRetrySeconds)

@@ -1,5 +1,6 @@
 import Foundation
 import RapportCore
+import RapportTestSupport
 import Testing
 @testable import RapportConfig
 
@@ -84,7 +85,8 @@ struct ConfigTests {
     @Test("A missing or binary config file is one clear line")
     func files() throws {
         #expect(throws: ConfigError.self) { _ = try ConfigLoader.load(path: "/nonexistent/rapport.toml") }
-        let binary = FileManager.default.temporaryDirectory.appendingPathComponent("binary-\(UUID().uuidString).toml")
+        let folder = try TemporaryFolder("config")
+        let binary = folder.appending("binary.toml")
         try Data([0, 1, 2, 0xFF, 0xFE]).write(to: binary)
         #expect {
             _ = try ConfigLoader.load(path: binary.path)

@@ -1,4 +1,5 @@
 import Foundation
+import RapportTestSupport
 import Testing
 
 /// A throwaway Rapport installation in a temporary folder: a config pointing at the
@@ -17,7 +18,9 @@ struct Sandbox {
         return repository.appendingPathComponent(".build/debug")
     }()
 
-    let root: URL
+    /// The sandbox's folder; it is deleted when the last copy of the sandbox goes.
+    let folder: TemporaryFolder
+    var root: URL { folder.url }
     var config: String { root.appendingPathComponent("rapport.toml").path }
     var database: String { root.appendingPathComponent("db/rapport.sqlite").path }
     var spool: String { root.appendingPathComponent("spool").path }
@@ -30,8 +33,8 @@ struct Sandbox {
     }
 
     init(extraConfig: String = "") throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("db"), withIntermediateDirectories: true)
+        folder = try TemporaryFolder("e2e")
+        try FileManager.default.createDirectory(at: folder.appending("db"), withIntermediateDirectories: true)
         let templates = Self.repository.appendingPathComponent("config/templates").path
         try """
             [storage]
@@ -43,13 +46,13 @@ struct Sandbox {
             business_name = "Acme Lending"
             phone = "+1 800 555 0100"
             \(extraConfig)
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+            """.write(toFile: config, atomically: false, encoding: .utf8)
     }
 
     /// Writes `text` to a file in the sandbox and returns its path.
     func file(_ name: String, _ text: String) throws -> String {
         let path = root.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
         return path
     }
 
@@ -62,10 +65,15 @@ struct Sandbox {
             (process.standardInput as? Pipe)?.fileHandleForWriting.write(Data(stdin.utf8))
         }
         try? (process.standardInput as? Pipe)?.fileHandleForWriting.close()
+        // Both pipes are read at once: a child that fills one while we wait on the other would
+        // otherwise never finish.
+        let err = Collected()
+        let reader = Thread { err.set((process.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()) }
+        reader.start()
         let out = (process.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
-        let err = (process.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
         process.waitUntilExit()
-        return Result(code: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self))
+        let errData = err.wait()
+        return Result(code: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
     }
 
     /// Starts `program` without waiting.
@@ -102,5 +110,21 @@ struct Sandbox {
         let date = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
         let debtorID = debtor ?? "D-\(id)"
         return #"{"id":"\#(id)","debtor":{"id":"\#(debtorID)","name":"Sam Rivera","preferred_name":"Sam","locale":"\#(locale)"},"timezone":"\#(zone)","contacts":{"sms":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"\#(date)","amount":"50.00"}]}"#
+    }
+}
+
+/// What a reader thread collects, handed over once it is done.
+final class Collected: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()
+
+    func set(_ value: Data) {
+        data = value
+        done.signal()
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

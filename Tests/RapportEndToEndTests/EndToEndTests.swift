@@ -1,5 +1,6 @@
 import Foundation
 import RapportCore
+import RapportTestSupport
 import Testing
 
 /// The programs as an operator and a delivery tool see them.
@@ -242,12 +243,11 @@ struct AdjustEndToEndTests {
 extension EndToEndTests {
     @Test("R36: check-config prints each SMS template's worst case and refuses one over budget; rapportd warns and runs")
     func r36CheckConfig() throws {
-        let templates = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-templates-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: templates) }
+        let folder = try TemporaryFolder("templates")
+        let templates = folder.appending("templates")
         try FileManager.default.copyItem(
             at: Sandbox.repository.appendingPathComponent("config/templates"), to: templates)
         let sandbox = try Sandbox(extraConfig: "")
-        defer { sandbox.remove() }
         let fine = try sandbox.run("rapportctl", ["check-config"])
         #expect(fine.code == 0)
         #expect(fine.out.contains("en/missed.sms.mustache: gsm7, 2 of 2 segments at worst"))
@@ -255,10 +255,10 @@ extension EndToEndTests {
 
         let long = String(repeating: "Thank you so much, truly. ", count: 12)
         try "Hi {{name}}, \(long)".write(
-            to: templates.appendingPathComponent("en/thanks.sms.mustache"), atomically: true, encoding: .utf8)
+            to: templates.appendingPathComponent("en/thanks.sms.mustache"), atomically: false, encoding: .utf8)
         let config = try String(contentsOfFile: sandbox.config, encoding: .utf8)
             .replacingOccurrences(of: Sandbox.repository.appendingPathComponent("config/templates").path, with: templates.path)
-        try config.write(toFile: sandbox.config, atomically: true, encoding: .utf8)
+        try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let refused = try sandbox.run("rapportctl", ["check-config"])
         #expect(refused.code == 78)
         #expect(refused.err.split(separator: "\n").count == 1)

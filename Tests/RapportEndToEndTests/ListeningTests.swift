@@ -64,7 +64,6 @@ struct ListeningTests {
     @Test("R31 R16 R18: a STOP in in/ withdraws every waiting SMS to that number on the next tick, once, with one confirmation")
     func stopThroughTheSpool() throws {
         let sandbox = try prepared([Self.agreement("A-1"), Self.agreement("A-2"), Self.agreement("A-3", sms: "+12145550199")])
-        defer { sandbox.remove() }
         #expect(try waiting(sandbox).filter { $0.channel == "sms" }.count == 3)
         try Self.dropIn(sandbox, Self.message(["channel": "sms", "from": "+1 (214) 555-0100", "text": "Stop."]), name: "20261201T000000Z_sms_a.json")
         let tick = try sandbox.run("rapportd", ["--once"])
@@ -88,7 +87,6 @@ struct ListeningTests {
     @Test("R31: rapportctl inbound applies at once; the same message twice has one effect; bad lines are named")
     func stopThroughTheCommand() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
-        defer { sandbox.remove() }
         let stop = Self.message(["channel": "sms", "from": "+12145550100", "text": "ALTO", "provider_id": "SM1"])
         let input = [stop, stop, #"{"channel":"sms","text":"STOP","received_at":"2026-12-01T15:00:00Z"}"#].joined(separator: "\n")
         let result = try sandbox.run("rapportctl", ["inbound", "-"], stdin: input)
@@ -106,7 +104,6 @@ struct ListeningTests {
     @Test("R32: HELP yields one help job with who is writing and how to opt out, however often it is sent that day")
     func help() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
-        defer { sandbox.remove() }
         let input = [
             Self.message(["channel": "sms", "from": "+12145550100", "text": "HELP", "provider_id": "h1"]),
             Self.message(["channel": "sms", "from": "+12145550100", "text": "help!", "provider_id": "h2"]),
@@ -122,7 +119,6 @@ struct ListeningTests {
     @Test("R33: START after a keyword STOP restores SMS; after an operator's opt-out it waits for a person")
     func start() throws {
         let sandbox = try prepared([Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199")])
-        defer { sandbox.remove() }
         let stop = Self.message([
             "channel": "sms", "from": "+12145550100", "text": "STOP", "provider_id": "s1", "received_at": Self.now(days: -0.01),
         ])
@@ -142,7 +138,6 @@ struct ListeningTests {
     @Test("R35: a permanent bounce makes the address unusable until it changes; an unsubscribe opts the address out")
     func bounceAndUnsubscribe() throws {
         let sandbox = try prepared([Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199", email: "ana@example.org")])
-        defer { sandbox.remove() }
         let input = [
             Self.message(["channel": "email", "kind": "bounce", "recipient": "Sam@Example.org", "status": "5.1.1", "detail": "user unknown"]),
             Self.message(["channel": "email", "kind": "unsubscribe", "recipient": "ana@example.org"]),
@@ -161,7 +156,6 @@ struct ListeningTests {
     @Test("R34: a conversation waits in the inbox with its text and resets backoff; done records the action; unknown senders wait unmatched")
     func inbox() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
-        defer { sandbox.remove() }
         let input = [
             Self.message(["channel": "sms", "from": "+12145550100", "text": "I lost my job, can we talk?"]),
             Self.message(["channel": "sms", "from": "+19995550000", "text": "who is this"]),
@@ -187,7 +181,6 @@ struct ListeningTests {
     @Test("A file in in/ that is not an inbound message goes to in/bad/ with a .why; nothing is dropped")
     func badFile() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
-        defer { sandbox.remove() }
         try Self.dropIn(sandbox, "{not json", name: "20261201T000000Z_sms_bad.json")
         try Self.dropIn(sandbox, Self.message(["channel": "sms", "text": "STOP"]), name: "20261201T000000Z_sms_nofrom.json")
         let tick = try sandbox.run("rapportd", ["--once"])
@@ -205,7 +198,6 @@ struct ListeningTests {
     @Test("Kill test: rapportd killed after recording inbound messages and before moving their files applies each exactly once")
     func killDuringIngestion() throws {
         let sandbox = try prepared((1...6).map { Self.agreement("A-\($0)", sms: "+1214555010\($0)") })
-        defer { sandbox.remove() }
         for index in 1...6 {
             let text = index % 2 == 0 ? "STOP" : "Can I pay on Friday?"
             try Self.dropIn(sandbox, Self.message(["channel": "sms", "from": "+1214555010\(index)", "text": text]), name: "2026120\(index)T000000Z_sms_m\(index).json")
@@ -233,7 +225,6 @@ struct ListeningTests {
     @Test("simulate applies inbound lines from --events when the clock reaches them")
     func simulateWhatIf() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
-        defer { sandbox.remove() }
         let stop = Self.message(["channel": "sms", "from": "+12145550100", "text": "STOP", "received_at": Self.now(days: 1)])
         let events = try sandbox.file("what-if.jsonl", stop)
         let result = try sandbox.run("rapportctl", ["simulate", "--from", Self.now(), "--until", Self.now(days: 30), "--events", events])
@@ -256,7 +247,6 @@ extension ListeningTests {
     @Test("The example webhook bridge turns a gateway's STOP into an inbound file that the next tick applies")
     func webhookExample() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
-        defer { sandbox.remove() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Sandbox.repository.appendingPathComponent("examples/sms-webhook-to-inbound.py").path, sandbox.spool]

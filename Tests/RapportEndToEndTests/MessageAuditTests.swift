@@ -16,7 +16,6 @@ struct MessageAuditTests {
     )
     func audit() throws {
         let sandbox = try Sandbox()
-        defer { sandbox.remove() }
         let engine = try sandbox.openEngine()
         let from = Timestamp.parse("2026-10-01T00:00:00Z")!
         let until = from.addingTimeInterval(90 * 86_400)

@@ -109,7 +109,6 @@ struct RapportMailTests {
         }
         try Self.emptyMaildirs()
         let sandbox = try Self.sandbox()
-        defer { sandbox.remove() }
         let names = try Self.tickAndWait(sandbox)
         #expect(names.count == 3)
         let jobs = try Dictionary(uniqueKeysWithValues: names.map { name in
@@ -204,7 +203,6 @@ struct RapportMailSafetyTests {
     @Test("A killed rapport-mail never sends a job twice: claimed and piped but not acked, it stays in cur/ as a stale claim")
     func killedNeverTwice() throws {
         let sandbox = try Sandbox()
-        defer { sandbox.remove() }
         // A transport that logs each message, then hangs: rapport-mail is killed while it waits.
         let log = sandbox.root.appendingPathComponent("sent.log").path
         let fake = try sandbox.file("sendmail", "#!/bin/sh\ncat >> \(log)\necho --- >> \(log)\n[ -e \(log).hang ] && sleep 60\nexit 0\n")
@@ -212,7 +210,7 @@ struct RapportMailSafetyTests {
         #expect(FileManager.default.createFile(atPath: log + ".hang", contents: Data()))
         let config = try String(contentsOfFile: sandbox.config, encoding: .utf8)
             + "\n[mail]\nfrom = \"Acme <replies@acme.test>\"\nsendmail = \"\(fake)\"\n[cadence]\nspread_minutes = 1\n"
-        try config.write(toFile: sandbox.config, atomically: true, encoding: .utf8)
+        try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let line = ListeningTests.agreement("A-1", email: "sam@acme.test")
             .replacingOccurrences(of: #""consent":{"sms":true}"#, with: #""consent":{"sms":false}"#)
         #expect(try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", line)]).code == 0)
@@ -238,7 +236,6 @@ struct RapportMailSafetyTests {
     @Test("Running continuously, rapport-mail stops cleanly on SIGTERM between messages and exits 0")
     func sigterm() throws {
         let sandbox = try Sandbox(extraConfig: "[mail]\nfrom = \"Acme <a@acme.test>\"\nsendmail = \"/bin/true\"\n")
-        defer { sandbox.remove() }
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         let mailer = try sandbox.start("rapport-mail", ["--interval", "1"])
         usleep(1_500_000)
@@ -253,12 +250,11 @@ struct RapportMailSafetyTests {
     @Test("rapport-mail refuses a missing [mail] from, a missing sendmail and a Maildir that is not one, each with one line")
     func configuration() throws {
         let sandbox = try Sandbox()
-        defer { sandbox.remove() }
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         let noFrom = try sandbox.run("rapport-mail", ["--once"])
         #expect(noFrom.code == 78 && noFrom.err.contains("[mail] from is not set") && noFrom.err.split(separator: "\n").count == 1)
         let config = try String(contentsOfFile: sandbox.config, encoding: .utf8) + "\n[mail]\nfrom = \"Acme <a@acme.test>\"\n"
-        try config.write(toFile: sandbox.config, atomically: true, encoding: .utf8)
+        try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let noSendmail = try sandbox.run("rapport-mail", ["--once", "--sendmail", "/nonexistent/sendmail"])
         #expect(noSendmail.code == 69 && noSendmail.err.contains("/nonexistent/sendmail"))
         let noMaildir = try sandbox.run("rapport-mail", ["--once", "--sendmail", "/bin/true", "--replies", "/nonexistent"])

@@ -17,10 +17,3 @@ extension Sandbox {
         try Engine.open(settings: try settings(), logger: Logger(label: "test"))
     }
 }
-
-extension Sandbox {
-    /// Deletes the sandbox's folder: a test calls it in a `defer`, so a failing test cleans up too.
-    func remove() {
-        try? FileManager.default.removeItem(at: root)
-    }
-}

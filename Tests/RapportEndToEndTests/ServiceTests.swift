@@ -88,7 +88,7 @@ struct ServiceTests {
         _ = listener.collect(for: 5) { $0.contains { $0.hasPrefix("STATUS=tick") } }
 
         let original = try String(contentsOfFile: sandbox.config, encoding: .utf8)
-        try (original + "\n[metrics]\ntextfile = \"reloaded.prom\"\n").write(toFile: sandbox.config, atomically: true, encoding: .utf8)
+        try (original + "\n[metrics]\ntextfile = \"reloaded.prom\"\n").write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         kill(daemon.processIdentifier, SIGHUP)
         let good = listener.collect(for: 5) { $0.contains { $0.hasPrefix("READY=1") } }
         #expect(good.first?.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") == true, "\(good)")
@@ -96,7 +96,7 @@ struct ServiceTests {
         _ = listener.collect(for: 4) { $0.filter { $0.hasPrefix("STATUS=tick") }.count >= 2 }
         #expect(FileManager.default.fileExists(atPath: sandbox.root.appendingPathComponent("reloaded.prom").path), "the new config is in force")
 
-        try (original + "\n[pacing]\nmax_per_wek = 2\n").write(toFile: sandbox.config, atomically: true, encoding: .utf8)
+        try (original + "\n[pacing]\nmax_per_wek = 2\n").write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         kill(daemon.processIdentifier, SIGHUP)
         let bad = listener.collect(for: 5) { $0.contains { $0.hasPrefix("READY=1") } }
         #expect(bad.contains { $0.contains("reload refused") && $0.contains("max_per_wek") })

@@ -140,7 +140,7 @@ struct SpoolPermissionTests {
         let sandbox = try Sandbox(extraConfig: "")
         let config = try String(contentsOfFile: sandbox.config, encoding: .utf8)
             .replacingOccurrences(of: "spool = \"spool\"", with: "spool = \"spool\"\nspool_group = \"\(name)\"")
-        try config.write(toFile: sandbox.config, atomically: true, encoding: .utf8)
+        try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2))])
         let tick = try sandbox.run("rapportd", ["--once"])
         #expect(tick.code == 0, "\(tick.err)")
@@ -156,7 +156,7 @@ struct SpoolPermissionTests {
             #expect((attributes[.groupOwnerAccountID] as? NSNumber)?.uint32Value == gid)
         }
         let unknown = try String(contentsOfFile: sandbox.config, encoding: .utf8).replacingOccurrences(of: name, with: "no-such-group-here")
-        try unknown.write(toFile: sandbox.config, atomically: true, encoding: .utf8)
+        try unknown.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let bad = try sandbox.run("rapportd", ["--once"])
         #expect(bad.code == 78)
         #expect(bad.err.contains("spool_group \"no-such-group-here\" is not a group"))

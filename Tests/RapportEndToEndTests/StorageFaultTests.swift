@@ -45,7 +45,7 @@ struct StorageFaultTests {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
         let settings = try String(contentsOfFile: sandbox.config, encoding: .utf8)
             .replacingOccurrences(of: "[storage]\n", with: "[storage]\nbusy_timeout_seconds = 1\n")
-        try settings.write(toFile: sandbox.config, atomically: true, encoding: .utf8)
+        try settings.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let input = try sandbox.file("agreements.jsonl", CrashSafetyTests.lines(5))
         let listener = try ServiceTests.Listener()
 

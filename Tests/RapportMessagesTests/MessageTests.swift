@@ -1,6 +1,7 @@
 import Foundation
 import RapportConfig
 import RapportCore
+import RapportTestSupport
 import Testing
 @testable import RapportMessages
 
@@ -70,9 +71,10 @@ struct MessageTests {
                 #expect(ToneLint.threat(in: text) == nil, "\(language)/\(file)")
             }
         }
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
+        let folder = try TemporaryFolder("templates")
+        let copy = folder.appending("templates")
         try FileManager.default.copyItem(atPath: Self.templates, toPath: copy.path)
-        try "Pay now or we take legal action.".write(toFile: copy.appendingPathComponent("en/missed.sms.mustache").path, atomically: true, encoding: .utf8)
+        try "Pay now or we take legal action.".write(toFile: copy.appendingPathComponent("en/missed.sms.mustache").path, atomically: false, encoding: .utf8)
         #expect {
             _ = try MessageRenderer(directory: copy.path, sender: Settings.Sender())
         } throws: { error in
@@ -97,7 +99,8 @@ struct MessageTests {
 
     @Test("A missing template is refused at load, naming the file")
     func missingTemplate() throws {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)")
+        let folder = try TemporaryFolder("templates")
+        let copy = folder.appending("templates")
         try FileManager.default.copyItem(atPath: Self.templates, toPath: copy.path)
         try FileManager.default.removeItem(atPath: copy.appendingPathComponent("es/thanks.sms.mustache").path)
         #expect {

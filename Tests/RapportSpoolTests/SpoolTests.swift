@@ -1,16 +1,19 @@
 import Foundation
 import RapportCore
+import RapportTestSupport
 import Testing
 @testable import RapportSpool
 
 /// The spool on a real temporary directory.
 @Suite("Spool")
 struct SpoolTests {
+    let folder: TemporaryFolder
     let root: String
     let spool: Spool
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-spool-\(UUID().uuidString)").path
+        folder = try TemporaryFolder("spool")
+        root = folder.appending("spool").path
         spool = Spool(root: root)
         try spool.prepare()
     }
@@ -130,12 +133,14 @@ struct SpoolTests {
 /// The delivery tool's side of the protocol, on a real directory.
 @Suite("Spool protocol")
 struct SpoolProtocolTests {
+    let folder: TemporaryFolder
     let root: String
     let spool: Spool
     let now = Date()
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-protocol-\(UUID().uuidString)").path
+        folder = try TemporaryFolder("protocol")
+        root = folder.appending("spool").path
         spool = Spool(root: root)
         try spool.prepare()
     }

@@ -1,20 +1,20 @@
 import Foundation
 import GRDB
 import RapportCore
+import RapportTestSupport
 import Testing
 @testable import RapportStore
 
 /// The store on real SQLite files in a temporary folder.
 @Suite("Store")
 struct StoreTests {
-    let folder: URL
+    let folder: TemporaryFolder
     let store: Store
     let now = Date(timeIntervalSince1970: 1_796_000_000)
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("rapport.sqlite").path)
+        folder = try TemporaryFolder("store")
+        store = try Store(path: folder.appending("rapport.sqlite").path)
     }
 
     func agreement(_ id: String, debtor: String = "D-1", amount: String = "50.00") -> Agreement {
@@ -116,7 +116,7 @@ struct StoreTests {
 
     @Test("A file that is not a database is refused with a clear message")
     func notADatabase() throws {
-        let path = folder.appendingPathComponent("junk.sqlite").path
+        let path = folder.appending("junk.sqlite").path
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
         #expect {
             _ = try Store(path: path)

@@ -12,21 +12,26 @@ public struct Adjustment: Sendable, Equatable, Codable {
     public var inconvenient: Inconvenience?
     /// A longer minimum gap between contacts than the policy's, for this agreement.
     public var minGapHours: Int?
+    /// Drops every earlier adjustment first (`adjust --clear`, or a new debtor on re-import):
+    /// the agreement is contacted as imported, plus what this one sets.
+    public var clearsEarlier: Bool?
 
     public init(
         cadence: String? = nil, preferredChannel: Channel? = nil, preferredTime: LocalTime? = nil,
-        inconvenient: Inconvenience? = nil, minGapHours: Int? = nil
+        inconvenient: Inconvenience? = nil, minGapHours: Int? = nil, clearsEarlier: Bool? = nil
     ) {
         self.cadence = cadence
         self.preferredChannel = preferredChannel
         self.preferredTime = preferredTime
         self.inconvenient = inconvenient
         self.minGapHours = minGapHours
+        self.clearsEarlier = clearsEarlier
     }
 
-    /// `self` with every value `later` sets.
+    /// `self` with every value `later` sets; only `later` when it clears what came before.
     public func merging(_ later: Adjustment) -> Adjustment {
-        Adjustment(
+        if later.clearsEarlier == true { return later }
+        return Adjustment(
             cadence: later.cadence ?? cadence, preferredChannel: later.preferredChannel ?? preferredChannel,
             preferredTime: later.preferredTime ?? preferredTime, inconvenient: later.inconvenient ?? inconvenient,
             minGapHours: later.minGapHours ?? minGapHours)
@@ -47,6 +52,7 @@ public struct Adjustment: Sendable, Equatable, Codable {
             parts.append("designated times: " + (limits.isEmpty ? "none" : limits.joined(separator: ", ")))
         }
         if let minGapHours { parts.append("minimum gap \(minGapHours) h") }
+        if clearsEarlier == true { parts.insert("earlier adjustments cleared", at: 0) }
         return parts.joined(separator: "; ")
     }
 
@@ -56,6 +62,7 @@ public struct Adjustment: Sendable, Equatable, Codable {
         case preferredTime = "preferred_time"
         case inconvenient
         case minGapHours = "min_gap_hours"
+        case clearsEarlier = "clears_earlier"
     }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 /// Turns one JSON Lines record of `rapportctl import agreements` into a validated `Agreement`.
 ///
 /// Everything an import line can get wrong is caught here, before storage, with a message that
-/// names the field. Unknown fields are ignored so that exporters may carry their own extras.
+/// names the field. An unknown key is refused too, naming it and the known ones: a misspelt
+/// key would otherwise silently drop what the debtor asked for.
 public enum AgreementImport {
     /// Validates one line.
     public static func parse(line: String) throws(ImportError) -> Agreement {
@@ -13,9 +14,14 @@ public enum AgreementImport {
     /// Validates one decoded record.
     public static func parse(_ value: JSONValue) throws(ImportError) -> Agreement {
         let root = try FieldReader(value, path: "")
+        try root.onlyKeys([
+            "id", "debtor", "timezone", "timezones", "region", "jurisdiction", "contacts", "consent", "preferred_channel",
+            "inconvenient", "cadence", "currency", "installments",
+        ])
         guard let id = try root.identifier("id") else { throw ImportError("id is missing") }
 
         guard let debtorFields = try root.object("debtor") else { throw ImportError("debtor is missing") }
+        try debtorFields.onlyKeys(["id", "name", "preferred_name", "locale"])
         let debtor = Debtor(
             id: try debtorFields.identifier("id") ?? id,
             name: try debtorFields.requiredString("name", maxLength: 200),
@@ -53,11 +59,14 @@ public enum AgreementImport {
         }
         guard !contacts.isEmpty else { throw ImportError("contacts needs at least one of sms, email, voice, letter") }
 
-        let consent = Consent(sms: try root.object("consent")?.bool("sms") ?? false)
+        let consentFields = try root.object("consent")
+        try consentFields?.onlyKeys(["sms"])
+        let consent = Consent(sms: try consentFields?.bool("sms") ?? false)
         let preferred = try root.channel("preferred_channel")
 
         var inconvenient: Inconvenience?
         if let fields = try root.object("inconvenient") {
+            try fields.onlyKeys(["before", "after", "days", "channels"])
             let days = try (fields.array("days") ?? []).enumerated().map { index, item throws(ImportError) -> Weekday in
                 guard case .string(let text) = item, let day = Weekday(rawValue: text.lowercased()) else {
                     throw ImportError("inconvenient.days[\(index)] must be one of mon, tue, wed, thu, fri, sat, sun")
@@ -84,6 +93,7 @@ public enum AgreementImport {
         var seen: Set<Identifier> = []
         for (index, item) in installmentItems.enumerated() {
             let fields = try FieldReader(item, path: "installments[\(index)]")
+            try fields.onlyKeys(["id", "due", "amount", "paid"])
             let installmentID = try fields.identifier("id") ?? Identifier(String(index + 1))!
             guard seen.insert(installmentID).inserted else {
                 throw ImportError("installments[\(index)].id \"\(installmentID)\" appears twice")

@@ -11,6 +11,7 @@ public enum EventImport {
     /// Validates one decoded record.
     public static func parse(_ value: JSONValue) throws(ImportError) -> Event {
         let root = try FieldReader(value, path: "")
+        try root.onlyKeys(["agreement", "type", "at", "amount", "installment", "date", "channel", "until", "reason", "address"])
         guard let agreement = try root.identifier("agreement") else { throw ImportError("agreement is missing") }
         guard let typeName = try root.string("type", maxLength: 40) else { throw ImportError("type is missing") }
         guard let type = EventType(rawValue: typeName) else {

@@ -72,6 +72,13 @@ struct FieldReader {
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    /// Refuses any key but `known`: a misspelt key ("befor", "prefered_channel") would
+    /// otherwise be dropped silently, and with it what the debtor asked for.
+    func onlyKeys(_ known: [String]) throws(ImportError) {
+        guard let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) else { return }
+        throw ImportError("\(name(unknown)) is not a known key (known: \(known.joined(separator: ", ")))")
+    }
+
     func has(_ key: String) -> Bool {
         if let value = fields[key], value != .null { return true }
         return false

@@ -56,7 +56,9 @@ public struct Planner: Sendable {
 
         // R18: waiting jobs that no longer fit are taken back before they can be claimed.
         for job in mine where job.state.isWaiting {
-            if let reason = withdrawalReason(for: job, touchpoints: touchpoints, state: state, siblings: siblings, clock: primary) {
+            if let reason = withdrawalReason(for: job, touchpoints: touchpoints, state: state, siblings: siblings, clock: primary)
+                ?? outsideWindows(job, windows)
+            {
                 decision.withdrawals.append(Withdrawal(jobID: job.jobID, reason: reason))
                 trace.append("withdraw \(job.jobID) (\(job.kind.rawValue)): \(reason)")
             }
@@ -318,6 +320,13 @@ public struct Planner: Sendable {
             if let now, now != stated { return "R18/R20: the figures it states changed (was \(stated); now \(now))" }
         }
         return nil
+    }
+
+    /// R5 R18: a waiting job no longer inside the debtor's windows (an `adjust` narrowed them,
+    /// a holiday was added) is withdrawn and planned again; answers keep R1's hours only.
+    private func outsideWindows(_ job: ContactRecord, _ windows: ContactWindows) -> String? {
+        guard job.channel.isTimeBound, !job.kind.isAnswer, !windows.contains(from: job.notBefore, until: job.notAfter) else { return nil }
+        return "R18/R5: its send time is no longer inside the debtor's window \(windows.dailyStart)-\(windows.dailyEnd)"
     }
 
     /// R28: the debtor's other agreements whose reminder falls near this one's — an installment

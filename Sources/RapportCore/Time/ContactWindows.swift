@@ -52,6 +52,17 @@ public struct ContactWindows: Sendable {
         return nil
     }
 
+    /// Whether a send interval lies wholly inside the window of one contact day in every
+    /// candidate zone: what a waiting job must still satisfy after the debtor's designated
+    /// times change (R5, R18).
+    public func contains(from start: Date, until end: Date) -> Bool {
+        clocks.allSatisfy { clock in
+            let day = clock.localDate(of: start)
+            return closure(of: day) == nil && clock.localDate(of: end) == day && clock.localTime(of: start) >= dailyStart
+                && clock.localTime(of: end) <= dailyEnd
+        }
+    }
+
     /// The first opening that starts at or after `instant` (clipped to it) and is at least
     /// `minimumLength` long in every zone, or nil when none exists within the horizon — for
     /// example when candidate zones are so far apart that their windows never overlap (R2).

@@ -30,7 +30,8 @@ public struct SyntheticPortfolio: Sendable {
     public func entry(_ index: Int) -> (agreement: Agreement, events: [Event]) {
         var random = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         func pick(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
-        let id = Identifier("A-\(index + 1)")!
+        // G- ids: a generated book never collides with the demo's A-NNNN agreements.
+        let id = Identifier("G-\(index + 1)")!
         // One debtor in eight also holds the previous index's agreement.
         let sharesDebtor = index > 0 && index % 8 == 7
         let debtorIndex = sharesDebtor ? index - 1 : index
@@ -92,7 +93,7 @@ public struct SyntheticPortfolio: Sendable {
         }
         let agreement = Agreement(
             id: id,
-            debtor: Debtor(id: Identifier("D-\(debtorIndex + 1)")!, name: "\(first) \(last)", preferredName: pick(3) == 0 ? first : nil, locale: spanish ? "es" : "en"),
+            debtor: Debtor(id: Identifier("GD-\(debtorIndex + 1)")!, name: "\(first) \(last)", preferredName: pick(3) == 0 ? first : nil, locale: spanish ? "es" : "en"),
             timezone: timezone, timezones: timezones,
             contacts: contacts, consent: Consent(sms: pick(6) > 0), preferredChannel: pick(5) == 0 ? .email : nil,
             installments: installments)

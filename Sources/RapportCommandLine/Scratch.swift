@@ -1,0 +1,67 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// What a command must not leave behind when it is interrupted or fails: a simulation's copy of
+/// the portfolio (names, numbers, addresses) and a half-written output that would look complete.
+///
+/// Folders are made private (0700). On SIGINT or SIGTERM every registered path is removed and
+/// the process exits 130 or 143, as a shell expects; on a normal end or a failure the command
+/// calls `removeAll()`. The signals are caught on a dispatch queue, not in a signal handler,
+/// so removing files is safe there. (Unchecked: `paths` is behind a mutex, and `sources` is set
+/// once in `init` and only cancelled in `deinit`.)
+public final class Scratch: @unchecked Sendable {
+    private let paths = Mutex<[String]>([])
+    private let sources: [any DispatchSourceSignal]
+
+    public init() {
+        var sources: [any DispatchSourceSignal] = []
+        var stopping = sigset_t()
+        sigemptyset(&stopping)
+        for signalNumber in [SIGINT, SIGTERM] {
+            sigaddset(&stopping, signalNumber)
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            sources.append(source)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &stopping, nil)
+        self.sources = sources
+        for (source, signalNumber) in zip(sources, [SIGINT, SIGTERM]) {
+            source.setEventHandler { [self] in
+                removeAll()
+                FileHandle.standardError.write(Data("interrupted: nothing left behind\n".utf8))
+                _exit(128 + signalNumber)
+            }
+            source.resume()
+        }
+    }
+
+    /// A new private (0700) folder under the temporary directory, removed with the rest.
+    public func folder(_ prefix: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        register(url.path)
+        return url
+    }
+
+    /// Removes `path` too if the command is interrupted or fails.
+    public func register(_ path: String) {
+        paths.withLock { $0.append(path) }
+    }
+
+    /// `path` is finished (renamed into place): it stays.
+    public func forget(_ path: String) {
+        paths.withLock { $0.removeAll { $0 == path } }
+    }
+
+    /// Removes everything registered.
+    public func removeAll() {
+        for path in paths.withLock({ list in defer { list.removeAll() }; return list }) {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    deinit {
+        for source in sources { source.cancel() }
+    }
+}
