@@ -11,7 +11,13 @@ import Synchronization
 /// so removing files is safe there. (Unchecked: `paths` is behind a mutex, and `sources` is set
 /// once in `init` and only cancelled in `deinit`.)
 public final class Scratch: @unchecked Sendable {
-    private let paths = Mutex<[String]>([])
+    /// What to remove, and whether an interrupt is already removing it.
+    private struct State {
+        var paths: [String] = []
+        var interrupted = false
+    }
+
+    private let state = Mutex(State())
     private let sources: [any DispatchSourceSignal]
 
     public init() {
@@ -28,7 +34,19 @@ public final class Scratch: @unchecked Sendable {
         self.sources = sources
         for (source, signalNumber) in zip(sources, [SIGINT, SIGTERM]) {
             source.setEventHandler { [self] in
-                removeAll()
+                let paths = state.withLock { state in
+                    state.interrupted = true
+                    defer { state.paths.removeAll() }
+                    return state.paths
+                }
+                // The interrupted work may still be writing into a folder while it goes:
+                // remove until it stays gone (at most a few seconds).
+                for path in paths {
+                    for _ in 0..<100 where FileManager.default.fileExists(atPath: path) {
+                        try? FileManager.default.removeItem(atPath: path)
+                        if FileManager.default.fileExists(atPath: path) { usleep(50_000) }
+                    }
+                }
                 FileHandle.standardError.write(Data("interrupted: nothing left behind\n".utf8))
                 _exit(128 + signalNumber)
             }
@@ -46,19 +64,26 @@ public final class Scratch: @unchecked Sendable {
 
     /// Removes `path` too if the command is interrupted or fails.
     public func register(_ path: String) {
-        paths.withLock { $0.append(path) }
+        state.withLock { $0.paths.append(path) }
     }
 
     /// `path` is finished (renamed into place): it stays.
     public func forget(_ path: String) {
-        paths.withLock { $0.removeAll { $0 == path } }
+        state.withLock { $0.paths.removeAll { $0 == path } }
     }
 
-    /// Removes everything registered.
+    /// Removes everything registered. While an interrupt is removing it, the work it broke
+    /// (a simulation whose copy just vanished) waits here for the interrupt to end the process,
+    /// so the exit code is the interrupt's, and nothing is left half-removed.
     public func removeAll() {
-        for path in paths.withLock({ list in defer { list.removeAll() }; return list }) {
-            try? FileManager.default.removeItem(atPath: path)
+        let (paths, interrupted) = state.withLock { state in
+            defer { state.paths.removeAll() }
+            return (state.paths, state.interrupted)
         }
+        if interrupted {
+            while true { pause() }
+        }
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
     }
 
     deinit {

@@ -43,7 +43,7 @@ struct SimulateCommand: ParsableCommand {
             let output = try OutputFile(path: out, scratch: scratch)
             let simulation = Simulation(settings: engine.settings, from: start, until: end, events: arriving, inbound: replies)
             let report = try simulation.run(
-                copying: engine.store, in: try scratch.folder("simulation"), logger: RapportCtl.logger,
+                copying: engine.store, in: try scratch.folder("simulate"), logger: RapportCtl.logger,
                 progress: { printProgress("simulate", $0) }
             ) { job in
                 try output.write(try job.encoded())

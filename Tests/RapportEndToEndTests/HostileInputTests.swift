@@ -39,7 +39,8 @@ struct HostileInputTests {
             (Self.withAmount(#""1e3""#), "not an amount"),
             (Self.withAmount(#""Infinity""#), "not an amount"),
             (Self.withAmount("50"), "decimal string"),
-            (Self.valid.replacingOccurrences(of: #""due":""#, with: #""due":"2026-02-30","x":""#), "2026-02-30"),
+            (Self.valid.replacingOccurrences(of: #""due":"\d{4}-\d{2}-\d{2}""#, with: #""due":"2026-02-30""#, options: .regularExpression), "2026-02-30"),
+            (Self.valid.replacingOccurrences(of: #""due":"#, with: #""x":1,"due":"#), "installments[0].x is not a known key"),
             (Self.valid, "already appears on line 1"),  // the good line again: a duplicate id
         ]
         var text = Data((Self.valid + "\n").utf8)

@@ -118,14 +118,14 @@ struct OperatorSafetyTests {
         let sandbox = try Sandbox()
         let lines = (0..<400).map { Sandbox.agreementLine("A-\($0)", zone: "America/Chicago", dueInDays: $0 % 28 + 1) }
         try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
-        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("rapport-simulation-") })
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("rapport-simulate-") })
         let out = sandbox.root.appendingPathComponent("sent.jsonl").path
         let process = try sandbox.start("rapportctl", ["simulate", "--from", ListeningTests.now(), "--until", ListeningTests.now(days: 3000), "--out", out])
         var copy: String?
         for _ in 0..<100 where copy == nil {
             usleep(50_000)
             copy = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
-                .first { $0.hasPrefix("rapport-simulation-") && !before.contains($0) }
+                .first { $0.hasPrefix("rapport-simulate-") && !before.contains($0) }
         }
         let folder = try #require(copy, "the simulation's private folder")
         let mode = (try FileManager.default.attributesOfItem(atPath: NSTemporaryDirectory() + "/" + folder)[.posixPermissions] as? NSNumber)?.intValue

@@ -79,7 +79,7 @@ struct SpoolProtocolEndToEndTests {
         let jobs = try readyJobs(sandbox, count: 1)
         let ack = try sandbox.run("rapportctl", ["spool", "ack", jobs[0].id, "--status", "delivered", "--spool", sandbox.spool], withConfig: false)
         #expect(ack.code == 65)
-        #expect(ack.err.contains("is not claimed (it is in new/)"))
+        #expect(ack.err.contains("waits in new/: a delivery tool claims it first"))
         let claim = try sandbox.run("rapportctl", ["spool", "claim", "--channel", "email", "--spool", sandbox.spool], withConfig: false)
         #expect(claim.code == 0)
         #expect(claim.out.isEmpty)
