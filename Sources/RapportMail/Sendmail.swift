@@ -34,7 +34,7 @@ public struct Sendmail: Sendable {
             throw MailError("\(path) cannot be run (\(error.localizedDescription)); set [mail] sendmail")
         }
         // Read while writing, so a transport that answers early never blocks on a full pipe.
-        let collected = OutputBox()
+        let collected = CollectedOutput()
         Thread { collected.set(output.fileHandleForReading.readDataToEndOfFile()) }.start()
         try? input.fileHandleForWriting.write(contentsOf: Data(mail.text.utf8))
         try? input.fileHandleForWriting.close()
@@ -44,8 +44,9 @@ public struct Sendmail: Sendable {
     }
 }
 
-/// The output a reader thread collects, handed over once.
-private final class OutputBox: @unchecked Sendable {
+/// The output a reader thread collects, handed over once it is done. (Unchecked: `data` is
+/// written once before the semaphore is signalled and read only after it is waited for.)
+final class CollectedOutput: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var data = Data()
 

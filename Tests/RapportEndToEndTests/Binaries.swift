@@ -1,5 +1,7 @@
 import Foundation
 import RapportTestSupport
+
+@testable import RapportMail
 import Testing
 
 /// A throwaway Rapport installation in a temporary folder: a config pointing at the
@@ -67,7 +69,7 @@ struct Sandbox {
         try? (process.standardInput as? Pipe)?.fileHandleForWriting.close()
         // Both pipes are read at once: a child that fills one while we wait on the other would
         // otherwise never finish.
-        let err = Collected()
+        let err = CollectedOutput()
         let reader = Thread { err.set((process.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()) }
         reader.start()
         let out = (process.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
@@ -110,21 +112,5 @@ struct Sandbox {
         let date = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
         let debtorID = debtor ?? "D-\(id)"
         return #"{"id":"\#(id)","debtor":{"id":"\#(debtorID)","name":"Sam Rivera","preferred_name":"Sam","locale":"\#(locale)"},"timezone":"\#(zone)","contacts":{"sms":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"\#(date)","amount":"50.00"}]}"#
-    }
-}
-
-/// What a reader thread collects, handed over once it is done.
-final class Collected: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var data = Data()
-
-    func set(_ value: Data) {
-        data = value
-        done.signal()
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
     }
 }
