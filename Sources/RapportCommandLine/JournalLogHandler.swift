@@ -23,9 +23,12 @@ public struct JournalLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let context = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let context =
+            merged.isEmpty
+            ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let text = "\(event.message)\(context)".replacingOccurrences(of: "\n", with: " ")
-        let line = journal
+        let line =
+            journal
             ? "<\(Self.priority(event.level))>\(label): \(text)\n"
             : "\(Self.timestamp()) \(event.level) \(label): \(text)\n"
         FileHandle.standardError.write(Data(line.utf8))

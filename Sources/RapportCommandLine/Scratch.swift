@@ -56,8 +56,10 @@ public final class Scratch: @unchecked Sendable {
 
     /// A new private (0700) folder under the temporary directory, removed with the rest.
     public func folder(_ prefix: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-\(prefix)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rapport-\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         register(url.path)
         return url
     }

@@ -7,7 +7,9 @@ import RapportSpool
 
 /// The options both programs take to find their config, database and spool.
 public struct StorageOptions: ParsableArguments, Sendable {
-    @Option(help: ArgumentHelp("The config file (else $RAPPORT_CONFIG, else /etc/rapport/rapport.toml).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("The config file (else $RAPPORT_CONFIG, else /etc/rapport/rapport.toml).", valueName: "path")
+    )
     public var config: String?
 
     @Option(help: ArgumentHelp("The SQLite database, overriding [storage] database.", valueName: "path"))
@@ -24,7 +26,8 @@ public struct StorageOptions: ParsableArguments, Sendable {
     /// The config file a program reads: `explicit` (its `--config`), else `$RAPPORT_CONFIG`,
     /// else the system one.
     public static func configPath(_ explicit: String?) -> String {
-        explicit ?? ProcessInfo.processInfo.environment["RAPPORT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/rapport/rapport.toml"
+        explicit ?? ProcessInfo.processInfo.environment["RAPPORT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "/etc/rapport/rapport.toml"
     }
 
     /// The settings from the config file with the command line's overrides applied.
@@ -38,7 +41,9 @@ public struct StorageOptions: ParsableArguments, Sendable {
     public func applyingOverrides(to settings: Settings) -> Settings {
         var settings = settings
         let cwd = FileManager.default.currentDirectoryPath
-        func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : URL(fileURLWithPath: cwd).appendingPathComponent(path).standardizedFileURL.path }
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/") ? path : URL(fileURLWithPath: cwd).appendingPathComponent(path).standardizedFileURL.path
+        }
         if let database { settings.storage.database = absolute(database) }
         if let spool { settings.storage.spool = absolute(spool) }
         return settings
@@ -55,7 +60,8 @@ public struct StorageOptions: ParsableArguments, Sendable {
         let settings = try settings()
         let root = settings.storage.spool
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: "\(root)/new", isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: "\(root)/new", isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw Failure(.ioError, "spool \(root) has no new/ folder; is rapportd running with this spool?")
         }
         return (Spool(root: root), settings)
@@ -66,7 +72,9 @@ public struct StorageOptions: ParsableArguments, Sendable {
     ///   daemon do; every other verb refuses a path that does not exist (exit 66).
     public func openEngine(logger: Logger, creating: Bool = false) throws(Failure) -> Engine {
         let settings = try settings()
-        do { return try Engine.open(settings: settings, logger: logger, creating: creating) } catch { throw Failure(error) }
+        do { return try Engine.open(settings: settings, logger: logger, creating: creating) } catch {
+            throw Failure(error)
+        }
     }
 }
 

@@ -13,7 +13,10 @@ public enum ConfigLoader {
     public static func load(path: String) throws(ConfigError) -> Settings {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
-            throw ConfigError(exists ? "\(path): cannot be read (check its permissions)" : "\(path): config file does not exist (pass --config or set RAPPORT_CONFIG)")
+            throw ConfigError(
+                exists
+                    ? "\(path): cannot be read (check its permissions)"
+                    : "\(path): config file does not exist (pass --config or set RAPPORT_CONFIG)")
         }
         guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
             throw ConfigError("\(path): not a UTF-8 text file")
@@ -35,47 +38,80 @@ public enum ConfigLoader {
         var settings = Settings(templatesDirectory: resolve("templates", against: baseDirectory))
         settings.sourcePath = file
         let reader = Reader(file: file)
-        try reader.onlyKeys(table, ["storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence", "cadences", "channels", "jurisdictions", "records", "mail"], in: nil)
+        try reader.onlyKeys(
+            table,
+            [
+                "storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence",
+                "cadences", "channels", "jurisdictions", "records", "mail",
+            ], in: nil)
 
         if let storage = try reader.section(table, "storage") {
             try reader.onlyKeys(storage, ["database", "spool", "busy_timeout_seconds", "spool_group"], in: "storage")
-            if let value = try reader.string(storage, "database", in: "storage") { settings.storage.database = resolve(value, against: baseDirectory) }
-            if let value = try reader.string(storage, "spool", in: "storage") { settings.storage.spool = resolve(value, against: baseDirectory) }
-            if let value = try reader.number(storage, "busy_timeout_seconds", in: "storage", range: 0...3600) { settings.storage.busyTimeoutSeconds = value }
+            if let value = try reader.string(storage, "database", in: "storage") {
+                settings.storage.database = resolve(value, against: baseDirectory)
+            }
+            if let value = try reader.string(storage, "spool", in: "storage") {
+                settings.storage.spool = resolve(value, against: baseDirectory)
+            }
+            if let value = try reader.number(storage, "busy_timeout_seconds", in: "storage", range: 0...3600) {
+                settings.storage.busyTimeoutSeconds = value
+            }
             settings.storage.spoolGroup = try reader.string(storage, "spool_group", in: "storage")
         }
         if let daemon = try reader.section(table, "daemon") {
             try reader.onlyKeys(daemon, ["tick_seconds", "batch_size"], in: "daemon")
-            if let value = try reader.integer(daemon, "tick_seconds", in: "daemon", range: 1...3600) { settings.daemon.tickSeconds = value }
-            if let value = try reader.integer(daemon, "batch_size", in: "daemon", range: 1...100_000) { settings.daemon.batchSize = value }
+            if let value = try reader.integer(daemon, "tick_seconds", in: "daemon", range: 1...3600) {
+                settings.daemon.tickSeconds = value
+            }
+            if let value = try reader.integer(daemon, "batch_size", in: "daemon", range: 1...100_000) {
+                settings.daemon.batchSize = value
+            }
         }
         if let records = try reader.section(table, "records") {
             try reader.onlyKeys(records, ["retention_years"], in: "records")
-            settings.recordRetentionYears = try reader.integer(records, "retention_years", in: "records", range: 3...100, why: "R30: kept at least 3 years after the last activity")
+            settings.recordRetentionYears = try reader.integer(
+                records, "retention_years", in: "records", range: 3...100,
+                why: "R30: kept at least 3 years after the last activity")
         }
         if let metrics = try reader.section(table, "metrics") {
             try reader.onlyKeys(metrics, ["textfile"], in: "metrics")
             if let value = try reader.string(metrics, "textfile", in: "metrics"), !value.isEmpty {
-                guard value.hasSuffix(".prom") else { throw reader.error("metrics", "textfile", "must end in .prom (node_exporter reads only those)") }
+                guard value.hasSuffix(".prom") else {
+                    throw reader.error("metrics", "textfile", "must end in .prom (node_exporter reads only those)")
+                }
                 settings.metricsPath = resolve(value, against: baseDirectory)
             }
         }
         if let delivery = try reader.section(table, "delivery") {
-            try reader.onlyKeys(delivery, ["retry_after_minutes", "failures_before_unusable", "claim_lease_minutes", "outcome_retention_days"], in: "delivery")
-            if let value = try reader.integer(delivery, "retry_after_minutes", in: "delivery", range: 5...10_080) { settings.policy.retryAfterMinutes = value }
-            if let value = try reader.integer(delivery, "failures_before_unusable", in: "delivery", range: 1...20) { settings.policy.failuresBeforeUnusable = value }
-            if let value = try reader.integer(delivery, "claim_lease_minutes", in: "delivery", range: 1...10_080) { settings.delivery.claimLeaseMinutes = value }
-            if let value = try reader.integer(delivery, "outcome_retention_days", in: "delivery", range: 1...3650) { settings.delivery.outcomeRetentionDays = value }
+            try reader.onlyKeys(
+                delivery,
+                ["retry_after_minutes", "failures_before_unusable", "claim_lease_minutes", "outcome_retention_days"],
+                in: "delivery")
+            if let value = try reader.integer(delivery, "retry_after_minutes", in: "delivery", range: 5...10_080) {
+                settings.policy.retryAfterMinutes = value
+            }
+            if let value = try reader.integer(delivery, "failures_before_unusable", in: "delivery", range: 1...20) {
+                settings.policy.failuresBeforeUnusable = value
+            }
+            if let value = try reader.integer(delivery, "claim_lease_minutes", in: "delivery", range: 1...10_080) {
+                settings.delivery.claimLeaseMinutes = value
+            }
+            if let value = try reader.integer(delivery, "outcome_retention_days", in: "delivery", range: 1...3650) {
+                settings.delivery.outcomeRetentionDays = value
+            }
         }
         if let templates = try reader.section(table, "templates") {
             try reader.onlyKeys(templates, ["directory"], in: "templates")
-            if let value = try reader.string(templates, "directory", in: "templates") { settings.templatesDirectory = resolve(value, against: baseDirectory) }
+            if let value = try reader.string(templates, "directory", in: "templates") {
+                settings.templatesDirectory = resolve(value, against: baseDirectory)
+            }
         }
         if let mail = try reader.section(table, "mail") {
             try reader.onlyKeys(mail, ["from", "envelope", "sendmail", "replies", "unsubscribe_url"], in: "mail")
             if let value = try reader.string(mail, "from", in: "mail") {
                 guard value.contains("@"), !value.contains("\n"), !value.contains("\r") else {
-                    throw reader.error("mail", "from", "must be an address like \"Acme Lending <billing@acme.example>\"")
+                    throw reader.error(
+                        "mail", "from", "must be an address like \"Acme Lending <billing@acme.example>\"")
                 }
                 settings.mail.from = value
             }
@@ -86,87 +122,166 @@ public enum ConfigLoader {
                 settings.mail.envelope = value
             }
             if let value = try reader.string(mail, "sendmail", in: "mail") { settings.mail.sendmail = value }
-            if let value = try reader.string(mail, "replies", in: "mail"), !value.isEmpty { settings.mail.replies = resolve(value, against: baseDirectory) }
+            if let value = try reader.string(mail, "replies", in: "mail"), !value.isEmpty {
+                settings.mail.replies = resolve(value, against: baseDirectory)
+            }
             if let value = try reader.string(mail, "unsubscribe_url", in: "mail"), !value.isEmpty {
                 guard value.hasPrefix("https://") else {
-                    throw reader.error("mail", "unsubscribe_url", "must be an https:// URL (RFC 8058 one-click unsubscribe)")
+                    throw reader.error(
+                        "mail", "unsubscribe_url", "must be an https:// URL (RFC 8058 one-click unsubscribe)")
                 }
                 settings.mail.unsubscribeURL = value
             }
         }
         if let sender = try reader.section(table, "sender") {
-            try reader.onlyKeys(sender, ["business_name", "phone", "contact_person", "help_url", "debt_collector", "disclosure"], in: "sender")
-            if let value = try reader.string(sender, "business_name", in: "sender") { settings.sender.businessName = value }
+            try reader.onlyKeys(
+                sender, ["business_name", "phone", "contact_person", "help_url", "debt_collector", "disclosure"],
+                in: "sender")
+            if let value = try reader.string(sender, "business_name", in: "sender") {
+                settings.sender.businessName = value
+            }
             if let value = try reader.string(sender, "phone", in: "sender") { settings.sender.phone = value }
-            if let value = try reader.string(sender, "contact_person", in: "sender") { settings.sender.contactPerson = value }
+            if let value = try reader.string(sender, "contact_person", in: "sender") {
+                settings.sender.contactPerson = value
+            }
             if let value = try reader.string(sender, "help_url", in: "sender") { settings.sender.helpURL = value }
-            if let value = try reader.bool(sender, "debt_collector", in: "sender") { settings.sender.debtCollector = value }
+            if let value = try reader.bool(sender, "debt_collector", in: "sender") {
+                settings.sender.debtCollector = value
+            }
             if let value = try reader.string(sender, "disclosure", in: "sender") { settings.sender.disclosure = value }
         }
         if let window = try reader.section(table, "window") {
             try reader.onlyKeys(window, ["start", "end", "days", "holidays", "extra_holidays"], in: "window")
             if let value = try reader.time(window, "start", in: "window") {
-                guard value >= HardLimits.earliest else { throw reader.error("window", "start", "may not be before \(HardLimits.earliest) (R1 HARD)") }
+                guard value >= HardLimits.earliest else {
+                    throw reader.error("window", "start", "may not be before \(HardLimits.earliest) (R1 HARD)")
+                }
                 settings.policy.windowStart = value
             }
             if let value = try reader.time(window, "end", in: "window") {
-                guard value <= HardLimits.latest else { throw reader.error("window", "end", "may not be after \(HardLimits.latest) (R1 HARD)") }
+                guard value <= HardLimits.latest else {
+                    throw reader.error("window", "end", "may not be after \(HardLimits.latest) (R1 HARD)")
+                }
                 settings.policy.windowEnd = value
             }
-            guard settings.policy.windowStart < settings.policy.windowEnd else { throw reader.error("window", "end", "must be later than start") }
+            guard settings.policy.windowStart < settings.policy.windowEnd else {
+                throw reader.error("window", "end", "must be later than start")
+            }
             if let days = try reader.strings(window, "days", in: "window") {
-                settings.policy.days = Set(try days.map { text throws(ConfigError) -> Weekday in
-                    guard let day = Weekday(rawValue: text.lowercased()) else { throw reader.error("window", "days", "\"\(text)\" is not one of mon, tue, wed, thu, fri, sat, sun") }
-                    return day
-                })
+                settings.policy.days = Set(
+                    try days.map { text throws(ConfigError) -> Weekday in
+                        guard let day = Weekday(rawValue: text.lowercased()) else {
+                            throw reader.error(
+                                "window", "days", "\"\(text)\" is not one of mon, tue, wed, thu, fri, sat, sun")
+                        }
+                        return day
+                    })
             }
             var usFederal = settings.policy.holidays.usFederal
             if let lists = try reader.strings(window, "holidays", in: "window") {
-                for name in lists where name != "us-federal" { throw reader.error("window", "holidays", "\"\(name)\" is not a shipped list (only \"us-federal\"); add dates to extra_holidays") }
+                for name in lists where name != "us-federal" {
+                    throw reader.error(
+                        "window", "holidays",
+                        "\"\(name)\" is not a shipped list (only \"us-federal\"); add dates to extra_holidays")
+                }
                 usFederal = lists.contains("us-federal")
             }
-            let extra = try (reader.strings(window, "extra_holidays", in: "window") ?? []).map { text throws(ConfigError) -> LocalDate in
-                guard let date = LocalDate(text) else { throw reader.error("window", "extra_holidays", "\"\(text)\" is not a date YYYY-MM-DD") }
+            let extra = try (reader.strings(window, "extra_holidays", in: "window") ?? []).map {
+                text throws(ConfigError) -> LocalDate in
+                guard let date = LocalDate(text) else {
+                    throw reader.error("window", "extra_holidays", "\"\(text)\" is not a date YYYY-MM-DD")
+                }
                 return date
             }
             settings.policy.holidays = HolidayCalendar(usFederal: usFederal, extra: Set(extra))
         }
         if let pacing = try reader.section(table, "pacing") {
             try reader.onlyKeys(pacing, ["max_per_day", "min_gap_hours", "max_per_week"], in: "pacing")
-            if let value = try reader.integer(pacing, "max_per_day", in: "pacing", range: 1...1, why: "R8: at most 1 contact per local day") { settings.policy.maxPerDay = value }
-            if let value = try reader.integer(pacing, "min_gap_hours", in: "pacing", range: 48...24 * 60, why: "R8: at least 48 hours between contacts") { settings.policy.minGapHours = value }
-            if let value = try reader.integer(pacing, "max_per_week", in: "pacing", range: 1...3, why: "R8: at most 3 contacts in 7 days") { settings.policy.maxPerWeek = value }
+            if let value = try reader.integer(
+                pacing, "max_per_day", in: "pacing", range: 1...1, why: "R8: at most 1 contact per local day")
+            {
+                settings.policy.maxPerDay = value
+            }
+            if let value = try reader.integer(
+                pacing, "min_gap_hours", in: "pacing", range: 48...24 * 60,
+                why: "R8: at least 48 hours between contacts")
+            {
+                settings.policy.minGapHours = value
+            }
+            if let value = try reader.integer(
+                pacing, "max_per_week", in: "pacing", range: 1...3, why: "R8: at most 3 contacts in 7 days")
+            {
+                settings.policy.maxPerWeek = value
+            }
         }
         if let cadence = try reader.section(table, "cadence") {
-            try reader.onlyKeys(cadence, [
-                "pre_due_days", "due_day_reminder", "missed_grace_days", "follow_up_days", "backoff", "max_follow_up_gap_days",
-                "thanks_stale_days", "lookahead_hours", "spread_minutes", "minimum_send_minutes", "grouping_days", "escalate_after",
-            ], in: "cadence")
-            if let value = try reader.integer(cadence, "grouping_days", in: "cadence", range: 0...14) { settings.policy.groupingDays = value }
-            if let value = try reader.integer(cadence, "escalate_after", in: "cadence", range: 1...20) { settings.policy.escalateAfter = value }
-            if let value = try reader.integer(cadence, "pre_due_days", in: "cadence", range: 1...30) { settings.policy.preDueDays = value }
-            if let value = try reader.bool(cadence, "due_day_reminder", in: "cadence") { settings.policy.dueDayReminder = value }
-            if let value = try reader.integer(cadence, "missed_grace_days", in: "cadence", range: 0...60) { settings.policy.missedGraceDays = value }
-            if let value = try reader.integer(cadence, "follow_up_days", in: "cadence", range: 2...60) { settings.policy.followUpDays = value }
-            if let value = try reader.number(cadence, "backoff", in: "cadence", range: 1...10) { settings.policy.backoffFactor = value }
-            if let value = try reader.integer(cadence, "max_follow_up_gap_days", in: "cadence", range: 2...31, why: "R10: up to a monthly check-in at most") { settings.policy.maxFollowUpGapDays = value }
-            if let value = try reader.integer(cadence, "thanks_stale_days", in: "cadence", range: 1...60) { settings.policy.thanksStaleDays = value }
-            if let value = try reader.integer(cadence, "lookahead_hours", in: "cadence", range: 0...72) { settings.policy.lookaheadHours = value }
-            if let value = try reader.integer(cadence, "spread_minutes", in: "cadence", range: 1...720) { settings.policy.spreadMinutes = value }
-            if let value = try reader.integer(cadence, "minimum_send_minutes", in: "cadence", range: 5...240) { settings.policy.minimumSendMinutes = value }
+            try reader.onlyKeys(
+                cadence,
+                [
+                    "pre_due_days", "due_day_reminder", "missed_grace_days", "follow_up_days", "backoff",
+                    "max_follow_up_gap_days",
+                    "thanks_stale_days", "lookahead_hours", "spread_minutes", "minimum_send_minutes", "grouping_days",
+                    "escalate_after",
+                ], in: "cadence")
+            if let value = try reader.integer(cadence, "grouping_days", in: "cadence", range: 0...14) {
+                settings.policy.groupingDays = value
+            }
+            if let value = try reader.integer(cadence, "escalate_after", in: "cadence", range: 1...20) {
+                settings.policy.escalateAfter = value
+            }
+            if let value = try reader.integer(cadence, "pre_due_days", in: "cadence", range: 1...30) {
+                settings.policy.preDueDays = value
+            }
+            if let value = try reader.bool(cadence, "due_day_reminder", in: "cadence") {
+                settings.policy.dueDayReminder = value
+            }
+            if let value = try reader.integer(cadence, "missed_grace_days", in: "cadence", range: 0...60) {
+                settings.policy.missedGraceDays = value
+            }
+            if let value = try reader.integer(cadence, "follow_up_days", in: "cadence", range: 2...60) {
+                settings.policy.followUpDays = value
+            }
+            if let value = try reader.number(cadence, "backoff", in: "cadence", range: 1...10) {
+                settings.policy.backoffFactor = value
+            }
+            if let value = try reader.integer(
+                cadence, "max_follow_up_gap_days", in: "cadence", range: 2...31,
+                why: "R10: up to a monthly check-in at most")
+            {
+                settings.policy.maxFollowUpGapDays = value
+            }
+            if let value = try reader.integer(cadence, "thanks_stale_days", in: "cadence", range: 1...60) {
+                settings.policy.thanksStaleDays = value
+            }
+            if let value = try reader.integer(cadence, "lookahead_hours", in: "cadence", range: 0...72) {
+                settings.policy.lookaheadHours = value
+            }
+            if let value = try reader.integer(cadence, "spread_minutes", in: "cadence", range: 1...720) {
+                settings.policy.spreadMinutes = value
+            }
+            if let value = try reader.integer(cadence, "minimum_send_minutes", in: "cadence", range: 5...240) {
+                settings.policy.minimumSendMinutes = value
+            }
         }
         if let cadences = try reader.section(table, "cadences") {
             for name in cadences.keys.sorted() {
                 guard let profile = try reader.section(cadences, name, in: "cadences") else { continue }
-                guard Identifier(name) != nil else { throw reader.error("cadences", name, "is not a valid profile name (A-Za-z0-9._:-)") }
+                guard Identifier(name) != nil else {
+                    throw reader.error("cadences", name, "is not a valid profile name (A-Za-z0-9._:-)")
+                }
                 let section = "cadences.\(name)"
-                try reader.onlyKeys(profile, ["pre_due_days", "missed_grace_days", "follow_up_days", "backoff", "max_follow_up_gap_days"], in: section)
+                try reader.onlyKeys(
+                    profile,
+                    ["pre_due_days", "missed_grace_days", "follow_up_days", "backoff", "max_follow_up_gap_days"],
+                    in: section)
                 settings.policy.cadences[name] = CadenceProfile(
                     preDueDays: try reader.integer(profile, "pre_due_days", in: section, range: 1...30),
                     missedGraceDays: try reader.integer(profile, "missed_grace_days", in: section, range: 0...60),
                     followUpDays: try reader.integer(profile, "follow_up_days", in: section, range: 2...60),
                     backoffFactor: try reader.number(profile, "backoff", in: section, range: 1...10),
-                    maxFollowUpGapDays: try reader.integer(profile, "max_follow_up_gap_days", in: section, range: 2...31, why: "R10: up to a monthly check-in at most"))
+                    maxFollowUpGapDays: try reader.integer(
+                        profile, "max_follow_up_gap_days", in: section, range: 2...31,
+                        why: "R10: up to a monthly check-in at most"))
             }
         }
         if let jurisdictions = try reader.section(table, "jurisdictions") {
@@ -176,10 +291,16 @@ public enum ConfigLoader {
                 try reader.onlyKeys(profile, ["max_contacts_per_week", "max_calls_and_texts_per_week"], in: section)
                 let shipped = JurisdictionLimits.shipped[name]
                 var limits = shipped ?? JurisdictionLimits(name: name)
-                if let value = try reader.integer(profile, "max_contacts_per_week", in: section, range: 1...(shipped?.maxContactsPerWeek ?? 3), why: "R9/R8: only stricter") {
+                if let value = try reader.integer(
+                    profile, "max_contacts_per_week", in: section, range: 1...(shipped?.maxContactsPerWeek ?? 3),
+                    why: "R9/R8: only stricter")
+                {
                     limits.maxContactsPerWeek = value
                 }
-                if let value = try reader.integer(profile, "max_calls_and_texts_per_week", in: section, range: 1...(shipped?.maxCallsAndTextsPerWeek ?? 3), why: "R9/R8: only stricter") {
+                if let value = try reader.integer(
+                    profile, "max_calls_and_texts_per_week", in: section,
+                    range: 1...(shipped?.maxCallsAndTextsPerWeek ?? 3), why: "R9/R8: only stricter")
+                {
                     limits.maxCallsAndTextsPerWeek = value
                 }
                 settings.policy.jurisdictions[name] = limits
@@ -189,13 +310,20 @@ public enum ConfigLoader {
             try reader.onlyKeys(channels, ["order", "rate_per_minute"], in: "channels")
             if let rates = try reader.section(channels, "rate_per_minute", in: "channels") {
                 for name in rates.keys.sorted() {
-                    guard let channel = Channel(rawValue: name) else { throw reader.error("channels.rate_per_minute", name, "is not one of sms, email, voice, letter") }
-                    if let rate = try reader.integer(rates, name, in: "channels.rate_per_minute", range: 1...1_000_000) { settings.policy.ratePerMinute[channel] = rate }
+                    guard let channel = Channel(rawValue: name) else {
+                        throw reader.error("channels.rate_per_minute", name, "is not one of sms, email, voice, letter")
+                    }
+                    if let rate = try reader.integer(rates, name, in: "channels.rate_per_minute", range: 1...1_000_000)
+                    {
+                        settings.policy.ratePerMinute[channel] = rate
+                    }
                 }
             }
             if let order = try reader.strings(channels, "order", in: "channels") {
                 settings.policy.channelOrder = try order.map { text throws(ConfigError) -> Channel in
-                    guard let channel = Channel(rawValue: text) else { throw reader.error("channels", "order", "\"\(text)\" is not one of sms, email, voice, letter") }
+                    guard let channel = Channel(rawValue: text) else {
+                        throw reader.error("channels", "order", "\"\(text)\" is not one of sms, email, voice, letter")
+                    }
                     return channel
                 }
             }
@@ -242,22 +370,34 @@ private struct Reader {
         return flag
     }
 
-    func integer(_ table: TOMLTable, _ key: String, in section: String, range: ClosedRange<Int>, why: String? = nil) throws(ConfigError) -> Int? {
+    func integer(_ table: TOMLTable, _ key: String, in section: String, range: ClosedRange<Int>, why: String? = nil)
+        throws(ConfigError) -> Int?
+    {
         guard let value = table[key] else { return nil }
         guard value.type == .int, let number = value.int else { throw error(section, key, "must be a whole number") }
         guard range.contains(number) else {
-            throw error(section, key, "must be between \(range.lowerBound) and \(range.upperBound)" + (why.map { " (\($0))" } ?? ""))
+            throw error(
+                section, key,
+                "must be between \(range.lowerBound) and \(range.upperBound)" + (why.map { " (\($0))" } ?? ""))
         }
         return number
     }
 
-    func number(_ table: TOMLTable, _ key: String, in section: String, range: ClosedRange<Double>) throws(ConfigError) -> Double? {
+    func number(_ table: TOMLTable, _ key: String, in section: String, range: ClosedRange<Double>) throws(ConfigError)
+        -> Double?
+    {
         guard let value = table[key] else { return nil }
         let number: Double
-        if value.type == .int, let int = value.int { number = Double(int) } else if value.type == .double, let double = value.double { number = double } else {
+        if value.type == .int, let int = value.int {
+            number = Double(int)
+        } else if value.type == .double, let double = value.double {
+            number = double
+        } else {
             throw error(section, key, "must be a number")
         }
-        guard range.contains(number) else { throw error(section, key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+        guard range.contains(number) else {
+            throw error(section, key, "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
         return number
     }
 

@@ -41,21 +41,28 @@ extension Engine {
             message, matched: states, answered: states.filter { answered.contains($0.agreement.id) }, job: job)
         let concerned = Array(Set(effects.events.map(\.agreement))).sorted()
         let record = InboundRecord(
-            identity: message.identity, channel: message.channel.rawValue, kind: message.kind.rawValue, address: message.address,
+            identity: message.identity, channel: message.channel.rawValue, kind: message.kind.rawValue,
+            address: message.address,
             receivedAt: message.receivedAt.timeIntervalSince1970, text: message.text, inReplyTo: message.inReplyTo,
             providerId: message.providerID, outcome: effects.outcome.rawValue,
-            agreements: String(decoding: (try? JSONEncoder().encode(concerned.map(\.rawValue))) ?? Data("[]".utf8), as: UTF8.self),
+            agreements: String(
+                decoding: (try? JSONEncoder().encode(concerned.map(\.rawValue))) ?? Data("[]".utf8), as: UTF8.self),
             recordedAt: now.timeIntervalSince1970)
         let new = try storeCall {
-            try store.receive(record, events: effects.events, inbox: effects.inbox, failedJob: effects.failedJob, at: now)
+            try store.receive(
+                record, events: effects.events, inbox: effects.inbox, failedJob: effects.failedJob, at: now)
         }
-        guard new else { return Received(outcome: effects.outcome, duplicate: true, agreements: [], withdrawn: 0, inbox: false) }
+        guard new else {
+            return Received(outcome: effects.outcome, duplicate: true, agreements: [], withdrawn: 0, inbox: false)
+        }
         var withdrawn = 0
         for agreement in concerned { withdrawn += try withdrawStale(agreement, at: now) }
         logger.info(
-            "inbound \(message.channel.rawValue) \(message.kind.rawValue): \(effects.outcome.rawValue) for \(concerned.count) agreement(s), \(withdrawn) job(s) withdrawn\(effects.inbox == nil ? "" : ", waits in the inbox")")
+            "inbound \(message.channel.rawValue) \(message.kind.rawValue): \(effects.outcome.rawValue) for \(concerned.count) agreement(s), \(withdrawn) job(s) withdrawn\(effects.inbox == nil ? "" : ", waits in the inbox")"
+        )
         return Received(
-            outcome: effects.outcome, duplicate: false, agreements: concerned, withdrawn: withdrawn, inbox: effects.inbox != nil)
+            outcome: effects.outcome, duplicate: false, agreements: concerned, withdrawn: withdrawn,
+            inbox: effects.inbox != nil)
     }
 
     /// The states of `agreements` at `now`, each with its own debtor's events and adjustments.
@@ -96,7 +103,10 @@ extension Engine {
             try storeCall { try spool.finishInbound(name) }
             read += 1
         }
-        if bad > 0 { logger.warning("in/: \(bad) file(s) were not inbound messages; moved to \(spool.path(.inboundBad)) with a .why each") }
+        if bad > 0 {
+            logger.warning(
+                "in/: \(bad) file(s) were not inbound messages; moved to \(spool.path(.inboundBad)) with a .why each")
+        }
         return (read, bad)
     }
 }
@@ -105,8 +115,11 @@ extension Engine {
     /// Closes an inbox entry with a person's decision, records its events and withdraws the
     /// waiting jobs they make obsolete (R18).
     /// - Returns: false when the entry was not open.
-    public func closeInbox(_ id: Int64, action: String, reason: String?, events: [Event], at now: Date) throws(EngineError) -> Bool {
-        guard try storeCall({ try store.closeInbox(id, action: action, reason: reason, events: events, at: now) }) else { return false }
+    public func closeInbox(_ id: Int64, action: String, reason: String?, events: [Event], at now: Date)
+        throws(EngineError) -> Bool
+    {
+        guard try storeCall({ try store.closeInbox(id, action: action, reason: reason, events: events, at: now) })
+        else { return false }
         for agreement in Set(events.map(\.agreement)).sorted() { _ = try withdrawStale(agreement, at: now) }
         return true
     }

@@ -22,7 +22,9 @@ extension Engine {
 
     private func takeBack(_ name: String) throws(EngineError) -> JobState {
         try storeCall {
-            for folder in [Spool.Folder.new, .hold, .review] where try spool.move(name, from: folder, to: .withdrawn) { return .withdrawn }
+            for folder in [Spool.Folder.new, .hold, .review] where try spool.move(name, from: folder, to: .withdrawn) {
+                return .withdrawn
+            }
             guard let folder = try spool.locate(name)?.folder else { return .withdrawn }
             return Self.state(of: folder)
         }
@@ -70,8 +72,13 @@ extension Engine {
     public func hold(_ jobs: [StoredJob], reason: String, at now: Date) throws(EngineError) -> [OperatorResult] {
         try jobs.filter { $0.state == .spooled }.map { job throws(EngineError) in
             let moved = try storeCall { try spool.move(job.fileName, from: .new, to: .hold) }
-            if moved { try storeCall { try store.setState(.held, of: [job.id], detail: "held by operator: \(reason)", at: now) } }
-            return OperatorResult(jobID: job.id, fileName: job.fileName, state: moved ? .held : job.state, changed: moved)
+            if moved {
+                try storeCall {
+                    try store.setState(.held, of: [job.id], detail: "held by operator: \(reason)", at: now)
+                }
+            }
+            return OperatorResult(
+                jobID: job.id, fileName: job.fileName, state: moved ? .held : job.state, changed: moved)
         }
     }
 
@@ -83,10 +90,17 @@ extension Engine {
             let from: Spool.Folder = job.state == .held ? .hold : .review
             let moved = try storeCall { try spool.move(job.fileName, from: from, to: late ? .expired : .new) }
             if moved {
-                let detail = late ? "released after its not_after" : job.state == .review ? "approved in review by operator" : "released by operator"
-                try storeCall { try store.setState(late ? .expired : .spooled, of: [job.id], detail: detail, replan: late, at: now) }
+                let detail =
+                    late
+                    ? "released after its not_after"
+                    : job.state == .review ? "approved in review by operator" : "released by operator"
+                try storeCall {
+                    try store.setState(late ? .expired : .spooled, of: [job.id], detail: detail, replan: late, at: now)
+                }
             }
-            return OperatorResult(jobID: job.id, fileName: job.fileName, state: moved ? (late ? .expired : .spooled) : job.state, changed: moved)
+            return OperatorResult(
+                jobID: job.id, fileName: job.fileName, state: moved ? (late ? .expired : .spooled) : job.state,
+                changed: moved)
         }
     }
 
@@ -96,7 +110,12 @@ extension Engine {
         try jobs.filter { $0.state.isWaiting }.map { job throws(EngineError) in
             let result = try takeBack(job.fileName)
             let state: JobState = result == .withdrawn ? .cancelled : result
-            try storeCall { try store.setState(state, of: [job.id], detail: result == .withdrawn ? "withdrawn by operator: \(reason)" : "too late to withdraw: \(result.rawValue)", at: now) }
+            try storeCall {
+                try store.setState(
+                    state, of: [job.id],
+                    detail: result == .withdrawn
+                        ? "withdrawn by operator: \(reason)" : "too late to withdraw: \(result.rawValue)", at: now)
+            }
             return OperatorResult(jobID: job.id, fileName: job.fileName, state: state, changed: result == .withdrawn)
         }
     }

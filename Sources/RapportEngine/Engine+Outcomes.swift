@@ -21,8 +21,11 @@ extension Engine {
                 switch state {
                 case .delivered, .failed:
                     let outcome = spool.outcome(of: location)
-                    let detail = [outcome?.detail, outcome?.providerID.map { "provider id \($0)" }].compactMap { $0 }.joined(separator: "; ")
-                    try store.setState(state, of: [job.id], detail: detail.isEmpty ? state.rawValue : detail, replan: state == .failed, at: now)
+                    let detail = [outcome?.detail, outcome?.providerID.map { "provider id \($0)" }].compactMap { $0 }
+                        .joined(separator: "; ")
+                    try store.setState(
+                        state, of: [job.id], detail: detail.isEmpty ? state.rawValue : detail, replan: state == .failed,
+                        at: now)
                     if state == .delivered { report.delivered += 1 } else { report.failed += 1 }
                 case .claimed:
                     if job.state != .claimed {
@@ -32,12 +35,21 @@ extension Engine {
                         report.staleClaims += 1
                         if job.detail?.hasPrefix("stale claim") != true {
                             let minutes = Int(now.timeIntervalSince(claimedAt) / 60)
-                            try store.setState(.claimed, of: [job.id], detail: "stale claim: in cur/ for \(minutes) min, longer than the \(settings.delivery.claimLeaseMinutes) min lease", at: now)
-                            logger.warning("stale claim: \(job.fileName) in cur/ for \(minutes) min; check the delivery tool")
+                            try store.setState(
+                                .claimed, of: [job.id],
+                                detail:
+                                    "stale claim: in cur/ for \(minutes) min, longer than the \(settings.delivery.claimLeaseMinutes) min lease",
+                                at: now)
+                            logger.warning(
+                                "stale claim: \(job.fileName) in cur/ for \(minutes) min; check the delivery tool")
                         }
                     }
                 case .withdrawn, .expired:
-                    if job.state != state { try store.setState(state, of: [job.id], detail: "moved to \(location.folder.rawValue)/ by hand", replan: true, at: now) }
+                    if job.state != state {
+                        try store.setState(
+                            state, of: [job.id], detail: "moved to \(location.folder.rawValue)/ by hand", replan: true,
+                            at: now)
+                    }
                 case .planned, .spooled, .held, .review, .cancelled:
                     break
                 }
@@ -58,7 +70,9 @@ extension Engine {
             // R30: whole calendar years back, never a day short of them.
             let cutoff = Calendar(identifier: .gregorian).date(byAdding: .year, value: -years, to: now) ?? now
             let deleted = try storeCall { try store.deleteRecords(inactiveSince: cutoff) }
-            if deleted > 0 { logger.info("R30: deleted the records of \(deleted) agreement(s) inactive for \(years) years") }
+            if deleted > 0 {
+                logger.info("R30: deleted the records of \(deleted) agreement(s) inactive for \(years) years")
+            }
         }
         let cutoff = now.addingTimeInterval(-TimeInterval(settings.delivery.outcomeRetentionDays * 86_400))
         return try storeCall {

@@ -13,9 +13,12 @@ extension Engine {
         for job in planned {
             try storeCall {
                 if let location = try spool.locate(job.fileName) {
-                    try store.setState(Self.state(of: location.folder), of: [job.id], detail: "file found in \(location.folder.rawValue)/", at: now)
+                    try store.setState(
+                        Self.state(of: location.folder), of: [job.id],
+                        detail: "file found in \(location.folder.rawValue)/", at: now)
                 } else if job.notAfter <= now {
-                    try store.setState(.expired, of: [job.id], detail: "not written before its not_after", replan: true, at: now)
+                    try store.setState(
+                        .expired, of: [job.id], detail: "not written before its not_after", replan: true, at: now)
                 } else {
                     files.append(PendingFile(id: job.id, fileName: job.fileName, bytes: job.data, review: job.review))
                 }
@@ -31,13 +34,17 @@ extension Engine {
         var expired = 0
         for job in try storeCall({ try store.overdueJobs(at: now) }) {
             try storeCall {
-                if try spool.move(job.fileName, from: .new, to: .expired) || spool.move(job.fileName, from: .hold, to: .expired)
+                if try spool.move(job.fileName, from: .new, to: .expired)
+                    || spool.move(job.fileName, from: .hold, to: .expired)
                     || spool.move(job.fileName, from: .review, to: .expired)
                 {
-                    try store.setState(.expired, of: [job.id], detail: "not claimed before not_after", replan: true, at: now)
+                    try store.setState(
+                        .expired, of: [job.id], detail: "not claimed before not_after", replan: true, at: now)
                     expired += 1
                 } else if let location = try spool.locate(job.fileName) {
-                    try store.setState(Self.state(of: location.folder), of: [job.id], detail: "found in \(location.folder.rawValue)/", at: now)
+                    try store.setState(
+                        Self.state(of: location.folder), of: [job.id], detail: "found in \(location.folder.rawValue)/",
+                        at: now)
                 }
             }
         }

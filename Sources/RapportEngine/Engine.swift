@@ -41,7 +41,8 @@ public final class Engine: Sendable {
         let group = try spoolGroup(settings)
         let store: Store
         do {
-            store = try Store(path: settings.storage.database, busyTimeout: settings.storage.busyTimeoutSeconds, create: creating)
+            store = try Store(
+                path: settings.storage.database, busyTimeout: settings.storage.busyTimeoutSeconds, create: creating)
         } catch {
             throw .store(error)
         }
@@ -55,12 +56,17 @@ public final class Engine: Sendable {
     public func reconfigured(_ new: Settings) throws(EngineError) -> Engine {
         let renderer = try Self.templates(of: new, logger: logger)
         if new.storage.database != settings.storage.database || new.storage.spool != settings.storage.spool {
-            logger.warning("reload: [storage] paths change only on restart; still using \(settings.storage.database) and \(settings.storage.spool)")
+            logger.warning(
+                "reload: [storage] paths change only on restart; still using \(settings.storage.database) and \(settings.storage.spool)"
+            )
         }
         var kept = new
         kept.storage.database = settings.storage.database
         kept.storage.spool = settings.storage.spool
-        return Engine(settings: kept, store: store, spool: Spool(root: spool.root, group: try Self.spoolGroup(new), faults: spool.faults), renderer: renderer, logger: logger)
+        return Engine(
+            settings: kept, store: store,
+            spool: Spool(root: spool.root, group: try Self.spoolGroup(new), faults: spool.faults), renderer: renderer,
+            logger: logger)
     }
 
     /// Loads the templates (a missing or threatening one stops the start, R21) and warns about
@@ -75,7 +81,8 @@ public final class Engine: Sendable {
         }
         for worst in renderer.smsWorstCases() where !worst.fits {
             logger.warning(
-                "\(settings.templatesDirectory)/\(worst.file): an SMS can take \(worst.length.segments) segments, over the budget of \(worst.budget) (R36); shorten it (rapportctl check-config shows the worst case)")
+                "\(settings.templatesDirectory)/\(worst.file): an SMS can take \(worst.length.segments) segments, over the budget of \(worst.budget) (R36); shorten it (rapportctl check-config shows the worst case)"
+            )
         }
         return renderer
     }
@@ -83,7 +90,8 @@ public final class Engine: Sendable {
     private static func spoolGroup(_ settings: Settings) throws(EngineError) -> gid_t? {
         guard let name = settings.storage.spoolGroup else { return nil }
         guard let entry = getgrnam(name) else {
-            throw .configuration("\(settings.sourcePath ?? "config"): [storage] spool_group \"\(name)\" is not a group on this system")
+            throw .configuration(
+                "\(settings.sourcePath ?? "config"): [storage] spool_group \"\(name)\" is not a group on this system")
         }
         return entry.pointee.gr_gid
     }
@@ -117,9 +125,12 @@ public final class Engine: Sendable {
         report.finishedAt = Date(timeIntervalSince1970: max(now.timeIntervalSince1970, Date().timeIntervalSince1970))
         let record = report
         try storeCall {
-            try store.record(TickRecord(
-                startedAt: record.startedAt, finishedAt: record.finishedAt, due: record.due, spooled: record.spooled.count,
-                withdrawn: record.withdrawn, dropped: record.dropped, expired: record.expired, nextActionAt: record.nextActionAt))
+            try store.record(
+                TickRecord(
+                    startedAt: record.startedAt, finishedAt: record.finishedAt, due: record.due,
+                    spooled: record.spooled.count,
+                    withdrawn: record.withdrawn, dropped: record.dropped, expired: record.expired,
+                    nextActionAt: record.nextActionAt))
         }
         logger.info("\(report.summary)")
         return report
@@ -129,7 +140,9 @@ public final class Engine: Sendable {
     /// follow a reminder), then the wait that says when to look next.
     static let plansPerAgreement = 4
 
-    private func planBatch(_ due: [DueAgreement], at now: Date, load: inout ChannelLoad, into report: inout TickReport) throws(EngineError) {
+    private func planBatch(_ due: [DueAgreement], at now: Date, load: inout ChannelLoad, into report: inout TickReport)
+        throws(EngineError)
+    {
         var debtors: [Identifier] = []
         var seenDebtors: Set<Identifier> = []
         var dueIDs: Set<Identifier> = []
@@ -138,7 +151,9 @@ public final class Engine: Sendable {
             dueIDs.insert(item.agreement)
         }
         var records: [PlanRecord] = []
-        let portfolios = try report.phases.timing(\.read) { () throws(EngineError) in try storeCall { try store.portfolios(of: debtors) } }
+        let portfolios = try report.phases.timing(\.read) { () throws(EngineError) in
+            try storeCall { try store.portfolios(of: debtors) }
+        }
         let planning = ContinuousClock.now
         for debtor in debtors {
             guard let portfolio = portfolios[debtor] else { continue }
@@ -162,36 +177,48 @@ public final class Engine: Sendable {
                     }
                     if case .blocked(let rule, _) = decision.outcome { report.blocked[rule, default: 0] += 1 }
                     guard case .send(let contact) = decision.outcome else {
-                        records.append(PlanRecord(agreement: agreement.id, decision: decision, job: nil, withdrawn: withdrawn))
+                        records.append(
+                            PlanRecord(agreement: agreement.id, decision: decision, job: nil, withdrawn: withdrawn))
                         break
                     }
                     load.add(contact.channel, minute: ChannelLoad.minute(of: contact.notBefore))
                     let message = renderer.render(contact)
-                    let job = Job(contact: contact, locale: message.locale, subject: message.subject, body: message.body, createdAt: now)
+                    let job = Job(
+                        contact: contact, locale: message.locale, subject: message.subject, body: message.body,
+                        createdAt: now)
                     let bytes: Data
-                    do { bytes = try job.encoded() } catch { throw .configuration("job \(job.id) could not be encoded: \(error)") }
+                    do { bytes = try job.encoded() } catch {
+                        throw .configuration("job \(job.id) could not be encoded: \(error)")
+                    }
                     var record = ContactRecord(
-                        jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
-                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned, timezone: contact.timezone, recipient: contact.to)
+                        jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements,
+                        kind: contact.kind,
+                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter,
+                        state: .planned, timezone: contact.timezone, recipient: contact.to)
                     record.covers = contact.covers
                     record.statement = contact.statement?.fingerprint
                     history.append(record)
                     var sending = decision
                     // Should the loop end on a send, the next tick looks again.
                     sending.nextReview = now.addingTimeInterval(1)
-                    records.append(PlanRecord(agreement: agreement.id, decision: sending, job: (job, bytes), withdrawn: withdrawn))
+                    records.append(
+                        PlanRecord(agreement: agreement.id, decision: sending, job: (job, bytes), withdrawn: withdrawn))
                 }
             }
         }
         report.phases.plan += planning.duration(to: .now).seconds
-        report.dropped += try report.phases.timing(\.record) { () throws(EngineError) in try storeCall { try store.commit(records, at: now) } }
+        report.dropped += try report.phases.timing(\.record) { () throws(EngineError) in
+            try storeCall { try store.commit(records, at: now) }
+        }
 
         var files: [PendingFile] = []
         for record in records {
             guard let (job, bytes) = record.job, case .send(let contact) = record.decision.outcome else { continue }
             files.append(PendingFile(id: job.id, fileName: job.fileName, bytes: bytes, review: contact.needsReview))
-            report.spooled.append(TickReport.Spooled(
-                fileName: job.fileName, agreement: job.agreement, kind: job.kind, channel: job.channel, localTime: job.localTime, timezone: job.timezone))
+            report.spooled.append(
+                TickReport.Spooled(
+                    fileName: job.fileName, agreement: job.agreement, kind: job.kind, channel: job.channel,
+                    localTime: job.localTime, timezone: job.timezone))
         }
         try writeAndMark(files, at: now, phases: &report.phases)
     }
@@ -209,20 +236,29 @@ public final class Engine: Sendable {
     /// transaction: the order exactly-once rests on. A crash between the two leaves `planned`
     /// rows whose files exist, which the next tick finds by name and only marks.
     /// - Parameter note: appended to each recorded decision, e.g. why the write happens now.
-    func writeAndMark(_ files: [PendingFile], note: String = "", at now: Date, phases: inout TickReport.Phases) throws(EngineError) {
+    func writeAndMark(_ files: [PendingFile], note: String = "", at now: Date, phases: inout TickReport.Phases)
+        throws(EngineError)
+    {
         guard !files.isEmpty else { return }
         try phases.timing(\.write) { () throws(EngineError) in
             _ = try storeCall {
-                try spool.write(batch: files.map { Spool.FileToWrite(name: $0.fileName, data: $0.bytes, folder: $0.review ? .review : .new) })
+                try spool.write(
+                    batch: files.map {
+                        Spool.FileToWrite(name: $0.fileName, data: $0.bytes, folder: $0.review ? .review : .new)
+                    })
             }
             try storeCall { try spool.faults?.reach(.beforeMarked, spool.root) }
         }
         try phases.timing(\.mark) { () throws(EngineError) in
             try storeCall {
-                try store.setStates([
-                    (.spooled, files.filter { !$0.review }.map(\.id), "written to new/" + note),
-                    (.review, files.filter(\.review).map(\.id), "R15: written to review/ for a person to approve" + note),
-                ], at: now)
+                try store.setStates(
+                    [
+                        (.spooled, files.filter { !$0.review }.map(\.id), "written to new/" + note),
+                        (
+                            .review, files.filter(\.review).map(\.id),
+                            "R15: written to review/ for a person to approve" + note
+                        ),
+                    ], at: now)
             }
         }
     }
@@ -245,7 +281,9 @@ public final class Engine: Sendable {
 
 extension TickReport.Phases {
     /// Runs `body` and adds its duration to the phase at `phase`.
-    mutating func timing<T>(_ phase: WritableKeyPath<Self, Double>, _ body: () throws(EngineError) -> T) throws(EngineError) -> T {
+    mutating func timing<T>(_ phase: WritableKeyPath<Self, Double>, _ body: () throws(EngineError) -> T)
+        throws(EngineError) -> T
+    {
         let start = ContinuousClock.now
         defer { self[keyPath: phase] += start.duration(to: .now).seconds }
         return try body()

@@ -16,7 +16,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .spool(let error, let root):
             switch error.kind {
             case .noSpace: "spool \(root): the disk is full (\(error)); free space and Rapport carries on by itself"
-            case .permissionDenied: "spool \(root): permission denied (\(error)); check the owner and group of the spool"
+            case .permissionDenied:
+                "spool \(root): permission denied (\(error)); check the owner and group of the spool"
             case .notFound: "spool \(root): \(error); does the spool's parent folder exist?"
             default: "spool \(root): \(error)"
             }

@@ -24,8 +24,10 @@ extension Engine {
             let states = portfolio.states(at: now)
             guard let state = states.first(where: { $0.agreement.id == id }) else { return nil }
             return Explanation(
-                stored: stored, state: state, decision: planner.plan(state, siblings: states, history: portfolio.history, now: now),
-                events: portfolio.events.filter { $0.agreement == id }, jobs: try store.jobs(of: id), decisions: try store.decisions(of: id))
+                stored: stored, state: state,
+                decision: planner.plan(state, siblings: states, history: portfolio.history, now: now),
+                events: portfolio.events.filter { $0.agreement == id }, jobs: try store.jobs(of: id),
+                decisions: try store.decisions(of: id))
         } catch {
             throw .store(error)
         }

@@ -52,7 +52,8 @@ public struct Importer: Sendable {
     ///     the operator's adjustments for them) to someone else.
     ///   - progress: called every few seconds with the lines read so far.
     public func importAgreements(
-        _ lines: JSONLines, strict: Bool, allowDebtorChange: Bool = false, at now: Date, progress: (Int) -> Void = { _ in }
+        _ lines: JSONLines, strict: Bool, allowDebtorChange: Bool = false, at now: Date,
+        progress: (Int) -> Void = { _ in }
     ) throws(StoreError) -> ImportReport {
         var report = ImportReport()
         var lines = lines
@@ -70,19 +71,25 @@ public struct Importer: Sendable {
                     do {
                         let agreement = try AgreementImport.parse(line: text)
                         if let earlier = try session.firstLine(of: agreement.id, line: number) {
-                            report.rejected.append(.init(line: number, message: "id \(agreement.id) already appears on line \(earlier)"))
+                            report.rejected.append(
+                                .init(line: number, message: "id \(agreement.id) already appears on line \(earlier)"))
                             continue
                         }
                         if let owner = try session.debtor(of: agreement.id), owner != agreement.debtor.id {
                             guard allowDebtorChange else {
-                                report.rejected.append(.init(
-                                    line: number,
-                                    message: "\(agreement.id) belongs to debtor \(owner), this line gives \(agreement.debtor.id); "
-                                        + "pass --allow-debtor-change if it really moves to another person"))
+                                report.rejected.append(
+                                    .init(
+                                        line: number,
+                                        message:
+                                            "\(agreement.id) belongs to debtor \(owner), this line gives \(agreement.debtor.id); "
+                                            + "pass --allow-debtor-change if it really moves to another person"))
                                 continue
                             }
-                            report.debtorChanges.append(.init(line: number, agreement: agreement.id, from: owner, to: agreement.debtor.id))
-                            try session.resetAdjustments(of: agreement.id, reason: "moved from debtor \(owner) to \(agreement.debtor.id) by an import")
+                            report.debtorChanges.append(
+                                .init(line: number, agreement: agreement.id, from: owner, to: agreement.debtor.id))
+                            try session.resetAdjustments(
+                                of: agreement.id,
+                                reason: "moved from debtor \(owner) to \(agreement.debtor.id) by an import")
                         }
                         chunk.append(agreement)
                     } catch let error as ImportError {
@@ -95,7 +102,10 @@ public struct Importer: Sendable {
                     chunk.removeAll(keepingCapacity: true)
                 }
             }
-            if let code = lines.readError { throw StoreError(.unusable, "the input could not be read to its end: \(String(cString: strerror(code)))") }
+            if let code = lines.readError {
+                throw StoreError(
+                    .unusable, "the input could not be read to its end: \(String(cString: strerror(code)))")
+            }
             if strict, !report.rejected.isEmpty {
                 report.abandoned = true
                 return false
@@ -109,7 +119,8 @@ public struct Importer: Sendable {
     /// Validates events from JSON Lines `data`, in file order; an event for an unknown agreement
     /// is a bad line. Nothing is recorded: `Engine.record(_:at:)` does that.
     /// - Returns: the good events (none with `strict` when any line is bad) and the report.
-    public func validateEvents(_ data: Data, strict: Bool) throws(StoreError) -> (events: [Event], report: ImportReport) {
+    public func validateEvents(_ data: Data, strict: Bool) throws(StoreError) -> (events: [Event], report: ImportReport)
+    {
         let (events, _, report) = try validate(data, strict: strict, inbound: false)
         return (events, report)
     }
@@ -135,7 +146,9 @@ public struct Importer: Sendable {
             }
             guard case .text(let number, let text) = line else { continue }
             do {
-                if acceptInbound, case .object(let fields)? = try? JSONValue.parse(line: text), fields["received_at"] != nil {
+                if acceptInbound, case .object(let fields)? = try? JSONValue.parse(line: text),
+                    fields["received_at"] != nil
+                {
                     inbound.append(try InboundImport.parse(line: text))
                 } else {
                     parsed.append((number, try EventImport.parse(line: text)))
@@ -150,7 +163,8 @@ public struct Importer: Sendable {
             if known.contains(event.agreement) {
                 accepted.append(event)
             } else {
-                report.rejected.append(.init(line: number, message: "agreement \(event.agreement) is not known; import it first"))
+                report.rejected.append(
+                    .init(line: number, message: "agreement \(event.agreement) is not known; import it first"))
             }
         }
         report.rejected.sort { $0.line < $1.line }

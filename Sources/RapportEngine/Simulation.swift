@@ -43,9 +43,12 @@ public struct Simulation: Sendable {
         self.settings = settings
         self.from = from
         self.until = until
-        self.events = events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
-        self.inbound = inbound.enumerated().sorted { ($0.element.receivedAt, $0.offset) < ($1.element.receivedAt, $1.offset) }
-            .map(\.element)
+        self.events = events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(
+            \.element)
+        self.inbound = inbound.enumerated().sorted {
+            ($0.element.receivedAt, $0.offset) < ($1.element.receivedAt, $1.offset)
+        }
+        .map(\.element)
     }
 
     /// Runs the simulation over a copy of `live`, handing each delivered job (with its
@@ -61,8 +64,10 @@ public struct Simulation: Sendable {
         if let workFolder {
             folder = workFolder
         } else {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-simulation-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "rapport-simulation-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         defer { if workFolder == nil { try? FileManager.default.removeItem(at: folder) } }
 
@@ -84,7 +89,9 @@ public struct Simulation: Sendable {
         for state in [JobState.planned, .spooled, .held] {
             for job in try store.jobs(in: state) {
                 try spool.write(job.data, named: job.fileName)
-                if state != .spooled { try store.setState(.spooled, of: [job.id], detail: "copied into the simulation", at: from) }
+                if state != .spooled {
+                    try store.setState(.spooled, of: [job.id], detail: "copied into the simulation", at: from)
+                }
             }
         }
 
@@ -116,10 +123,14 @@ public struct Simulation: Sendable {
 
             if Date().timeIntervalSince(lastProgress) >= 2 {
                 lastProgress = Date()
-                progress(Progress(now: now, fraction: now.timeIntervalSince(from) / max(1, until.timeIntervalSince(from)), jobs: report.jobs, elapsed: lastProgress.timeIntervalSince(started)))
+                progress(
+                    Progress(
+                        now: now, fraction: now.timeIntervalSince(from) / max(1, until.timeIntervalSince(from)),
+                        jobs: report.jobs, elapsed: lastProgress.timeIntervalSince(started)))
             }
             let candidates = [
-                try store.nextActionAt(), try store.nextWaitingJob(), events[nextEvent...].first?.at, recorded[nextRecorded...].first?.at,
+                try store.nextActionAt(), try store.nextWaitingJob(), events[nextEvent...].first?.at,
+                recorded[nextRecorded...].first?.at,
                 inbound[nextInbound...].first?.receivedAt,
                 now.addingTimeInterval(86_400),
             ].compactMap { $0 }
@@ -133,7 +144,9 @@ public struct Simulation: Sendable {
     /// The delivery is recorded directly and the file removed: outcome files would only pile
     /// up in `done/` for the hourly pruning to list again and again.
     private func deliverDue(at now: Date, engine: Engine, deliver: (Job) throws -> Void) throws -> Int {
-        let due = try engine.store.jobsInFlight(at: now).filter { $0.state == .spooled }.sorted { $0.fileName < $1.fileName }
+        let due = try engine.store.jobsInFlight(at: now).filter { $0.state == .spooled }.sorted {
+            $0.fileName < $1.fileName
+        }
         var delivered: [String] = []
         for stored in due {
             guard try engine.spool.remove(stored.fileName, from: .new) else {

@@ -12,7 +12,10 @@ public struct TickReport: Sendable {
         public var localTime: String
         public var timezone: String
 
-        public init(fileName: String, agreement: Identifier, kind: ContactKind, channel: Channel, localTime: String, timezone: String) {
+        public init(
+            fileName: String, agreement: Identifier, kind: ContactKind, channel: Channel, localTime: String,
+            timezone: String
+        ) {
             self.fileName = fileName
             self.agreement = agreement
             self.kind = kind
@@ -99,7 +102,9 @@ public struct TickReport: Sendable {
 
         /// "reconcile 0.02, read 1.20, plan 3.40, record 0.90, write 2.10, mark 0.30 s"
         public var summary: String {
-            String(format: "reconcile %.2f, read %.2f, plan %.2f, record %.2f, write %.2f, mark %.2f s", reconcile, read, plan, record, write, mark)
+            String(
+                format: "reconcile %.2f, read %.2f, plan %.2f, record %.2f, write %.2f, mark %.2f s", reconcile, read,
+                plan, record, write, mark)
         }
     }
 
@@ -108,7 +113,8 @@ public struct TickReport: Sendable {
         "tick \(Timestamp.rfc3339(startedAt)): \(due) planned, \(spooled.count) spooled, \(withdrawn) withdrawn, \(dropped) dropped, \(expired) expired"
             + ", \(delivered) delivered, \(failed) failed" + (staleClaims > 0 ? ", \(staleClaims) stale claims" : "")
             + (recovered > 0 ? ", \(recovered) recovered" : "")
-            + (inbound + inboundBad > 0 ? ", \(inbound) inbound read" + (inboundBad > 0 ? " (\(inboundBad) bad)" : "") : "")
+            + (inbound + inboundBad > 0
+                ? ", \(inbound) inbound read" + (inboundBad > 0 ? " (\(inboundBad) bad)" : "") : "")
             + ", next \(nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")"
             + String(format: " (%.2f s: ", finishedAt.timeIntervalSince(startedAt)) + phases.summary + ")"
     }

@@ -17,7 +17,8 @@ public enum MIMEEncoding {
         for (index, byte) in bytes.enumerated() {
             let last = index == bytes.count - 1
             let token: String
-            if byte == UInt8(ascii: "=") || byte < 32 && byte != 9 || byte > 126 || (last && (byte == 32 || byte == 9)) {
+            if byte == UInt8(ascii: "=") || byte < 32 && byte != 9 || byte > 126 || (last && (byte == 32 || byte == 9))
+            {
                 token = String(format: "=%02X", byte)
             } else {
                 token = String(UnicodeScalar(byte))
@@ -47,9 +48,13 @@ public enum MIMEEncoding {
             }
             if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
                 index += 2
-            } else if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\r"), bytes[index + 2] == UInt8(ascii: "\n") {
+            } else if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\r"),
+                bytes[index + 2] == UInt8(ascii: "\n")
+            {
                 index += 3
-            } else if index + 2 < bytes.count, let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+            } else if index + 2 < bytes.count,
+                let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
+            {
                 out.append(value)
                 index += 3
             } else {

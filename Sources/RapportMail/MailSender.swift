@@ -31,7 +31,8 @@ public struct MailSender: Sendable {
 
     /// Sends every e-mail job whose `not_before` has come; `shouldContinue` is asked between
     /// messages, so a stop request finishes the message in hand and no more.
-    public func sendDue(now: () -> Date = Date.init, shouldContinue: () -> Bool = { true }) throws(SystemError) -> Pass {
+    public func sendDue(now: () -> Date = Date.init, shouldContinue: () -> Bool = { true }) throws(SystemError) -> Pass
+    {
         var pass = Pass()
         while shouldContinue(), let claimed = try spool.claim(channel: .email, at: now()) {
             let outcome = deliver(claimed, at: now())
@@ -50,15 +51,20 @@ public struct MailSender: Sendable {
             return Outcome(delivered: false, at: now, detail: "not sent: the job file cannot be read (\(error))")
         }
         guard now < job.notAfter else {
-            return Outcome(delivered: false, at: now, detail: "not sent: its not_after \(Timestamp.rfc3339(job.notAfter)) has passed")
+            return Outcome(
+                delivered: false, at: now,
+                detail: "not sent: its not_after \(Timestamp.rfc3339(job.notAfter)) has passed")
         }
         do {
             let result = try sendmail.send(try OutgoingMail(job: job, mail: mail, date: now))
             if result.accepted {
-                return Outcome(delivered: true, at: now, detail: "accepted by \(mail.sendmail)", providerID: Self.queueID(in: result.output))
+                return Outcome(
+                    delivered: true, at: now, detail: "accepted by \(mail.sendmail)",
+                    providerID: Self.queueID(in: result.output))
             }
             let kind = result.temporary ? "temporary failure (EX_TEMPFAIL)" : "failed"
-            return Outcome(delivered: false, at: now, detail: "\(mail.sendmail) \(kind), exit \(result.status): \(result.output)")
+            return Outcome(
+                delivered: false, at: now, detail: "\(mail.sendmail) \(kind), exit \(result.status): \(result.output)")
         } catch {
             return Outcome(delivered: false, at: now, detail: "not sent: \(error)")
         }

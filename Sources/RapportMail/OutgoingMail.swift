@@ -18,14 +18,20 @@ public struct OutgoingMail: Sendable {
 
     /// The message for `job`, sent at `date`.
     public init(job: Job, mail: Settings.Mail, date: Date) throws(MailError) {
-        guard let from = MailAddress(mail.from) else { throw MailError("[mail] from is not set to an address; set it in rapport.toml") }
+        guard let from = MailAddress(mail.from) else {
+            throw MailError("[mail] from is not set to an address; set it in rapport.toml")
+        }
         guard Job.isValidID(job.id) else { throw MailError("job id \(job.id.prefix(40)) is not valid") }
-        guard let to = MailAddress.bare(job.to) else { throw MailError("\(job.id): the recipient is not a plain e-mail address") }
+        guard let to = MailAddress.bare(job.to) else {
+            throw MailError("\(job.id): the recipient is not a plain e-mail address")
+        }
         let bounces = MailAddress.envelope(mail, from: from)
         envelopeSender = bounces.tagged(job.id)
         recipient = to
         var unsubscribe = "<mailto:\(bounces.tagged("unsub-" + job.id))>"
-        if let url = mail.unsubscribeURL { unsubscribe += ", <\(url.replacingOccurrences(of: "{{job}}", with: job.id))>" }
+        if let url = mail.unsubscribeURL {
+            unsubscribe += ", <\(url.replacingOccurrences(of: "{{job}}", with: job.id))>"
+        }
         var headers = [
             MIMEEncoding.header("From", from.headerValue),
             MIMEEncoding.header("To", "<\(to)>"),
@@ -67,7 +73,8 @@ struct MailAddress: Sendable {
 
     init?(_ text: String) {
         if let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close {
-            let name = text[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let name = text[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\""))
             self.name = name.isEmpty ? nil : name
             guard let bare = Self.bare(String(text[text.index(after: open)..<close])) else { return nil }
             address = bare
@@ -102,8 +109,11 @@ struct MailAddress: Sendable {
     /// brackets, commas, quotes or line breaks; nil otherwise.
     static func bare(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let at = trimmed.lastIndex(of: "@"), at != trimmed.startIndex, trimmed.index(after: at) != trimmed.endIndex,
-            trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 && !"<>,;\"()[]\\".unicodeScalars.contains($0) })
+        guard let at = trimmed.lastIndex(of: "@"), at != trimmed.startIndex,
+            trimmed.index(after: at) != trimmed.endIndex,
+            trimmed.unicodeScalars.allSatisfy({
+                $0.isASCII && $0.value > 32 && $0.value < 127 && !"<>,;\"()[]\\".unicodeScalars.contains($0)
+            })
         else { return nil }
         return trimmed
     }

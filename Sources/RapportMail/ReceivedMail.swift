@@ -11,18 +11,26 @@ struct ReceivedMail {
         var bytes = Array(raw)
         if bytes.contains(UInt8(ascii: "\r")) { bytes = Self.withoutCR(bytes) }
         var split = bytes.count
-        for index in bytes.indices.dropLast() where bytes[index] == UInt8(ascii: "\n") && bytes[index + 1] == UInt8(ascii: "\n") {
+        for index in bytes.indices.dropLast()
+        where bytes[index] == UInt8(ascii: "\n") && bytes[index + 1] == UInt8(ascii: "\n") {
             split = index
             break
         }
         if bytes.first == UInt8(ascii: "\n") { split = 0 }
         var headers: [(String, String)] = []
-        for line in String(decoding: bytes[..<split], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) {
+        for line in String(decoding: bytes[..<split], as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: true)
+        {
             if let first = line.first, first == " " || first == "\t", !headers.isEmpty {
                 let earlier = headers[headers.count - 1].1
-                headers[headers.count - 1].1 = (earlier.isEmpty ? "" : earlier + " ") + line.trimmingCharacters(in: .whitespaces)
+                headers[headers.count - 1].1 =
+                    (earlier.isEmpty ? "" : earlier + " ") + line.trimmingCharacters(in: .whitespaces)
             } else if let colon = line.firstIndex(of: ":") {
-                headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                headers.append(
+                    (
+                        line[..<colon].lowercased(),
+                        line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    ))
             }
         }
         self.headers = headers
@@ -32,7 +40,8 @@ struct ReceivedMail {
     private static func withoutCR(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        for (index, byte) in bytes.enumerated() where !(byte == UInt8(ascii: "\r") && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "\n")) {
+        for (index, byte) in bytes.enumerated()
+        where !(byte == UInt8(ascii: "\r") && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "\n")) {
             out.append(byte)
         }
         return out
@@ -54,7 +63,8 @@ struct ReceivedMail {
         var parameters: [String: String] = [:]
         for part in parts {
             guard let equals = part.firstIndex(of: "=") else { continue }
-            parameters[part[..<equals].lowercased()] = part[part.index(after: equals)...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            parameters[part[..<equals].lowercased()] = part[part.index(after: equals)...].trimmingCharacters(
+                in: CharacterSet(charactersIn: "\" "))
         }
         return (type, parameters)
     }
@@ -63,7 +73,8 @@ struct ReceivedMail {
     var decodedBody: Data {
         switch header("content-transfer-encoding")?.lowercased() {
         case "quoted-printable": MIMEEncoding.decodeQuotedPrintable(body)
-        case "base64": Data(base64Encoded: String(decoding: body, as: UTF8.self), options: .ignoreUnknownCharacters) ?? Data()
+        case "base64":
+            Data(base64Encoded: String(decoding: body, as: UTF8.self), options: .ignoreUnknownCharacters) ?? Data()
         default: body
         }
     }
@@ -73,7 +84,9 @@ struct ReceivedMail {
 
     /// The parts of a multipart body (empty for a single part).
     var parts: [ReceivedMail] {
-        guard contentType.type.hasPrefix("multipart/"), let boundary = contentType.parameters["boundary"] else { return [] }
+        guard contentType.type.hasPrefix("multipart/"), let boundary = contentType.parameters["boundary"] else {
+            return []
+        }
         let text = String(decoding: body, as: UTF8.self)
         let pieces = text.components(separatedBy: "--" + boundary)
         return pieces.dropFirst().compactMap { piece in
@@ -92,7 +105,8 @@ struct ReceivedMail {
     /// quoted history and the signature cut off.
     var writtenText: String {
         let leaves = self.leaves
-        let plain = leaves.first { $0.contentType.type == "text/plain" }?.text
+        let plain =
+            leaves.first { $0.contentType.type == "text/plain" }?.text
             ?? leaves.first { $0.contentType.type == "text/html" }.map { Self.textOfHTML($0.text) } ?? ""
         return Self.withoutHistory(plain)
     }
@@ -116,11 +130,15 @@ struct ReceivedMail {
 
     /// HTML as plain text: tags dropped, breaks and paragraphs as new lines, entities decoded.
     static func textOfHTML(_ html: String) -> String {
-        var text = html.replacingOccurrences(of: #"(?is)<(script|style)[^>]*>.*?</\1>"#, with: "", options: .regularExpression)
-        text = text.replacingOccurrences(of: #"(?i)<br\s*/?>|</p>|</div>|</li>"#, with: "\n", options: .regularExpression)
+        var text = html.replacingOccurrences(
+            of: #"(?is)<(script|style)[^>]*>.*?</\1>"#, with: "", options: .regularExpression)
+        text = text.replacingOccurrences(
+            of: #"(?i)<br\s*/?>|</p>|</div>|</li>"#, with: "\n", options: .regularExpression)
         text = text.replacingOccurrences(of: #"(?i)<blockquote.*"#, with: "", options: .regularExpression)
         text = text.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
-        for (entity, character) in [("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
+        for (entity, character) in [
+            ("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&"),
+        ] {
             text = text.replacingOccurrences(of: entity, with: character)
         }
         return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")

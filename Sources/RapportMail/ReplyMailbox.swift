@@ -33,7 +33,8 @@ public struct ReplyMailbox: Sendable {
     /// Turns every new mail into an inbound message.
     public func readNew(now: Date = Date(), shouldContinue: () -> Bool = { true }) throws -> Pass {
         var pass = Pass()
-        let fresh = try FileManager.default.contentsOfDirectory(atPath: "\(maildir)/new").filter { !$0.hasPrefix(".") }.sorted()
+        let fresh = try FileManager.default.contentsOfDirectory(atPath: "\(maildir)/new").filter { !$0.hasPrefix(".") }
+            .sorted()
         for name in fresh where shouldContinue() {
             let raw = try Data(contentsOf: URL(fileURLWithPath: "\(maildir)/new/\(name)"))
             let message = Self.inbound(from: ReceivedMail(raw), fallbackTime: now)
@@ -66,12 +67,14 @@ public struct ReplyMailbox: Sendable {
         let sender = mail.address("from")
         let written = mail.writtenText
         let folded = ReplyReading.folded(mail.header("subject") ?? "")
-        let unsubscribing = tag?.hasPrefix("unsub-") == true || folded == "unsubscribe"
+        let unsubscribing =
+            tag?.hasPrefix("unsub-") == true || folded == "unsubscribe"
             || ReplyReading.folded(written) == "unsubscribe"
         let job = tag.flatMap { Self.jobID(in: $0) } ?? Self.repliedJob(of: mail)
         if unsubscribing {
             return InboundMessage(
-                channel: .email, kind: .unsubscribe, from: sender, receivedAt: received, inReplyTo: job, providerID: providerID,
+                channel: .email, kind: .unsubscribe, from: sender, receivedAt: received, inReplyTo: job,
+                providerID: providerID,
                 recipient: sender)
         }
         return InboundMessage(
@@ -84,7 +87,9 @@ public struct ReplyMailbox: Sendable {
     static func tag(of mail: ReceivedMail) -> String? {
         for value in mail.all("delivered-to") + mail.all("x-original-to") + mail.all("to") {
             let address = value.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
-            guard let plus = address.firstIndex(of: "+"), let at = address.lastIndex(of: "@"), plus < at else { continue }
+            guard let plus = address.firstIndex(of: "+"), let at = address.lastIndex(of: "@"), plus < at else {
+                continue
+            }
             return String(address[address.index(after: plus)..<at])
         }
         return nil
@@ -109,7 +114,9 @@ public struct ReplyMailbox: Sendable {
 
     /// The failed recipient, the DSN status and the diagnostic of a delivery status report.
     static func deliveryStatus(of mail: ReceivedMail) -> (recipient: String?, status: String?, detail: String?) {
-        guard let report = mail.leaves.first(where: { $0.contentType.type == "message/delivery-status" }) else { return (nil, nil, nil) }
+        guard let report = mail.leaves.first(where: { $0.contentType.type == "message/delivery-status" }) else {
+            return (nil, nil, nil)
+        }
         var recipient: String?
         var status: String?
         var detail: String?
@@ -117,7 +124,8 @@ public struct ReplyMailbox: Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].lowercased()
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            let typed = value.split(separator: ";", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? value
+            let typed =
+                value.split(separator: ";", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? value
             switch name {
             case "final-recipient": recipient = recipient ?? typed
             case "original-recipient": recipient = typed
@@ -134,7 +142,9 @@ public struct ReplyMailbox: Sendable {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         for format in ["EEE, d MMM yyyy HH:mm:ss Z", "d MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm Z"] {
             formatter.dateFormat = format
-            if let date = formatter.date(from: text.replacingOccurrences(of: #"\s*\(.*\)$"#, with: "", options: .regularExpression)) {
+            if let date = formatter.date(
+                from: text.replacingOccurrences(of: #"\s*\(.*\)$"#, with: "", options: .regularExpression))
+            {
                 return date
             }
         }

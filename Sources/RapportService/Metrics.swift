@@ -61,31 +61,46 @@ public struct Metrics: Sendable {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
             for sample in samples { out += "\(name)\(sample.labels) \(sample.value)\n" }
         }
-        family("rapport_jobs_spooled_total", "counter", "Jobs written to the spool, by channel and kind.",
-               spooled.sorted { $0.key < $1.key }.flatMap { channel, kinds in
-                   kinds.sorted { $0.key < $1.key }.map { ("{channel=\"\(channel)\",kind=\"\($0.key)\"}", String($0.value)) }
-               })
-        family("rapport_agreements_suppressed_total", "counter", "Plans that found contact forbidden, by rule.",
-               suppressed.sorted { $0.key < $1.key }.map { ("{rule=\"\($0.key)\"}", String($0.value)) })
+        family(
+            "rapport_jobs_spooled_total", "counter", "Jobs written to the spool, by channel and kind.",
+            spooled.sorted { $0.key < $1.key }.flatMap { channel, kinds in
+                kinds.sorted { $0.key < $1.key }.map {
+                    ("{channel=\"\(channel)\",kind=\"\($0.key)\"}", String($0.value))
+                }
+            })
+        family(
+            "rapport_agreements_suppressed_total", "counter", "Plans that found contact forbidden, by rule.",
+            suppressed.sorted { $0.key < $1.key }.map { ("{rule=\"\($0.key)\"}", String($0.value)) })
         family("rapport_jobs_withdrawn_total", "counter", "Waiting jobs taken back (R18).", [("", String(withdrawn))])
         family("rapport_jobs_expired_total", "counter", "Jobs never claimed before not_after.", [("", String(expired))])
-        family("rapport_jobs_delivered_total", "counter", "Deliveries reported by delivery tools.", [("", String(delivered))])
-        family("rapport_jobs_failed_total", "counter", "Failed deliveries reported by delivery tools.", [("", String(failed))])
-        family("rapport_touchpoints_dropped_total", "counter", "Stale touchpoints dropped (R29).", [("", String(dropped))])
+        family(
+            "rapport_jobs_delivered_total", "counter", "Deliveries reported by delivery tools.",
+            [("", String(delivered))])
+        family(
+            "rapport_jobs_failed_total", "counter", "Failed deliveries reported by delivery tools.",
+            [("", String(failed))])
+        family(
+            "rapport_touchpoints_dropped_total", "counter", "Stale touchpoints dropped (R29).", [("", String(dropped))])
         family("rapport_ticks_total", "counter", "Ticks run.", [("", String(ticks))])
-        family("rapport_tick_duration_seconds", "gauge", "How long the last tick took.", [("", String(format: "%.6f", lastTickSeconds))])
+        family(
+            "rapport_tick_duration_seconds", "gauge", "How long the last tick took.",
+            [("", String(format: "%.6f", lastTickSeconds))])
         family("rapport_agreements_due", "gauge", "Agreements planned in the last tick.", [("", String(lastDue))])
-        family("rapport_claims_stale", "gauge", "Jobs in cur/ longer than the claim lease.", [("", String(staleClaims))])
-        family("rapport_spool_jobs", "gauge", "Jobs waiting or in flight, per spool folder.",
-               depth.sorted { $0.key < $1.key }.map { ("{state=\"\($0.key)\"}", String($0.value)) })
-        family("rapport_inbound_messages_total", "counter", "Inbound messages received, by kind and outcome (R31-R35).",
-               inbound.sorted { $0.key < $1.key }.map { key, count in
-                   let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-                   return ("{kind=\"\(parts[0])\",outcome=\"\(parts.count > 1 ? parts[1] : "")\"}", String(count))
-               })
+        family(
+            "rapport_claims_stale", "gauge", "Jobs in cur/ longer than the claim lease.", [("", String(staleClaims))])
+        family(
+            "rapport_spool_jobs", "gauge", "Jobs waiting or in flight, per spool folder.",
+            depth.sorted { $0.key < $1.key }.map { ("{state=\"\($0.key)\"}", String($0.value)) })
+        family(
+            "rapport_inbound_messages_total", "counter", "Inbound messages received, by kind and outcome (R31-R35).",
+            inbound.sorted { $0.key < $1.key }.map { key, count in
+                let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                return ("{kind=\"\(parts[0])\",outcome=\"\(parts.count > 1 ? parts[1] : "")\"}", String(count))
+            })
         family("rapport_inbox_open", "gauge", "Inbound messages waiting for a person (R34).", [("", String(inboxOpen))])
-        family("rapport_last_tick_timestamp_seconds", "gauge", "When the last tick finished (Unix time).",
-               [("", String(format: "%.3f", lastTickAt?.timeIntervalSince1970 ?? 0))])
+        family(
+            "rapport_last_tick_timestamp_seconds", "gauge", "When the last tick finished (Unix time).",
+            [("", String(format: "%.3f", lastTickAt?.timeIntervalSince1970 ?? 0))])
         return out
     }
 

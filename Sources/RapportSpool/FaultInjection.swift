@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 import Synchronization
 
@@ -55,7 +55,9 @@ public final class FaultInjection: Sendable {
     public static func fromEnvironment() -> FaultInjection? {
         guard let raw = getenv("RAPPORT_FAULT") else { return nil }
         let parts = String(cString: raw).split(separator: ":").map(String.init)
-        guard parts.count >= 2, let step = Step(rawValue: parts[0]), let arrival = Int(parts[1]), arrival > 0 else { return nil }
+        guard parts.count >= 2, let step = Step(rawValue: parts[0]), let arrival = Int(parts[1]), arrival > 0 else {
+            return nil
+        }
         let action: Action
         switch parts.count > 2 ? parts[2] : "kill" {
         case "kill": action = .kill

@@ -28,7 +28,8 @@ extension Spool {
     /// Moves a file that is not an inbound message to `in/bad/`, with `NAME.why` saying why.
     public func rejectInbound(_ name: String, why: String) throws(SystemError) {
         try SystemCalls.createDurably(
-            path(.inboundBad, name + ".why"), Array((why + "\n").utf8), mode: Self.fileMode, group: group, exclusive: false)
+            path(.inboundBad, name + ".why"), Array((why + "\n").utf8), mode: Self.fileMode, group: group,
+            exclusive: false)
         try move(name, from: .inbound, to: .inboundBad)
     }
 
@@ -37,7 +38,8 @@ extension Spool {
     /// - Returns: the file's name in `in/`.
     @discardableResult
     public func deliverInbound(_ message: InboundMessage, json: Data) throws(SystemError) -> String {
-        let name = "\(Timestamp.compact(message.receivedAt))_\(message.channel.rawValue)_\(StableHash.hex(message.identity).prefix(16)).json"
+        let name =
+            "\(Timestamp.compact(message.receivedAt))_\(message.channel.rawValue)_\(StableHash.hex(message.identity).prefix(16)).json"
         let staging = path(.inboundTmp, name)
         try SystemCalls.createDurably(staging, Array(json), mode: Self.fileMode, group: group, exclusive: false)
         do {

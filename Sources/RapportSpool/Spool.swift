@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 import Foundation
 import RapportCore
@@ -64,7 +64,10 @@ public struct Spool: Sendable {
     public static let directoryMode: mode_t = 0o750
     public static let fileMode: mode_t = 0o640
 
-    public init(root: String, group: gid_t? = nil, durable: Bool = true, faults: FaultInjection? = FaultInjection.fromEnvironment()) {
+    public init(
+        root: String, group: gid_t? = nil, durable: Bool = true,
+        faults: FaultInjection? = FaultInjection.fromEnvironment()
+    ) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         self.group = group
         self.durable = durable
@@ -95,7 +98,7 @@ public struct Spool: Sendable {
         if try SystemCalls.lstat(directory) == nil {
             do {
                 try SystemCalls.mkdir(directory, mode & 0o777)
-            } catch where error.kind == .alreadyExists {}
+            } catch  where error.kind == .alreadyExists {}
         }
         let (owner, group) = try ownership()
         if owner != uid_t.max || group != nil { try SystemCalls.chown(directory, owner, group ?? gid_t.max) }
@@ -108,7 +111,9 @@ public struct Spool: Sendable {
     /// and group of the spool's root, so the daemon can always read and move it.
     /// `uid_t.max` and nil leave the creating process's own.
     private func ownership() throws(SystemError) -> (owner: uid_t, group: gid_t?) {
-        guard SystemCalls.effectiveUserID == 0, let info = try SystemCalls.lstat(root) else { return (uid_t.max, group) }
+        guard SystemCalls.effectiveUserID == 0, let info = try SystemCalls.lstat(root) else {
+            return (uid_t.max, group)
+        }
         return (info.st_uid, group ?? info.st_gid)
     }
 
@@ -167,7 +172,9 @@ public struct Spool: Sendable {
         let (owner, group) = try ownership()
         do throws(SystemError) {
             for (index, file) in batch.enumerated() {
-                guard Self.isJobFileName(file.name) else { throw SystemError(call: "write", path: file.name, errno: EINVAL) }
+                guard Self.isJobFileName(file.name) else {
+                    throw SystemError(call: "write", path: file.name, errno: EINVAL)
+                }
                 if let existing = try locate(file.name) {
                     locations[index] = existing
                     continue
@@ -208,10 +215,12 @@ public struct Spool: Sendable {
     /// a file already there is a leftover of a failed write and is replaced.
     private func stage(_ bytes: [UInt8], at staging: String, owner: uid_t, group: gid_t?) throws(SystemError) {
         do {
-            try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, owner: owner, group: group, exclusive: true, sync: false)
-        } catch where error.kind == .alreadyExists {
+            try SystemCalls.createDurably(
+                staging, bytes, mode: Self.fileMode, owner: owner, group: group, exclusive: true, sync: false)
+        } catch  where error.kind == .alreadyExists {
             try SystemCalls.unlink(staging)
-            try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, owner: owner, group: group, exclusive: true, sync: false)
+            try SystemCalls.createDurably(
+                staging, bytes, mode: Self.fileMode, owner: owner, group: group, exclusive: true, sync: false)
         }
     }
 
@@ -221,7 +230,7 @@ public struct Spool: Sendable {
     public func move(_ name: String, from: Folder, to: Folder) throws(SystemError) -> Bool {
         do {
             try SystemCalls.rename(path(from, name), path(to, name))
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             return false
         }
         try syncDirectory(to)
@@ -235,7 +244,7 @@ public struct Spool: Sendable {
         do {
             try SystemCalls.unlink(path(folder, name))
             return true
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             return false
         }
     }
@@ -270,17 +279,22 @@ public struct Spool: Sendable {
     @discardableResult
     public func acknowledge(_ name: String, outcome: Outcome) throws(SystemError) -> Location {
         guard Self.isJobFileName(name) else { throw SystemError(call: "ack", path: name, errno: EINVAL) }
-        guard try SystemCalls.lstat(path(.cur, name)) != nil else { throw SystemError(call: "ack", path: path(.cur, name), errno: ENOENT) }
+        guard try SystemCalls.lstat(path(.cur, name)) != nil else {
+            throw SystemError(call: "ack", path: path(.cur, name), errno: ENOENT)
+        }
         let target: Folder = outcome.delivered ? .done : .failed
         let bytes: [UInt8]
-        do { bytes = Array(try outcome.encoded()) } catch { throw SystemError(call: "encode", path: name, errno: EINVAL) }
+        do { bytes = Array(try outcome.encoded()) } catch {
+            throw SystemError(call: "encode", path: name, errno: EINVAL)
+        }
         let result = name.dropLast(5) + ".result.json"
         let staging = path(target, "." + result + ".tmp")
         // Even when run as root, the file belongs to whoever owns the folder, so the daemon can
         // always read and prune it; a tool in the group gives it the folder's group.
         let folder = try SystemCalls.lstat(path(target))
         let (owner, _) = try ownership()
-        try SystemCalls.createDurably(staging, bytes, mode: Self.fileMode, owner: owner, group: folder?.st_gid, exclusive: false, sync: durable)
+        try SystemCalls.createDurably(
+            staging, bytes, mode: Self.fileMode, owner: owner, group: folder?.st_gid, exclusive: false, sync: durable)
         do {
             try SystemCalls.rename(staging, path(target, String(result)))
         } catch {
@@ -333,7 +347,11 @@ public struct Spool: Sendable {
     /// the only names the spool ever creates, so no id can smuggle a path into it.
     public static func isJobFileName(_ name: String) -> Bool {
         let parts = name.split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 16, parts[0].utf8.allSatisfy({ $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "Z") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+        guard parts.count == 3, parts[0].count == 16,
+            parts[0].utf8.allSatisfy({
+                $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "Z")
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            }),
             Channel(rawValue: String(parts[1])) != nil, parts[2].hasSuffix(".json")
         else { return false }
         return Job.isValidID(String(parts[2].dropLast(5)))

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import CRapportSystem
 
@@ -38,7 +38,9 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
 /// `SystemError` on failure, in the manner of swift-nio's `System.swift`. Keeping them in one
 /// place is what makes the durability order (write, fsync, rename, fsync dir) auditable.
 enum SystemCalls {
-    private static func retrying<T>(_ call: String, _ path: String, _ body: () -> T, failed: (T) -> Bool) throws(SystemError) -> T {
+    private static func retrying<T>(_ call: String, _ path: String, _ body: () -> T, failed: (T) -> Bool)
+        throws(SystemError) -> T
+    {
         while true {
             let result = body()
             if !failed(result) { return result }
@@ -60,7 +62,9 @@ enum SystemCalls {
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+            let written = bytes.withUnsafeBytes { buffer in
+                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 throw SystemError(call: "write", path: path, errno: errno)
@@ -164,7 +168,10 @@ enum SystemCalls {
     /// and closed: the first half of every durable write. On any failure the partial file is
     /// removed, so a caller never leaves half a file behind.
     /// - Parameter exclusive: fail if `path` exists instead of truncating it.
-    static func createDurably(_ path: String, _ bytes: [UInt8], mode: mode_t, owner: uid_t = uid_t.max, group: gid_t?, exclusive: Bool, sync: Bool = true) throws(SystemError) {
+    static func createDurably(
+        _ path: String, _ bytes: [UInt8], mode: mode_t, owner: uid_t = uid_t.max, group: gid_t?, exclusive: Bool,
+        sync: Bool = true
+    ) throws(SystemError) {
         let fd = try open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | (exclusive ? O_EXCL : O_TRUNC), mode)
         do {
             try fchmod(fd, mode, path)

@@ -66,7 +66,9 @@ public struct PlanRecord: Sendable {
     /// The jobs the decision withdrew, with the folder their file was found in.
     public var withdrawn: [(Withdrawal, JobState)]
 
-    public init(agreement: Identifier, decision: Decision, job: (job: Job, bytes: Data)?, withdrawn: [(Withdrawal, JobState)]) {
+    public init(
+        agreement: Identifier, decision: Decision, job: (job: Job, bytes: Data)?, withdrawn: [(Withdrawal, JobState)]
+    ) {
         self.agreement = agreement
         self.decision = decision
         self.job = job
@@ -94,7 +96,10 @@ public struct TickRecord: Sendable {
     public var expired: Int
     public var nextActionAt: Date?
 
-    public init(startedAt: Date, finishedAt: Date, due: Int, spooled: Int, withdrawn: Int, dropped: Int, expired: Int, nextActionAt: Date?) {
+    public init(
+        startedAt: Date, finishedAt: Date, due: Int, spooled: Int, withdrawn: Int, dropped: Int, expired: Int,
+        nextActionAt: Date?
+    ) {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.due = due

@@ -10,115 +10,117 @@ enum Schema {
             // One row per agreement; `data` is the canonical JSON of the imported agreement.
             // `next_action_at` (unix seconds) is when the planner must look at it again; every
             // change to its inputs resets it to 0, "at once". NULL: only new input matters.
-            try db.execute(sql: """
-                CREATE TABLE agreement (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    debtor_id TEXT NOT NULL,
-                    data TEXT NOT NULL,
-                    version INTEGER NOT NULL,
-                    next_action_at REAL,
-                    outcome TEXT NOT NULL DEFAULT 'new',
-                    summary TEXT NOT NULL DEFAULT 'not planned yet',
-                    trace TEXT NOT NULL DEFAULT '[]',
-                    planned_at REAL,
-                    created_at REAL NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                CREATE INDEX agreement_next_action ON agreement(next_action_at) WHERE next_action_at IS NOT NULL;
-                CREATE INDEX agreement_debtor ON agreement(debtor_id);
+            try db.execute(
+                sql: """
+                    CREATE TABLE agreement (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        debtor_id TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        next_action_at REAL,
+                        outcome TEXT NOT NULL DEFAULT 'new',
+                        summary TEXT NOT NULL DEFAULT 'not planned yet',
+                        trace TEXT NOT NULL DEFAULT '[]',
+                        planned_at REAL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE INDEX agreement_next_action ON agreement(next_action_at) WHERE next_action_at IS NOT NULL;
+                    CREATE INDEX agreement_debtor ON agreement(debtor_id);
 
-                -- Every imported version of an agreement: history is kept on re-import.
-                CREATE TABLE agreement_version (
-                    agreement_id TEXT NOT NULL REFERENCES agreement(id),
-                    version INTEGER NOT NULL,
-                    data TEXT NOT NULL,
-                    imported_at REAL NOT NULL,
-                    PRIMARY KEY (agreement_id, version)
-                );
+                    -- Every imported version of an agreement: history is kept on re-import.
+                    CREATE TABLE agreement_version (
+                        agreement_id TEXT NOT NULL REFERENCES agreement(id),
+                        version INTEGER NOT NULL,
+                        data TEXT NOT NULL,
+                        imported_at REAL NOT NULL,
+                        PRIMARY KEY (agreement_id, version)
+                    );
 
-                -- Append-only events; `identity` (agreement, type, at, payload) deduplicates.
-                CREATE TABLE event (
-                    id INTEGER PRIMARY KEY,
-                    agreement_id TEXT NOT NULL REFERENCES agreement(id),
-                    type TEXT NOT NULL,
-                    at REAL NOT NULL,
-                    data TEXT NOT NULL,
-                    identity TEXT NOT NULL UNIQUE,
-                    recorded_at REAL NOT NULL
-                );
-                CREATE INDEX event_agreement ON event(agreement_id, at);
+                    -- Append-only events; `identity` (agreement, type, at, payload) deduplicates.
+                    CREATE TABLE event (
+                        id INTEGER PRIMARY KEY,
+                        agreement_id TEXT NOT NULL REFERENCES agreement(id),
+                        type TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        data TEXT NOT NULL,
+                        identity TEXT NOT NULL UNIQUE,
+                        recorded_at REAL NOT NULL
+                    );
+                    CREATE INDEX event_agreement ON event(agreement_id, at);
 
-                -- Every job ever planned. A job is `planned` before its file is written and
-                -- `spooled` after, which is what lets a restart finish an interrupted write.
-                CREATE TABLE job (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    touchpoint TEXT NOT NULL,
-                    covers TEXT NOT NULL DEFAULT '[]',
-                    agreement_id TEXT NOT NULL REFERENCES agreement(id),
-                    agreements TEXT NOT NULL,
-                    debtor_id TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    channel TEXT NOT NULL,
-                    not_before REAL NOT NULL,
-                    not_after REAL NOT NULL,
-                    timezone TEXT NOT NULL,
-                    recipient TEXT NOT NULL,
-                    file_name TEXT NOT NULL UNIQUE,
-                    state TEXT NOT NULL,
-                    review INTEGER NOT NULL DEFAULT 0,
-                    detail TEXT,
-                    data TEXT NOT NULL,
-                    created_at REAL NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                CREATE INDEX job_debtor ON job(debtor_id);
-                CREATE INDEX job_agreement ON job(agreement_id);
-                CREATE INDEX job_state ON job(state, not_after);
-                CREATE INDEX job_state_not_before ON job(state, not_before);
+                    -- Every job ever planned. A job is `planned` before its file is written and
+                    -- `spooled` after, which is what lets a restart finish an interrupted write.
+                    CREATE TABLE job (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        touchpoint TEXT NOT NULL,
+                        covers TEXT NOT NULL DEFAULT '[]',
+                        agreement_id TEXT NOT NULL REFERENCES agreement(id),
+                        agreements TEXT NOT NULL,
+                        debtor_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        not_before REAL NOT NULL,
+                        not_after REAL NOT NULL,
+                        timezone TEXT NOT NULL,
+                        recipient TEXT NOT NULL,
+                        file_name TEXT NOT NULL UNIQUE,
+                        state TEXT NOT NULL,
+                        review INTEGER NOT NULL DEFAULT 0,
+                        detail TEXT,
+                        data TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE INDEX job_debtor ON job(debtor_id);
+                    CREATE INDEX job_agreement ON job(agreement_id);
+                    CREATE INDEX job_state ON job(state, not_after);
+                    CREATE INDEX job_state_not_before ON job(state, not_before);
 
-                -- Operators' adjustments of how an agreement is contacted, in order.
-                CREATE TABLE adjustment (
-                    id INTEGER PRIMARY KEY,
-                    agreement_id TEXT NOT NULL REFERENCES agreement(id),
-                    at REAL NOT NULL,
-                    data TEXT NOT NULL,
-                    reason TEXT NOT NULL
-                );
-                CREATE INDEX adjustment_agreement ON adjustment(agreement_id, id);
+                    -- Operators' adjustments of how an agreement is contacted, in order.
+                    CREATE TABLE adjustment (
+                        id INTEGER PRIMARY KEY,
+                        agreement_id TEXT NOT NULL REFERENCES agreement(id),
+                        at REAL NOT NULL,
+                        data TEXT NOT NULL,
+                        reason TEXT NOT NULL
+                    );
+                    CREATE INDEX adjustment_agreement ON adjustment(agreement_id, id);
 
-                -- R30: every decision with its reason.
-                CREATE TABLE decision (
-                    id INTEGER PRIMARY KEY,
-                    agreement_id TEXT NOT NULL,
-                    at REAL NOT NULL,
-                    outcome TEXT NOT NULL,
-                    job_id TEXT,
-                    touchpoint TEXT,
-                    reason TEXT NOT NULL
-                );
-                CREATE INDEX decision_agreement ON decision(agreement_id, at);
-                CREATE UNIQUE INDEX decision_dropped ON decision(agreement_id, touchpoint) WHERE outcome = 'dropped';
+                    -- R30: every decision with its reason.
+                    CREATE TABLE decision (
+                        id INTEGER PRIMARY KEY,
+                        agreement_id TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        outcome TEXT NOT NULL,
+                        job_id TEXT,
+                        touchpoint TEXT,
+                        reason TEXT NOT NULL
+                    );
+                    CREATE INDEX decision_agreement ON decision(agreement_id, at);
+                    CREATE UNIQUE INDEX decision_dropped ON decision(agreement_id, touchpoint) WHERE outcome = 'dropped';
 
-                CREATE TABLE tick (
-                    id INTEGER PRIMARY KEY,
-                    started_at REAL NOT NULL,
-                    finished_at REAL NOT NULL,
-                    due INTEGER NOT NULL,
-                    spooled INTEGER NOT NULL,
-                    withdrawn INTEGER NOT NULL,
-                    dropped INTEGER NOT NULL,
-                    expired INTEGER NOT NULL,
-                    next_action_at REAL
-                );
-                """)
+                    CREATE TABLE tick (
+                        id INTEGER PRIMARY KEY,
+                        started_at REAL NOT NULL,
+                        finished_at REAL NOT NULL,
+                        due INTEGER NOT NULL,
+                        spooled INTEGER NOT NULL,
+                        withdrawn INTEGER NOT NULL,
+                        dropped INTEGER NOT NULL,
+                        expired INTEGER NOT NULL,
+                        next_action_at REAL
+                    );
+                    """)
         }
         migrator.registerMigration("v2") { db in
             // The tick reads due agreements in (next_action_at, id) order a batch at a time; with
             // both columns in the index each batch is a range read, not a sort of every due row.
-            try db.execute(sql: """
-                CREATE INDEX agreement_due ON agreement(next_action_at, id) WHERE next_action_at IS NOT NULL;
-                DROP INDEX agreement_next_action;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE INDEX agreement_due ON agreement(next_action_at, id) WHERE next_action_at IS NOT NULL;
+                    DROP INDEX agreement_next_action;
+                    """)
         }
         migrator.registerMigration("v3") { db in
             // R20: the figures a job states (what is due, what is overdue on its send day), so
@@ -129,42 +131,43 @@ enum Schema {
             // Replies in (R31-R35). `inbound` holds every message a delivery tool handed back,
             // once: its `identity` (the provider's id, else channel, sender, time and text) is
             // what makes a message that arrives twice have one effect.
-            try db.execute(sql: """
-                CREATE TABLE inbound (
-                    id INTEGER PRIMARY KEY,
-                    identity TEXT NOT NULL UNIQUE,
-                    channel TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    address TEXT,
-                    received_at REAL NOT NULL,
-                    text TEXT NOT NULL,
-                    in_reply_to TEXT,
-                    provider_id TEXT,
-                    outcome TEXT NOT NULL,
-                    agreements TEXT NOT NULL,
-                    recorded_at REAL NOT NULL
-                );
-                -- What waits for a person (R34): the message stays in `inbound`, with its text.
-                CREATE TABLE inbox (
-                    id INTEGER PRIMARY KEY,
-                    inbound_id INTEGER NOT NULL REFERENCES inbound(id) ON DELETE CASCADE,
-                    why TEXT NOT NULL,
-                    state TEXT NOT NULL DEFAULT 'open',
-                    action TEXT,
-                    reason TEXT,
-                    done_at REAL
-                );
-                CREATE INDEX inbox_state ON inbox(state, id);
-                -- Each agreement's addresses, normalised, so a reply finds every agreement that
-                -- uses its sender's number or address (R34).
-                CREATE TABLE agreement_address (
-                    agreement_id TEXT NOT NULL REFERENCES agreement(id) ON DELETE CASCADE,
-                    channel TEXT NOT NULL,
-                    address TEXT NOT NULL,
-                    PRIMARY KEY (agreement_id, channel)
-                );
-                CREATE INDEX agreement_address_lookup ON agreement_address(channel, address);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE inbound (
+                        id INTEGER PRIMARY KEY,
+                        identity TEXT NOT NULL UNIQUE,
+                        channel TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        address TEXT,
+                        received_at REAL NOT NULL,
+                        text TEXT NOT NULL,
+                        in_reply_to TEXT,
+                        provider_id TEXT,
+                        outcome TEXT NOT NULL,
+                        agreements TEXT NOT NULL,
+                        recorded_at REAL NOT NULL
+                    );
+                    -- What waits for a person (R34): the message stays in `inbound`, with its text.
+                    CREATE TABLE inbox (
+                        id INTEGER PRIMARY KEY,
+                        inbound_id INTEGER NOT NULL REFERENCES inbound(id) ON DELETE CASCADE,
+                        why TEXT NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'open',
+                        action TEXT,
+                        reason TEXT,
+                        done_at REAL
+                    );
+                    CREATE INDEX inbox_state ON inbox(state, id);
+                    -- Each agreement's addresses, normalised, so a reply finds every agreement that
+                    -- uses its sender's number or address (R34).
+                    CREATE TABLE agreement_address (
+                        agreement_id TEXT NOT NULL REFERENCES agreement(id) ON DELETE CASCADE,
+                        channel TEXT NOT NULL,
+                        address TEXT NOT NULL,
+                        PRIMARY KEY (agreement_id, channel)
+                    );
+                    CREATE INDEX agreement_address_lookup ON agreement_address(channel, address);
+                    """)
             for row in try Row.fetchAll(db, sql: "SELECT data FROM agreement") {
                 try AddressIndex.replace(try Coding.decode(Agreement.self, from: row["data"]), db)
             }

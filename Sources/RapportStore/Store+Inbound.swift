@@ -6,11 +6,15 @@ import RapportCore
 enum AddressIndex {
     /// Replaces `agreement`'s rows with its current contacts.
     static func replace(_ agreement: Agreement, _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM agreement_address WHERE agreement_id = ?").execute(arguments: [agreement.id.rawValue])
+        try db.cachedStatement(sql: "DELETE FROM agreement_address WHERE agreement_id = ?").execute(arguments: [
+            agreement.id.rawValue
+        ])
         for (channel, text) in agreement.contacts {
             guard let address = Address.normalised(text, channel: channel) else { continue }
-            try db.cachedStatement(sql: "INSERT INTO agreement_address (agreement_id, channel, address) VALUES (?, ?, ?)")
-                .execute(arguments: [agreement.id.rawValue, channel.rawValue, address])
+            try db.cachedStatement(
+                sql: "INSERT INTO agreement_address (agreement_id, channel, address) VALUES (?, ?, ?)"
+            )
+            .execute(arguments: [agreement.id.rawValue, channel.rawValue, address])
         }
     }
 }
@@ -77,7 +81,10 @@ extension Store {
     public func agreements(using address: String, on channel: Channel) throws(StoreError) -> [Identifier] {
         try read { db in
             try String.fetchAll(
-                db.cachedStatement(sql: "SELECT agreement_id FROM agreement_address WHERE channel = ? AND address = ? ORDER BY agreement_id"),
+                db.cachedStatement(
+                    sql:
+                        "SELECT agreement_id FROM agreement_address WHERE channel = ? AND address = ? ORDER BY agreement_id"
+                ),
                 arguments: [channel.rawValue, address]
             ).compactMap(Identifier.init)
         }
@@ -101,12 +108,16 @@ extension Store {
             guard db.changesCount > 0, let id = record.id else { return false }
             for event in events {
                 try db.cachedStatement(
-                    sql: "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    sql:
+                        "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
                 ).execute(arguments: [
-                    event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event),
+                    event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970,
+                    try Coding.encode(event),
                     event.identity, now.timeIntervalSince1970,
                 ])
-                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [event.agreement.rawValue])
+                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [
+                    event.agreement.rawValue
+                ])
             }
             if let why {
                 try db.execute(sql: "INSERT INTO inbox (inbound_id, why) VALUES (?, ?)", arguments: [id, why])
@@ -133,25 +144,33 @@ extension Store {
 
     /// One inbox entry.
     public func inboxItem(_ id: Int64) throws(StoreError) -> InboxItem? {
-        try read { db in try Row.fetchOne(db, sql: Self.inboxSQL + " WHERE x.id = ?", arguments: [id]).flatMap(Self.inboxItem) }
+        try read { db in
+            try Row.fetchOne(db, sql: Self.inboxSQL + " WHERE x.id = ?", arguments: [id]).flatMap(Self.inboxItem)
+        }
     }
 
     /// Closes an open inbox entry with a person's action, recording the events it means.
     /// - Returns: false when the entry is not open.
-    public func closeInbox(_ id: Int64, action: String, reason: String?, events: [Event], at now: Date) throws(StoreError) -> Bool {
+    public func closeInbox(_ id: Int64, action: String, reason: String?, events: [Event], at now: Date)
+        throws(StoreError) -> Bool
+    {
         try write { db in
             try db.execute(
-                sql: "UPDATE inbox SET state = 'done', action = ?, reason = ?, done_at = ? WHERE id = ? AND state = 'open'",
+                sql:
+                    "UPDATE inbox SET state = 'done', action = ?, reason = ?, done_at = ? WHERE id = ? AND state = 'open'",
                 arguments: [action, reason, now.timeIntervalSince1970, id])
             guard db.changesCount > 0 else { return false }
             for event in events {
                 try db.execute(
-                    sql: "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [
-                        event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event),
+                        event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970,
+                        try Coding.encode(event),
                         event.identity, now.timeIntervalSince1970,
                     ])
-                try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [event.agreement.rawValue])
+                try db.execute(
+                    sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [event.agreement.rawValue])
             }
             return true
         }
@@ -161,7 +180,9 @@ extension Store {
     public func inboundCounts() throws(StoreError) -> (byOutcome: [String: Int], inboxOpen: Int) {
         try read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT kind, outcome, count(*) AS n FROM inbound GROUP BY kind, outcome") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT kind, outcome, count(*) AS n FROM inbound GROUP BY kind, outcome")
+            {
                 counts["\(row["kind"] as String)/\(row["outcome"] as String)"] = row["n"]
             }
             return (counts, try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE state = 'open'") ?? 0)
@@ -179,7 +200,9 @@ extension Store {
         let agreements = (try? Coding.decode([String].self, from: row["agreements"]))?.compactMap(Identifier.init) ?? []
         return InboxItem(
             id: row["id"], channel: channel, kind: row["kind"], address: row["address"],
-            receivedAt: Date(timeIntervalSince1970: row["received_at"]), text: row["text"], agreements: agreements, why: row["why"],
-            outcome: row["outcome"], inReplyTo: row["in_reply_to"], state: row["state"], action: row["action"], reason: row["reason"])
+            receivedAt: Date(timeIntervalSince1970: row["received_at"]), text: row["text"], agreements: agreements,
+            why: row["why"],
+            outcome: row["outcome"], inReplyTo: row["in_reply_to"], state: row["state"], action: row["action"],
+            reason: row["reason"])
     }
 }

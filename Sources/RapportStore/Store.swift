@@ -17,14 +17,22 @@ public final class Store: Sendable {
     /// - Parameter durable: false for throwaway copies (`simulate`), which skip fsync.
     /// - Parameter create: false for programs that only read or steer (everything but an import
     ///   and the daemon): a database that does not exist is then an error, not a new file.
-    public init(path: String, busyTimeout: TimeInterval = 15, durable: Bool = true, create: Bool = true) throws(StoreError) {
+    public init(path: String, busyTimeout: TimeInterval = 15, durable: Bool = true, create: Bool = true)
+        throws(StoreError)
+    {
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
-        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
-            throw StoreError(.missingFolder, "database folder \(folder) does not exist; create it or set [storage] database / --database")
+        if !folder.isEmpty,
+            !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue
+        {
+            throw StoreError(
+                .missingFolder,
+                "database folder \(folder) does not exist; create it or set [storage] database / --database")
         }
         guard create || FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(.missingDatabase, "database \(path) does not exist (create it with rapportctl import, or check --database)")
+            throw StoreError(
+                .missingDatabase,
+                "database \(path) does not exist (create it with rapportctl import, or check --database)")
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
@@ -88,7 +96,8 @@ public final class Store: Sendable {
         try write { db in
             for chunk in Array(agreements).chunked(500) {
                 try db.execute(
-                    sql: "UPDATE agreement SET next_action_at = 0 WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                    sql:
+                        "UPDATE agreement SET next_action_at = 0 WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
                     arguments: StatementArguments(chunk.map(\.rawValue)))
             }
         }
@@ -98,8 +107,13 @@ public final class Store: Sendable {
     /// when the clock reaches them.
     public func eventTimes(after instant: Date) throws(StoreError) -> [(agreement: Identifier, at: Date)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT agreement_id, at FROM event WHERE at > ? ORDER BY at", arguments: [instant.timeIntervalSince1970])
-                .compactMap { row in Identifier(row["agreement_id"] as String).map { ($0, Date(timeIntervalSince1970: row["at"])) } }
+            try Row.fetchAll(
+                db, sql: "SELECT agreement_id, at FROM event WHERE at > ? ORDER BY at",
+                arguments: [instant.timeIntervalSince1970]
+            )
+            .compactMap { row in
+                Identifier(row["agreement_id"] as String).map { ($0, Date(timeIntervalSince1970: row["at"])) }
+            }
         }
     }
 
@@ -125,7 +139,10 @@ public final class Store: Sendable {
                 var summary = ImportSummary()
                 try db.inTransaction {
                     let session = ImportSession(db: db, now: now)
-                    try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS import_line (id TEXT PRIMARY KEY NOT NULL, line INTEGER NOT NULL)")
+                    try db.execute(
+                        sql:
+                            "CREATE TEMP TABLE IF NOT EXISTS import_line (id TEXT PRIMARY KEY NOT NULL, line INTEGER NOT NULL)"
+                    )
                     try db.execute(sql: "DELETE FROM import_line")
                     guard try body(session) else { return .rollback }
                     summary = session.summary
@@ -144,7 +161,10 @@ public final class Store: Sendable {
             var known: Set<Identifier> = []
             for chunk in Array(ids).chunked(500) {
                 let marks = databaseQuestionMarks(count: chunk.count)
-                for id in try String.fetchAll(db, sql: "SELECT id FROM agreement WHERE id IN (\(marks))", arguments: StatementArguments(chunk.map(\.rawValue))) {
+                for id in try String.fetchAll(
+                    db, sql: "SELECT id FROM agreement WHERE id IN (\(marks))",
+                    arguments: StatementArguments(chunk.map(\.rawValue)))
+                {
                     if let id = Identifier(id) { known.insert(id) }
                 }
             }
@@ -159,14 +179,26 @@ public final class Store: Sendable {
         try write { db in
             var added = 0
             for event in events {
-                guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM agreement WHERE id = ?"), arguments: [event.agreement.rawValue]) == true else {
+                guard
+                    try Bool.fetchOne(
+                        db.cachedStatement(sql: "SELECT 1 FROM agreement WHERE id = ?"),
+                        arguments: [event.agreement.rawValue]) == true
+                else {
                     throw StoreError(.unusable, "agreement \(event.agreement) is not known")
                 }
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                    arguments: [event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970, try Coding.encode(event), event.identity, now.timeIntervalSince1970])
+                try db.cachedStatement(
+                    sql:
+                        "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
+                ).execute(
+                    arguments: [
+                        event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970,
+                        try Coding.encode(event), event.identity, now.timeIntervalSince1970,
+                    ])
                 guard db.changesCount > 0 else { continue }
                 added += 1
-                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [event.agreement.rawValue])
+                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [
+                    event.agreement.rawValue
+                ])
             }
             return added
         }
@@ -174,13 +206,17 @@ public final class Store: Sendable {
 
     /// Records an operator's adjustment of how `agreement` is contacted, with the reason, and
     /// makes the agreement due for planning at once.
-    public func adjust(_ agreement: Identifier, _ adjustment: Adjustment, reason: String, at now: Date) throws(StoreError) {
+    public func adjust(_ agreement: Identifier, _ adjustment: Adjustment, reason: String, at now: Date)
+        throws(StoreError)
+    {
         try write { db in
             try db.execute(
                 sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
                 arguments: [agreement.rawValue, now.timeIntervalSince1970, try Coding.encode(adjustment), reason])
             try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [agreement.rawValue])
-            try Self.recordDecision(db, agreement.rawValue, now.timeIntervalSince1970, "adjusted", nil, nil, "\(adjustment.summary) (\(reason))")
+            try Self.recordDecision(
+                db, agreement.rawValue, now.timeIntervalSince1970, "adjusted", nil, nil,
+                "\(adjustment.summary) (\(reason))")
         }
     }
 
@@ -193,23 +229,30 @@ public final class Store: Sendable {
     /// O(limit) however large the portfolio is, and an agreement the tick has just planned (its
     /// next action moved past `now`) is never read again. One made due by someone else during
     /// the tick sorts before the cursor and waits for the next tick, which then comes at once.
-    public func dueAgreements(at now: Date, after cursor: DueAgreement? = nil, limit: Int) throws(StoreError) -> [DueAgreement] {
+    public func dueAgreements(at now: Date, after cursor: DueAgreement? = nil, limit: Int) throws(StoreError)
+        -> [DueAgreement]
+    {
         try read { db in
             let rows: [Row]
             if let cursor {
                 rows = try Row.fetchAll(
-                    db.cachedStatement(sql: """
-                        SELECT id, debtor_id, next_action_at FROM agreement
-                        WHERE next_action_at <= ? AND (next_action_at, id) > (?, ?) ORDER BY next_action_at, id LIMIT ?
-                        """),
+                    db.cachedStatement(
+                        sql: """
+                            SELECT id, debtor_id, next_action_at FROM agreement
+                            WHERE next_action_at <= ? AND (next_action_at, id) > (?, ?) ORDER BY next_action_at, id LIMIT ?
+                            """),
                     arguments: [now.timeIntervalSince1970, cursor.nextActionAt, cursor.agreement.rawValue, limit])
             } else {
                 rows = try Row.fetchAll(
-                    db.cachedStatement(sql: "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?"),
+                    db.cachedStatement(
+                        sql:
+                            "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?"
+                    ),
                     arguments: [now.timeIntervalSince1970, limit])
             }
             return rows.compactMap { row in
-                guard let id = Identifier(row["id"] as String), let debtor = Identifier(row["debtor_id"] as String) else { return nil }
+                guard let id = Identifier(row["id"] as String), let debtor = Identifier(row["debtor_id"] as String)
+                else { return nil }
                 return DueAgreement(agreement: id, debtor: debtor, nextActionAt: row["next_action_at"])
             }
         }
@@ -234,17 +277,27 @@ public final class Store: Sendable {
 
     private static func portfolio(of debtor: Identifier, _ db: Database) throws -> Portfolio {
         let key: StatementArguments = [debtor.rawValue]
-        let agreements = try String.fetchAll(db.cachedStatement(sql: "SELECT data FROM agreement WHERE debtor_id = ? ORDER BY id"), arguments: key)
-            .map { try Coding.decode(Agreement.self, from: $0) }
+        let agreements = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT data FROM agreement WHERE debtor_id = ? ORDER BY id"), arguments: key
+        )
+        .map { try Coding.decode(Agreement.self, from: $0) }
         let events = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ? ORDER BY e.at, e.id"),
+            db.cachedStatement(
+                sql:
+                    "SELECT e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ? ORDER BY e.at, e.id"
+            ),
             arguments: key
         ).map { try Coding.decode(Event.self, from: $0) }
-        let history = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM job WHERE debtor_id = ? ORDER BY not_before, id"), arguments: key)
-            .compactMap(contactRecord)
+        let history = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM job WHERE debtor_id = ? ORDER BY not_before, id"), arguments: key
+        )
+        .compactMap(contactRecord)
         var adjustments: [Identifier: Adjustment] = [:]
         for row in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id WHERE g.debtor_id = ? ORDER BY a.id"),
+            db.cachedStatement(
+                sql:
+                    "SELECT a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id WHERE g.debtor_id = ? ORDER BY a.id"
+            ),
             arguments: key)
         {
             guard let id = Identifier(row["agreement_id"] as String) else { continue }
@@ -273,8 +326,11 @@ public final class Store: Sendable {
                     try Self.recordDecision(db, id, time, outcome, withdrawal.jobID, nil, withdrawal.reason)
                 }
                 for dropped in decision.dropped {
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO decision (agreement_id, at, outcome, touchpoint, reason) VALUES (?, ?, 'dropped', ?, ?)")
-                        .execute(arguments: [id, time, dropped.touchpoint, dropped.reason])
+                    try db.cachedStatement(
+                        sql:
+                            "INSERT OR IGNORE INTO decision (agreement_id, at, outcome, touchpoint, reason) VALUES (?, ?, 'dropped', ?, ?)"
+                    )
+                    .execute(arguments: [id, time, dropped.touchpoint, dropped.reason])
                     newlyDropped += db.changesCount
                 }
                 if let (job, bytes) = record.job, case .send(let contact) = decision.outcome {
@@ -286,8 +342,10 @@ public final class Store: Sendable {
                             """
                     ).execute(
                         arguments: [
-                            job.id, contact.touchpoint, try Coding.encode(contact.covers), id, try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
-                            job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName, contact.needsReview,
+                            job.id, contact.touchpoint, try Coding.encode(contact.covers), id,
+                            try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
+                            job.channel.rawValue, job.notBefore.timeIntervalSince1970,
+                            job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName, contact.needsReview,
                             String(decoding: bytes, as: UTF8.self), time, time, contact.statement?.fingerprint,
                         ])
                     try Self.recordDecision(db, id, time, "planned", job.id, contact.touchpoint, job.reason)
@@ -299,45 +357,73 @@ public final class Store: Sendable {
                 case .blocked: outcome = "blocked"
                 case .idle: outcome = "idle"
                 }
-                let previous = try String.fetchOne(db.cachedStatement(sql: "SELECT summary FROM agreement WHERE id = ?"), arguments: [id])
+                let previous = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT summary FROM agreement WHERE id = ?"), arguments: [id])
                 if case .blocked = decision.outcome, previous != decision.summary {
                     try Self.recordDecision(db, id, time, "suppressed", nil, nil, decision.summary)
                 }
-                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = ?, outcome = ?, summary = ?, trace = ?, planned_at = ? WHERE id = ?")
-                    .execute(arguments: [decision.nextReview?.timeIntervalSince1970, outcome, decision.summary, try Coding.encode(decision.trace), time, id])
+                try db.cachedStatement(
+                    sql:
+                        "UPDATE agreement SET next_action_at = ?, outcome = ?, summary = ?, trace = ?, planned_at = ? WHERE id = ?"
+                )
+                .execute(arguments: [
+                    decision.nextReview?.timeIntervalSince1970, outcome, decision.summary,
+                    try Coding.encode(decision.trace), time, id,
+                ])
             }
             return newlyDropped
         }
     }
 
-    private static func recordDecision(_ db: Database, _ agreement: String, _ time: Double, _ outcome: String, _ job: String?, _ touchpoint: String?, _ reason: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO decision (agreement_id, at, outcome, job_id, touchpoint, reason) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [agreement, time, outcome, job, touchpoint, reason])
+    private static func recordDecision(
+        _ db: Database, _ agreement: String, _ time: Double, _ outcome: String, _ job: String?, _ touchpoint: String?,
+        _ reason: String
+    ) throws {
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO decision (agreement_id, at, outcome, job_id, touchpoint, reason) VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        .execute(arguments: [agreement, time, outcome, job, touchpoint, reason])
     }
 
     /// Sets the state of jobs (e.g. `spooled` once their files are durable), recording each
     /// change against its agreement, and makes the agreements due when asked.
-    public func setState(_ state: JobState, of jobIDs: [String], detail: String? = nil, replan: Bool = false, at now: Date) throws(StoreError) {
+    public func setState(
+        _ state: JobState, of jobIDs: [String], detail: String? = nil, replan: Bool = false, at now: Date
+    ) throws(StoreError) {
         guard !jobIDs.isEmpty else { return }
         try write { db in try Self.setState(state, of: jobIDs, detail: detail, replan: replan, at: now, db) }
     }
 
     /// Several state changes in one transaction: how a batch's written jobs are marked.
-    public func setStates(_ changes: [(state: JobState, jobIDs: [String], detail: String)], at now: Date) throws(StoreError) {
+    public func setStates(_ changes: [(state: JobState, jobIDs: [String], detail: String)], at now: Date)
+        throws(StoreError)
+    {
         guard changes.contains(where: { !$0.jobIDs.isEmpty }) else { return }
         try write { db in
-            for change in changes { try Self.setState(change.state, of: change.jobIDs, detail: change.detail, replan: false, at: now, db) }
+            for change in changes {
+                try Self.setState(change.state, of: change.jobIDs, detail: change.detail, replan: false, at: now, db)
+            }
         }
     }
 
-    private static func setState(_ state: JobState, of jobIDs: [String], detail: String?, replan: Bool, at now: Date, _ db: Database) throws {
+    private static func setState(
+        _ state: JobState, of jobIDs: [String], detail: String?, replan: Bool, at now: Date, _ db: Database
+    ) throws {
         let time = now.timeIntervalSince1970
-        let update = try db.cachedStatement(sql: "UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ? RETURNING agreement_id")
+        let update = try db.cachedStatement(
+            sql:
+                "UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ? RETURNING agreement_id"
+        )
         for jobID in jobIDs {
-            guard let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID]) else { continue }
+            guard let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID]) else {
+                continue
+            }
             try recordDecision(db, agreement, time, state.rawValue, jobID, nil, detail ?? state.rawValue)
             if replan {
-                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [agreement])
+                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [
+                    agreement
+                ])
             }
         }
     }
@@ -345,8 +431,11 @@ public final class Store: Sendable {
     /// Jobs in `state`, oldest first.
     public func jobs(in state: JobState, limit: Int = .max) throws(StoreError) -> [StoredJob] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job WHERE state = ? ORDER BY not_before, id LIMIT ?", arguments: [state.rawValue, limit])
-                .compactMap(Self.storedJob)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM job WHERE state = ? ORDER BY not_before, id LIMIT ?",
+                arguments: [state.rawValue, limit]
+            )
+            .compactMap(Self.storedJob)
         }
     }
 
@@ -354,7 +443,9 @@ public final class Store: Sendable {
     public func overdueJobs(at now: Date) throws(StoreError) -> [StoredJob] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after < ? ORDER BY not_after",
+                db,
+                sql:
+                    "SELECT * FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after < ? ORDER BY not_after",
                 arguments: [now.timeIntervalSince1970]
             ).compactMap(Self.storedJob)
         }
@@ -367,11 +458,12 @@ public final class Store: Sendable {
     public func jobsInFlight(at now: Date, withData: Bool = true) throws(StoreError) -> [StoredJob] {
         try read { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT id, touchpoint, agreement_id, kind, channel, not_before, not_after, file_name, state, review, detail,
-                           \(withData ? "data" : "'' AS data"), created_at, updated_at
-                    FROM job WHERE (state = 'spooled' AND not_before <= ?) OR state = 'claimed' ORDER BY not_before
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, touchpoint, agreement_id, kind, channel, not_before, not_after, file_name, state, review, detail,
+                               \(withData ? "data" : "'' AS data"), created_at, updated_at
+                        FROM job WHERE (state = 'spooled' AND not_before <= ?) OR state = 'claimed' ORDER BY not_before
+                        """),
                 arguments: [now.timeIntervalSince1970]
             ).compactMap(Self.storedJob)
         }
@@ -384,12 +476,15 @@ public final class Store: Sendable {
         guard !limits.isEmpty else { return load }
         try read { db in
             for row in try Row.fetchAll(
-                db, sql: """
+                db,
+                sql: """
                     SELECT channel, CAST(not_before / 60 AS INTEGER) AS minute, count(*) AS n FROM job
                     WHERE state IN ('planned', 'spooled', 'held', 'review') AND not_before >= ? GROUP BY channel, minute
                     """, arguments: [instant.timeIntervalSince1970])
             {
-                if let channel = Channel(rawValue: row["channel"]) { load.add(channel, minute: row["minute"], jobs: row["n"]) }
+                if let channel = Channel(rawValue: row["channel"]) {
+                    load.add(channel, minute: row["minute"], jobs: row["n"])
+                }
             }
         }
         return load
@@ -398,20 +493,26 @@ public final class Store: Sendable {
     /// The earliest `not_before` of a job still waiting in `new/`.
     public func nextWaitingJob() throws(StoreError) -> Date? {
         try read { db in
-            try Double.fetchOne(db, sql: "SELECT min(not_before) FROM job WHERE state = 'spooled'").map(Date.init(timeIntervalSince1970:))
+            try Double.fetchOne(db, sql: "SELECT min(not_before) FROM job WHERE state = 'spooled'").map(
+                Date.init(timeIntervalSince1970:))
         }
     }
 
     /// One job by id.
     public func job(_ id: String) throws(StoreError) -> StoredJob? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [id]).flatMap(Self.storedJob) }
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [id]).flatMap(Self.storedJob)
+        }
     }
 
     /// Waiting jobs of an agreement (for immediate withdrawal from the CLI).
     public func jobs(of agreement: Identifier) throws(StoreError) -> [StoredJob] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job WHERE agreement_id = ? ORDER BY not_before, id", arguments: [agreement.rawValue])
-                .compactMap(Self.storedJob)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM job WHERE agreement_id = ? ORDER BY not_before, id",
+                arguments: [agreement.rawValue]
+            )
+            .compactMap(Self.storedJob)
         }
     }
 
@@ -420,7 +521,8 @@ public final class Store: Sendable {
     /// One agreement with its last decision.
     public func agreement(_ id: Identifier) throws(StoreError) -> StoredAgreement? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agreement WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agreement WHERE id = ?", arguments: [id.rawValue])
+            else { return nil }
             return StoredAgreement(
                 agreement: try Coding.decode(Agreement.self, from: row["data"]),
                 version: row["version"],
@@ -435,10 +537,14 @@ public final class Store: Sendable {
     public func decisions(of agreement: Identifier, limit: Int = 50) throws(StoreError) -> [DecisionRecord] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM (SELECT * FROM decision WHERE agreement_id = ? ORDER BY at DESC, id DESC LIMIT ?) ORDER BY at, id",
+                db,
+                sql:
+                    "SELECT * FROM (SELECT * FROM decision WHERE agreement_id = ? ORDER BY at DESC, id DESC LIMIT ?) ORDER BY at, id",
                 arguments: [agreement.rawValue, limit]
             ).map { row in
-                DecisionRecord(at: Date(timeIntervalSince1970: row["at"]), outcome: row["outcome"], jobID: row["job_id"], touchpoint: row["touchpoint"], reason: row["reason"])
+                DecisionRecord(
+                    at: Date(timeIntervalSince1970: row["at"]), outcome: row["outcome"], jobID: row["job_id"],
+                    touchpoint: row["touchpoint"], reason: row["reason"])
             }
         }
     }
@@ -449,7 +555,8 @@ public final class Store: Sendable {
     public func deleteRecords(inactiveSince cutoff: Date) throws(StoreError) -> Int {
         try write { db in
             let stale = try String.fetchAll(
-                db, sql: """
+                db,
+                sql: """
                     SELECT a.id FROM agreement a
                     WHERE a.updated_at < :cutoff
                       AND NOT EXISTS (SELECT 1 FROM event e WHERE e.agreement_id = a.id AND (e.at >= :cutoff OR e.recorded_at >= :cutoff))
@@ -471,8 +578,12 @@ public final class Store: Sendable {
     public func record(_ tick: TickRecord) throws(StoreError) {
         try write { db in
             try db.execute(
-                sql: "INSERT INTO tick (started_at, finished_at, due, spooled, withdrawn, dropped, expired, next_action_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [tick.startedAt.timeIntervalSince1970, tick.finishedAt.timeIntervalSince1970, tick.due, tick.spooled, tick.withdrawn, tick.dropped, tick.expired, tick.nextActionAt?.timeIntervalSince1970])
+                sql:
+                    "INSERT INTO tick (started_at, finished_at, due, spooled, withdrawn, dropped, expired, next_action_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    tick.startedAt.timeIntervalSince1970, tick.finishedAt.timeIntervalSince1970, tick.due, tick.spooled,
+                    tick.withdrawn, tick.dropped, tick.expired, tick.nextActionAt?.timeIntervalSince1970,
+                ])
         }
     }
 
@@ -487,13 +598,19 @@ public final class Store: Sendable {
     public func status() throws(StoreError) -> StoreStatus {
         try read { db in
             var byOutcome: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT outcome, count(*) AS n FROM agreement GROUP BY outcome") { byOutcome[row["outcome"]] = row["n"] }
+            for row in try Row.fetchAll(db, sql: "SELECT outcome, count(*) AS n FROM agreement GROUP BY outcome") {
+                byOutcome[row["outcome"]] = row["n"]
+            }
             var byState: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM job GROUP BY state") { byState[row["state"]] = row["n"] }
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM job GROUP BY state") {
+                byState[row["state"]] = row["n"]
+            }
             let tick = try Row.fetchOne(db, sql: "SELECT * FROM tick ORDER BY id DESC LIMIT 1").map { row in
                 TickRecord(
-                    startedAt: Date(timeIntervalSince1970: row["started_at"]), finishedAt: Date(timeIntervalSince1970: row["finished_at"]),
-                    due: row["due"], spooled: row["spooled"], withdrawn: row["withdrawn"], dropped: row["dropped"], expired: row["expired"],
+                    startedAt: Date(timeIntervalSince1970: row["started_at"]),
+                    finishedAt: Date(timeIntervalSince1970: row["finished_at"]),
+                    due: row["due"], spooled: row["spooled"], withdrawn: row["withdrawn"], dropped: row["dropped"],
+                    expired: row["expired"],
                     nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
             return StoreStatus(
@@ -507,7 +624,9 @@ public final class Store: Sendable {
     /// How many agreements are due for planning at `now`.
     public func dueCount(at now: Date) throws(StoreError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM agreement WHERE next_action_at <= ?", arguments: [now.timeIntervalSince1970]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM agreement WHERE next_action_at <= ?",
+                arguments: [now.timeIntervalSince1970]) ?? 0
         }
     }
 
@@ -516,7 +635,8 @@ public final class Store: Sendable {
     public func agreementList(outcome: String?) throws(StoreError) -> [AgreementListing] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, debtor_id, outcome, summary, next_action_at FROM agreement"
+                db,
+                sql: "SELECT id, debtor_id, outcome, summary, next_action_at FROM agreement"
                     + (outcome == nil ? "" : " WHERE outcome = ?") + " ORDER BY id",
                 arguments: StatementArguments(outcome.map { [$0] } ?? [])
             ).map { row in
@@ -530,7 +650,10 @@ public final class Store: Sendable {
     public func summaries(withOutcome outcome: String) throws(StoreError) -> [String: Int] {
         try read { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT summary, count(*) AS n FROM agreement WHERE outcome = ? GROUP BY summary", arguments: [outcome]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT summary, count(*) AS n FROM agreement WHERE outcome = ? GROUP BY summary",
+                arguments: [outcome])
+            {
                 counts[row["summary"], default: 0] += row["n"] as Int
             }
             return counts
@@ -540,7 +663,8 @@ public final class Store: Sendable {
     // MARK: - Rows
 
     private static func nextActionAt(_ db: Database) throws -> Date? {
-        try Double.fetchOne(db, sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL").map(Date.init(timeIntervalSince1970:))
+        try Double.fetchOne(db, sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL").map(
+            Date.init(timeIntervalSince1970:))
     }
 
     private static func storedJob(_ row: Row) -> StoredJob? {
@@ -549,18 +673,23 @@ public final class Store: Sendable {
         else { return nil }
         return StoredJob(
             id: row["id"], touchpoint: row["touchpoint"], agreement: agreement, kind: kind, channel: channel,
-            notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]),
-            fileName: row["file_name"], state: state, review: row["review"], detail: row["detail"], data: Data((row["data"] as String).utf8),
-            createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            notBefore: Date(timeIntervalSince1970: row["not_before"]),
+            notAfter: Date(timeIntervalSince1970: row["not_after"]),
+            fileName: row["file_name"], state: state, review: row["review"], detail: row["detail"],
+            data: Data((row["data"] as String).utf8),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
 
     private static func contactRecord(_ row: Row) -> ContactRecord? {
         guard let kind = ContactKind(rawValue: row["kind"]), let channel = Channel(rawValue: row["channel"]),
-            let state = JobState(rawValue: row["state"]), let agreements = try? Coding.decode([Identifier].self, from: row["agreements"])
+            let state = JobState(rawValue: row["state"]),
+            let agreements = try? Coding.decode([Identifier].self, from: row["agreements"])
         else { return nil }
         var record = ContactRecord(
             jobID: row["id"], touchpoint: row["touchpoint"], agreements: agreements, kind: kind, channel: channel,
-            notBefore: Date(timeIntervalSince1970: row["not_before"]), notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state,
+            notBefore: Date(timeIntervalSince1970: row["not_before"]),
+            notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state,
             timezone: row["timezone"], recipient: row["recipient"])
         record.covers = (try? Coding.decode([String].self, from: row["covers"])) ?? []
         record.statement = row["statement"]
@@ -583,15 +712,20 @@ public final class ImportSession {
     /// Remembers that `id` is on `line` of the file; returns the earlier line when the id was
     /// already there. Kept in a temporary table, not in memory, however large the file.
     public func firstLine(of id: Identifier, line: Int) throws -> Int? {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_line (id, line) VALUES (?, ?)").execute(arguments: [id.rawValue, line])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_line (id, line) VALUES (?, ?)").execute(arguments: [
+            id.rawValue, line,
+        ])
         guard db.changesCount == 0 else { return nil }
-        return try Int.fetchOne(db.cachedStatement(sql: "SELECT line FROM import_line WHERE id = ?"), arguments: [id.rawValue])
+        return try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT line FROM import_line WHERE id = ?"), arguments: [id.rawValue])
     }
 
     /// The debtor an agreement belongs to now, or nil for a new agreement.
     public func debtor(of id: Identifier) throws -> Identifier? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT debtor_id FROM agreement WHERE id = ?"), arguments: [id.rawValue])
-            .flatMap(Identifier.init)
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT debtor_id FROM agreement WHERE id = ?"), arguments: [id.rawValue]
+        )
+        .flatMap(Identifier.init)
     }
 
     /// Records that `id` moved to another person: the operator's adjustments were that
@@ -599,7 +733,9 @@ public final class ImportSession {
     public func resetAdjustments(of id: Identifier, reason: String) throws {
         try db.execute(
             sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
-            arguments: [id.rawValue, now.timeIntervalSince1970, try Coding.encode(Adjustment(clearsEarlier: true)), reason])
+            arguments: [
+                id.rawValue, now.timeIntervalSince1970, try Coding.encode(Adjustment(clearsEarlier: true)), reason,
+            ])
     }
 
     /// Inserts or updates agreements; a changed one keeps its earlier versions and becomes due
@@ -608,7 +744,9 @@ public final class ImportSession {
         let time = now.timeIntervalSince1970
         for agreement in agreements {
             let data = try Coding.encode(agreement)
-            let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT data, version FROM agreement WHERE id = ?"), arguments: [agreement.id.rawValue])
+            let existing = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT data, version FROM agreement WHERE id = ?"),
+                arguments: [agreement.id.rawValue])
             let version: Int
             if let existing {
                 if (existing["data"] as String) == data {
@@ -616,21 +754,31 @@ public final class ImportSession {
                     continue
                 }
                 version = (existing["version"] as Int) + 1
-                try db.cachedStatement(sql: "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ? WHERE id = ?")
-                    .execute(arguments: [agreement.debtor.id.rawValue, data, version, time, agreement.id.rawValue])
+                try db.cachedStatement(
+                    sql:
+                        "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ? WHERE id = ?"
+                )
+                .execute(arguments: [agreement.debtor.id.rawValue, data, version, time, agreement.id.rawValue])
                 summary.updated += 1
             } else {
                 version = 1
-                try db.cachedStatement(sql: "INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at) VALUES (?, ?, ?, 1, 0, ?, ?)")
-                    .execute(arguments: [agreement.id.rawValue, agreement.debtor.id.rawValue, data, time, time])
+                try db.cachedStatement(
+                    sql:
+                        "INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at) VALUES (?, ?, ?, 1, 0, ?, ?)"
+                )
+                .execute(arguments: [agreement.id.rawValue, agreement.debtor.id.rawValue, data, time, time])
                 summary.imported += 1
             }
-            try db.cachedStatement(sql: "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [agreement.id.rawValue, version, data, time])
+            try db.cachedStatement(
+                sql: "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES (?, ?, ?, ?)"
+            )
+            .execute(arguments: [agreement.id.rawValue, version, data, time])
             try AddressIndex.replace(agreement, db)
             // The debtor may have moved to this agreement from another: plan both sides.
-            try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE debtor_id = ? AND next_action_at IS NOT 0")
-                .execute(arguments: [agreement.debtor.id.rawValue])
+            try db.cachedStatement(
+                sql: "UPDATE agreement SET next_action_at = 0 WHERE debtor_id = ? AND next_action_at IS NOT 0"
+            )
+            .execute(arguments: [agreement.debtor.id.rawValue])
         }
     }
 }

@@ -28,11 +28,16 @@ struct RapportMailCommand: ParsableCommand {
     /// Runs with the project's error model: every failure, usage errors included, is one line.
     static func main() { mainReportingFailures(program: "rapport-mail") }
 
-    @Option(help: ArgumentHelp("The config file (else $RAPPORT_CONFIG, else /etc/rapport/rapport.toml).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("The config file (else $RAPPORT_CONFIG, else /etc/rapport/rapport.toml).", valueName: "path")
+    )
     var config: String?
     @Option(help: ArgumentHelp("The spool directory, overriding [storage] spool.", valueName: "dir")) var spool: String?
-    @Option(help: ArgumentHelp("The sendmail program, overriding [mail] sendmail.", valueName: "path")) var sendmail: String?
-    @Option(help: ArgumentHelp("A Maildir of replies and bounces to read, overriding [mail] replies.", valueName: "maildir"))
+    @Option(help: ArgumentHelp("The sendmail program, overriding [mail] sendmail.", valueName: "path")) var sendmail:
+        String?
+    @Option(
+        help: ArgumentHelp("A Maildir of replies and bounces to read, overriding [mail] replies.", valueName: "maildir")
+    )
     var replies: String?
     @Flag(help: "Send what is due and read what came back once, then exit 0.") var once = false
     @Option(help: ArgumentHelp("Seconds between rounds when running continuously.", valueName: "seconds"))
@@ -44,22 +49,29 @@ struct RapportMailCommand: ParsableCommand {
         try reportingFailures(program: "rapport-mail") {
             let configPath = StorageOptions.configPath(config)
             var settings: Settings
-            do throws(ConfigError) { settings = try ConfigLoader.load(path: configPath) } catch { throw Failure(.config, error.message) }
+            do throws(ConfigError) { settings = try ConfigLoader.load(path: configPath) } catch {
+                throw Failure(.config, error.message)
+            }
             if let spool { settings.storage.spool = URL(fileURLWithPath: spool).standardizedFileURL.path }
             if let sendmail { settings.mail.sendmail = sendmail }
             if let replies { settings.mail.replies = replies }
             guard !settings.mail.from.isEmpty else {
-                throw Failure(.config, "\(configPath): [mail] from is not set; rapport-mail needs the address mail comes from")
+                throw Failure(
+                    .config, "\(configPath): [mail] from is not set; rapport-mail needs the address mail comes from")
             }
             guard FileManager.default.isExecutableFile(atPath: settings.mail.sendmail) else {
-                throw Failure(.unavailable, "\(settings.mail.sendmail) is not an executable sendmail; install a mail transport or set [mail] sendmail")
+                throw Failure(
+                    .unavailable,
+                    "\(settings.mail.sendmail) is not an executable sendmail; install a mail transport or set [mail] sendmail"
+                )
             }
             let spool = Spool(root: settings.storage.spool)
             guard FileManager.default.fileExists(atPath: spool.path(.new)) else {
                 throw Failure(.ioError, "spool \(spool.root) has no new/ folder; is rapportd running with this spool?")
             }
             if let maildir = settings.mail.replies, !FileManager.default.fileExists(atPath: "\(maildir)/new") {
-                throw Failure(.noInput, "\(maildir) is not a Maildir (no new/ folder); check [mail] replies or --replies")
+                throw Failure(
+                    .noInput, "\(maildir) is not a Maildir (no new/ folder); check [mail] replies or --replies")
             }
             // A parent (a shell, a test runner's worker thread) may hand down blocked signals:
             // unblock the two that stop us, then catch them.
@@ -77,7 +89,9 @@ struct RapportMailCommand: ParsableCommand {
     private func loop(settings: Settings, spool: Spool, logger: Logger) throws(Failure) {
         let sender = MailSender(spool: spool, mail: settings.mail)
         let mailbox = settings.mail.replies.map { ReplyMailbox(maildir: $0, spool: spool) }
-        let metricsPath = settings.metricsPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("rapport-mail.prom").path }
+        let metricsPath = settings.metricsPath.map {
+            URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("rapport-mail.prom").path
+        }
         var metrics = MailMetrics()
         let running = { !stopRequested.load(ordering: .relaxed) }
         repeat {
@@ -94,10 +108,13 @@ struct RapportMailCommand: ParsableCommand {
             metrics.add(sending, reading)
             if sending != MailSender.Pass() || reading != ReplyMailbox.Pass() {
                 logger.info(
-                    "sent \(sending.sent), failed \(sending.failed); read \(reading.messages) replies, \(reading.bounces) bounces, \(reading.unsubscribes) unsubscribes")
+                    "sent \(sending.sent), failed \(sending.failed); read \(reading.messages) replies, \(reading.bounces) bounces, \(reading.unsubscribes) unsubscribes"
+                )
             }
             if let metricsPath {
-                do { try metrics.write(to: metricsPath) } catch { logger.warning("metrics file \(metricsPath) not written: \(error)") }
+                do { try metrics.write(to: metricsPath) } catch {
+                    logger.warning("metrics file \(metricsPath) not written: \(error)")
+                }
             }
             if once { return }
             for _ in 0..<max(1, interval) where running() { sleep(1) }

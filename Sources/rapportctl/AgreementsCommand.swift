@@ -9,7 +9,8 @@ import RapportStore
 /// `status` counts.
 struct AgreementsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "agreements", abstract: "List agreements with what the planner last decided.", subcommands: [List.self])
+        commandName: "agreements", abstract: "List agreements with what the planner last decided.",
+        subcommands: [List.self])
 
     /// What the planner last decided about an agreement.
     enum State: String, ExpressibleByArgument, CaseIterable {
@@ -17,15 +18,18 @@ struct AgreementsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "ls", abstract: "List agreements, optionally in one state.")
+        static let configuration = CommandConfiguration(
+            commandName: "ls", abstract: "List agreements, optionally in one state.")
 
-        @Option(help: "Only agreements whose last decision was send, wait, blocked, idle, or new (not planned yet).") var state: State?
+        @Option(help: "Only agreements whose last decision was send, wait, blocked, idle, or new (not planned yet).")
+        var state: State?
         @Flag(help: "One JSON object per line, for tools.") var json = false
         @OptionGroup var storage: StorageOptions
 
         func run() throws {
             try command {
-                let listing = try storage.openEngine(logger: RapportCtl.logger).store.agreementList(outcome: state?.rawValue)
+                let listing = try storage.openEngine(logger: RapportCtl.logger).store.agreementList(
+                    outcome: state?.rawValue)
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -41,8 +45,12 @@ struct AgreementsCommand: ParsableCommand {
                     print("no agreement\(state.map { " is \($0.rawValue)" } ?? "")")
                     return
                 }
-                let rows = listing.map { [$0.id, $0.debtor, $0.outcome, $0.nextActionAt.map(Timestamp.rfc3339) ?? "-", $0.summary] }
-                print(TextTable.render(header: ["AGREEMENT", "DEBTOR", "STATE", "NEXT", "WHY"], rows: rows), terminator: "")
+                let rows = listing.map {
+                    [$0.id, $0.debtor, $0.outcome, $0.nextActionAt.map(Timestamp.rfc3339) ?? "-", $0.summary]
+                }
+                print(
+                    TextTable.render(header: ["AGREEMENT", "DEBTOR", "STATE", "NEXT", "WHY"], rows: rows),
+                    terminator: "")
             }
         }
     }

@@ -14,10 +14,14 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         try command {
-            guard let id = Identifier(agreement) else { throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-") }
+            guard let id = Identifier(agreement) else {
+                throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-")
+            }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             let now = Date()
-            guard let explanation = try engine.explain(id, at: now) else { throw Failure(.dataError, "agreement \(id) is not known") }
+            guard let explanation = try engine.explain(id, at: now) else {
+                throw Failure(.dataError, "agreement \(id) is not known")
+            }
             print(ExplainText.render(explanation, now: now), terminator: "")
         }
     }
@@ -30,15 +34,23 @@ enum ExplainText {
         // As the planner sees it: the import with the operator's adjustment applied.
         let agreement = state.agreement
         var lines: [String] = []
-        let zones = agreement.candidateZones.isEmpty ? "no time zone" : agreement.candidateZones.joined(separator: " + ")
-        lines.append("\(agreement.id) · debtor \(agreement.debtor.id) (\(agreement.debtor.greetingName)) · \(zones) · version \(explanation.stored.version)")
+        let zones =
+            agreement.candidateZones.isEmpty ? "no time zone" : agreement.candidateZones.joined(separator: " + ")
+        lines.append(
+            "\(agreement.id) · debtor \(agreement.debtor.id) (\(agreement.debtor.greetingName)) · \(zones) · version \(explanation.stored.version)"
+        )
         let channels = agreement.contacts.keys.sorted().map { channel in
             if let bounce = state.bounce(on: channel) {
-                return channel.rawValue + " (bounced permanently: \(bounce.reason ?? "5.x.x"); unusable until the address changes, R35)"
+                return channel.rawValue
+                    + " (bounced permanently: \(bounce.reason ?? "5.x.x"); unusable until the address changes, R35)"
             }
-            return channel.rawValue + (state.optedOut.contains(channel) ? " (opted out)" : channel == .sms && !agreement.consent.sms ? " (no consent)" : "")
+            return channel.rawValue
+                + (state.optedOut.contains(channel)
+                    ? " (opted out)" : channel == .sms && !agreement.consent.sms ? " (no consent)" : "")
         }
-        lines.append("channels: \(channels.joined(separator: ", "))" + (agreement.preferredChannel.map { "; prefers \($0.rawValue)" } ?? ""))
+        lines.append(
+            "channels: \(channels.joined(separator: ", "))"
+                + (agreement.preferredChannel.map { "; prefers \($0.rawValue)" } ?? ""))
         lines.append("cadence: \(agreement.cadence)" + (agreement.jurisdiction.map { "; jurisdiction \($0)" } ?? ""))
         if let adjustment = state.adjustment { lines.append("adjusted: \(adjustment.summary)") }
         lines.append("")
@@ -46,13 +58,16 @@ enum ExplainText {
         if agreement.installments.isEmpty { lines.append("  (none)") }
         for installment in agreement.installments {
             let paid = installment.amount - state.remaining(installment)
-            lines.append("  \(installment.id)  due \(installment.due)  \(installment.amount) \(agreement.currency)  paid \(paid)" + (state.isPaid(installment) ? "  ✓" : ""))
+            lines.append(
+                "  \(installment.id)  due \(installment.due)  \(installment.amount) \(agreement.currency)  paid \(paid)"
+                    + (state.isPaid(installment) ? "  ✓" : ""))
         }
         if !explanation.events.isEmpty {
             lines.append("")
             lines.append("events:")
             for event in explanation.events {
-                let details = event.payloadKey.isEmpty ? "" : "  " + event.payloadKey.replacingOccurrences(of: "&", with: " ")
+                let details =
+                    event.payloadKey.isEmpty ? "" : "  " + event.payloadKey.replacingOccurrences(of: "&", with: " ")
                 lines.append("  \(Timestamp.rfc3339(event.at))  \(event.type.rawValue)\(details)")
             }
         }
@@ -63,14 +78,18 @@ enum ExplainText {
             lines.append("")
             lines.append("jobs:")
             for job in explanation.jobs {
-                lines.append("  \(job.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(job.fileName)  \(job.kind.rawValue)" + (job.detail.map { "  (\($0))" } ?? ""))
+                lines.append(
+                    "  \(job.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(job.fileName)  \(job.kind.rawValue)"
+                        + (job.detail.map { "  (\($0))" } ?? ""))
             }
         }
         if !explanation.decisions.isEmpty {
             lines.append("")
             lines.append("recorded decisions:")
             for record in explanation.decisions {
-                lines.append("  \(Timestamp.rfc3339(record.at))  \(record.outcome)" + (record.jobID.map { " \($0)" } ?? "") + ": \(record.reason)")
+                lines.append(
+                    "  \(Timestamp.rfc3339(record.at))  \(record.outcome)" + (record.jobID.map { " \($0)" } ?? "")
+                        + ": \(record.reason)")
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -8,7 +8,8 @@ import RapportEngine
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write a synthetic portfolio as import JSON Lines (agreements, or with --events the matching events).",
+        abstract:
+            "Write a synthetic portfolio as import JSON Lines (agreements, or with --events the matching events).",
         discussion: """
             Zones on five continents (some candidate zones, some inferred from a phone number), 1-12 \
             monthly installments with due dates from five months ago to three months ahead, mixed \
@@ -20,15 +21,20 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "How many agreements.") var agreements = 1000
     @Option(help: "The random seed.") var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("The day the portfolio is built around (RFC 3339; default now).", valueName: "time")) var today: String?
+    @Option(help: ArgumentHelp("The day the portfolio is built around (RFC 3339; default now).", valueName: "time"))
+    var today: String?
     @Flag(help: "Write the portfolio's events (payments and stops) instead of its agreements.") var events = false
 
     func run() throws {
         try command {
-            guard (1...10_000_000).contains(agreements) else { throw Failure(.usage, "--agreements must be between 1 and 10000000") }
+            guard (1...10_000_000).contains(agreements) else {
+                throw Failure(.usage, "--agreements must be between 1 and 10000000")
+            }
             let now: Date
             if let today {
-                guard let parsed = Timestamp.parse(today) else { throw Failure(.usage, "--today \"\(today)\" is not an RFC 3339 time") }
+                guard let parsed = Timestamp.parse(today) else {
+                    throw Failure(.usage, "--today \"\(today)\" is not an RFC 3339 time")
+                }
                 now = parsed
             } else {
                 now = Date()

@@ -13,7 +13,9 @@ struct ImportCommand: ParsableCommand {
     struct Agreements: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import agreements (one JSON object per line); re-importing an id updates it.",
-            discussion: "Bad lines are reported with their number and skipped (exit 65); with --strict nothing is imported if any line is bad.")
+            discussion:
+                "Bad lines are reported with their number and skipped (exit 65); with --strict nothing is imported if any line is bad."
+        )
 
         @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
         @Flag(help: "Import nothing if any line is bad.") var strict = false
@@ -42,8 +44,9 @@ struct ImportCommand: ParsableCommand {
                             + "contact history stays with \(change.from), so pacing starts afresh")
                 }
                 let counts = report.agreements
-                print("agreements: \(counts.imported) imported, \(counts.updated) updated, \(counts.unchanged) unchanged, \(report.rejected.count) rejected"
-                    + (report.abandoned ? " (--strict: nothing imported)" : ""))
+                print(
+                    "agreements: \(counts.imported) imported, \(counts.updated) updated, \(counts.unchanged) unchanged, \(report.rejected.count) rejected"
+                        + (report.abandoned ? " (--strict: nothing imported)" : ""))
                 if !report.rejected.isEmpty { throw ExitCode(SysExit.dataError.rawValue) }
             }
         }
@@ -51,8 +54,10 @@ struct ImportCommand: ParsableCommand {
 
     struct Events: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import events (payments, promises, stops ...) from JSON Lines; the same event twice is stored once.",
-            discussion: "Waiting jobs the events make obsolete (a payment, a cease, a pause ...) are withdrawn at once.")
+            abstract:
+                "Import events (payments, promises, stops ...) from JSON Lines; the same event twice is stored once.",
+            discussion: "Waiting jobs the events make obsolete (a payment, a cease, a pause ...) are withdrawn at once."
+        )
 
         @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
         @Flag(help: "Import nothing if any line is bad.") var strict = false
@@ -67,8 +72,10 @@ struct ImportCommand: ParsableCommand {
                 let source = file == "-" ? "stdin" : file
                 for rejection in report.rejected { printError("\(source):\(rejection.line): \(rejection.message)") }
                 let (added, withdrawn) = try engine.record(events, at: now)
-                print("events: \(added) recorded, \(events.count - added) duplicate, \(report.rejected.count) rejected"
-                    + (report.abandoned ? " (--strict: nothing imported)" : "") + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
+                print(
+                    "events: \(added) recorded, \(events.count - added) duplicate, \(report.rejected.count) rejected"
+                        + (report.abandoned ? " (--strict: nothing imported)" : "")
+                        + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
                 if !report.rejected.isEmpty { throw ExitCode(SysExit.dataError.rawValue) }
             }
         }

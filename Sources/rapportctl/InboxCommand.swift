@@ -13,7 +13,8 @@ struct InboxCommand: ParsableCommand {
 
     /// `inbox ls [--json]`.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "ls", abstract: "List what waits for a person, oldest first.")
+        static let configuration = CommandConfiguration(
+            commandName: "ls", abstract: "List what waits for a person, oldest first.")
 
         @Flag(help: "One JSON object per line, as the contract gives it.") var json = false
         @Flag(help: "Also list entries already done.") var all = false
@@ -31,9 +32,13 @@ struct InboxCommand: ParsableCommand {
                     return
                 }
                 for item in items {
-                    let agreements = item.agreements.isEmpty ? "unknown sender" : item.agreements.map(\.rawValue).joined(separator: ",")
+                    let agreements =
+                        item.agreements.isEmpty
+                        ? "unknown sender" : item.agreements.map(\.rawValue).joined(separator: ",")
                     let state = item.state == "open" ? "" : " [\(item.action ?? "done")]"
-                    print("\(item.id)  \(Timestamp.rfc3339(item.receivedAt))  \(item.channel.rawValue)  \(agreements)  \(item.why)\(state)")
+                    print(
+                        "\(item.id)  \(Timestamp.rfc3339(item.receivedAt))  \(item.channel.rawValue)  \(agreements)  \(item.why)\(state)"
+                    )
                 }
             }
         }
@@ -41,7 +46,8 @@ struct InboxCommand: ParsableCommand {
 
     /// `inbox show N`.
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one entry, with the debtor's words.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show one entry, with the debtor's words.")
 
         @Argument(help: "The entry's number, from inbox ls.") var id: Int64
         @OptionGroup var storage: StorageOptions
@@ -54,7 +60,9 @@ struct InboxCommand: ParsableCommand {
                 print("entry:       \(item.id) (\(item.state)\(item.action.map { ": \($0)" } ?? ""))")
                 print("received:    \(Timestamp.rfc3339(item.receivedAt)) by \(item.channel.rawValue) (\(item.kind))")
                 print("from:        \(item.address ?? "unknown")")
-                print("agreements:  \(item.agreements.isEmpty ? "none: unknown sender" : item.agreements.map(\.rawValue).joined(separator: ", "))")
+                print(
+                    "agreements:  \(item.agreements.isEmpty ? "none: unknown sender" : item.agreements.map(\.rawValue).joined(separator: ", "))"
+                )
                 print("done so far: \(item.outcome)")
                 print("why:         \(item.why)")
                 if let job = item.inReplyTo { print("answers:     \(job)") }
@@ -92,16 +100,22 @@ struct InboxCommand: ParsableCommand {
                 guard let item = try engine.store.inboxItem(id) else {
                     throw Failure(.dataError, "inbox entry \(id) does not exist; see rapportctl inbox ls")
                 }
-                guard item.state == "open" else { throw Failure(.dataError, "inbox entry \(id) is already done (\(item.action ?? "done"))") }
+                guard item.state == "open" else {
+                    throw Failure(.dataError, "inbox entry \(id) is already done (\(item.action ?? "done"))")
+                }
                 if item.agreements.isEmpty, action != .none {
                     throw Failure(.dataError, "inbox entry \(id) is from an unknown sender: only --action none applies")
                 }
                 let now = Date()
                 let events: [Event] = item.agreements.compactMap { agreement in
                     switch action {
-                    case .reply: Event(agreement: agreement, type: .reply, at: now, channel: item.channel, reason: reason)
+                    case .reply:
+                        Event(agreement: agreement, type: .reply, at: now, channel: item.channel, reason: reason)
                     case .cease: Event(agreement: agreement, type: .cease, at: now, reason: reason)
-                    case .optOut: Event(agreement: agreement, type: .optOut, at: now, channel: item.channel, reason: reason ?? "inbox")
+                    case .optOut:
+                        Event(
+                            agreement: agreement, type: .optOut, at: now, channel: item.channel,
+                            reason: reason ?? "inbox")
                     case .none: nil
                     }
                 }

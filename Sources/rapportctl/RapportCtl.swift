@@ -11,8 +11,10 @@ struct RapportCtl: ParsableCommand {
         abstract: "Steer Rapport: import agreements and events, pause, explain, inspect the spool.",
         version: rapportVersion,
         subcommands: [
-            ImportCommand.self, RecordCommand.self, PauseCommand.self, ResumeCommand.self, AdjustCommand.self, ExplainCommand.self,
-            StatusCommand.self, SimulateCommand.self, ForecastCommand.self, GenerateCommand.self, SpoolCommand.self, CheckConfigCommand.self,
+            ImportCommand.self, RecordCommand.self, PauseCommand.self, ResumeCommand.self, AdjustCommand.self,
+            ExplainCommand.self,
+            StatusCommand.self, SimulateCommand.self, ForecastCommand.self, GenerateCommand.self, SpoolCommand.self,
+            CheckConfigCommand.self,
             GalleryCommand.self, InboundCommand.self, InboxCommand.self, AgreementsCommand.self,
         ])
 

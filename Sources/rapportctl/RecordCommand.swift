@@ -11,43 +11,62 @@ struct EventOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Installment id, for payment.", valueName: "id")) var installment: String?
     @Option(help: ArgumentHelp("Promised date, for promise (YYYY-MM-DD).", valueName: "date")) var date: String?
     @Option(help: ArgumentHelp("Channel, for opt_out, opt_in or reply.", valueName: "channel")) var channel: String?
-    @Option(help: ArgumentHelp("Last local date of a pause, breathing space or hardship (YYYY-MM-DD).", valueName: "date")) var until: String?
+    @Option(
+        help: ArgumentHelp("Last local date of a pause, breathing space or hardship (YYYY-MM-DD).", valueName: "date"))
+    var until: String?
     @Option(help: ArgumentHelp("Why, in words (required for pause).", valueName: "text")) var reason: String?
 }
 
 /// Records one event by hand, exactly as `import events` would, and withdraws at once the
 /// waiting jobs it makes obsolete (R18).
 /// - Parameter verb: the command the operator typed, for the help an error points to.
-func record(_ type: EventType, agreement: String, options: EventOptions, storage: StorageOptions, verb: String = "record") throws {
-    guard let id = Identifier(agreement) else { throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-") }
+func record(
+    _ type: EventType, agreement: String, options: EventOptions, storage: StorageOptions, verb: String = "record"
+) throws {
+    guard let id = Identifier(agreement) else {
+        throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-")
+    }
     var fields: [String: JSONValue] = ["agreement": .string(id.rawValue), "type": .string(type.rawValue)]
     fields["at"] = .string(options.at ?? Timestamp.rfc3339(Date()))
-    for (key, value) in [("amount", options.amount), ("installment", options.installment), ("date", options.date), ("channel", options.channel), ("until", options.until), ("reason", options.reason)] {
+    for (key, value) in [
+        ("amount", options.amount), ("installment", options.installment), ("date", options.date),
+        ("channel", options.channel), ("until", options.until), ("reason", options.reason),
+    ] {
         if let value { fields[key] = .string(value) }
     }
     let event: Event
-    do throws(ImportError) { event = try EventImport.parse(.object(fields)) } catch { throw Failure(.usage, "\(error.message); see rapportctl \(verb) --help") }
+    do throws(ImportError) { event = try EventImport.parse(.object(fields)) } catch {
+        throw Failure(.usage, "\(error.message); see rapportctl \(verb) --help")
+    }
     let engine = try storage.openEngine(logger: RapportCtl.logger)
-    guard try engine.store.knownAgreements([id]).contains(id) else { throw Failure(.dataError, "agreement \(id) is not known; import it first") }
+    guard try engine.store.knownAgreements([id]).contains(id) else {
+        throw Failure(.dataError, "agreement \(id) is not known; import it first")
+    }
     let (added, withdrawn) = try engine.record([event], at: Date())
-    print("\(added == 1 ? "recorded" : "already recorded"): \(type.rawValue) for \(id) at \(Timestamp.rfc3339(event.at))"
-        + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
+    print(
+        "\(added == 1 ? "recorded" : "already recorded"): \(type.rawValue) for \(id) at \(Timestamp.rfc3339(event.at))"
+            + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
 }
 
 /// `rapportctl record ID TYPE [options]`.
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "record", abstract: "Record an event for an agreement (payment, promise, reply, cease, dispute ...).")
+        commandName: "record",
+        abstract: "Record an event for an agreement (payment, promise, reply, cease, dispute ...).")
 
     @Argument(help: "The agreement id.") var agreement: String
-    @Argument(help: ArgumentHelp("The event type: \(EventType.allCases.map(\.rawValue).joined(separator: ", ")).")) var type: String
+    @Argument(help: ArgumentHelp("The event type: \(EventType.allCases.map(\.rawValue).joined(separator: ", "))."))
+    var type: String
     @OptionGroup var options: EventOptions
     @OptionGroup var storage: StorageOptions
 
     func run() throws {
         try command {
             guard let type = EventType(rawValue: type) else {
-                throw Failure(.usage, "\"\(self.type)\" is not an event type; use one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Failure(
+                    .usage,
+                    "\"\(self.type)\" is not an event type; use one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             try record(type, agreement: agreement, options: options, storage: storage)
         }
@@ -57,7 +76,8 @@ struct RecordCommand: ParsableCommand {
 /// `rapportctl pause ID [--until DATE] --reason TEXT` (R17).
 struct PauseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pause", abstract: "Pause all contact on an agreement, optionally until a date, always with a reason (R17).")
+        commandName: "pause",
+        abstract: "Pause all contact on an agreement, optionally until a date, always with a reason (R17).")
 
     @Argument(help: "The agreement id.") var agreement: String
     @Option(help: ArgumentHelp("The last local date of the pause (YYYY-MM-DD).", valueName: "date")) var until: String?
@@ -66,9 +86,13 @@ struct PauseCommand: ParsableCommand {
 
     func run() throws {
         try command {
-            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw Failure(.usage, "--reason must say why the agreement is paused") }
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw Failure(.usage, "--reason must say why the agreement is paused")
+            }
             if let until {
-                guard let last = LocalDate(until) else { throw Failure(.usage, "--until \"\(until)\" is not a date YYYY-MM-DD (the pause's last day)") }
+                guard let last = LocalDate(until) else {
+                    throw Failure(.usage, "--until \"\(until)\" is not a date YYYY-MM-DD (the pause's last day)")
+                }
                 let today = LocalDate(String(Timestamp.rfc3339(Date()).prefix(10))) ?? last
                 guard last >= today.adding(days: -1) else {
                     throw Failure(.usage, "--until \(until) is in the past; a pause lasts until today or a later date")
@@ -90,6 +114,9 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var storage: StorageOptions
 
     func run() throws {
-        try command { try record(.resume, agreement: agreement, options: try EventOptions.parse([]), storage: storage, verb: "resume") }
+        try command {
+            try record(
+                .resume, agreement: agreement, options: try EventOptions.parse([]), storage: storage, verb: "resume")
+        }
     }
 }

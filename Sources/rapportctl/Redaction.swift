@@ -6,7 +6,8 @@ enum Redaction {
         switch channel {
         case .sms, .voice:
             guard address.count > 6 else { return "•••" }
-            return String(address.prefix(4)) + String(repeating: "•", count: address.count - 6) + String(address.suffix(2))
+            return String(address.prefix(4)) + String(repeating: "•", count: address.count - 6)
+                + String(address.suffix(2))
         case .email:
             guard let at = address.firstIndex(of: "@") else { return "•••" }
             return String(address.prefix(1)) + "•••" + String(address[at...])

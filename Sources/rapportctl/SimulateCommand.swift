@@ -8,7 +8,8 @@ import RapportEngine
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Run the real planning engine in virtual time over a copy of the database; write every delivered job as JSON Lines.",
+        abstract:
+            "Run the real planning engine in virtual time over a copy of the database; write every delivered job as JSON Lines.",
         discussion: """
             The live database and spool are never touched. Agreements count as existing at --from; \
             events (recorded ones dated after --from, and those in --events) are applied when the \
@@ -18,22 +19,33 @@ struct SimulateCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Start of the simulated time (RFC 3339).", valueName: "time")) var from: String
     @Option(help: ArgumentHelp("End of the simulated time (RFC 3339).", valueName: "time")) var until: String
-    @Option(help: ArgumentHelp("Events and inbound messages (lines with received_at) to apply when the clock reaches them.", valueName: "file")) var events: String?
-    @Option(help: ArgumentHelp("Where to write the delivered jobs (default: standard output).", valueName: "file")) var out: String?
+    @Option(
+        help: ArgumentHelp(
+            "Events and inbound messages (lines with received_at) to apply when the clock reaches them.",
+            valueName: "file")) var events: String?
+    @Option(help: ArgumentHelp("Where to write the delivered jobs (default: standard output).", valueName: "file"))
+    var out: String?
     @OptionGroup var storage: StorageOptions
 
     func run() throws {
         try command {
-            guard let start = Timestamp.parse(from) else { throw Failure(.usage, "--from \"\(from)\" is not an RFC 3339 time like 2026-11-01T00:00:00Z") }
-            guard let end = Timestamp.parse(until) else { throw Failure(.usage, "--until \"\(until)\" is not an RFC 3339 time like 2027-01-01T00:00:00Z") }
+            guard let start = Timestamp.parse(from) else {
+                throw Failure(.usage, "--from \"\(from)\" is not an RFC 3339 time like 2026-11-01T00:00:00Z")
+            }
+            guard let end = Timestamp.parse(until) else {
+                throw Failure(.usage, "--until \"\(until)\" is not an RFC 3339 time like 2027-01-01T00:00:00Z")
+            }
             guard start < end else { throw Failure(.usage, "--until must be later than --from") }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             var arriving: [Event] = []
             var replies: [InboundMessage] = []
             if let events {
-                let (valid, inbound, report) = try Importer(store: engine.store).validateSimulationInput(try readInput(events))
+                let (valid, inbound, report) = try Importer(store: engine.store).validateSimulationInput(
+                    try readInput(events))
                 for rejection in report.rejected { printError("\(events):\(rejection.line): \(rejection.message)") }
-                guard report.rejected.isEmpty else { throw Failure(.dataError, "\(events): \(report.rejected.count) bad line(s); nothing simulated") }
+                guard report.rejected.isEmpty else {
+                    throw Failure(.dataError, "\(events): \(report.rejected.count) bad line(s); nothing simulated")
+                }
                 arriving = valid
                 replies = inbound
             }
@@ -41,7 +53,8 @@ struct SimulateCommand: ParsableCommand {
             let scratch = Scratch()
             defer { scratch.removeAll() }
             let output = try OutputFile(path: out, scratch: scratch)
-            let simulation = Simulation(settings: engine.settings, from: start, until: end, events: arriving, inbound: replies)
+            let simulation = Simulation(
+                settings: engine.settings, from: start, until: end, events: arriving, inbound: replies)
             let report = try simulation.run(
                 copying: engine.store, in: try scratch.folder("simulate"), logger: RapportCtl.logger,
                 progress: { printProgress("simulate", $0) }
@@ -49,7 +62,10 @@ struct SimulateCommand: ParsableCommand {
                 try output.write(try job.encoded())
             }
             try output.close()
-            printError(String(format: "simulate: %d jobs from %@ to %@ in %d ticks (%.1f s)", report.jobs, Timestamp.rfc3339(start), Timestamp.rfc3339(end), report.ticks, report.seconds))
+            printError(
+                String(
+                    format: "simulate: %d jobs from %@ to %@ in %d ticks (%.1f s)", report.jobs,
+                    Timestamp.rfc3339(start), Timestamp.rfc3339(end), report.ticks, report.seconds))
         }
     }
 }
@@ -58,7 +74,8 @@ struct SimulateCommand: ParsableCommand {
 struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
-        abstract: "Forecast the messages per day and channel over the next days, by simulating them over a copy of the database.",
+        abstract:
+            "Forecast the messages per day and channel over the next days, by simulating them over a copy of the database.",
         discussion: """
             One row per UTC day of the messages' not_before: today (from now) and the next N-1 days, each to its \
             end. Nothing that is not yet recorded is assumed: no payments, no replies.
@@ -91,17 +108,26 @@ struct ForecastCommand: ParsableCommand {
                 encoder.outputFormatting = [.sortedKeys]
                 for date in dates {
                     let day = counts[date] ?? [:]
-                    let row = ForecastDay(date: date, sms: day[.sms] ?? 0, email: day[.email] ?? 0, voice: day[.voice] ?? 0, letter: day[.letter] ?? 0)
+                    let row = ForecastDay(
+                        date: date, sms: day[.sms] ?? 0, email: day[.email] ?? 0, voice: day[.voice] ?? 0,
+                        letter: day[.letter] ?? 0)
                     print(String(decoding: try encoder.encode(row), as: UTF8.self))
                 }
                 return
             }
             let rows = dates.map { date in
-                [date] + Channel.allCases.map { String(counts[date]?[$0] ?? 0) } + [String(counts[date]?.values.reduce(0, +) ?? 0)]
+                [date] + Channel.allCases.map { String(counts[date]?[$0] ?? 0) } + [
+                    String(counts[date]?.values.reduce(0, +) ?? 0)
+                ]
             }
-            let totals = ["total"] + Channel.allCases.map { channel in String(counts.values.map { $0[channel] ?? 0 }.reduce(0, +)) }
+            let totals =
+                ["total"]
+                + Channel.allCases.map { channel in String(counts.values.map { $0[channel] ?? 0 }.reduce(0, +)) }
                 + [String(counts.values.flatMap(\.values).reduce(0, +))]
-            print(TextTable.render(header: ["DATE (UTC)"] + Channel.allCases.map { $0.rawValue.uppercased() } + ["TOTAL"], rows: rows + [totals]), terminator: "")
+            print(
+                TextTable.render(
+                    header: ["DATE (UTC)"] + Channel.allCases.map { $0.rawValue.uppercased() } + ["TOTAL"],
+                    rows: rows + [totals]), terminator: "")
         }
     }
 }
@@ -137,12 +163,16 @@ final class OutputFile {
             throw Failure(.ioError, "\(path): cannot be created (does its folder exist?)")
         }
         scratch.register(partial)
-        guard let handle = FileHandle(forWritingAtPath: partial) else { throw Failure(.ioError, "\(path): cannot be opened for writing") }
+        guard let handle = FileHandle(forWritingAtPath: partial) else {
+            throw Failure(.ioError, "\(path): cannot be opened for writing")
+        }
         (self.path, self.partial, self.handle) = (path, partial, handle)
     }
 
     func write(_ data: Data) throws {
-        do { try handle.write(contentsOf: data) } catch { throw Failure(.ioError, "\(path ?? "stdout"): \(error.localizedDescription)") }
+        do { try handle.write(contentsOf: data) } catch {
+            throw Failure(.ioError, "\(path ?? "stdout"): \(error.localizedDescription)")
+        }
     }
 
     /// Flushes the file and renames it into place.
@@ -154,12 +184,16 @@ final class OutputFile {
         } catch {
             throw Failure(.ioError, "\(path): \(error.localizedDescription)")
         }
-        guard rename(partial, path) == 0 else { throw Failure(.ioError, "\(path): cannot be renamed into place (\(String(cString: strerror(errno))))") }
+        guard rename(partial, path) == 0 else {
+            throw Failure(.ioError, "\(path): cannot be renamed into place (\(String(cString: strerror(errno))))")
+        }
         scratch.forget(partial)
     }
 }
 
 /// A progress line on standard error, as a long simulation goes.
 func printProgress(_ verb: String, _ progress: Simulation.Progress) {
-    printError("\(verb): \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, \(Int(progress.elapsed)) s")
+    printError(
+        "\(verb): \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, \(Int(progress.elapsed)) s"
+    )
 }

@@ -10,7 +10,8 @@ import RapportStore
 struct SpoolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spool", abstract: "Inspect and operate the spool.",
-        discussion: "claim, ack, ls and stats need only the spool (delivery tools run them); hold, release, withdraw and show also use the database.",
+        discussion:
+            "claim, ack, ls and stats need only the spool (delivery tools run them); hold, release, withdraw and show also use the database.",
         subcommands: [List.self, Show.self, Claim.self, Ack.self, Hold.self, Release.self, Withdraw.self, Stats.self])
 
     /// The job a command names: a job id, a unique prefix of one (`j-400fed`, as git takes a
@@ -24,18 +25,24 @@ struct SpoolCommand: ParsableCommand {
         }
         let matches = Set(try ids().filter { $0.hasPrefix(id) })
         guard let only = matches.first else { throw Failure(.dataError, "no job id starts with \(id)") }
-        guard matches.count == 1 else { throw Failure(.usage, "\(id) is ambiguous: \(matches.count) jobs start with it; give more of the id") }
+        guard matches.count == 1 else {
+            throw Failure(.usage, "\(id) is ambiguous: \(matches.count) jobs start with it; give more of the id")
+        }
         return only
     }
 
     /// The ids of the job files in the spool's job folders.
     static func ids(in spool: Spool) throws -> [String] {
-        try Spool.Folder.jobFolders.flatMap { try spool.list($0) }.map { String($0.dropLast(5).split(separator: "_").last ?? "") }
+        try Spool.Folder.jobFolders.flatMap { try spool.list($0) }.map {
+            String($0.dropLast(5).split(separator: "_").last ?? "")
+        }
     }
 
     static func channel(_ text: String?) throws(Failure) -> Channel? {
         guard let text else { return nil }
-        guard let channel = Channel(rawValue: text) else { throw Failure(.usage, "--channel \"\(text)\" is not one of sms, email, voice, letter") }
+        guard let channel = Channel(rawValue: text) else {
+            throw Failure(.usage, "--channel \"\(text)\" is not one of sms, email, voice, letter")
+        }
         return channel
     }
 
@@ -51,7 +58,9 @@ struct SpoolCommand: ParsableCommand {
         func run() throws {
             try command {
                 guard let folder = Spool.Folder(rawValue: state), Spool.Folder.jobFolders.contains(folder) else {
-                    throw Failure(.usage, "--state \"\(state)\" is not one of new, hold, review, cur, done, failed, expired, withdrawn")
+                    throw Failure(
+                        .usage,
+                        "--state \"\(state)\" is not one of new, hold, review, cur, done, failed, expired, withdrawn")
                 }
                 let channel = try SpoolCommand.channel(channel)
                 let spool = try storage.spoolOnly().spool
@@ -67,8 +76,10 @@ struct SpoolCommand: ParsableCommand {
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                     for job in rows {
                         let line: [String: String] = [
-                            "state": folder.rawValue, "file": job.fileName, "id": job.id, "agreement": job.agreement.rawValue, "kind": job.kind.rawValue,
-                            "channel": job.channel.rawValue, "not_before": Timestamp.rfc3339(job.notBefore), "not_after": Timestamp.rfc3339(job.notAfter),
+                            "state": folder.rawValue, "file": job.fileName, "id": job.id,
+                            "agreement": job.agreement.rawValue, "kind": job.kind.rawValue,
+                            "channel": job.channel.rawValue, "not_before": Timestamp.rfc3339(job.notBefore),
+                            "not_after": Timestamp.rfc3339(job.notAfter),
                             "local_time": job.localTime, "timezone": job.timezone,
                         ]
                         print(String(decoding: try encoder.encode(line), as: UTF8.self))
@@ -77,7 +88,12 @@ struct SpoolCommand: ParsableCommand {
                 }
                 let header = ["NOT_BEFORE (UTC)", "LOCAL TIME", "ZONE", "KIND", "CHANNEL", "AGREEMENT", "JOB"]
                 let table = rows.map { job in
-                    [Timestamp.rfc3339(job.notBefore), String(job.localTime.prefix(16)).replacingOccurrences(of: "T", with: " "), job.timezone, job.kind.rawValue, job.channel.rawValue, job.agreements.map(\.rawValue).joined(separator: ","), job.id]
+                    [
+                        Timestamp.rfc3339(job.notBefore),
+                        String(job.localTime.prefix(16)).replacingOccurrences(of: "T", with: " "), job.timezone,
+                        job.kind.rawValue, job.channel.rawValue, job.agreements.map(\.rawValue).joined(separator: ","),
+                        job.id,
+                    ]
                 }
                 print(TextTable.render(header: header, rows: table), terminator: "")
                 print("\(rows.count) job(s) in \(folder.rawValue)/")
@@ -86,7 +102,9 @@ struct SpoolCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a job's message as the debtor will see it, why it was planned, and its history.")
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Show a job's message as the debtor will see it, why it was planned, and its history.")
 
         @Argument(help: "A job id or the path of a job file.") var job: String
         @Flag(help: "Show the recipient's address instead of a redacted one.") var reveal = false
@@ -96,9 +114,14 @@ struct SpoolCommand: ParsableCommand {
             try command {
                 let engine = try storage.openEngine(logger: RapportCtl.logger)
                 let id = try SpoolCommand.jobKey(job) { try SpoolCommand.ids(in: engine.spool) }
-                guard let location = try engine.spool.find(id: id) else { throw Failure(.dataError, "job \(id) is not in the spool") }
+                guard let location = try engine.spool.find(id: id) else {
+                    throw Failure(.dataError, "job \(id) is not in the spool")
+                }
                 let found: Job
-                do { found = try engine.spool.read(location) } catch { throw Failure(.dataError, "\(engine.spool.path(location.folder, location.name)): not a readable job file") }
+                do { found = try engine.spool.read(location) } catch {
+                    throw Failure(
+                        .dataError, "\(engine.spool.path(location.folder, location.name)): not a readable job file")
+                }
                 var lines = [
                     "job \(found.id)  [\(location.folder.rawValue)/\(location.name)]",
                     "\(found.kind.rawValue) by \(found.channel.rawValue) to \(reveal ? found.to : Redaction.redact(found.to, channel: found.channel)) · agreement \(found.agreements.map(\.rawValue).joined(separator: ", ")) · debtor \(found.debtor) · \(found.locale)",
@@ -113,12 +136,14 @@ struct SpoolCommand: ParsableCommand {
                 lines.append(found.body)
                 if let outcome = engine.spool.outcome(of: location) {
                     lines.append("")
-                    lines.append("outcome: \(outcome.status) at \(outcome.at)" + (outcome.detail.map { ": \($0)" } ?? ""))
+                    lines.append(
+                        "outcome: \(outcome.status) at \(outcome.at)" + (outcome.detail.map { ": \($0)" } ?? ""))
                 }
                 if let stored = try engine.store.job(found.id) {
                     lines.append("")
                     lines.append("history:")
-                    for record in try engine.store.decisions(of: stored.agreement, limit: 500) where record.jobID == found.id {
+                    for record in try engine.store.decisions(of: stored.agreement, limit: 500)
+                    where record.jobID == found.id {
                         lines.append("  \(Timestamp.rfc3339(record.at))  \(record.outcome): \(record.reason)")
                     }
                 }
@@ -129,8 +154,11 @@ struct SpoolCommand: ParsableCommand {
 
     struct Claim: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "claim", abstract: "Claim the oldest ready job (new/ → cur/) and print its path; print nothing when none is ready.",
-            discussion: "Never claims a job whose not_before is still ahead. Any number of delivery processes may claim at once: each job is claimed once.")
+            commandName: "claim",
+            abstract: "Claim the oldest ready job (new/ → cur/) and print its path; print nothing when none is ready.",
+            discussion:
+                "Never claims a job whose not_before is still ahead. Any number of delivery processes may claim at once: each job is claimed once."
+        )
 
         @Option(help: "Only claim jobs for this channel.") var channel: String?
         @OptionGroup var storage: StorageOptions
@@ -148,7 +176,8 @@ struct SpoolCommand: ParsableCommand {
 
     struct Ack: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "ack", abstract: "Record a claimed job's outcome: cur/ → done/ or failed/, with NAME.result.json beside it.")
+            commandName: "ack",
+            abstract: "Record a claimed job's outcome: cur/ → done/ or failed/, with NAME.result.json beside it.")
 
         @Argument(help: "The claimed job: its id or its path.") var job: String
         @Option(help: "delivered or failed.") var status: String
@@ -158,13 +187,18 @@ struct SpoolCommand: ParsableCommand {
 
         func run() throws {
             try command {
-                guard status == "delivered" || status == "failed" else { throw Failure(.usage, "--status must be delivered or failed, not \"\(status)\"") }
+                guard status == "delivered" || status == "failed" else {
+                    throw Failure(.usage, "--status must be delivered or failed, not \"\(status)\"")
+                }
                 let spool = try storage.spoolOnly().spool
                 let id = try SpoolCommand.jobKey(job) { try SpoolCommand.ids(in: spool) }
                 guard let name = try spool.list(.cur).first(where: { $0.hasSuffix("_\(id).json") }) else {
                     throw Failure(.dataError, try SpoolCommand.notClaimed(id, spool: spool))
                 }
-                let location = try spool.acknowledge(name, outcome: Outcome(delivered: status == "delivered", at: Date(), detail: detail, providerID: providerID))
+                let location = try spool.acknowledge(
+                    name,
+                    outcome: Outcome(
+                        delivered: status == "delivered", at: Date(), detail: detail, providerID: providerID))
                 print(spool.path(location.folder, location.name))
             }
         }
@@ -176,7 +210,8 @@ struct SpoolCommand: ParsableCommand {
         switch location.folder {
         case .done, .failed: return "job \(id) was already acknowledged (\(location.folder.rawValue)/); nothing to do"
         case .new: return "job \(id) waits in new/: a delivery tool claims it first (rapportctl spool claim)"
-        default: return "job \(id) is in \(location.folder.rawValue)/, not claimed; only a job in cur/ can be acknowledged"
+        default:
+            return "job \(id) is in \(location.folder.rawValue)/, not claimed; only a job in cur/ can be acknowledged"
         }
     }
 
@@ -193,7 +228,9 @@ struct SpoolCommand: ParsableCommand {
                 guard !found.isEmpty else { throw Failure(.dataError, "job \(id) is not known") }
                 return found
             case (nil, let agreement?):
-                guard let id = Identifier(agreement) else { throw Failure(.usage, "--agreement \"\(agreement)\" is not a valid id") }
+                guard let id = Identifier(agreement) else {
+                    throw Failure(.usage, "--agreement \"\(agreement)\" is not a valid id")
+                }
                 return try engine.jobs(id: nil, agreement: id)
             default:
                 throw Failure(.usage, "name one job, or --agreement ID")
@@ -202,7 +239,10 @@ struct SpoolCommand: ParsableCommand {
     }
 
     /// Runs an operator action on the selected jobs and prints what became of each.
-    static func operate(_ storage: StorageOptions, _ selection: Selection, verb: String, _ action: (Engine, [StoredJobLookup]) throws -> [OperatorResult]) throws {
+    static func operate(
+        _ storage: StorageOptions, _ selection: Selection, verb: String,
+        _ action: (Engine, [StoredJobLookup]) throws -> [OperatorResult]
+    ) throws {
         try command {
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             let results = try action(engine, try selection.resolve(engine))
@@ -214,40 +254,50 @@ struct SpoolCommand: ParsableCommand {
     }
 
     struct Hold: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "hold", abstract: "Hold waiting jobs back from delivery tools (new/ → hold/).")
+        static let configuration = CommandConfiguration(
+            commandName: "hold", abstract: "Hold waiting jobs back from delivery tools (new/ → hold/).")
         @OptionGroup var selection: Selection
         @Option(help: "Why, for the records.") var reason = "no reason given"
         @OptionGroup var storage: StorageOptions
 
         func run() throws {
-            try SpoolCommand.operate(storage, selection, verb: "held") { engine, jobs in try engine.hold(jobs, reason: reason, at: Date()) }
+            try SpoolCommand.operate(storage, selection, verb: "held") { engine, jobs in
+                try engine.hold(jobs, reason: reason, at: Date())
+            }
         }
     }
 
     struct Release: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "release", abstract: "Release held jobs (hold/ → new/, or expired/ past their not_after).")
+        static let configuration = CommandConfiguration(
+            commandName: "release", abstract: "Release held jobs (hold/ → new/, or expired/ past their not_after).")
         @OptionGroup var selection: Selection
         @OptionGroup var storage: StorageOptions
 
         func run() throws {
-            try SpoolCommand.operate(storage, selection, verb: "released") { engine, jobs in try engine.release(jobs, at: Date()) }
+            try SpoolCommand.operate(storage, selection, verb: "released") { engine, jobs in
+                try engine.release(jobs, at: Date())
+            }
         }
     }
 
     struct Withdraw: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "withdraw", abstract: "Withdraw waiting jobs for good (→ withdrawn/); the touchpoint is not planned again.")
+            commandName: "withdraw",
+            abstract: "Withdraw waiting jobs for good (→ withdrawn/); the touchpoint is not planned again.")
         @OptionGroup var selection: Selection
         @Option(help: "Why, for the records.") var reason = "no reason given"
         @OptionGroup var storage: StorageOptions
 
         func run() throws {
-            try SpoolCommand.operate(storage, selection, verb: "withdrawn") { engine, jobs in try engine.cancel(jobs, reason: reason, at: Date()) }
+            try SpoolCommand.operate(storage, selection, verb: "withdrawn") { engine, jobs in
+                try engine.cancel(jobs, reason: reason, at: Date())
+            }
         }
     }
 
     struct Stats: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "stats", abstract: "Count jobs per folder and channel; the oldest waiting job; stale claims.")
+        static let configuration = CommandConfiguration(
+            commandName: "stats", abstract: "Count jobs per folder and channel; the oldest waiting job; stale claims.")
         @Flag(help: "One JSON object, for tools.") var json = false
         @OptionGroup var storage: StorageOptions
 
@@ -267,7 +317,9 @@ struct SpoolCommand: ParsableCommand {
                 let rows = stats.folders.map { folder in
                     [folder.name] + channels.map { String(folder.channels[$0] ?? 0) } + [String(folder.total)]
                 }
-                print(TextTable.render(header: ["FOLDER"] + channels.map { $0.uppercased() } + ["TOTAL"], rows: rows), terminator: "")
+                print(
+                    TextTable.render(header: ["FOLDER"] + channels.map { $0.uppercased() } + ["TOTAL"], rows: rows),
+                    terminator: "")
                 if let oldest = stats.oldestReadySeconds {
                     print("oldest ready job in new/: waiting \(Int(oldest / 60)) min past its not_before")
                 } else {
@@ -303,12 +355,16 @@ struct SpoolStats: Encodable {
                 if parts.count == 3 { channels[String(parts[1]), default: 0] += 1 }
             }
             folders.append(Folder(name: folder.rawValue, channels: channels, total: names.count))
-            if folder == .new, let first = names.first, let notBefore = Spool.notBefore(ofFileName: first), notBefore <= now {
+            if folder == .new, let first = names.first, let notBefore = Spool.notBefore(ofFileName: first),
+                notBefore <= now
+            {
                 oldestReadySeconds = now.timeIntervalSince(notBefore)
             }
             if folder == .cur {
                 staleClaims = try names.filter { name in
-                    (try spool.movedAt(Spool.Location(folder: .cur, name: name))).map { now.timeIntervalSince($0) > lease } ?? false
+                    (try spool.movedAt(Spool.Location(folder: .cur, name: name))).map {
+                        now.timeIntervalSince($0) > lease
+                    } ?? false
                 }.count
             }
         }

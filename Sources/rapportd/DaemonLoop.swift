@@ -30,7 +30,10 @@ final class DaemonLoop: Sendable {
     private let configure: @Sendable (Settings) -> Settings
 
     /// - Parameter configure: applied to every (re)loaded config, e.g. the demo's own paths.
-    init(engine: Engine, storage: StorageOptions, logger: Logger, configure: @escaping @Sendable (Settings) -> Settings = { $0 }) {
+    init(
+        engine: Engine, storage: StorageOptions, logger: Logger,
+        configure: @escaping @Sendable (Settings) -> Settings = { $0 }
+    ) {
         self.engine = Mutex(engine)
         self.storage = storage
         self.logger = logger
@@ -51,7 +54,8 @@ final class DaemonLoop: Sendable {
         var sources: [any DispatchSourceProtocol] = [timer]
         if let watchdog = notifier.watchdogInterval {
             let ping = DispatchSource.makeTimerSource(queue: ticks)
-            let microseconds = Int(watchdog.components.seconds * 1_000_000 + watchdog.components.attoseconds / 1_000_000_000_000)
+            let microseconds = Int(
+                watchdog.components.seconds * 1_000_000 + watchdog.components.attoseconds / 1_000_000_000_000)
             ping.schedule(deadline: .now(), repeating: .microseconds(microseconds), leeway: .milliseconds(100))
             ping.setEventHandler { [notifier] in notifier.notify("WATCHDOG=1") }
             ping.resume()
@@ -100,7 +104,8 @@ final class DaemonLoop: Sendable {
     /// "tick 14:05:00Z: 120 spooled, 3 withdrawn, next 14:06:00Z" — one line for `systemctl status`.
     static func status(_ report: TickReport) -> String {
         func clock(_ date: Date) -> String { String(Timestamp.rfc3339(date).dropFirst(11)) }
-        return "tick \(clock(report.startedAt)): \(report.due) planned, \(report.spooled.count) spooled, \(report.withdrawn) withdrawn, "
+        return
+            "tick \(clock(report.startedAt)): \(report.due) planned, \(report.spooled.count) spooled, \(report.withdrawn) withdrawn, "
             + "\(report.delivered) delivered, \(report.failed) failed, next \(report.nextActionAt.map { $0 <= report.startedAt ? "now" : clock($0) } ?? "-")"
     }
 

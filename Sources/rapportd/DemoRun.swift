@@ -17,7 +17,8 @@ struct DemoRun {
         let cwd = FileManager.default.currentDirectoryPath
         let folder = "\(cwd)/.rapport-demo"
         let configFile = "\(cwd)/config/rapport.toml"
-        guard let path = storage.config ?? (FileManager.default.fileExists(atPath: configFile) ? configFile : nil) else {
+        guard let path = storage.config ?? (FileManager.default.fileExists(atPath: configFile) ? configFile : nil)
+        else {
             throw Failure(.config, "\(configFile): not found; run the demo from the repository root or pass --config")
         }
         var storage = self.storage
@@ -44,7 +45,9 @@ struct DemoRun {
             throw Failure(.ioError, error.message)
         }
         let zones = Set(portfolio.agreements.flatMap(\.candidateZones)).count
-        print("Rapport demo: \(portfolio.agreements.count) agreements in \(zones) time zones, \(portfolio.events.count) events → \(relative(folder, cwd))")
+        print(
+            "Rapport demo: \(portfolio.agreements.count) agreements in \(zones) time zones, \(portfolio.events.count) events → \(relative(folder, cwd))"
+        )
         print("")
 
         let report = try engine.tick(at: now)
@@ -54,13 +57,18 @@ struct DemoRun {
         print("")
         print("Ticking every \(settings.daemon.tickSeconds) s; Ctrl-C to stop.")
         let demoStorage = settings.storage
-        DaemonLoop(engine: engine, storage: storage, logger: logger, configure: { reloaded in
-            var reloaded = reloaded
-            reloaded.storage = demoStorage
-            reloaded.daemon.tickSeconds = 15
-            return reloaded
-        }).run { report in
-            print("\(Timestamp.rfc3339(report.startedAt)): \(report.spooled.count) spooled, \(report.withdrawn) withdrawn, \(report.expired) expired; next \(report.nextActionAt.map(Timestamp.rfc3339) ?? "-")")
+        DaemonLoop(
+            engine: engine, storage: storage, logger: logger,
+            configure: { reloaded in
+                var reloaded = reloaded
+                reloaded.storage = demoStorage
+                reloaded.daemon.tickSeconds = 15
+                return reloaded
+            }
+        ).run { report in
+            print(
+                "\(Timestamp.rfc3339(report.startedAt)): \(report.spooled.count) spooled, \(report.withdrawn) withdrawn, \(report.expired) expired; next \(report.nextActionAt.map(Timestamp.rfc3339) ?? "-")"
+            )
         }
     }
 
@@ -75,12 +83,18 @@ struct DemoRun {
                 byChannel[channel.rawValue, default: 0] += count
             }
         }
-        print("  by kind:    " + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-        print("  by channel: " + byChannel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(
+            "  by kind:    " + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        )
+        print(
+            "  by channel: "
+                + byChannel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         print("")
         print("First to go out (debtor's local time):")
         for job in report.spooled.sample.sorted(by: { $0.fileName < $1.fileName }).prefix(8) {
-            print("  \(job.localTime)  \(job.timezone.padding(toLength: 20, withPad: " ", startingAt: 0)) \(job.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(job.channel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.agreement)")
+            print(
+                "  \(job.localTime)  \(job.timezone.padding(toLength: 20, withPad: " ", startingAt: 0)) \(job.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(job.channel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.agreement)"
+            )
         }
         let blocked = (try? engine.store.summaries(withOutcome: "blocked")) ?? [:]
         if !blocked.isEmpty {
@@ -96,8 +110,9 @@ struct DemoRun {
         }
         if let status = try? engine.store.status() {
             print("")
-            print("What comes next: \(status.agreementsByOutcome["wait", default: 0]) agreements wait for their moment; "
-                + "the next planning is at \(status.nextActionAt.map(Timestamp.rfc3339) ?? "-").")
+            print(
+                "What comes next: \(status.agreementsByOutcome["wait", default: 0]) agreements wait for their moment; "
+                    + "the next planning is at \(status.nextActionAt.map(Timestamp.rfc3339) ?? "-").")
         }
         let options = "--config config/rapport.toml --database .rapport-demo/rapport.sqlite --spool .rapport-demo/spool"
         print("")

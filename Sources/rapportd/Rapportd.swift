@@ -57,7 +57,7 @@ extension Rapportd {
         while true {
             do {
                 return try storage.openEngine(logger: logger, creating: true)
-            } catch where error.code == .unavailable {
+            } catch  where error.code == .unavailable {
                 logger.warning("\(error.message); retrying in \(Self.lockedRetrySeconds) s")
                 sleep(Self.lockedRetrySeconds)
             }

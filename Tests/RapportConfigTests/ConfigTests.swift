@@ -7,7 +7,8 @@ import Testing
 /// `rapport.toml`: the shipped file, and every way a config can be wrong.
 @Suite("Config")
 struct ConfigTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     func parse(_ text: String) throws(ConfigError) -> Settings {
         try ConfigLoader.parse(text, file: "test.toml", baseDirectory: "/etc/rapport")
@@ -39,8 +40,13 @@ struct ConfigTests {
 
     @Test("Unknown keys and wrong types name the file, section and key")
     func badKeys() {
-        #expect(message("[pacing]\nmax_per_dya = 1") == "test.toml: [pacing] max_per_dya is not a known key (known: max_per_day, min_gap_hours, max_per_week)")
-        #expect(message("[daemon]\ntick_seconds = \"60\"")?.contains("[daemon] tick_seconds must be a whole number") == true)
+        #expect(
+            message("[pacing]\nmax_per_dya = 1")
+                == "test.toml: [pacing] max_per_dya is not a known key (known: max_per_day, min_gap_hours, max_per_week)"
+        )
+        #expect(
+            message("[daemon]\ntick_seconds = \"60\"")?.contains("[daemon] tick_seconds must be a whole number") == true
+        )
         #expect(message("[nonsense]\nx = 1")?.contains("nonsense is not a known key") == true)
         #expect(message("storage = 3")?.contains("storage must be a table") == true)
         #expect(message("[window]\ndays = [\"funday\"]")?.contains("[window] days \"funday\"") == true)
@@ -64,9 +70,15 @@ struct ConfigTests {
 
     @Test("R9: jurisdiction profiles may only be made stricter; cadence profiles name valid keys")
     func profiles() {
-        #expect(message("[jurisdictions.US-MA]\nmax_calls_and_texts_per_week = 5")?.contains("[jurisdictions.US-MA] max_calls_and_texts_per_week must be between 1 and 2") == true)
-        #expect((try? parse("[jurisdictions.US-NY]\nmax_contacts_per_week = 2"))?.policy.jurisdictions["US-NY"]?.maxContactsPerWeek == 2)
-        #expect(message("[cadences.slow]\nfollowup_days = 9")?.contains("[cadences.slow] followup_days is not a known key") == true)
+        #expect(
+            message("[jurisdictions.US-MA]\nmax_calls_and_texts_per_week = 5")?.contains(
+                "[jurisdictions.US-MA] max_calls_and_texts_per_week must be between 1 and 2") == true)
+        #expect(
+            (try? parse("[jurisdictions.US-NY]\nmax_contacts_per_week = 2"))?.policy.jurisdictions["US-NY"]?
+                .maxContactsPerWeek == 2)
+        #expect(
+            message("[cadences.slow]\nfollowup_days = 9")?.contains("[cadences.slow] followup_days is not a known key")
+                == true)
         #expect((try? parse("[cadences.slow]\nfollow_up_days = 21"))?.policy.cadences["slow"]?.followUpDays == 21)
     }
 
@@ -109,12 +121,18 @@ extension ConfigTests {
             unsubscribe_url = "https://acme.example/u/{{job}}"
             """, file: "r.toml", baseDirectory: "/etc/rapport")
         #expect(good.mail.from == "Acme Lending <billing@acme.example>" && good.mail.sendmail == "/usr/bin/msmtp")
-        #expect(good.mail.replies == "/etc/rapport/mail/replies" && good.mail.unsubscribeURL == "https://acme.example/u/{{job}}")
+        #expect(
+            good.mail.replies == "/etc/rapport/mail/replies"
+                && good.mail.unsubscribeURL == "https://acme.example/u/{{job}}")
         for (text, key) in [
-            ("[mail]\nfrom = \"nobody\"", "[mail] from"), ("[mail]\nenvelope = \"bounces+x@a.example\"", "[mail] envelope"),
-            ("[mail]\nunsubscribe_url = \"http://a.example/u\"", "[mail] unsubscribe_url"), ("[mail]\nfrm = \"a@b.c\"", "[mail] frm"),
+            ("[mail]\nfrom = \"nobody\"", "[mail] from"),
+            ("[mail]\nenvelope = \"bounces+x@a.example\"", "[mail] envelope"),
+            ("[mail]\nunsubscribe_url = \"http://a.example/u\"", "[mail] unsubscribe_url"),
+            ("[mail]\nfrm = \"a@b.c\"", "[mail] frm"),
         ] {
-            #expect { _ = try ConfigLoader.parse(text, file: "r.toml", baseDirectory: "/") } throws: { "\($0)".contains(key) }
+            #expect { _ = try ConfigLoader.parse(text, file: "r.toml", baseDirectory: "/") } throws: {
+                "\($0)".contains(key)
+            }
         }
     }
 }

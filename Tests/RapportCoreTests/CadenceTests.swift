@@ -24,12 +24,16 @@ struct CadenceTests {
     func r24DueDay() {
         var policy = Policy.standard
         policy.dueDayReminder = true
-        let contacts = Fixture.run([Fixture.agreement(installments: [("2026-12-17", "50.00")])], from: "2026-12-13T12:00:00Z", until: "2026-12-18T12:00:00Z", policy: policy)
+        let contacts = Fixture.run(
+            [Fixture.agreement(installments: [("2026-12-17", "50.00")])], from: "2026-12-13T12:00:00Z",
+            until: "2026-12-18T12:00:00Z", policy: policy)
         #expect(contacts.map(\.kind) == [.preDue, .dueToday])
         #expect(contacts.last.map { chicago.localDate(of: $0.notBefore) } == Fixture.date("2026-12-17"))
     }
 
-    @Test("R25: a missed installment gets a kind check-in after 2 days of grace, then follow-ups stretched by backoff (R10)")
+    @Test(
+        "R25: a missed installment gets a kind check-in after 2 days of grace, then follow-ups stretched by backoff (R10)"
+    )
     func r25MissedAndFollowUps() throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         let contacts = Fixture.run([agreement], from: "2026-12-02T12:00:00Z", until: "2027-01-10T00:00:00Z")
@@ -40,20 +44,25 @@ struct CadenceTests {
         let followUps = contacts.filter { $0.kind == .followUp }
         #expect(followUps.count >= 2)
         if followUps.count >= 2 {
-            let firstGap = chicago.localDate(of: missed.notBefore).days(until: chicago.localDate(of: followUps[0].notBefore))
-            let secondGap = chicago.localDate(of: followUps[0].notBefore).days(until: chicago.localDate(of: followUps[1].notBefore))
+            let firstGap = chicago.localDate(of: missed.notBefore).days(
+                until: chicago.localDate(of: followUps[0].notBefore))
+            let secondGap = chicago.localDate(of: followUps[0].notBefore).days(
+                until: chicago.localDate(of: followUps[1].notBefore))
             #expect(firstGap >= 7)
             #expect(secondGap >= 11)  // 7 × 1.5, rounded
         }
         let paid = Fixture.event(.payment, at: "2026-12-02T12:00:00Z", amount: "50.00")
-        #expect(Fixture.run([agreement], events: [paid], from: "2026-12-02T13:00:00Z", until: "2027-01-10T00:00:00Z").map(\.kind) == [.completed])
+        #expect(
+            Fixture.run([agreement], events: [paid], from: "2026-12-02T13:00:00Z", until: "2027-01-10T00:00:00Z").map(
+                \.kind) == [.completed])
     }
 
     @Test("R26: every payment gets a thank-you; one older than a week is dropped as stale (R29)")
     func r26Thanks() throws {
         let agreement = Fixture.agreement(installments: [("2026-12-20", "50.00"), ("2027-01-20", "50.00")])
         let payment = Fixture.event(.payment, at: "2026-12-08T14:00:00Z", amount: "50.00")
-        let thanks = try #require(Fixture.contact(Fixture.plan(agreement, events: [payment], at: "2026-12-08T15:00:00Z")))
+        let thanks = try #require(
+            Fixture.contact(Fixture.plan(agreement, events: [payment], at: "2026-12-08T15:00:00Z")))
         #expect(thanks.kind == .thanks)
         #expect(thanks.paymentAmount == Money("50.00"))
         let late = Fixture.plan(agreement, events: [payment], at: "2026-12-20T15:00:00Z")
@@ -87,9 +96,12 @@ struct PromiseAndProgressTests {
     @Test("R27: a promise replaces follow-ups with one reminder the day before the promised date")
     func r27Kept() {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00"), ("2027-01-01", "50.00")])
-        let promise = Event(agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-02T16:00:00Z"), date: Fixture.date("2026-12-15"))
+        let promise = Event(
+            agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-02T16:00:00Z"),
+            date: Fixture.date("2026-12-15"))
         let payment = Fixture.event(.payment, at: "2026-12-15T18:00:00Z", amount: "50.00")
-        let contacts = Fixture.run([agreement], events: [promise, payment], from: "2026-12-02T16:30:00Z", until: "2026-12-24T00:00:00Z")
+        let contacts = Fixture.run(
+            [agreement], events: [promise, payment], from: "2026-12-02T16:30:00Z", until: "2026-12-24T00:00:00Z")
         #expect(contacts.map(\.kind) == [.promiseReminder, .thanks], "\(contacts.map(\.kind))")
         #expect(contacts.first.map { chicago.localDate(of: $0.notBefore) } == Fixture.date("2026-12-14"))
     }
@@ -97,8 +109,11 @@ struct PromiseAndProgressTests {
     @Test("R27: a broken promise (2 days past the date, unpaid) resumes follow-ups")
     func r27Broken() throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00"), ("2027-01-01", "50.00")])
-        let promise = Event(agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-02T16:00:00Z"), date: Fixture.date("2026-12-15"))
-        let contacts = Fixture.run([agreement], events: [promise], from: "2026-12-02T16:30:00Z", until: "2026-12-24T00:00:00Z")
+        let promise = Event(
+            agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-02T16:00:00Z"),
+            date: Fixture.date("2026-12-15"))
+        let contacts = Fixture.run(
+            [agreement], events: [promise], from: "2026-12-02T16:30:00Z", until: "2026-12-24T00:00:00Z")
         #expect(contacts.first?.kind == .promiseReminder)
         let resumed = try #require(contacts.dropFirst().first)
         #expect(resumed.kind == .missed)
@@ -110,7 +125,9 @@ struct PromiseAndProgressTests {
     func r27Withdraws() {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         let waiting = Fixture.sent(.missed, at: "2026-12-04T16:00:00Z", touchpoint: "missed:A-1:1", state: .spooled)
-        let promise = Event(agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-03T16:00:00Z"), date: Fixture.date("2026-12-20"))
+        let promise = Event(
+            agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-03T16:00:00Z"),
+            date: Fixture.date("2026-12-20"))
         let decision = Fixture.plan(agreement, events: [promise], history: [waiting], at: "2026-12-03T17:00:00Z")
         #expect(decision.withdrawals.first?.reason.contains("R27") == true)
     }
@@ -120,7 +137,8 @@ struct PromiseAndProgressTests {
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-01-10", "50.00")])
         let first = Fixture.event(.payment, at: "2026-12-09T15:00:00Z", amount: "50.00")
         let last = Fixture.event(.payment, at: "2027-01-08T15:00:00Z", amount: "50.00")
-        let contacts = Fixture.run([agreement], events: [first, last], from: "2026-12-09T15:30:00Z", until: "2027-01-20T00:00:00Z")
+        let contacts = Fixture.run(
+            [agreement], events: [first, last], from: "2026-12-09T15:30:00Z", until: "2027-01-20T00:00:00Z")
         #expect(contacts.first?.kind == .thanks)
         #expect(contacts.last?.kind == .completed)
         #expect(contacts.filter { $0.kind == .thanks }.count == 1)
@@ -130,7 +148,8 @@ struct PromiseAndProgressTests {
     func r26Progress() throws {
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-03-10", "50.00")])
         let payment = Fixture.event(.payment, at: "2026-12-09T15:00:00Z", amount: "50.00")
-        let contacts = Fixture.run([agreement], events: [payment], from: "2026-12-09T15:30:00Z", until: "2027-02-01T00:00:00Z")
+        let contacts = Fixture.run(
+            [agreement], events: [payment], from: "2026-12-09T15:30:00Z", until: "2027-02-01T00:00:00Z")
         let thanks = try #require(contacts.first { $0.kind == .thanks })
         let progress = try #require(contacts.first { $0.kind == .progress })
         #expect(chicago.localDate(of: thanks.notBefore).days(until: chicago.localDate(of: progress.notBefore)) >= 30)
@@ -139,9 +158,11 @@ struct PromiseAndProgressTests {
     @Test("R17: when a pause is lifted, a gentle check-in comes first")
     func r17CheckIn() throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
-        let pause = Event(agreement: Fixture.id("A-1"), type: .pause, at: Fixture.instant("2026-12-02T15:00:00Z"), reason: "hospital")
+        let pause = Event(
+            agreement: Fixture.id("A-1"), type: .pause, at: Fixture.instant("2026-12-02T15:00:00Z"), reason: "hospital")
         let resume = Fixture.event(.resume, at: "2026-12-10T15:00:00Z")
-        let contacts = Fixture.run([agreement], events: [pause, resume], from: "2026-12-02T15:30:00Z", until: "2026-12-20T00:00:00Z")
+        let contacts = Fixture.run(
+            [agreement], events: [pause, resume], from: "2026-12-02T15:30:00Z", until: "2026-12-20T00:00:00Z")
         let first = try #require(contacts.first)
         #expect(first.kind == .checkIn)
         #expect(first.notBefore >= Fixture.instant("2026-12-10T15:00:00Z"))
@@ -155,18 +176,28 @@ struct AdjustmentTests {
     let chicago = ZoneClock(identifier: "America/Chicago")!
     let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
 
-    func plan(_ adjustment: Adjustment, at now: String, history: [ContactRecord] = [], policy: Policy = .standard) -> Decision {
+    func plan(_ adjustment: Adjustment, at now: String, history: [ContactRecord] = [], policy: Policy = .standard)
+        -> Decision
+    {
         let instant = Fixture.instant(now)
-        return Planner(policy: policy).plan(AgreementState(agreement: agreement, events: [], adjustment: adjustment, now: instant), history: history, now: instant)
+        return Planner(policy: policy).plan(
+            AgreementState(agreement: agreement, events: [], adjustment: adjustment, now: instant), history: history,
+            now: instant)
     }
 
     @Test("R11 R5: the preferred channel and time, and designated times, bind")
     func channelAndTime() throws {
-        let contact = try #require(Fixture.contact(plan(Adjustment(preferredChannel: .email, preferredTime: LocalTime("17:30")), at: "2026-12-07T12:00:00Z")))
+        let contact = try #require(
+            Fixture.contact(
+                plan(
+                    Adjustment(preferredChannel: .email, preferredTime: LocalTime("17:30")), at: "2026-12-07T12:00:00Z")
+            ))
         #expect(contact.channel == .email)
         #expect(chicago.localTime(of: contact.notBefore) == LocalTime("17:30"))
-        let limited = Adjustment(inconvenient: Inconvenience(before: LocalTime("12:00"), days: [.mon], channels: [.sms]))
-        let later = try #require(Fixture.contact(plan(limited, at: "2026-12-07T12:00:00Z", policy: Fixture.longLookahead)))
+        let limited = Adjustment(
+            inconvenient: Inconvenience(before: LocalTime("12:00"), days: [.mon], channels: [.sms]))
+        let later = try #require(
+            Fixture.contact(plan(limited, at: "2026-12-07T12:00:00Z", policy: Fixture.longLookahead)))
         #expect(later.channel == .email)
         #expect(chicago.localDate(of: later.notBefore) == Fixture.date("2026-12-08"))
         #expect(chicago.localTime(of: later.notBefore).minutes >= 12 * 60)
@@ -175,7 +206,8 @@ struct AdjustmentTests {
     @Test("R8: a longer minimum gap for one agreement")
     func minimumGap() throws {
         let history = [Fixture.sent(.missed, at: "2026-12-03T16:00:00Z", touchpoint: "missed:A-1:1")]
-        let decision = plan(Adjustment(minGapHours: 240), at: "2026-12-10T15:00:00Z", history: history, policy: Fixture.longLookahead)
+        let decision = plan(
+            Adjustment(minGapHours: 240), at: "2026-12-10T15:00:00Z", history: history, policy: Fixture.longLookahead)
         #expect(decision.trace.first?.contains("minimum gap 240 h") == true)
         if let contact = Fixture.contact(decision) {
             #expect(contact.notBefore.timeIntervalSince(history[0].notBefore) >= 240 * 3600)
@@ -189,19 +221,25 @@ struct AdjustmentTests {
     func cadenceProfile() throws {
         var policy = Policy.standard
         policy.cadences["gentle"] = CadenceProfile(missedGraceDays: 5, followUpDays: 14)
-        let contacts = Fixture.run([agreement], from: "2026-12-02T00:00:00Z", until: "2026-12-08T00:00:00Z", policy: policy)
-        #expect(contacts.first { $0.kind == .missed }.map { chicago.localDate(of: $0.notBefore) } == Fixture.date("2026-12-03"))
+        let contacts = Fixture.run(
+            [agreement], from: "2026-12-02T00:00:00Z", until: "2026-12-08T00:00:00Z", policy: policy)
+        #expect(
+            contacts.first { $0.kind == .missed }.map { chicago.localDate(of: $0.notBefore) }
+                == Fixture.date("2026-12-03"))
         var gentle = agreement
         gentle.cadence = "gentle"
         let slower = Fixture.run([gentle], from: "2026-12-02T00:00:00Z", until: "2026-12-09T00:00:00Z", policy: policy)
-        #expect(slower.first { $0.kind == .missed }.map { chicago.localDate(of: $0.notBefore) } == Fixture.date("2026-12-07"))
+        #expect(
+            slower.first { $0.kind == .missed }.map { chicago.localDate(of: $0.notBefore) }
+                == Fixture.date("2026-12-07"))
     }
 }
 
 /// R25: escalation, slowly.
 @Suite("Escalation")
 struct EscalationTests {
-    @Test("R25: after 2 unanswered contacts, follow-ups move to the next usable channel and grow firmer; a reply resets")
+    @Test(
+        "R25: after 2 unanswered contacts, follow-ups move to the next usable channel and grow firmer; a reply resets")
     func escalates() throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         let contacts = Fixture.run([agreement], from: "2026-12-02T00:00:00Z", until: "2027-02-15T00:00:00Z")
@@ -213,8 +251,10 @@ struct EscalationTests {
         #expect(arrears.dropFirst(2).allSatisfy { $0.firm })
 
         let reply = Fixture.event(.reply, at: "2026-12-20T15:00:00Z")
-        let calmer = Fixture.run([agreement], events: [reply], from: "2026-12-02T00:00:00Z", until: "2027-02-15T00:00:00Z")
-            .filter { ($0.kind == .followUp) && $0.notBefore > Fixture.instant("2026-12-20T15:00:00Z") }
+        let calmer = Fixture.run(
+            [agreement], events: [reply], from: "2026-12-02T00:00:00Z", until: "2027-02-15T00:00:00Z"
+        )
+        .filter { ($0.kind == .followUp) && $0.notBefore > Fixture.instant("2026-12-20T15:00:00Z") }
         #expect(calmer.first?.firm == false, "a reply resets the escalation (R10)")
     }
 }

@@ -35,21 +35,33 @@ enum Fixture {
         installments: [(String, String)] = [("2026-12-10", "50.00")]
     ) -> Agreement {
         Agreement(
-            id: Self.id(id), debtor: Debtor(id: Self.id(debtor ?? "D-\(id)"), name: "Samuel Rivera", preferredName: "Sam", locale: locale),
-            timezone: zones == nil ? zone : nil, timezones: zones, contacts: contacts, consent: Consent(sms: smsConsent),
+            id: Self.id(id),
+            debtor: Debtor(
+                id: Self.id(debtor ?? "D-\(id)"), name: "Samuel Rivera", preferredName: "Sam", locale: locale),
+            timezone: zones == nil ? zone : nil, timezones: zones, contacts: contacts,
+            consent: Consent(sms: smsConsent),
             preferredChannel: preferred, inconvenient: inconvenient,
             installments: installments.enumerated().map { index, item in
                 Installment(id: Self.id(String(index + 1)), due: date(item.0), amount: Money(item.1)!)
             })
     }
 
-    static func event(_ type: EventType, _ agreement: String = "A-1", at: String, amount: String? = nil, channel: Channel? = nil, until: String? = nil) -> Event {
-        Event(agreement: id(agreement), type: type, at: instant(at), amount: amount.flatMap(Money.init), channel: channel, until: until.map(date))
+    static func event(
+        _ type: EventType, _ agreement: String = "A-1", at: String, amount: String? = nil, channel: Channel? = nil,
+        until: String? = nil
+    ) -> Event {
+        Event(
+            agreement: id(agreement), type: type, at: instant(at), amount: amount.flatMap(Money.init), channel: channel,
+            until: until.map(date))
     }
 
-    static func plan(_ agreement: Agreement, events: [Event] = [], history: [ContactRecord] = [], at now: String, policy: Policy = .standard) -> Decision {
+    static func plan(
+        _ agreement: Agreement, events: [Event] = [], history: [ContactRecord] = [], at now: String,
+        policy: Policy = .standard
+    ) -> Decision {
         let now = instant(now)
-        return Planner(policy: policy).plan(AgreementState(agreement: agreement, events: events, now: now), history: history, now: now)
+        return Planner(policy: policy).plan(
+            AgreementState(agreement: agreement, events: events, now: now), history: history, now: now)
     }
 
     /// The contact a decision spools, or nil.
@@ -59,11 +71,16 @@ enum Fixture {
     }
 
     /// A history record for a contact that went out at `at`.
-    static func sent(_ kind: ContactKind = .preDue, agreement: String = "A-1", at: String, touchpoint: String? = nil, state: JobState = .delivered, channel: Channel = .sms) -> ContactRecord {
+    static func sent(
+        _ kind: ContactKind = .preDue, agreement: String = "A-1", at: String, touchpoint: String? = nil,
+        state: JobState = .delivered, channel: Channel = .sms
+    ) -> ContactRecord {
         let instant = instant(at)
         return ContactRecord(
-            jobID: "j-" + StableHash.hex(at + kind.rawValue + agreement), touchpoint: touchpoint ?? "\(kind.rawValue):\(agreement):x:\(at)",
-            agreements: [id(agreement)], kind: kind, channel: channel, notBefore: instant, notAfter: instant.addingTimeInterval(3600), state: state,
+            jobID: "j-" + StableHash.hex(at + kind.rawValue + agreement),
+            touchpoint: touchpoint ?? "\(kind.rawValue):\(agreement):x:\(at)",
+            agreements: [id(agreement)], kind: kind, channel: channel, notBefore: instant,
+            notAfter: instant.addingTimeInterval(3600), state: state,
             timezone: "America/Chicago", recipient: channel == .email ? "sam@example.org" : "+12145550100")
     }
 
@@ -71,7 +88,8 @@ enum Fixture {
     /// `rapportctl` acts at once) and at each job's `not_before`, when the job is delivered (as
     /// `simulate` does) unless it was withdrawn first. Returns every contact that went out.
     static func run(
-        _ agreements: [Agreement], events: [Event] = [], history: [ContactRecord] = [], from start: String, until end: String,
+        _ agreements: [Agreement], events: [Event] = [], history: [ContactRecord] = [], from start: String,
+        until end: String,
         policy: Policy = .standard
     ) -> [PlannedContact] {
         runRecording(agreements, events: events, history: history, from: start, until: end, policy: policy).contacts
@@ -79,7 +97,8 @@ enum Fixture {
 
     /// `run`, also returning every touchpoint dropped as stale, with its reason (R29).
     static func runRecording(
-        _ agreements: [Agreement], events: [Event] = [], history earlier: [ContactRecord] = [], from start: String, until end: String,
+        _ agreements: [Agreement], events: [Event] = [], history earlier: [ContactRecord] = [], from start: String,
+        until end: String,
         policy: Policy = .standard
     ) -> (contacts: [PlannedContact], dropped: [String: String]) {
         var dropped: [String: String] = [:]
@@ -96,26 +115,38 @@ enum Fixture {
             for agreement in agreements {
                 // Like the engine's portfolio: the history of this debtor only.
                 let siblings = Set(agreements.filter { $0.debtor.id == agreement.debtor.id }.map(\.id))
-                let states = agreements.filter { siblings.contains($0.id) }.map { AgreementState(agreement: $0, events: events, now: now) }
+                let states = agreements.filter { siblings.contains($0.id) }.map {
+                    AgreementState(agreement: $0, events: events, now: now)
+                }
                 for _ in 0..<4 {
                     let theirs = history.filter { !siblings.isDisjoint(with: $0.agreements) }
-                    let decision = planner.plan(AgreementState(agreement: agreement, events: events, now: now), siblings: states, history: theirs, now: now)
+                    let decision = planner.plan(
+                        AgreementState(agreement: agreement, events: events, now: now), siblings: states,
+                        history: theirs, now: now)
                     for withdrawal in decision.withdrawals {
-                        if let index = history.firstIndex(where: { $0.jobID == withdrawal.jobID }) { history[index].state = .withdrawn }
+                        if let index = history.firstIndex(where: { $0.jobID == withdrawal.jobID }) {
+                            history[index].state = .withdrawn
+                        }
                     }
-                    for drop in decision.dropped where dropped[drop.touchpoint] == nil { dropped[drop.touchpoint] = drop.reason }
+                    for drop in decision.dropped where dropped[drop.touchpoint] == nil {
+                        dropped[drop.touchpoint] = drop.reason
+                    }
                     guard case .send(let contact) = decision.outcome else { break }
                     contacts.append(contact)
                     var record = ContactRecord(
-                        jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
-                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .spooled, timezone: contact.timezone, recipient: contact.to)
+                        jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements,
+                        kind: contact.kind,
+                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter,
+                        state: .spooled, timezone: contact.timezone, recipient: contact.to)
                     record.covers = contact.covers
                     record.statement = contact.statement?.fingerprint
                     history.append(record)
                 }
             }
             if nextHour <= now { nextHour = now.addingTimeInterval(3600) }
-            let upcoming = events.map(\.at).filter { $0 > now } + history.filter { $0.state == .spooled && $0.notBefore > now }.map(\.notBefore)
+            let upcoming =
+                events.map(\.at).filter { $0 > now }
+                + history.filter { $0.state == .spooled && $0.notBefore > now }.map(\.notBefore)
             now = min(nextHour, upcoming.min() ?? nextHour)
         }
         let withdrawn = Set(history.filter { $0.state == .withdrawn }.map(\.jobID))

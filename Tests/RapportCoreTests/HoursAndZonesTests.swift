@@ -6,21 +6,31 @@ import Testing
 @Suite("When a contact may happen")
 struct HoursAndZonesTests {
     /// The local wall-clock time of `instant` in `zone`, in minutes after midnight.
-    func localMinutes(_ instant: Date, _ zone: String) -> Int { ZoneClock(identifier: zone)!.localTime(of: instant).minutes }
+    func localMinutes(_ instant: Date, _ zone: String) -> Int {
+        ZoneClock(identifier: zone)!.localTime(of: instant).minutes
+    }
 
-    @Test("R1: the whole send interval lies inside 08:00-21:00 (and the 09:00-20:00 policy) in odd-offset zones",
-          arguments: ["Asia/Kolkata", "Pacific/Chatham", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+    @Test(
+        "R1: the whole send interval lies inside 08:00-21:00 (and the 09:00-20:00 policy) in odd-offset zones",
+        arguments: [
+            "Asia/Kolkata", "Pacific/Chatham", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns",
+            "Pacific/Kiritimati", "Pacific/Pago_Pago",
+        ])
     func r1HoursInEveryZone(zone: String) throws {
         let agreement = Fixture.agreement(zone: zone, installments: [("2026-12-10", "50.00")])
         for hour in stride(from: 0, to: 24, by: 5) {
             let now = Fixture.instant("2026-12-07T00:00:00Z").addingTimeInterval(Double(hour * 3600))
-            let decision = Fixture.planner.plan(AgreementState(agreement: agreement, events: [], now: now), history: [], now: now)
-            let contact = try #require(Fixture.contact(decision), "no contact in \(zone) at +\(hour)h: \(decision.summary)")
+            let decision = Fixture.planner.plan(
+                AgreementState(agreement: agreement, events: [], now: now), history: [], now: now)
+            let contact = try #require(
+                Fixture.contact(decision), "no contact in \(zone) at +\(hour)h: \(decision.summary)")
             let start = localMinutes(contact.notBefore, zone)
             let end = localMinutes(contact.notAfter, zone)
             #expect(start >= 9 * 60 && start < 20 * 60, "not_before \(contact.localTime) in \(zone)")
             #expect(end > start && end <= 20 * 60, "not_after ends \(end) min in \(zone)")
-            #expect(ZoneClock(identifier: zone)!.localDate(of: contact.notBefore) == ZoneClock(identifier: zone)!.localDate(of: contact.notAfter))
+            #expect(
+                ZoneClock(identifier: zone)!.localDate(of: contact.notBefore)
+                    == ZoneClock(identifier: zone)!.localDate(of: contact.notAfter))
         }
     }
 
@@ -51,7 +61,9 @@ struct HoursAndZonesTests {
         let agreement = Fixture.agreement(zones: ["Europe/London", "Pacific/Auckland"])
         let decision = Fixture.plan(agreement, at: "2026-12-07T10:00:00Z")
         #expect(Fixture.contact(decision) == nil)
-        guard case .blocked(let rule, _) = decision.outcome else { Issue.record("expected blocked, got \(decision.summary)"); return }
+        guard case .blocked(let rule, _) = decision.outcome else {
+            Issue.record("expected blocked, got \(decision.summary)"); return
+        }
         #expect(rule == "R2")
         #expect(decision.trace.contains { $0.contains("every candidate zone") })
     }
@@ -59,7 +71,8 @@ struct HoursAndZonesTests {
     @Test("R2: with no zone at all nothing time-bound is scheduled and explain says why")
     func r2NoZone() {
         // No zone, no region, and a number outside the NANP: nothing to infer from (R3).
-        let decision = Fixture.plan(Fixture.agreement(zone: nil, contacts: [.sms: "+442071234567"]), at: "2026-12-07T10:00:00Z")
+        let decision = Fixture.plan(
+            Fixture.agreement(zone: nil, contacts: [.sms: "+442071234567"]), at: "2026-12-07T10:00:00Z")
         guard case .blocked(let rule, let reason) = decision.outcome else { Issue.record("expected blocked"); return }
         #expect(rule == "R2")
         #expect(reason.contains("no time zone"))
@@ -72,7 +85,8 @@ struct HoursAndZonesTests {
         let agreement = Fixture.agreement(installments: [("2026-12-08", "50.00")])
         let decision = Fixture.plan(agreement, at: "2026-12-06T02:30:00Z", policy: Fixture.longLookahead)
         let contact = try #require(Fixture.contact(decision), "\(decision.summary)")
-        #expect(ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) == Fixture.date("2026-12-07"))
+        #expect(
+            ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) == Fixture.date("2026-12-07"))
     }
 
     @Test("R4: no contact on a US federal holiday (Christmas 2026, a Friday)")
@@ -81,7 +95,8 @@ struct HoursAndZonesTests {
         let agreement = Fixture.agreement(installments: [("2026-12-28", "50.00")])
         let decision = Fixture.plan(agreement, at: "2026-12-25T15:00:00Z", policy: Fixture.longLookahead)
         let contact = try #require(Fixture.contact(decision))
-        #expect(ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) == Fixture.date("2026-12-26"))
+        #expect(
+            ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) == Fixture.date("2026-12-26"))
     }
 
     @Test("R4: the shipped US federal list, with observed dates")
@@ -92,18 +107,22 @@ struct HoursAndZonesTests {
         #expect(holidays.holiday(on: Fixture.date("2027-01-18"))?.contains("King") == true)
         #expect(holidays.holiday(on: Fixture.date("2026-12-24")) == nil)
         #expect(HolidayCalendar(usFederal: false).holiday(on: Fixture.date("2026-12-25")) == nil)
-        #expect(HolidayCalendar(usFederal: false, extra: [Fixture.date("2026-12-24")]).holiday(on: Fixture.date("2026-12-24")) != nil)
+        #expect(
+            HolidayCalendar(usFederal: false, extra: [Fixture.date("2026-12-24")]).holiday(
+                on: Fixture.date("2026-12-24")) != nil)
     }
 
     @Test("R5: the debtor's 'not before 10:00', 'never on Saturday' and 'no SMS' bind")
     func r5Designated() throws {
-        let limits = Inconvenience(before: LocalTime("10:00"), after: LocalTime("18:00"), days: [.sat], channels: [.sms])
+        let limits = Inconvenience(
+            before: LocalTime("10:00"), after: LocalTime("18:00"), days: [.sat], channels: [.sms])
         let agreement = Fixture.agreement(inconvenient: limits, installments: [("2026-12-08", "50.00")])
         // Friday 2026-12-04 20:30 Chicago → Saturday is out, Sunday is out → Monday, 10:00-18:00, by e-mail.
         let decision = Fixture.plan(agreement, at: "2026-12-05T02:30:00Z", policy: Fixture.longLookahead)
         let contact = try #require(Fixture.contact(decision))
         #expect(contact.channel == .email)
-        #expect(ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) == Fixture.date("2026-12-07"))
+        #expect(
+            ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) == Fixture.date("2026-12-07"))
         #expect(localMinutes(contact.notBefore, "America/Chicago") >= 10 * 60)
         #expect(localMinutes(contact.notAfter, "America/Chicago") <= 18 * 60)
     }
@@ -126,7 +145,8 @@ struct HoursAndZonesTests {
         let agreement = Fixture.agreement(zone: "Australia/Sydney", installments: [("2026-10-07", "50.00")])
         let decision = Fixture.plan(agreement, at: "2026-10-03T11:00:00Z", policy: Fixture.longLookahead)
         let contact = try #require(Fixture.contact(decision))
-        #expect(ZoneClock(identifier: "Australia/Sydney")!.localDate(of: contact.notBefore) == Fixture.date("2026-10-05"))
+        #expect(
+            ZoneClock(identifier: "Australia/Sydney")!.localDate(of: contact.notBefore) == Fixture.date("2026-10-05"))
         #expect(localMinutes(contact.notBefore, "Australia/Sydney") >= 9 * 60)
         #expect(contact.notAfter == Fixture.instant("2026-10-05T09:00:00Z"))  // 20:00 AEDT (UTC+11)
     }
@@ -134,15 +154,22 @@ struct HoursAndZonesTests {
     @Test("R6: a skipped wall time maps to the jump, a repeated one to its first instant")
     func r6SkippedAndRepeated() {
         let newYork = ZoneClock(identifier: "America/New_York")!
-        #expect(newYork.instant(of: Fixture.date("2027-03-14"), at: LocalTime("02:30")!) == Fixture.instant("2027-03-14T07:00:00Z"))
-        #expect(newYork.instant(of: Fixture.date("2026-11-01"), at: LocalTime("01:30")!) == Fixture.instant("2026-11-01T05:30:00Z"))
+        #expect(
+            newYork.instant(of: Fixture.date("2027-03-14"), at: LocalTime("02:30")!)
+                == Fixture.instant("2027-03-14T07:00:00Z"))
+        #expect(
+            newYork.instant(of: Fixture.date("2026-11-01"), at: LocalTime("01:30")!)
+                == Fixture.instant("2026-11-01T05:30:00Z"))
         let lordHowe = ZoneClock(identifier: "Australia/Lord_Howe")!
-        #expect(lordHowe.instant(of: Fixture.date("2026-10-04"), at: LocalTime("09:00")!) == Fixture.instant("2026-10-03T22:00:00Z"))
+        #expect(
+            lordHowe.instant(of: Fixture.date("2026-10-04"), at: LocalTime("09:00")!)
+                == Fixture.instant("2026-10-03T22:00:00Z"))
     }
 
     @Test("R6: days are calendar days: 25 consecutive openings are each 09:00 local across a DST change")
     func r6ConsecutiveDays() {
-        let windows = ContactWindows(clocks: [ZoneClock(identifier: "Europe/London")!], policy: .standard, inconvenient: nil)
+        let windows = ContactWindows(
+            clocks: [ZoneClock(identifier: "Europe/London")!], policy: .standard, inconvenient: nil)
         var cursor = Fixture.instant("2026-10-15T00:00:00Z")
         for _ in 0..<25 {
             guard let opening = windows.nextOpening(from: cursor) else { Issue.record("no opening"); return }
@@ -156,14 +183,17 @@ struct HoursAndZonesTests {
 /// R3: where a debtor may be when no zone was given.
 @Suite("Zone inference")
 struct ZoneInferenceTests {
-    func localMinutes(_ instant: Date, _ zone: String) -> Int { ZoneClock(identifier: zone)!.localTime(of: instant).minutes }
+    func localMinutes(_ instant: Date, _ zone: String) -> Int {
+        ZoneClock(identifier: zone)!.localTime(of: instant).minutes
+    }
 
     @Test("R3: the shipped tables name only real IANA zones, every state and DC, and only 3-digit area codes")
     func tables() {
         for zone in Set(RegionZones.zones.values.flatMap { $0 } + NANPAreaCodes.zones.values.flatMap { $0 }) {
             #expect(TimeZone(identifier: zone) != nil, "\(zone)")
         }
-        let states = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
+        let states =
+            "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
         for state in states.split(separator: " ") { #expect(RegionZones.zones["US-\(state)"] != nil, "US-\(state)") }
         #expect(NANPAreaCodes.zones.keys.allSatisfy { $0.count == 3 && Int($0) != nil })
         #expect(NANPAreaCodes.zones.count > 300)
@@ -190,7 +220,9 @@ struct ZoneInferenceTests {
         var movedWest = Fixture.agreement(zone: nil, contacts: [.sms: "+12125550100"])
         movedWest.region = "US-CA"
         let decision = Fixture.plan(movedWest, at: "2026-12-07T12:00:00Z")
-        #expect(decision.trace.first == "R3: zones inferred from region US-CA (America/Los_Angeles) and area code 212 (America/New_York)")
+        #expect(
+            decision.trace.first
+                == "R3: zones inferred from region US-CA (America/Los_Angeles) and area code 212 (America/New_York)")
         let contact = try #require(Fixture.contact(decision))
         #expect(localMinutes(contact.notBefore, "America/Los_Angeles") >= 9 * 60)
         #expect(localMinutes(contact.notAfter, "America/New_York") <= 20 * 60)
@@ -198,7 +230,8 @@ struct ZoneInferenceTests {
 
     @Test("R3 R2: nothing to infer from (an e-mail only, no region) means nothing time-bound, explained")
     func nothingKnown() {
-        let decision = Fixture.plan(Fixture.agreement(zone: nil, contacts: [.email: "sam@example.org"]), at: "2026-12-07T12:00:00Z")
+        let decision = Fixture.plan(
+            Fixture.agreement(zone: nil, contacts: [.email: "sam@example.org"]), at: "2026-12-07T12:00:00Z")
         guard case .blocked(let rule, _) = decision.outcome else { Issue.record("expected blocked"); return }
         #expect(rule == "R2")
         #expect(decision.trace.first?.contains("no known region and no NANP phone number") == true)

@@ -32,10 +32,13 @@ struct InvariantTests {
             let installments = (0..<(1 + Int(random.next() % 3))).map { n in
                 (startDate.adding(days: -5 + Int(random.next() % 30) + 14 * n).description, "25.00")
             }
-            agreements.append(Fixture.agreement(
-                id, debtor: "D-\(index % 2)", zone: pick(Self.zones), zones: candidates,
-                contacts: random.next() % 3 == 0 ? [.email: "x@example.org"] : [.sms: "+12145550100", .email: "x@example.org", .voice: "+12145550100"],
-                smsConsent: random.next() % 2 == 0, installments: installments))
+            agreements.append(
+                Fixture.agreement(
+                    id, debtor: "D-\(index % 2)", zone: pick(Self.zones), zones: candidates,
+                    contacts: random.next() % 3 == 0
+                        ? [.email: "x@example.org"]
+                        : [.sms: "+12145550100", .email: "x@example.org", .voice: "+12145550100"],
+                    smsConsent: random.next() % 2 == 0, installments: installments))
             let at = start.addingTimeInterval(Double(random.next() % (30 * 86_400)))
             switch random.next() % 8 {
             case 0: events.append(Event(agreement: Fixture.id(id), type: .payment, at: at, amount: Money("25.00")))
@@ -49,12 +52,15 @@ struct InvariantTests {
         return Portfolio(agreements: agreements, events: events)
     }
 
-    @Test("R1 R2 R8 R12 R13 R14 R16: every planned contact obeys the hard rules; no job twice; every due installment reminded or its drop explained", .timeLimit(.minutes(5)))
+    @Test(
+        "R1 R2 R8 R12 R13 R14 R16: every planned contact obeys the hard rules; no job twice; every due installment reminded or its drop explained",
+        .timeLimit(.minutes(5)))
     func hardRulesHold() async {
         await propertyCheck(count: 15, input: Gen.int(in: 0...1_000_000)) { seed in
             let portfolio = Self.portfolio(seed: UInt64(seed))
             let (contacts, dropped) = Fixture.runRecording(
-                portfolio.agreements, events: portfolio.events, from: Timestamp.rfc3339(Self.start), until: Timestamp.rfc3339(Self.end))
+                portfolio.agreements, events: portfolio.events, from: Timestamp.rfc3339(Self.start),
+                until: Timestamp.rfc3339(Self.end))
             let byID = Dictionary(grouping: contacts, by: \.jobID)
             #expect(byID.values.allSatisfy { $0.count == 1 }, "a job id was planned twice (seed \(seed))")
 
@@ -64,30 +70,50 @@ struct InvariantTests {
                     let clock = ZoneClock(identifier: zone)!
                     let start = clock.localTime(of: contact.notBefore).minutes
                     let end = clock.localTime(of: contact.notAfter).minutes
-                    #expect(start >= 9 * 60 && end <= 20 * 60 && clock.localDate(of: contact.notBefore) == clock.localDate(of: contact.notAfter),
-                            "R1/R2: \(contact.jobID) outside the window in \(zone) (seed \(seed))")
+                    #expect(
+                        start >= 9 * 60 && end <= 20 * 60
+                            && clock.localDate(of: contact.notBefore) == clock.localDate(of: contact.notAfter),
+                        "R1/R2: \(contact.jobID) outside the window in \(zone) (seed \(seed))")
                 }
-                let stopsBefore = portfolio.events.filter { $0.agreement == contact.agreement && $0.at <= contact.notBefore }
-                if stopsBefore.contains(where: { $0.type == .attorney }) { Issue.record("R13: contact after attorney (seed \(seed))") }
-                if stopsBefore.contains(where: { $0.type == .cease }), contact.kind != .ceaseConfirmation { Issue.record("R12: contact after cease (seed \(seed))") }
-                if stopsBefore.contains(where: { $0.type == .dispute }), contact.kind.isCollection { Issue.record("R14: collection during dispute (seed \(seed))") }
-                if stopsBefore.contains(where: { $0.type == .optOut }), contact.channel == .sms { Issue.record("R16: SMS after opt-out (seed \(seed))") }
-                if contact.channel == .sms, !agreement.consent.sms { Issue.record("R16: SMS without consent (seed \(seed))") }
+                let stopsBefore = portfolio.events.filter {
+                    $0.agreement == contact.agreement && $0.at <= contact.notBefore
+                }
+                if stopsBefore.contains(where: { $0.type == .attorney }) {
+                    Issue.record("R13: contact after attorney (seed \(seed))")
+                }
+                if stopsBefore.contains(where: { $0.type == .cease }), contact.kind != .ceaseConfirmation {
+                    Issue.record("R12: contact after cease (seed \(seed))")
+                }
+                if stopsBefore.contains(where: { $0.type == .dispute }), contact.kind.isCollection {
+                    Issue.record("R14: collection during dispute (seed \(seed))")
+                }
+                if stopsBefore.contains(where: { $0.type == .optOut }), contact.channel == .sms {
+                    Issue.record("R16: SMS after opt-out (seed \(seed))")
+                }
+                if contact.channel == .sms, !agreement.consent.sms {
+                    Issue.record("R16: SMS without consent (seed \(seed))")
+                }
             }
 
             for (debtor, theirs) in Dictionary(grouping: contacts, by: \.debtor.id) {
                 let sorted = theirs.sorted { $0.notBefore < $1.notBefore }
                 let clock = ZoneClock(identifier: sorted[0].timezone)!
                 for (earlier, later) in zip(sorted, sorted.dropFirst()) {
-                    #expect(clock.localDate(of: earlier.notBefore) != clock.localDate(of: later.notBefore), "R8: two contacts on one day for \(debtor) (seed \(seed))")
+                    #expect(
+                        clock.localDate(of: earlier.notBefore) != clock.localDate(of: later.notBefore),
+                        "R8: two contacts on one day for \(debtor) (seed \(seed))")
                     // A payment confirmation (a thank-you, or the congratulation for the last payment) may break the gap.
                     if ![.thanks, .completed].contains(later.kind), ![.thanks, .completed].contains(earlier.kind) {
-                        #expect(later.notBefore.timeIntervalSince(earlier.notBefore) >= 48 * 3600, "R8: gap under 48 h for \(debtor) (seed \(seed))")
+                        #expect(
+                            later.notBefore.timeIntervalSince(earlier.notBefore) >= 48 * 3600,
+                            "R8: gap under 48 h for \(debtor) (seed \(seed))")
                     }
                 }
                 let days = sorted.map { clock.localDate(of: $0.notBefore) }
                 for first in days {
-                    #expect(days.filter { $0 >= first && $0 <= first.adding(days: 6) }.count <= 3, "R8: more than 3 in 7 days for \(debtor) (seed \(seed))")
+                    #expect(
+                        days.filter { $0 >= first && $0 <= first.adding(days: 6) }.count <= 3,
+                        "R8: more than 3 in 7 days for \(debtor) (seed \(seed))")
                 }
             }
 
@@ -95,15 +121,20 @@ struct InvariantTests {
             // events, each installment due well inside the run gets its reminder — alone, or
             // covered by a sibling's (R28) — unless the reminder was dropped, and then the
             // records say why (R29, usually because R8's pacing left no slot before the date).
-            for agreement in portfolio.agreements where !portfolio.events.contains(where: { $0.agreement == agreement.id }) {
+            for agreement in portfolio.agreements
+            where !portfolio.events.contains(where: { $0.agreement == agreement.id }) {
                 guard agreement.candidateZones.count == 1 else { continue }
                 let clock = ZoneClock(identifier: agreement.candidateZones[0])!
                 for installment in agreement.installments
-                where clock.localDate(of: Self.start).adding(days: 10) < installment.due && installment.due < clock.localDate(of: Self.end).adding(days: -10) {
+                where clock.localDate(of: Self.start).adding(days: 10) < installment.due
+                    && installment.due < clock.localDate(of: Self.end).adding(days: -10)
+                {
                     let key = "pre_due:\(agreement.id):\(installment.id)"
                     let reminded = contacts.contains { ($0.touchpoint == key) || $0.covers.contains(key) }
-                    #expect(reminded || dropped[key]?.contains("R29") == true,
-                            "liveness: \(key) due \(installment.due) neither reminded nor dropped with a reason (seed \(seed))")
+                    #expect(
+                        reminded || dropped[key]?.contains("R29") == true,
+                        "liveness: \(key) due \(installment.due) neither reminded nor dropped with a reason (seed \(seed))"
+                    )
                 }
             }
         }

@@ -73,8 +73,10 @@ struct MessageInvariantTests {
                 let truth = Statement.arrears(of: state, on: clock.localDate(of: contact.notBefore))
                 #expect(
                     contact.statement == nil || contact.statement?.overdue == truth,
-                    Comment(rawValue: "R20: \(contact.kind) \(contact.jobID) states \(String(describing: contact.statement)), "
-                        + "owed \(String(describing: truth)) (seed \(seed))")
+                    Comment(
+                        rawValue:
+                            "R20: \(contact.kind) \(contact.jobID) states \(String(describing: contact.statement)), "
+                            + "owed \(String(describing: truth)) (seed \(seed))")
                 )
                 if [.missed, .followUp].contains(contact.kind) {
                     #expect(truth != nil, "R20: \(contact.kind) with nothing overdue")
@@ -112,8 +114,10 @@ struct MessageInvariantTests {
             }
             #expect(
                 acknowledged,
-                Comment(rawValue: "R25: \(agreement.id) installment \(installment.id) due \(installment.due) got no check-in "
-                    + "within \(grace + slack) days (seed \(seed))")
+                Comment(
+                    rawValue:
+                        "R25: \(agreement.id) installment \(installment.id) due \(installment.due) got no check-in "
+                        + "within \(grace + slack) days (seed \(seed))")
             )
         }
     }

@@ -11,7 +11,9 @@ struct PacingTests {
     func r8AcrossAgreements() {
         let first = Fixture.agreement("A-1", debtor: "D-7", installments: [("2026-12-10", "50.00")])
         // A different address, so R28 cannot fold them into one message: R8 must space them.
-        let second = Fixture.agreement("A-2", debtor: "D-7", contacts: [.sms: "+12145550199", .email: "other@example.org"], installments: [("2026-12-10", "80.00")])
+        let second = Fixture.agreement(
+            "A-2", debtor: "D-7", contacts: [.sms: "+12145550199", .email: "other@example.org"],
+            installments: [("2026-12-10", "80.00")])
         let contacts = Fixture.run([first, second], from: "2026-12-07T12:00:00Z", until: "2026-12-12T00:00:00Z")
         let reminders = contacts.filter { $0.kind == .preDue }
         #expect(reminders.count == 2)
@@ -49,12 +51,17 @@ struct PacingTests {
         let payment = Fixture.event(.payment, at: "2026-12-08T17:00:00Z", amount: "50.00")
         // A reminder went out yesterday at 10:00 local: 24 h ago. Thanks may go today.
         let yesterday = [Fixture.sent(.preDue, at: "2026-12-07T16:00:00Z", touchpoint: "pre_due:A-1:1")]
-        let thanks = try #require(Fixture.contact(Fixture.plan(agreement, events: [payment], history: yesterday, at: "2026-12-08T17:05:00Z")))
+        let thanks = try #require(
+            Fixture.contact(Fixture.plan(agreement, events: [payment], history: yesterday, at: "2026-12-08T17:05:00Z")))
         #expect(thanks.kind == .thanks)
         #expect(chicago.localDate(of: thanks.notBefore) == Fixture.date("2026-12-08"))
         // A reminder went out this morning: the thank-you waits for tomorrow.
         let today = [Fixture.sent(.preDue, at: "2026-12-08T15:00:00Z", touchpoint: "pre_due:A-1:1")]
-        let later = try #require(Fixture.contact(Fixture.plan(agreement, events: [payment], history: today, at: "2026-12-08T17:05:00Z", policy: Fixture.longLookahead)))
+        let later = try #require(
+            Fixture.contact(
+                Fixture.plan(
+                    agreement, events: [payment], history: today, at: "2026-12-08T17:05:00Z",
+                    policy: Fixture.longLookahead)))
         #expect(later.kind == .thanks)
         #expect(chicago.localDate(of: later.notBefore) == Fixture.date("2026-12-09"))
     }
@@ -63,7 +70,8 @@ struct PacingTests {
     func r8FutureContactsCount() throws {
         let history = [Fixture.sent(.preDue, agreement: "A-2", at: "2026-12-08T18:00:00Z", state: .spooled)]
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
-        let decision = Fixture.plan(agreement, history: history, at: "2026-12-07T12:00:00Z", policy: Fixture.longLookahead)
+        let decision = Fixture.plan(
+            agreement, history: history, at: "2026-12-07T12:00:00Z", policy: Fixture.longLookahead)
         let contact = try #require(Fixture.contact(decision))
         #expect(abs(contact.notBefore.timeIntervalSince(history[0].notBefore)) >= 48 * 3600)
     }
@@ -89,7 +97,9 @@ struct PacingTests {
 struct CallsAndJurisdictionTests {
     @Test("R7: no call in the 7 days after a conversation (the conversation day is day 1)")
     func r7Conversation() throws {
-        let agreement = Fixture.agreement(contacts: [.voice: "+12145550100", .email: "sam@example.org"], preferred: .voice, installments: [("2026-12-01", "50.00")])
+        let agreement = Fixture.agreement(
+            contacts: [.voice: "+12145550100", .email: "sam@example.org"], preferred: .voice,
+            installments: [("2026-12-01", "50.00")])
         let talk = Fixture.event(.conversation, at: "2026-12-03T16:00:00Z")
         let during = try #require(Fixture.contact(Fixture.plan(agreement, events: [talk], at: "2026-12-04T15:00:00Z")))
         #expect(during.channel == .email)
@@ -101,29 +111,42 @@ struct CallsAndJurisdictionTests {
 
     @Test("R7: at most 7 call attempts about a debt in 7 days")
     func r7Attempts() throws {
-        let agreement = Fixture.agreement(contacts: [.voice: "+12145550100", .email: "sam@example.org"], preferred: .voice, installments: [("2026-12-01", "50.00")])
-        let calls = (0..<7).map { Fixture.sent(.followUp, at: "2026-12-0\($0 + 1)T16:00:00Z", state: .failed, channel: .voice) }
-            .map { record -> ContactRecord in var record = record; record.state = .delivered; return record }
+        let agreement = Fixture.agreement(
+            contacts: [.voice: "+12145550100", .email: "sam@example.org"], preferred: .voice,
+            installments: [("2026-12-01", "50.00")])
+        let calls = (0..<7).map {
+            Fixture.sent(.followUp, at: "2026-12-0\($0 + 1)T16:00:00Z", state: .failed, channel: .voice)
+        }
+        .map { record -> ContactRecord in
+            var record = record; record.state = .delivered; return record
+        }
         var policy = Policy.standard
         policy.minGapHours = 48
-        let contact = Fixture.contact(Fixture.plan(agreement, history: calls, at: "2026-12-07T20:00:00Z", policy: Fixture.longLookahead))
+        let contact = Fixture.contact(
+            Fixture.plan(agreement, history: calls, at: "2026-12-07T20:00:00Z", policy: Fixture.longLookahead))
         #expect(contact?.channel != .voice)
     }
 
     @Test("R9: US-MA allows 2 calls or texts about a debt in 7 days; other channels still pace by R8")
     func r9Massachusetts() throws {
-        var agreement = Fixture.agreement(contacts: [.sms: "+12145550100", .email: "sam@example.org"], installments: [("2026-12-01", "50.00")])
+        var agreement = Fixture.agreement(
+            contacts: [.sms: "+12145550100", .email: "sam@example.org"], installments: [("2026-12-01", "50.00")])
         agreement.jurisdiction = "US-MA"
         var policy = Fixture.longLookahead
         policy.maxPerWeek = 3
-        let texts = ["2026-12-02T16:00:00Z", "2026-12-04T16:00:00Z"].map { Fixture.sent(.followUp, at: $0, channel: .sms) }
+        let texts = ["2026-12-02T16:00:00Z", "2026-12-04T16:00:00Z"].map {
+            Fixture.sent(.followUp, at: $0, channel: .sms)
+        }
         let decision = Fixture.plan(agreement, history: texts, at: "2026-12-06T15:00:00Z", policy: policy)
         let contact = try #require(Fixture.contact(decision))
         #expect(contact.notBefore >= Fixture.instant("2026-12-09T06:00:00Z"), "the 2 texts must age out first")
         #expect(decision.trace.contains { $0.contains("R9 US-MA") })
         var elsewhere = agreement
         elsewhere.jurisdiction = nil
-        #expect(try #require(Fixture.contact(Fixture.plan(elsewhere, history: texts, at: "2026-12-06T15:00:00Z", policy: policy))).notBefore < contact.notBefore)
+        #expect(
+            try #require(
+                Fixture.contact(Fixture.plan(elsewhere, history: texts, at: "2026-12-06T15:00:00Z", policy: policy))
+            ).notBefore < contact.notBefore)
     }
 
     @Test("R9: the US-WA profile caps contacts of any channel about one debt per week (here made stricter: 1)")
@@ -135,7 +158,8 @@ struct CallsAndJurisdictionTests {
         let email = [Fixture.sent(.preDue, at: "2026-12-03T16:00:00Z", channel: .email)]
         let decision = Fixture.plan(agreement, history: email, at: "2026-12-09T15:00:00Z", policy: policy)
         let contact = try #require(Fixture.contact(decision))
-        #expect(ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) >= Fixture.date("2026-12-10"))
+        #expect(
+            ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) >= Fixture.date("2026-12-10"))
         #expect(decision.trace.contains { $0.contains("R9 US-WA") })
         #expect(Policy.standard.jurisdictions["US-WA"]?.maxContactsPerWeek == 3)
     }
@@ -149,22 +173,29 @@ struct GroupingTests {
         let first = Fixture.agreement("A-1", debtor: "D-1", installments: [("2026-12-10", "50.00")])
         let second = Fixture.agreement("A-2", debtor: "D-1", installments: [("2026-12-12", "30.00")])
         let farther = Fixture.agreement("A-3", debtor: "D-1", installments: [("2026-12-28", "20.00")])
-        let contacts = Fixture.run([first, second, farther], from: "2026-12-06T12:00:00Z", until: "2026-12-27T00:00:00Z")
+        let contacts = Fixture.run(
+            [first, second, farther], from: "2026-12-06T12:00:00Z", until: "2026-12-27T00:00:00Z")
         let reminders = contacts.filter { $0.kind == .preDue }
         let together = try #require(reminders.first)
         #expect(Set(together.agreements) == [Fixture.id("A-1"), Fixture.id("A-2")])
         #expect(together.statement?.due == Money("80.00"))
         #expect(together.reason.contains("R28"))
-        #expect(!reminders.dropFirst().contains { $0.agreements.contains(Fixture.id("A-2")) }, "A-2 is not reminded again")
-        #expect(reminders.contains { $0.agreements == [Fixture.id("A-3")] }, "a due date 18 days later gets its own reminder")
+        #expect(
+            !reminders.dropFirst().contains { $0.agreements.contains(Fixture.id("A-2")) }, "A-2 is not reminded again")
+        #expect(
+            reminders.contains { $0.agreements == [Fixture.id("A-3")] },
+            "a due date 18 days later gets its own reminder")
     }
 
     @Test("R28: agreements of different debtors, or to a different address, are never grouped")
     func notGrouped() {
         let first = Fixture.agreement("A-1", debtor: "D-1", installments: [("2026-12-10", "50.00")])
         let other = Fixture.agreement("A-2", debtor: "D-2", installments: [("2026-12-10", "30.00")])
-        let elsewhere = Fixture.agreement("A-3", debtor: "D-1", contacts: [.sms: "+12145550199", .email: "x@example.org"], installments: [("2026-12-10", "20.00")])
-        let contacts = Fixture.run([first, other, elsewhere], from: "2026-12-06T12:00:00Z", until: "2026-12-12T00:00:00Z")
+        let elsewhere = Fixture.agreement(
+            "A-3", debtor: "D-1", contacts: [.sms: "+12145550199", .email: "x@example.org"],
+            installments: [("2026-12-10", "20.00")])
+        let contacts = Fixture.run(
+            [first, other, elsewhere], from: "2026-12-06T12:00:00Z", until: "2026-12-12T00:00:00Z")
         #expect(contacts.filter { $0.kind == .preDue }.allSatisfy { $0.agreements.count == 1 })
     }
 }
@@ -184,7 +215,8 @@ struct RateLimitTests {
         var moved = false
         for index in 0..<9 {
             let agreement = Fixture.agreement("A-\(index)", installments: [("2026-12-10", "50.00")])
-            let decision = planner.plan(AgreementState(agreement: agreement, events: [], now: now), history: [], load: load, now: now)
+            let decision = planner.plan(
+                AgreementState(agreement: agreement, events: [], now: now), history: [], load: load, now: now)
             let contact = try #require(Fixture.contact(decision))
             #expect(contact.channel == .sms)
             let minute = ChannelLoad.minute(of: contact.notBefore)

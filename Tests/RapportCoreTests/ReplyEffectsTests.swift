@@ -27,29 +27,38 @@ struct ReplyEffectsTests {
         #expect(effects.events.map(\.confirm) == [true, nil], "one confirmation for a shared number")
     }
 
-    @Test("R31 R12: a possible cease stops the channel without a confirmation, and a person decides; START cannot undo it")
+    @Test(
+        "R31 R12: a possible cease stops the channel without a confirmation, and a person decides; START cannot undo it"
+    )
     func r31PossibleCease() {
         let effects = ReplyEffects.of(sms("stop contacting me"), matched: [state("A-1")], job: nil)
         #expect(effects.outcome == .possibleCease && effects.inbox != nil)
         #expect(effects.events.first?.address == nil && effects.events.first?.confirm == nil)
         let after = state("A-1", events: effects.events)
-        let start = ReplyEffects.of(InboundMessage(channel: .sms, from: "+12145550100", receivedAt: now.addingTimeInterval(60), text: "START"), matched: [after], job: nil)
+        let start = ReplyEffects.of(
+            InboundMessage(channel: .sms, from: "+12145550100", receivedAt: now.addingTimeInterval(60), text: "START"),
+            matched: [after], job: nil)
         #expect(start.outcome == .optInForReview && start.events.isEmpty)
     }
 
     @Test("R33: START restores a keyword opt-out of that address, not one after a cease or an attorney")
     func r33() {
         let stop = ReplyEffects.of(sms("STOP"), matched: [state("A-1")], job: nil).events
-        let later = InboundMessage(channel: .sms, from: "+12145550100", receivedAt: now.addingTimeInterval(60), text: "unstop")
+        let later = InboundMessage(
+            channel: .sms, from: "+12145550100", receivedAt: now.addingTimeInterval(60), text: "unstop")
         #expect(ReplyEffects.of(later, matched: [state("A-1", events: stop)], job: nil).events.map(\.type) == [.optIn])
         let ceased = state("A-1", events: stop + [Fixture.event(.cease, at: "2026-12-02T15:00:00Z")])
         let refused = ReplyEffects.of(later, matched: [ceased], job: nil)
-        #expect(refused.outcome == .optInForReview && refused.events.isEmpty && refused.inbox?.contains("cease") == true)
-        let otherAddress = InboundMessage(channel: .sms, from: "+12145550199", receivedAt: now.addingTimeInterval(60), text: "START")
+        #expect(
+            refused.outcome == .optInForReview && refused.events.isEmpty && refused.inbox?.contains("cease") == true)
+        let otherAddress = InboundMessage(
+            channel: .sms, from: "+12145550199", receivedAt: now.addingTimeInterval(60), text: "START")
         #expect(ReplyEffects.of(otherAddress, matched: [state("A-1", events: stop)], job: nil).events.isEmpty)
     }
 
-    @Test("R34: a conversation is a reply event on the job's agreements and waits in the inbox; an unknown sender only waits")
+    @Test(
+        "R34: a conversation is a reply event on the job's agreements and waits in the inbox; an unknown sender only waits"
+    )
     func r34() {
         let a1 = state("A-1"), a2 = state("A-2")
         let effects = ReplyEffects.of(sms("Can I pay Friday?"), matched: [a1, a2], answered: [a2], job: "j-x")
@@ -59,21 +68,30 @@ struct ReplyEffectsTests {
         #expect(unknown.outcome == .unmatched && unknown.events.isEmpty && unknown.inbox != nil)
     }
 
-    @Test("R35: permanent bounce, temporary bounce, unsubscribe; a voice note's keyword applies to voice and a person looks")
+    @Test(
+        "R35: permanent bounce, temporary bounce, unsubscribe; a voice note's keyword applies to voice and a person looks"
+    )
     func r35() {
-        let bounce = InboundMessage(channel: .email, kind: .bounce, from: nil, receivedAt: now, recipient: "Sam@Example.org", status: "5.1.1")
+        let bounce = InboundMessage(
+            channel: .email, kind: .bounce, from: nil, receivedAt: now, recipient: "Sam@Example.org", status: "5.1.1")
         #expect(ReplyEffects.of(bounce, matched: [state("A-1")], job: nil).events.map(\.type) == [.bounce])
         var temporary = bounce
         temporary.status = "4.4.1"
-        #expect(ReplyEffects.of(temporary, matched: [state("A-1")], job: "j-1") == ReplyEffects(outcome: .temporaryFailure, failedJob: "j-1"))
-        let unsubscribe = InboundMessage(channel: .email, kind: .unsubscribe, from: nil, receivedAt: now, recipient: "sam@example.org")
+        #expect(
+            ReplyEffects.of(temporary, matched: [state("A-1")], job: "j-1")
+                == ReplyEffects(outcome: .temporaryFailure, failedJob: "j-1"))
+        let unsubscribe = InboundMessage(
+            channel: .email, kind: .unsubscribe, from: nil, receivedAt: now, recipient: "sam@example.org")
         let events = ReplyEffects.of(unsubscribe, matched: [state("A-1")], job: nil).events
-        #expect(events.map(\.type) == [.optOut] && events.first?.channel == .email && events.first?.address == "sam@example.org")
+        #expect(
+            events.map(\.type) == [.optOut] && events.first?.channel == .email
+                && events.first?.address == "sam@example.org")
         let note = InboundMessage(channel: .voice, from: "+12145550100", receivedAt: now, text: "stop")
         let voice = ReplyEffects.of(note, matched: [state("A-1")], job: nil)
         #expect(voice.events.first?.channel == .voice && voice.events.first?.confirm == nil && voice.inbox != nil)
         let state = state("A-1", events: ReplyEffects.of(bounce, matched: [state("A-1")], job: nil).events)
-        #expect(Fixture.planner.plan(state, history: [], now: now).trace.contains { $0.contains("bounced permanently") })
+        #expect(
+            Fixture.planner.plan(state, history: [], now: now).trace.contains { $0.contains("bounced permanently") })
     }
 
     @Test("R31: one confirmation, only within 5 minutes of the reply and inside R1's hours; none otherwise")
@@ -88,8 +106,13 @@ struct ReplyEffectsTests {
         #expect(late.dropped.contains { $0.kind == .optOutConfirmation && $0.reason.contains("5 minutes") })
         // 20:58 in Chicago: the five minutes run past 21:00.
         let evening = Fixture.instant("2026-12-03T02:58:00Z")
-        let eveningStop = ReplyEffects.of(InboundMessage(channel: .sms, from: "+12145550100", receivedAt: evening, text: "STOP"), matched: [state("A-1")], job: nil).events
-        let night = Fixture.planner.plan(AgreementState(agreement: Fixture.agreement(), events: eveningStop, now: evening), history: [], now: evening)
+        let eveningStop = ReplyEffects.of(
+            InboundMessage(channel: .sms, from: "+12145550100", receivedAt: evening, text: "STOP"),
+            matched: [state("A-1")], job: nil
+        ).events
+        let night = Fixture.planner.plan(
+            AgreementState(agreement: Fixture.agreement(), events: eveningStop, now: evening), history: [], now: evening
+        )
         #expect(night.dropped.contains { $0.kind == .optOutConfirmation && $0.reason.contains("R1") })
     }
 
@@ -102,8 +125,15 @@ struct ReplyEffectsTests {
         #expect(contact.kind == .help && contact.notBefore == now)
         var sent = Fixture.sent(.help, at: "2026-12-02T16:00:00Z", touchpoint: contact.touchpoint)
         sent.jobID = contact.jobID
-        let again = help + ReplyEffects.of(InboundMessage(channel: .sms, from: "+12145550100", receivedAt: now.addingTimeInterval(600), text: "info"), matched: [state("A-1")], job: nil).events
-        let second = Fixture.planner.plan(state("A-1", events: again), history: [sent], now: now.addingTimeInterval(700))
+        let again =
+            help
+            + ReplyEffects.of(
+                InboundMessage(
+                    channel: .sms, from: "+12145550100", receivedAt: now.addingTimeInterval(600), text: "info"),
+                matched: [state("A-1")], job: nil
+            ).events
+        let second = Fixture.planner.plan(
+            state("A-1", events: again), history: [sent], now: now.addingTimeInterval(700))
         #expect(Fixture.contact(second)?.kind != .help, "one a day")
         // The help does not count: a reminder three days later is not pushed by it.
         #expect(ContactKind.help.isAnswer && ContactKind.optOutConfirmation.isAnswer)

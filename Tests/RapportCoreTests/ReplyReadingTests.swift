@@ -5,7 +5,9 @@ import Testing
 /// R31–R34: how a reply is read, entry by entry, with near misses that must not opt out.
 @Suite("Reading replies")
 struct ReplyReadingTests {
-    @Test("R31: every opt-out keyword, as written and shouted with punctuation, opts out", arguments: ReplyWords.optOut.sorted())
+    @Test(
+        "R31: every opt-out keyword, as written and shouted with punctuation, opts out",
+        arguments: ReplyWords.optOut.sorted())
     func r31Keywords(keyword: String) {
         #expect(ReplyReading(keyword) == .optOut(keyword: keyword))
         #expect(ReplyReading(keyword.uppercased() + "!!") == .optOut(keyword: keyword))
@@ -15,7 +17,10 @@ struct ReplyReadingTests {
 
     @Test("R31: case, accents and punctuation are folded: STOP, Stop., stop!!, ALTO, No más, ¡Basta!")
     func r31Folding() {
-        for text in ["STOP", "Stop.", "stop!!", "S T O P".replacingOccurrences(of: " ", with: ""), "\u{FF33}\u{FF34}\u{FF2F}\u{FF30}"] {
+        for text in [
+            "STOP", "Stop.", "stop!!", "S T O P".replacingOccurrences(of: " ", with: ""),
+            "\u{FF33}\u{FF34}\u{FF2F}\u{FF30}",
+        ] {
             #expect(ReplyReading(text) == .optOut(keyword: "stop"), "\(text)")
         }
         #expect(ReplyReading("ALTO") == .optOut(keyword: "alto"))
@@ -44,11 +49,17 @@ struct ReplyReadingTests {
 
     @Test("R31: the rulebook's examples, in both languages")
     func r31Examples() {
-        for text in ["please stop texting me", "Don't text me", "leave me alone", "No more messages!", "No me escriban más"] {
-            guard case .optOutForReview = ReplyReading(text) else { Issue.record("\(text): \(ReplyReading(text))"); continue }
+        for text in [
+            "please stop texting me", "Don't text me", "leave me alone", "No more messages!", "No me escriban más",
+        ] {
+            guard case .optOutForReview = ReplyReading(text) else {
+                Issue.record("\(text): \(ReplyReading(text))"); continue
+            }
         }
         for text in ["Stop contacting me", "I refuse to pay", "Dejen de contactarme", "No voy a pagar nada"] {
-            guard case .possibleCease = ReplyReading(text) else { Issue.record("\(text): \(ReplyReading(text))"); continue }
+            guard case .possibleCease = ReplyReading(text) else {
+                Issue.record("\(text): \(ReplyReading(text))"); continue
+            }
         }
     }
 
@@ -56,7 +67,8 @@ struct ReplyReadingTests {
     func r31NearMisses() {
         for text in [
             "I will stop by the office tomorrow", "can you stop the late fee?", "Is there an end date for the plan?",
-            "I want to cancel my old card and pay with a new one", "Stopped by the branch, paid in cash", "the quit date of my job",
+            "I want to cancel my old card and pay with a new one", "Stopped by the branch, paid in cash",
+            "the quit date of my job",
             "Paré en la oficina ayer para pagar", "help me understand the amount please, thanks",
         ] {
             #expect(ReplyReading(text) == .conversation, "\(text)")
@@ -88,19 +100,33 @@ struct ReplyReadingTests {
 
     @Test("Inbound messages: the contract's fields, clear errors, unknown fields ignored")
     func inboundParsing() throws {
-        let stop = try InboundImport.parse(line: #"{"version":1,"channel":"sms","from":"+12145550100","received_at":"2026-12-01T15:03:00Z","text":"STOP","provider_id":"SM1","media":[]}"#)
+        let stop = try InboundImport.parse(
+            line:
+                #"{"version":1,"channel":"sms","from":"+12145550100","received_at":"2026-12-01T15:03:00Z","text":"STOP","provider_id":"SM1","media":[]}"#
+        )
         #expect(stop.kind == .message && stop.address == "+12145550100" && stop.identity == "provider:sms:SM1")
-        let bounce = try InboundImport.parse(line: #"{"channel":"email","kind":"bounce","recipient":"Sam@Example.org","status":"5.1.1","received_at":"2026-12-01T15:03:00Z"}"#)
+        let bounce = try InboundImport.parse(
+            line:
+                #"{"channel":"email","kind":"bounce","recipient":"Sam@Example.org","status":"5.1.1","received_at":"2026-12-01T15:03:00Z"}"#
+        )
         #expect(bounce.address == "sam@example.org" && bounce.isPermanentFailure)
         for (line, why) in [
             (#"{"channel":"sms","received_at":"2026-12-01T15:03:00Z","text":"x"}"#, "from is missing"),
             (#"{"channel":"fax","from":"1","received_at":"2026-12-01T15:03:00Z"}"#, "channel \"fax\""),
-            (#"{"channel":"email","kind":"bounce","recipient":"a@b.c","status":"bad","received_at":"2026-12-01T15:03:00Z"}"#, "DSN"),
+            (
+                #"{"channel":"email","kind":"bounce","recipient":"a@b.c","status":"bad","received_at":"2026-12-01T15:03:00Z"}"#,
+                "DSN"
+            ),
             (#"{"channel":"sms","from":"+1214","text":"x"}"#, "received_at is missing"),
-            (#"{"channel":"sms","from":"+12145550100","received_at":"2026-12-01T15:03:00Z","in_reply_to":"../x"}"#, "in_reply_to"),
+            (
+                #"{"channel":"sms","from":"+12145550100","received_at":"2026-12-01T15:03:00Z","in_reply_to":"../x"}"#,
+                "in_reply_to"
+            ),
         ] {
             #expect(throws: ImportError.self) { try InboundImport.parse(line: line) }
-            do { _ = try InboundImport.parse(line: line) } catch { #expect(error.message.contains(why), "\(error.message)") }
+            do { _ = try InboundImport.parse(line: line) } catch {
+                #expect(error.message.contains(why), "\(error.message)")
+            }
         }
         let a = InboundMessage(channel: .sms, from: "+1", receivedAt: Date(timeIntervalSince1970: 0), text: "STOP")
         let b = InboundMessage(channel: .sms, from: "+1", receivedAt: Date(timeIntervalSince1970: 0), text: "STOP")

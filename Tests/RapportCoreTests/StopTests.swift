@@ -8,7 +8,8 @@ struct StopTests {
     let chicago = ZoneClock(identifier: "America/Chicago")!
     let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
     let now = "2026-12-08T15:00:00Z"
-    let waitingReminder = Fixture.sent(.preDue, at: "2026-12-08T18:00:00Z", touchpoint: "pre_due:A-1:1", state: .spooled)
+    let waitingReminder = Fixture.sent(
+        .preDue, at: "2026-12-08T18:00:00Z", touchpoint: "pre_due:A-1:1", state: .spooled)
 
     func blockedRule(_ decision: Decision) -> String? {
         if case .blocked(let rule, _) = decision.outcome { return rule }
@@ -23,11 +24,13 @@ struct StopTests {
         #expect(confirmation.kind == .ceaseConfirmation)
         #expect(decision.withdrawals.map(\.jobID) == [waitingReminder.jobID])
         #expect(decision.withdrawals.first?.reason.contains("R12") == true)
-        let confirmed = Fixture.sent(.ceaseConfirmation, at: "2026-12-08T16:00:00Z", touchpoint: confirmation.touchpoint)
+        let confirmed = Fixture.sent(
+            .ceaseConfirmation, at: "2026-12-08T16:00:00Z", touchpoint: confirmation.touchpoint)
         let after = Fixture.plan(agreement, events: [cease], history: [confirmed], at: "2026-12-20T15:00:00Z")
         #expect(Fixture.contact(after) == nil)
         #expect(blockedRule(after) == "R12")
-        let contacts = Fixture.run([agreement], events: [cease], from: "2026-12-08T14:30:00Z", until: "2027-02-01T00:00:00Z")
+        let contacts = Fixture.run(
+            [agreement], events: [cease], from: "2026-12-08T14:30:00Z", until: "2027-02-01T00:00:00Z")
         #expect(contacts.map(\.kind) == [.ceaseConfirmation])
     }
 
@@ -98,7 +101,9 @@ struct StopTests {
 
     @Test("R17: an operator pause until a date holds everything until the day after")
     func r17Pause() throws {
-        let pause = Event(agreement: Fixture.id("A-1"), type: .pause, at: Fixture.instant("2026-12-08T14:00:00Z"), until: Fixture.date("2026-12-09"), reason: "debtor asked")
+        let pause = Event(
+            agreement: Fixture.id("A-1"), type: .pause, at: Fixture.instant("2026-12-08T14:00:00Z"),
+            until: Fixture.date("2026-12-09"), reason: "debtor asked")
         let decision = Fixture.plan(agreement, events: [pause], history: [waitingReminder], at: now)
         #expect(Fixture.contact(decision) == nil)
         #expect(decision.withdrawals.first?.reason.contains("R17") == true)
@@ -123,8 +128,10 @@ struct DeliveryOutcomeTests {
 
     @Test("R16: a failed SMS is retried on the next usable channel, no sooner than the retry delay")
     func failedFallsBack() throws {
-        let failed = Fixture.sent(.preDue, at: "2026-12-07T16:00:00Z", touchpoint: "pre_due:A-1:1", state: .failed, channel: .sms)
-        let retry = try #require(Fixture.contact(Fixture.plan(agreement, history: [failed], at: "2026-12-07T16:30:00Z")))
+        let failed = Fixture.sent(
+            .preDue, at: "2026-12-07T16:00:00Z", touchpoint: "pre_due:A-1:1", state: .failed, channel: .sms)
+        let retry = try #require(
+            Fixture.contact(Fixture.plan(agreement, history: [failed], at: "2026-12-07T16:30:00Z")))
         #expect(retry.kind == .preDue)
         #expect(retry.channel == .email)
         #expect(retry.notBefore >= Fixture.instant("2026-12-07T17:00:00Z"))
@@ -144,13 +151,17 @@ struct DeliveryOutcomeTests {
         // A corrected number is a new address: its history starts clean.
         var corrected = smsOnly
         corrected.contacts[.sms] = "+12145550199"
-        #expect(Fixture.contact(Fixture.plan(corrected, history: failures, at: "2026-12-07T16:30:00Z"))?.channel == .sms)
+        #expect(
+            Fixture.contact(Fixture.plan(corrected, history: failures, at: "2026-12-07T16:30:00Z"))?.channel == .sms)
     }
 
     @Test("R8: a delivered job counts against the caps like a spooled one")
     func deliveredCounts() throws {
         let delivered = Fixture.sent(.preDue, agreement: "A-2", at: "2026-12-07T16:00:00Z", state: .delivered)
-        let contact = try #require(Fixture.contact(Fixture.plan(agreement, history: [delivered], at: "2026-12-07T17:00:00Z", policy: Fixture.longLookahead)))
+        let contact = try #require(
+            Fixture.contact(
+                Fixture.plan(agreement, history: [delivered], at: "2026-12-07T17:00:00Z", policy: Fixture.longLookahead)
+            ))
         #expect(contact.notBefore.timeIntervalSince(delivered.notBefore) >= 48 * 3600)
     }
 }
@@ -173,11 +184,17 @@ extension StopTests {
     @Test("R15: a mental-health crisis breathing space lasts 30 days beyond its end date")
     func r15MentalHealthCrisis() throws {
         let missed = Fixture.agreement(installments: [("2026-12-01", "50.00")])
-        let crisis = Event(agreement: Fixture.id("A-1"), type: .breathingSpace, at: Fixture.instant("2026-12-08T14:00:00Z"), until: Fixture.date("2027-01-10"), reason: "mental health crisis moratorium")
-        let first = try #require(Fixture.run([missed], events: [crisis], from: now, until: "2027-02-20T00:00:00Z").first)
+        let crisis = Event(
+            agreement: Fixture.id("A-1"), type: .breathingSpace, at: Fixture.instant("2026-12-08T14:00:00Z"),
+            until: Fixture.date("2027-01-10"), reason: "mental health crisis moratorium")
+        let first = try #require(
+            Fixture.run([missed], events: [crisis], from: now, until: "2027-02-20T00:00:00Z").first)
         #expect(chicago.localDate(of: first.notBefore) >= Fixture.date("2027-02-10"))
-        let plain = Event(agreement: Fixture.id("A-1"), type: .breathingSpace, at: Fixture.instant("2026-12-08T14:00:00Z"), until: Fixture.date("2027-01-10"))
-        let sooner = try #require(Fixture.run([missed], events: [plain], from: now, until: "2027-02-20T00:00:00Z").first)
+        let plain = Event(
+            agreement: Fixture.id("A-1"), type: .breathingSpace, at: Fixture.instant("2026-12-08T14:00:00Z"),
+            until: Fixture.date("2027-01-10"))
+        let sooner = try #require(
+            Fixture.run([missed], events: [plain], from: now, until: "2027-02-20T00:00:00Z").first)
         #expect(chicago.localDate(of: sooner.notBefore) >= Fixture.date("2027-01-11"))
         #expect(chicago.localDate(of: sooner.notBefore) < Fixture.date("2027-01-20"))
     }

@@ -5,11 +5,13 @@ import Testing
 /// The value types at the boundary: ids, money, dates, times, instants.
 @Suite("Values")
 struct ValueTests {
-    @Test("Identifiers accept the contract's alphabet only", arguments: [
-        ("A-1001", true), ("a.b:c_d-9", true), (String(repeating: "x", count: 64), true),
-        ("", false), (String(repeating: "x", count: 65), false), ("../etc", false), ("a/b", false), ("..", false),
-        (".", false), ("a b", false), ("a;rm", false), ("a\u{0}b", false), ("$(x)", false), ("é", false),
-    ])
+    @Test(
+        "Identifiers accept the contract's alphabet only",
+        arguments: [
+            ("A-1001", true), ("a.b:c_d-9", true), (String(repeating: "x", count: 64), true),
+            ("", false), (String(repeating: "x", count: 65), false), ("../etc", false), ("a/b", false), ("..", false),
+            (".", false), ("a b", false), ("a;rm", false), ("a\u{0}b", false), ("$(x)", false), ("é", false),
+        ])
     func identifiers(text: String, valid: Bool) {
         #expect((Identifier(text) != nil) == valid)
     }
@@ -19,7 +21,9 @@ struct ValueTests {
         #expect(Money("50.00")?.description == "50.00")
         #expect(Money("0.1").map { $0 + Money("0.2")! }?.description == "0.30")
         #expect(Money("7")?.description == "7.00")
-        for bad in ["-5.00", "+5", "1e3", "NaN", "inf", "5.", ".5", "5,00", "1.23456", "", " 5", "0x10", "1234567890123"] {
+        for bad in [
+            "-5.00", "+5", "1e3", "NaN", "inf", "5.", ".5", "5,00", "1.23456", "", " 5", "0x10", "1234567890123",
+        ] {
             #expect(Money(bad) == nil, "\(bad) should be refused")
         }
     }
@@ -70,7 +74,8 @@ struct ValueTests {
 
     @Test("Job file names sort by not_before and carry only validated ids")
     func jobFileNames() {
-        let name = Job.fileName(notBefore: Timestamp.parse("2026-11-28T16:20:00Z")!, channel: .sms, id: "j-" + StableHash.hex("x"))
+        let name = Job.fileName(
+            notBefore: Timestamp.parse("2026-11-28T16:20:00Z")!, channel: .sms, id: "j-" + StableHash.hex("x"))
         #expect(name.hasPrefix("20261128T162000Z_sms_j-"))
         #expect(name.hasSuffix(".json"))
         #expect(Job.isValidID("j-" + StableHash.hex("x")))

@@ -8,12 +8,15 @@ import Testing
 /// repository's templates, a database folder and a spool, and the built programs to run
 /// against it, as swift-argument-parser's `AssertExecuteCommand` runs its examples.
 struct Sandbox {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// Where `swift build`/`swift test` put the executables.
     static let products: URL = {
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [runner, runner.deletingLastPathComponent(), repository.appendingPathComponent(".build/debug")]
+        for candidate in [
+            runner, runner.deletingLastPathComponent(), repository.appendingPathComponent(".build/debug"),
+        ]
         where FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("rapportd").path) {
             return candidate
         }
@@ -39,16 +42,16 @@ struct Sandbox {
         try FileManager.default.createDirectory(at: folder.appending("db"), withIntermediateDirectories: true)
         let templates = Self.repository.appendingPathComponent("config/templates").path
         try """
-            [storage]
-            database = "db/rapport.sqlite"
-            spool = "spool"
-            [templates]
-            directory = "\(templates)"
-            [sender]
-            business_name = "Acme Lending"
-            phone = "+1 800 555 0100"
-            \(extraConfig)
-            """.write(toFile: config, atomically: false, encoding: .utf8)
+        [storage]
+        database = "db/rapport.sqlite"
+        spool = "spool"
+        [templates]
+        directory = "\(templates)"
+        [sender]
+        business_name = "Acme Lending"
+        phone = "+1 800 555 0100"
+        \(extraConfig)
+        """.write(toFile: config, atomically: false, encoding: .utf8)
     }
 
     /// Writes `text` to a file in the sandbox and returns its path.
@@ -61,7 +64,9 @@ struct Sandbox {
     /// Runs `program` with `arguments` (plus `--config` unless `withConfig` is false), waiting
     /// for it to exit.
     @discardableResult
-    func run(_ program: String, _ arguments: [String], withConfig: Bool = true, stdin: String? = nil, directory: URL? = nil) throws -> Result {
+    func run(
+        _ program: String, _ arguments: [String], withConfig: Bool = true, stdin: String? = nil, directory: URL? = nil
+    ) throws -> Result {
         let process = try start(program, arguments, withConfig: withConfig, directory: directory)
         if let stdin {
             (process.standardInput as? Pipe)?.fileHandleForWriting.write(Data(stdin.utf8))
@@ -70,16 +75,23 @@ struct Sandbox {
         // Both pipes are read at once: a child that fills one while we wait on the other would
         // otherwise never finish.
         let err = CollectedOutput()
-        let reader = Thread { err.set((process.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()) }
+        let reader = Thread {
+            err.set((process.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data())
+        }
         reader.start()
         let out = (process.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
         process.waitUntilExit()
         let errData = err.wait()
-        return Result(code: process.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+        return Result(
+            code: process.terminationStatus, out: String(decoding: out, as: UTF8.self),
+            err: String(decoding: errData, as: UTF8.self))
     }
 
     /// Starts `program` without waiting.
-    func start(_ program: String, _ arguments: [String], withConfig: Bool = true, directory: URL? = nil, environment: [String: String] = [:]) throws -> Process {
+    func start(
+        _ program: String, _ arguments: [String], withConfig: Bool = true, directory: URL? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Process {
         let process = Process()
         process.executableURL = Self.products.appendingPathComponent(program)
         process.arguments = arguments + (withConfig ? ["--config", config] : [])
@@ -94,7 +106,9 @@ struct Sandbox {
 
     /// The job files in a spool folder.
     func jobs(in folder: String = "new") throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: "\(spool)/\(folder)").filter { $0.hasSuffix(".json") && !$0.hasSuffix(".result.json") }.sorted()
+        try FileManager.default.contentsOfDirectory(atPath: "\(spool)/\(folder)").filter {
+            $0.hasSuffix(".json") && !$0.hasSuffix(".result.json")
+        }.sorted()
     }
 
     /// A job file decoded as a plain JSON object.
@@ -104,13 +118,16 @@ struct Sandbox {
     }
 
     /// One agreement line due `days` local days from today in `zone`.
-    static func agreementLine(_ id: String, zone: String, dueInDays days: Int, locale: String = "en", debtor: String? = nil) -> String {
+    static func agreementLine(
+        _ id: String, zone: String, dueInDays days: Int, locale: String = "en", debtor: String? = nil
+    ) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: zone)!
         let due = calendar.date(byAdding: .day, value: days, to: Date())!
         let parts = calendar.dateComponents([.year, .month, .day], from: due)
         let date = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
         let debtorID = debtor ?? "D-\(id)"
-        return #"{"id":"\#(id)","debtor":{"id":"\#(debtorID)","name":"Sam Rivera","preferred_name":"Sam","locale":"\#(locale)"},"timezone":"\#(zone)","contacts":{"sms":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"\#(date)","amount":"50.00"}]}"#
+        return
+            #"{"id":"\#(id)","debtor":{"id":"\#(debtorID)","name":"Sam Rivera","preferred_name":"Sam","locale":"\#(locale)"},"timezone":"\#(zone)","contacts":{"sms":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"\#(date)","amount":"50.00"}]}"#
     }
 }

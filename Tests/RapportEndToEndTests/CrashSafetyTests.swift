@@ -13,7 +13,9 @@ struct CrashSafetyTests {
     /// Agreements due in two days across zones, so most ticks have files to write.
     static func lines(_ count: Int, prefix: String = "A-") -> String {
         let zones = ["Asia/Tokyo", "Europe/Paris", "America/Chicago", "Australia/Sydney", "America/New_York"]
-        return (0..<count).map { Sandbox.agreementLine("\(prefix)\($0)", zone: zones[$0 % zones.count], dueInDays: 2 + $0 % 2) }.joined(separator: "\n")
+        return (0..<count).map {
+            Sandbox.agreementLine("\(prefix)\($0)", zone: zones[$0 % zones.count], dueInDays: 2 + $0 % 2)
+        }.joined(separator: "\n")
     }
 
     func audit(_ sandbox: Sandbox, finished: Bool) throws {
@@ -24,7 +26,9 @@ struct CrashSafetyTests {
     /// The sandbox's engine with `faults` in its spool's write path.
     func engine(_ sandbox: Sandbox, faults: FaultInjection?) throws -> Engine {
         let plain = try sandbox.openEngine()
-        return Engine(settings: plain.settings, store: plain.store, spool: Spool(root: plain.spool.root, faults: faults), renderer: plain.renderer, logger: Logger(label: "test"))
+        return Engine(
+            settings: plain.settings, store: plain.store, spool: Spool(root: plain.spool.root, faults: faults),
+            renderer: plain.renderer, logger: Logger(label: "test"))
     }
 
     @Test(
@@ -32,12 +36,17 @@ struct CrashSafetyTests {
         arguments: FaultInjection.Step.writing)
     func failedWrite(step: FaultInjection.Step) throws {
         let sandbox = try Sandbox()
-        let broken = try engine(sandbox, faults: FaultInjection(step: step, arrival: step == .synced || step == .beforeMarked ? 1 : 3, action: .fail(EIO)))
+        let broken = try engine(
+            sandbox,
+            faults: FaultInjection(
+                step: step, arrival: step == .synced || step == .beforeMarked ? 1 : 3, action: .fail(EIO)))
         _ = try Importer(store: broken.store).importAgreements(Data(Self.lines(12).utf8), strict: true, at: Date())
         let now = Date()
         #expect(throws: EngineError.self) { try broken.tick(at: now) }
         try audit(sandbox, finished: false)
-        #expect(try broken.store.status().jobsByState["spooled", default: 0] == 0, "nothing is marked written by a failed batch")
+        #expect(
+            try broken.store.status().jobsByState["spooled", default: 0] == 0,
+            "nothing is marked written by a failed batch")
 
         let healthy = try engine(sandbox, faults: nil)
         let recovered = try healthy.tick(at: now.addingTimeInterval(60))
@@ -55,7 +64,8 @@ struct CrashSafetyTests {
         let broken = try engine(sandbox, faults: FaultInjection(step: .tempWritten, arrival: 1, action: .fail(EIO)))
         _ = try Importer(store: broken.store).importAgreements(Data(Self.lines(3).utf8), strict: true, at: Date())
         let now = Date()
-        _ = try broken.record([Event(agreement: Identifier("A-0")!, type: .vulnerable, at: now.addingTimeInterval(-60))], at: now)
+        _ = try broken.record(
+            [Event(agreement: Identifier("A-0")!, type: .vulnerable, at: now.addingTimeInterval(-60))], at: now)
         #expect(throws: EngineError.self) { try broken.tick(at: now) }
         let recovered = try engine(sandbox, faults: nil).tick(at: now.addingTimeInterval(60))
         #expect(recovered.recovered == 3)
@@ -66,7 +76,8 @@ struct CrashSafetyTests {
         try audit(sandbox, finished: true)
     }
 
-    @Test("A full disk: one clear line, nothing marked written, and the next tick with space finishes the job by itself")
+    @Test(
+        "A full disk: one clear line, nothing marked written, and the next tick with space finishes the job by itself")
     func diskFull() throws {
         let sandbox = try Sandbox()
         let full = try engine(sandbox, faults: FaultInjection(step: .tempWritten, arrival: 1, action: .fail(ENOSPC)))
@@ -79,22 +90,29 @@ struct CrashSafetyTests {
             return line.contains("disk is full") && line.contains(sandbox.spool) && !line.contains("\n")
         }
         #expect(try sandbox.jobs().isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/tmp").isEmpty, "no half-written staging file is left")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/tmp").isEmpty,
+            "no half-written staging file is left")
         #expect(try full.store.status().jobsByState["spooled", default: 0] == 0)
         let report = try engine(sandbox, faults: nil).tick(at: now.addingTimeInterval(60))
         #expect(report.recovered == 6)
         try audit(sandbox, finished: true)
     }
 
-    @Test("rapportd killed (SIGKILL) at each step of a spool write, then a clean tick: every job once", arguments: FaultInjection.Step.writing)
+    @Test(
+        "rapportd killed (SIGKILL) at each step of a spool write, then a clean tick: every job once",
+        arguments: FaultInjection.Step.writing)
     func killedAtStep(step: FaultInjection.Step) throws {
         let sandbox = try Sandbox()
         let input = try sandbox.file("agreements.jsonl", Self.lines(12))
         #expect(try sandbox.run("rapportctl", ["import", "agreements", input]).code == 0)
-        let killed = try sandbox.start("rapportd", ["--once"], environment: ["RAPPORT_FAULT": "\(step.rawValue):\(step == .synced || step == .beforeMarked ? 1 : 5):kill"])
+        let killed = try sandbox.start(
+            "rapportd", ["--once"],
+            environment: ["RAPPORT_FAULT": "\(step.rawValue):\(step == .synced || step == .beforeMarked ? 1 : 5):kill"])
         _ = (killed.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile()
         killed.waitUntilExit()
-        #expect(killed.terminationReason == .uncaughtSignal && killed.terminationStatus == SIGKILL, "the fault killed it")
+        #expect(
+            killed.terminationReason == .uncaughtSignal && killed.terminationStatus == SIGKILL, "the fault killed it")
         try audit(sandbox, finished: false)
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         try audit(sandbox, finished: true)
@@ -105,17 +123,24 @@ struct CrashSafetyTests {
     static let killAgreements = ProcessInfo.processInfo.environment["RAPPORT_KILL_AGREEMENTS"].flatMap(Int.init) ?? 1500
     static let kills = ProcessInfo.processInfo.environment["RAPPORT_KILLS"].flatMap(Int.init) ?? 60
 
-    @Test("Kill test: rapportd --once SIGKILLed at random moments, then clean ticks: nothing twice, nothing half-written, nothing lost")
+    @Test(
+        "Kill test: rapportd --once SIGKILLed at random moments, then clean ticks: nothing twice, nothing half-written, nothing lost"
+    )
     func killTest() throws {
         let sandbox = try Sandbox()
         let now = ISO8601DateFormatter().string(from: Date())
-        let generated = try sandbox.run("rapportctl", ["generate", "--agreements", String(Self.killAgreements), "--today", now], withConfig: false)
-        let events = try sandbox.run("rapportctl", ["generate", "--agreements", String(Self.killAgreements), "--today", now, "--events"], withConfig: false)
+        let generated = try sandbox.run(
+            "rapportctl", ["generate", "--agreements", String(Self.killAgreements), "--today", now], withConfig: false)
+        let events = try sandbox.run(
+            "rapportctl", ["generate", "--agreements", String(Self.killAgreements), "--today", now, "--events"],
+            withConfig: false)
         let agreementsFile = try sandbox.file("agreements.jsonl", generated.out)
         let eventsFile = try sandbox.file("events.jsonl", events.out)
         // Some due right now as well, so every run has files to write.
         let dueNow = try sandbox.file("due-now.jsonl", Self.lines(200, prefix: "N-"))
-        for file in [agreementsFile, dueNow] { #expect(try sandbox.run("rapportctl", ["import", "agreements", file]).code == 0) }
+        for file in [agreementsFile, dueNow] {
+            #expect(try sandbox.run("rapportctl", ["import", "agreements", file]).code == 0)
+        }
         #expect(try sandbox.run("rapportctl", ["import", "events", eventsFile]).code == 0)
 
         // New input keeps every run busy: a fifth of the book is due again, as after an import.
@@ -151,7 +176,9 @@ struct CrashSafetyTests {
             daemon.waitUntilExit()
             if landed % 10 == 0 { try audit(sandbox, finished: false) }
         }
-        #expect(landed >= Self.kills, "only \(landed) of \(runs) kills landed while rapportd was running (delays ms: \(delays))")
+        #expect(
+            landed >= Self.kills,
+            "only \(landed) of \(runs) kills landed while rapportd was running (delays ms: \(delays))")
         for _ in 0..<2 {
             let clean = try sandbox.run("rapportd", ["--once"])
             #expect(clean.code == 0, "\(clean.err)")
@@ -160,9 +187,14 @@ struct CrashSafetyTests {
         let files = try SpoolAudit.folders.reduce(0) { total, entry in
             total + (try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/\(entry.folder)").count)
         }
-        let planned = try DatabaseQueue(path: sandbox.database).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM agreement WHERE planned_at IS NOT NULL") } ?? 0
+        let planned =
+            try DatabaseQueue(path: sandbox.database).read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM agreement WHERE planned_at IS NOT NULL")
+            } ?? 0
         #expect(files > 0)
         #expect(planned == Self.killAgreements + 200, "every agreement was planned in the end")
-        print("kill test: \(Self.killAgreements + 200) agreements, a run lasting \(runMilliseconds) ms, \(landed) kills landed mid-run in \(runs) runs, \(files) job files audited: nothing twice, nothing half-written, nothing lost")
+        print(
+            "kill test: \(Self.killAgreements + 200) agreements, a run lasting \(runMilliseconds) ms, \(landed) kills landed mid-run in \(runs) runs, \(files) job files audited: nothing twice, nothing half-written, nothing lost"
+        )
     }
 }

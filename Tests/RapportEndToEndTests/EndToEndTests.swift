@@ -7,20 +7,29 @@ import Testing
 @Suite("End to end", .serialized)
 struct EndToEndTests {
     static let zones = [
-        "Pacific/Kiritimati", "Pacific/Auckland", "Pacific/Chatham", "Australia/Lord_Howe", "Australia/Sydney", "Asia/Tokyo",
-        "Asia/Shanghai", "Asia/Kathmandu", "Asia/Kolkata", "Asia/Dubai", "Europe/Moscow", "Africa/Nairobi", "Europe/Berlin",
-        "Europe/London", "Atlantic/Azores", "America/Sao_Paulo", "America/St_Johns", "America/New_York", "America/Chicago",
-        "America/Denver", "America/Phoenix", "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "Pacific/Pago_Pago",
+        "Pacific/Kiritimati", "Pacific/Auckland", "Pacific/Chatham", "Australia/Lord_Howe", "Australia/Sydney",
+        "Asia/Tokyo",
+        "Asia/Shanghai", "Asia/Kathmandu", "Asia/Kolkata", "Asia/Dubai", "Europe/Moscow", "Africa/Nairobi",
+        "Europe/Berlin",
+        "Europe/London", "Atlantic/Azores", "America/Sao_Paulo", "America/St_Johns", "America/New_York",
+        "America/Chicago",
+        "America/Denver", "America/Phoenix", "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu",
+        "Pacific/Pago_Pago",
     ]
     static let contractFields: Set<String> = [
-        "version", "id", "agreement", "agreements", "debtor", "kind", "channel", "to", "locale", "timezone", "not_before",
+        "version", "id", "agreement", "agreements", "debtor", "kind", "channel", "to", "locale", "timezone",
+        "not_before",
         "not_after", "local_time", "subject", "body", "reason", "created_at",
     ]
 
-    @Test("import → rapportd --once → valid job files in new/ → a second --once writes no duplicate → explain prints the reason")
+    @Test(
+        "import → rapportd --once → valid job files in new/ → a second --once writes no duplicate → explain prints the reason"
+    )
     func aroundTheGlobe() throws {
         let sandbox = try Sandbox()
-        let lines = Self.zones.enumerated().map { index, zone in Sandbox.agreementLine("A-\(index)", zone: zone, dueInDays: 2, locale: index % 3 == 0 ? "es" : "en") }
+        let lines = Self.zones.enumerated().map { index, zone in
+            Sandbox.agreementLine("A-\(index)", zone: zone, dueInDays: 2, locale: index % 3 == 0 ? "es" : "en")
+        }
         let agreements = try sandbox.file("agreements.jsonl", lines.joined(separator: "\n") + "\n")
         let imported = try sandbox.run("rapportctl", ["import", "agreements", agreements])
         #expect(imported.code == 0, "\(imported.err)")
@@ -34,10 +43,14 @@ struct EndToEndTests {
         var agreementsWithJobs: Set<String> = []
         for name in jobs {
             #expect(name.wholeMatch(of: pattern) != nil, "\(name)")
-            let mode = (try FileManager.default.attributesOfItem(atPath: "\(sandbox.spool)/new/\(name)")[.posixPermissions] as? NSNumber)?.intValue
+            let mode =
+                (try FileManager.default.attributesOfItem(atPath: "\(sandbox.spool)/new/\(name)")[.posixPermissions]
+                as? NSNumber)?.intValue
             #expect(mode == 0o640, "\(name)")
             let job = try sandbox.job(name)
-            #expect(Self.contractFields.isSubset(of: Set(job.keys)), "missing \(Self.contractFields.subtracting(job.keys)) in \(name)")
+            #expect(
+                Self.contractFields.isSubset(of: Set(job.keys)),
+                "missing \(Self.contractFields.subtracting(job.keys)) in \(name)")
             #expect(job["subject"] is NSNull, "an SMS has a null subject")
             #expect(name.contains(job["id"] as? String ?? "?"))
             let zone = try #require(job["timezone"] as? String)
@@ -45,7 +58,9 @@ struct EndToEndTests {
             let notBefore = try #require(Timestamp.parse(job["not_before"] as? String ?? ""))
             let notAfter = try #require(Timestamp.parse(job["not_after"] as? String ?? ""))
             #expect(name.hasPrefix(Timestamp.compact(notBefore)))
-            #expect(clock.localTime(of: notBefore).minutes >= 9 * 60 && clock.localTime(of: notAfter).minutes <= 20 * 60, "R1 in \(zone)")
+            #expect(
+                clock.localTime(of: notBefore).minutes >= 9 * 60 && clock.localTime(of: notAfter).minutes <= 20 * 60,
+                "R1 in \(zone)")
             #expect((job["body"] as? String)?.contains("STOP") == true, "R19")
             #expect((job["reason"] as? String)?.isEmpty == false)
             #expect((job["local_time"] as? String).flatMap(Timestamp.parse) == notBefore)
@@ -57,7 +72,9 @@ struct EndToEndTests {
         #expect(second.code == 0)
         let again = try sandbox.jobs()
         #expect(Set(again).isSuperset(of: jobs))
-        #expect(Set(try again.map { try sandbox.job($0)["agreement"] as? String ?? "" }).count == again.count, "no agreement got a second job")
+        #expect(
+            Set(try again.map { try sandbox.job($0)["agreement"] as? String ?? "" }).count == again.count,
+            "no agreement got a second job")
 
         let agreement = try #require(agreementsWithJobs.sorted().first)
         let explain = try sandbox.run("rapportctl", ["explain", agreement])
@@ -71,7 +88,11 @@ struct EndToEndTests {
     func badLines() throws {
         let sandbox = try Sandbox()
         let good = Sandbox.agreementLine("A-1", zone: "America/Chicago", dueInDays: 5)
-        let text = [good, #"{"id":"A-2","debtor":{"name":"x"}"#, "", #"{"id":"A-3","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"due":"2026-02-30","amount":"5"}]}"#, good].joined(separator: "\n")
+        let text = [
+            good, #"{"id":"A-2","debtor":{"name":"x"}"#, "",
+            #"{"id":"A-3","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"due":"2026-02-30","amount":"5"}]}"#,
+            good,
+        ].joined(separator: "\n")
         let file = try sandbox.file("bad.jsonl", text)
         let strict = try sandbox.run("rapportctl", ["import", "agreements", file, "--strict"])
         #expect(strict.code == 65)
@@ -93,13 +114,16 @@ struct EndToEndTests {
         #expect(missing.code == 66)
         #expect(missing.err == "rapportctl: /nonexistent.jsonl: no such file\n")
 
-        let events = try sandbox.file("events.jsonl", #"{"agreement":"A-9","type":"cease","at":"2026-12-01T15:00:00Z"}"# + "\n")
+        let events = try sandbox.file(
+            "events.jsonl", #"{"agreement":"A-9","type":"cease","at":"2026-12-01T15:00:00Z"}"# + "\n")
         let unknown = try sandbox.run("rapportctl", ["import", "events", events])
         #expect(unknown.code == 65)
         #expect(unknown.err.contains("events.jsonl:1: agreement A-9 is not known"))
     }
 
-    @Test("A bad config key, a missing database folder and a bad argument each give one clear line and the contract's code")
+    @Test(
+        "A bad config key, a missing database folder and a bad argument each give one clear line and the contract's code"
+    )
     func operatorErrors() throws {
         let broken = try Sandbox(extraConfig: "[pacing]\nmax_per_wek = 2\n")
         let config = try broken.run("rapportd", ["--once"])
@@ -111,9 +135,13 @@ struct EndToEndTests {
         let sandbox = try Sandbox()
         let folder = try sandbox.run("rapportd", ["--once", "--database", "/nonexistent-folder/rapport.sqlite"])
         #expect(folder.code == 74)
-        #expect(folder.err == "rapportd: database folder /nonexistent-folder does not exist; create it or set [storage] database / --database\n")
+        #expect(
+            folder.err
+                == "rapportd: database folder /nonexistent-folder does not exist; create it or set [storage] database / --database\n"
+        )
 
-        let noConfig = try sandbox.run("rapportd", ["--once", "--config", "/nonexistent/rapport.toml"], withConfig: false)
+        let noConfig = try sandbox.run(
+            "rapportd", ["--once", "--config", "/nonexistent/rapport.toml"], withConfig: false)
         #expect(noConfig.code == 78)
         #expect(noConfig.err.contains("/nonexistent/rapport.toml"))
 
@@ -128,7 +156,8 @@ struct EndToEndTests {
     @Test("R18: a pause, cease or payment recorded through rapportctl withdraws waiting jobs at once")
     func immediateWithdrawal() throws {
         let sandbox = try Sandbox()
-        let lines = (0..<6).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(separator: "\n")
+        let lines = (0..<6).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(
+            separator: "\n")
         try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines)])
         try sandbox.run("rapportd", ["--once"])
         let jobs = try sandbox.jobs()
@@ -142,7 +171,10 @@ struct EndToEndTests {
 
         let cease = try sandbox.run("rapportctl", ["record", agreements[1], "cease"])
         #expect(cease.out.contains("1 waiting job(s) withdrawn"))
-        let payment = try sandbox.file("e.jsonl", #"{"agreement":"\#(agreements[2])","type":"payment","at":"\#(Timestamp.rfc3339(Date()))","amount":"50.00"}"# + "\n")
+        let payment = try sandbox.file(
+            "e.jsonl",
+            #"{"agreement":"\#(agreements[2])","type":"payment","at":"\#(Timestamp.rfc3339(Date()))","amount":"50.00"}"#
+                + "\n")
         let imported = try sandbox.run("rapportctl", ["import", "events", payment])
         #expect(imported.code == 0, "\(imported.err)")
         #expect(imported.out.contains("1 recorded, 0 duplicate, 0 rejected; 1 waiting job(s) withdrawn"))
@@ -163,8 +195,11 @@ struct EndToEndTests {
     @Test("spool ls lists in send order; spool show shows the message with the recipient redacted; status counts")
     func inspection() throws {
         let sandbox = try Sandbox()
-        let lines = ["Europe/Madrid", "America/Chicago", "Asia/Kolkata"].enumerated().map { Sandbox.agreementLine("A-\($0.offset)", zone: $0.element, dueInDays: 2, locale: "es") }
-        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
+        let lines = ["Europe/Madrid", "America/Chicago", "Asia/Kolkata"].enumerated().map {
+            Sandbox.agreementLine("A-\($0.offset)", zone: $0.element, dueInDays: 2, locale: "es")
+        }
+        try sandbox.run(
+            "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
         try sandbox.run("rapportd", ["--once"])
         let jobs = try sandbox.jobs()
         try #require(!jobs.isEmpty)
@@ -188,7 +223,12 @@ struct EndToEndTests {
     @Test("rapportd ticks until SIGTERM, then finishes its batch and exits 0")
     func daemonStopsOnSigterm() async throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
-        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2))])
+        try sandbox.run(
+            "rapportctl",
+            [
+                "import", "agreements",
+                try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2)),
+            ])
         let daemon = try sandbox.start("rapportd", [])
         try await Task.sleep(for: .seconds(2.5))
         #expect(daemon.isRunning)
@@ -211,7 +251,8 @@ struct EndToEndTests {
         #expect(result.code == 0, "\(result.err)")
         #expect(result.out.contains("Rapport demo: 200 agreements"))
         #expect(result.out.contains("Held back, and why"))
-        let written = try FileManager.default.contentsOfDirectory(atPath: sandbox.root.appendingPathComponent(".rapport-demo/spool/new").path)
+        let written = try FileManager.default.contentsOfDirectory(
+            atPath: sandbox.root.appendingPathComponent(".rapport-demo/spool/new").path)
         #expect(written.count > 50)
     }
 }
@@ -225,15 +266,27 @@ struct AdjustEndToEndTests {
         let line = Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 9)
         let file = try sandbox.file("a.jsonl", line)
         try sandbox.run("rapportctl", ["import", "agreements", file])
-        let adjusted = try sandbox.run("rapportctl", ["adjust", "A-1", "--channel", "email", "--preferred-time", "18:00", "--avoid-days", "sat", "--reason", "asked by phone"])
+        let adjusted = try sandbox.run(
+            "rapportctl",
+            [
+                "adjust", "A-1", "--channel", "email", "--preferred-time", "18:00", "--avoid-days", "sat", "--reason",
+                "asked by phone",
+            ])
         #expect(adjusted.code == 0, "\(adjusted.err)")
-        #expect(adjusted.out.contains("adjusted A-1: channel email; preferred time 18:00; designated times: never on sat"))
-        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("b.jsonl", line.replacingOccurrences(of: "Sam Rivera", with: "Samuel Rivera"))])
+        #expect(
+            adjusted.out.contains("adjusted A-1: channel email; preferred time 18:00; designated times: never on sat"))
+        try sandbox.run(
+            "rapportctl",
+            [
+                "import", "agreements",
+                try sandbox.file("b.jsonl", line.replacingOccurrences(of: "Sam Rivera", with: "Samuel Rivera")),
+            ])
         let explain = try sandbox.run("rapportctl", ["explain", "A-1"]).out
         #expect(explain.contains("adjusted: channel email; preferred time 18:00"))
         #expect(explain.contains("asked by phone"))
         #expect(explain.contains("prefers email"))
-        #expect(try sandbox.run("rapportctl", ["adjust", "A-1", "--cadence", "nonexistent", "--reason", "x"]).code == 64)
+        #expect(
+            try sandbox.run("rapportctl", ["adjust", "A-1", "--cadence", "nonexistent", "--reason", "x"]).code == 64)
         #expect(try sandbox.run("rapportctl", ["adjust", "A-1", "--min-gap-hours", "24", "--reason", "x"]).code == 64)
         #expect(try sandbox.run("rapportctl", ["adjust", "A-9", "--channel", "sms", "--reason", "x"]).code == 65)
         #expect(try sandbox.run("rapportctl", ["adjust", "A-1", "--reason", "nothing"]).code == 64)
@@ -241,7 +294,8 @@ struct AdjustEndToEndTests {
 }
 
 extension EndToEndTests {
-    @Test("R36: check-config prints each SMS template's worst case and refuses one over budget; rapportd warns and runs")
+    @Test(
+        "R36: check-config prints each SMS template's worst case and refuses one over budget; rapportd warns and runs")
     func r36CheckConfig() throws {
         let folder = try TemporaryFolder("templates")
         let templates = folder.appending("templates")
@@ -257,7 +311,8 @@ extension EndToEndTests {
         try "Hi {{name}}, \(long)".write(
             to: templates.appendingPathComponent("en/thanks.sms.mustache"), atomically: false, encoding: .utf8)
         let config = try String(contentsOfFile: sandbox.config, encoding: .utf8)
-            .replacingOccurrences(of: Sandbox.repository.appendingPathComponent("config/templates").path, with: templates.path)
+            .replacingOccurrences(
+                of: Sandbox.repository.appendingPathComponent("config/templates").path, with: templates.path)
         try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let refused = try sandbox.run("rapportctl", ["check-config"])
         #expect(refused.code == 78)

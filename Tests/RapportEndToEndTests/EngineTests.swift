@@ -21,8 +21,13 @@ struct EngineTests {
 
     /// Imports agreements due in two days in a few zones, as of `now`.
     func seed(count: Int = 4) throws {
-        let lines = (0..<count).map { Sandbox.agreementLine("A-\($0)", zone: ["Asia/Tokyo", "Europe/Paris", "America/Chicago", "Australia/Sydney"][$0 % 4], dueInDays: 2) }
-        let report = try Importer(store: engine.store).importAgreements(Data(lines.joined(separator: "\n").utf8), strict: true, at: Date())
+        let lines = (0..<count).map {
+            Sandbox.agreementLine(
+                "A-\($0)", zone: ["Asia/Tokyo", "Europe/Paris", "America/Chicago", "Australia/Sydney"][$0 % 4],
+                dueInDays: 2)
+        }
+        let report = try Importer(store: engine.store).importAgreements(
+            Data(lines.joined(separator: "\n").utf8), strict: true, at: Date())
         try #require(report.rejected.isEmpty)
     }
 
@@ -30,7 +35,9 @@ struct EngineTests {
         try DatabaseQueue(path: sandbox.database).write { try $0.execute(sql: statement) }
     }
 
-    @Test("A job recorded as planned whose file never made it is written on the next tick, under the same name, with the same bytes")
+    @Test(
+        "A job recorded as planned whose file never made it is written on the next tick, under the same name, with the same bytes"
+    )
     func finishesInterruptedWrites() throws {
         try seed()
         let now = Date()
@@ -80,7 +87,8 @@ struct EngineTests {
         let now = Date()
         _ = try engine.tick(at: now)
         let job = try #require(try engine.store.jobs(in: .spooled).first)
-        try FileManager.default.moveItem(atPath: "\(sandbox.spool)/new/\(job.fileName)", toPath: "\(sandbox.spool)/cur/\(job.fileName)")
+        try FileManager.default.moveItem(
+            atPath: "\(sandbox.spool)/new/\(job.fileName)", toPath: "\(sandbox.spool)/cur/\(job.fileName)")
         _ = try engine.store.append([Event(agreement: job.agreement, type: .cease, at: now)], at: now)
         #expect(try engine.withdrawStale(job.agreement, at: now.addingTimeInterval(1)) == 0)
         #expect(try sandbox.jobs(in: "cur") == [job.fileName])
@@ -111,13 +119,16 @@ struct EngineOutcomeTests {
     func delivered() throws {
         let job = try spoolFirst()
         #expect(try engine.spool.claim(at: job.notBefore) != nil)
-        try engine.spool.acknowledge(job.fileName, outcome: Outcome(delivered: true, at: job.notBefore, detail: "gateway accepted", providerID: "p-9"))
+        try engine.spool.acknowledge(
+            job.fileName,
+            outcome: Outcome(delivered: true, at: job.notBefore, detail: "gateway accepted", providerID: "p-9"))
         let report = try engine.tick(at: job.notBefore.addingTimeInterval(60))
         #expect(report.delivered == 1)
         let stored = try #require(try engine.store.job(job.id))
         #expect(stored.state == .delivered)
         #expect(stored.detail == "gateway accepted; provider id p-9")
-        #expect(try engine.store.decisions(of: job.agreement).contains { $0.outcome == "delivered" && $0.jobID == job.id })
+        #expect(
+            try engine.store.decisions(of: job.agreement).contains { $0.outcome == "delivered" && $0.jobID == job.id })
     }
 
     @Test("A failed SMS is planned again by e-mail after the retry delay")
@@ -125,7 +136,8 @@ struct EngineOutcomeTests {
         let job = try spoolFirst()
         #expect(job.channel == .sms)
         _ = try engine.spool.claim(at: job.notBefore)
-        try engine.spool.acknowledge(job.fileName, outcome: Outcome(delivered: false, at: job.notBefore, detail: "carrier rejected"))
+        try engine.spool.acknowledge(
+            job.fileName, outcome: Outcome(delivered: false, at: job.notBefore, detail: "carrier rejected"))
         let report = try engine.tick(at: job.notBefore.addingTimeInterval(60))
         #expect(report.failed == 1)
         let later = try engine.tick(at: job.notBefore.addingTimeInterval(2 * 3600))
@@ -159,7 +171,9 @@ struct EngineOutcomeTests {
 /// R29: catching up after downtime.
 @Suite("Catch-up after downtime")
 struct CatchUpTests {
-    @Test("R29: after 10 days down, useful messages go at the next allowed time, stale ones are dropped and recorded, and nobody gets a burst")
+    @Test(
+        "R29: after 10 days down, useful messages go at the next allowed time, stale ones are dropped and recorded, and nobody gets a burst"
+    )
     func catchUp() throws {
         let sandbox = try Sandbox()
         let engine = try sandbox.openEngine()
@@ -174,11 +188,16 @@ struct CatchUpTests {
         #expect(report.expired > 0, "what nobody claimed while we were down expired")
         let spooled = try engine.store.jobs(in: .spooled).filter { $0.createdAt == back }
         #expect(spooled.allSatisfy { $0.notBefore >= back }, "nothing is scheduled in the past")
-        let perDebtor = Dictionary(grouping: report.spooled.sample) { job in agreements.first { $0.id == job.agreement }?.debtor.id.rawValue ?? "" }
+        let perDebtor = Dictionary(grouping: report.spooled.sample) { job in
+            agreements.first { $0.id == job.agreement }?.debtor.id.rawValue ?? ""
+        }
         #expect(perDebtor.values.allSatisfy { $0.count == 1 }, "one message per debtor, not a burst of old ones")
-        let dropped = try agreements.flatMap { try engine.store.decisions(of: $0.id) }.filter { $0.outcome == "dropped" }
-        #expect(dropped.contains { $0.reason.contains("R29") && $0.touchpoint?.hasPrefix("pre_due:") == true },
-                "a reminder for a date already past is dropped and logged")
+        let dropped = try agreements.flatMap { try engine.store.decisions(of: $0.id) }.filter {
+            $0.outcome == "dropped"
+        }
+        #expect(
+            dropped.contains { $0.reason.contains("R29") && $0.touchpoint?.hasPrefix("pre_due:") == true },
+            "a reminder for a date already past is dropped and logged")
         #expect(!report.spooled.sample.contains { $0.kind == .preDue && $0.localTime < "2026-12-11" })
     }
 }

@@ -25,7 +25,10 @@ struct HostileInputTests {
         let sandbox = try Sandbox()
         let cases: [(line: String, reason: String)] = [
             (String(Self.valid.prefix(80)), "not valid JSON"),  // truncated
-            (Self.valid.replacingOccurrences(of: #""name":"Sam Rivera""#, with: #""name":42"#), "debtor.name must be a string"),
+            (
+                Self.valid.replacingOccurrences(of: #""name":"Sam Rivera""#, with: #""name":42"#),
+                "debtor.name must be a string"
+            ),
             (Self.withID(String(repeating: "x", count: 10 << 20)), "longer than 1024 KiB"),
             (Self.withID("A/../../etc/passwd"), "id must be"),
             (Self.withID(".."), "id must be"),
@@ -33,14 +36,24 @@ struct HostileInputTests {
             (Self.withID("A;rm -rf ~"), "id must be"),
             (Self.withID("$(reboot)"), "id must be"),
             (Self.withID("`id`"), "id must be"),
-            (Self.valid.replacingOccurrences(of: "America/Chicago", with: "Europe/Atlantis"), "not a known IANA time zone"),
+            (
+                Self.valid.replacingOccurrences(of: "America/Chicago", with: "Europe/Atlantis"),
+                "not a known IANA time zone"
+            ),
             (Self.withAmount(#""-5.00""#), "not an amount"),
             (Self.withAmount(#""NaN""#), "not an amount"),
             (Self.withAmount(#""1e3""#), "not an amount"),
             (Self.withAmount(#""Infinity""#), "not an amount"),
             (Self.withAmount("50"), "decimal string"),
-            (Self.valid.replacingOccurrences(of: #""due":"\d{4}-\d{2}-\d{2}""#, with: #""due":"2026-02-30""#, options: .regularExpression), "2026-02-30"),
-            (Self.valid.replacingOccurrences(of: #""due":"#, with: #""x":1,"due":"#), "installments[0].x is not a known key"),
+            (
+                Self.valid.replacingOccurrences(
+                    of: #""due":"\d{4}-\d{2}-\d{2}""#, with: #""due":"2026-02-30""#, options: .regularExpression),
+                "2026-02-30"
+            ),
+            (
+                Self.valid.replacingOccurrences(of: #""due":"#, with: #""x":1,"due":"#),
+                "installments[0].x is not a known key"
+            ),
             (Self.valid, "already appears on line 1"),  // the good line again: a duplicate id
         ]
         var text = Data((Self.valid + "\n").utf8)
@@ -60,7 +73,9 @@ struct HostileInputTests {
         #expect(errors.contains { $0.hasSuffix("hostile.jsonl:\(cases.count + 2): not UTF-8 text") })
         #expect(errors.allSatisfy { $0.count < 400 }, "no error line echoes a huge value")
         #expect(result.out.contains("1 imported, 0 updated, 0 unchanged, \(cases.count + 1) rejected"))
-        let ids = try DatabaseQueue(path: sandbox.database).read { try String.fetchAll($0, sql: "SELECT id FROM agreement") }
+        let ids = try DatabaseQueue(path: sandbox.database).read {
+            try String.fetchAll($0, sql: "SELECT id FROM agreement")
+        }
         #expect(ids == ["A-ok"])
 
         let strict = try sandbox.run("rapportctl", ["import", "agreements", file.path, "--strict"])
@@ -76,11 +91,15 @@ struct HostileInputTests {
         let strict = try sandbox.run("rapportctl", ["import", "agreements", file, "--strict"])
         #expect(strict.code == 65)
         #expect(strict.err.contains("mixed.jsonl:701: not valid JSON"))
-        let count = try DatabaseQueue(path: sandbox.database).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM agreement") }
+        let count = try DatabaseQueue(path: sandbox.database).read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM agreement")
+        }
         #expect(count == 0)
     }
 
-    @Test("Events: unknown agreements, wrong types and impossible values are refused by number; the good ones are recorded")
+    @Test(
+        "Events: unknown agreements, wrong types and impossible values are refused by number; the good ones are recorded"
+    )
     func badEventLines() throws {
         let sandbox = try Sandbox()
         let agreements = try sandbox.file("a.jsonl", Self.valid)
@@ -106,7 +125,8 @@ struct HostileInputTests {
         let sandbox = try Sandbox()
         let binary = sandbox.root.appendingPathComponent("binary.toml")
         try Data((0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: binary)
-        let wrong = try sandbox.file("wrong.toml", "[storage]\ndatabse = 1\n[daemon]\ntick = \"x\"\n[nonsense]\nkey = true\n")
+        let wrong = try sandbox.file(
+            "wrong.toml", "[storage]\ndatabse = 1\n[daemon]\ntick = \"x\"\n[nonsense]\nkey = true\n")
         for path in [binary.path, wrong, sandbox.root.path] {
             let result = try sandbox.run("rapportctl", ["status", "--config", path], withConfig: false)
             #expect(result.code == 78, "\(path): \(result.err)")
@@ -127,7 +147,10 @@ struct HostileInputTests {
             for event in entry.events { seeds.append(String(decoding: try event.contractJSON(), as: UTF8.self)) }
         }
         var random = SplitMix64(seed: 2026)
-        let tokens = ["\"", "{", "}", "[", "]", ":", ",", "\\", "\\u0000", "null", "-1", "1e999", "NaN", "\"..\"", "/", "\u{FEFF}", "\n", "\"2026-02-30\"", "true"]
+        let tokens = [
+            "\"", "{", "}", "[", "]", ":", ",", "\\", "\\u0000", "null", "-1", "1e999", "NaN", "\"..\"", "/",
+            "\u{FEFF}", "\n", "\"2026-02-30\"", "true",
+        ]
         var lines: [String] = []
         for _ in 0..<4000 {
             var bytes = Array(seeds[Int(random.next() % UInt64(seeds.count))].utf8)
@@ -150,7 +173,9 @@ struct HostileInputTests {
         }
         let data = Data(lines.joined(separator: "\n").utf8)
         let report = try Importer(store: engine.store).importAgreements(data, strict: false, at: Date())
-        #expect(report.rejected.count + report.agreements.imported + report.agreements.updated + report.agreements.unchanged > 0)
+        #expect(
+            report.rejected.count + report.agreements.imported + report.agreements.updated + report.agreements.unchanged
+                > 0)
         #expect(report.rejected.allSatisfy { $0.line > 0 && !$0.message.isEmpty })
         let events = try Importer(store: engine.store).validateEvents(data, strict: false)
         #expect(events.report.rejected.allSatisfy { $0.line > 0 && !$0.message.isEmpty })

@@ -16,7 +16,8 @@ struct JSONLinesTests {
 
     @Test("A line over the limit is reported by number and skipped without being kept, from a file read in chunks")
     func overlong() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString).jsonl").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString).jsonl")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let huge = "{\"id\":\"" + String(repeating: "x", count: 300_000) + "\"}"
         try Data(("{\"first\":1}\n" + huge + "\n{\"after\":2}\n").utf8).write(to: URL(fileURLWithPath: path))

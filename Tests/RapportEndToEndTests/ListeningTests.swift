@@ -27,7 +27,8 @@ struct ListeningTests {
     /// An agreement due in two days in `daytime`, texting `sms`.
     static func agreement(_ id: String, sms: String = "+12145550100", email: String = "sam@example.org") -> String {
         Sandbox.agreementLine(id, zone: daytime, dueInDays: 2)
-            .replacingOccurrences(of: "+12145550100", with: sms).replacingOccurrences(of: "sam@example.org", with: email)
+            .replacingOccurrences(of: "+12145550100", with: sms).replacingOccurrences(
+                of: "sam@example.org", with: email)
     }
 
     /// An inbound message of the contract, received now.
@@ -48,7 +49,10 @@ struct ListeningTests {
     /// A sandbox with agreements imported and one tick run, so reminders wait in `new/`.
     func prepared(_ lines: [String]) throws -> Sandbox {
         let sandbox = try Sandbox()
-        #expect(try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))]).code == 0)
+        #expect(
+            try sandbox.run(
+                "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))]
+            ).code == 0)
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         return sandbox
     }
@@ -61,11 +65,17 @@ struct ListeningTests {
         }
     }
 
-    @Test("R31 R16 R18: a STOP in in/ withdraws every waiting SMS to that number on the next tick, once, with one confirmation")
+    @Test(
+        "R31 R16 R18: a STOP in in/ withdraws every waiting SMS to that number on the next tick, once, with one confirmation"
+    )
     func stopThroughTheSpool() throws {
-        let sandbox = try prepared([Self.agreement("A-1"), Self.agreement("A-2"), Self.agreement("A-3", sms: "+12145550199")])
+        let sandbox = try prepared([
+            Self.agreement("A-1"), Self.agreement("A-2"), Self.agreement("A-3", sms: "+12145550199"),
+        ])
         #expect(try waiting(sandbox).filter { $0.channel == "sms" }.count == 3)
-        try Self.dropIn(sandbox, Self.message(["channel": "sms", "from": "+1 (214) 555-0100", "text": "Stop."]), name: "20261201T000000Z_sms_a.json")
+        try Self.dropIn(
+            sandbox, Self.message(["channel": "sms", "from": "+1 (214) 555-0100", "text": "Stop."]),
+            name: "20261201T000000Z_sms_a.json")
         let tick = try sandbox.run("rapportd", ["--once"])
         #expect(tick.code == 0, "\(tick.err)")
         #expect(tick.err.contains("1 inbound read"))
@@ -79,7 +89,9 @@ struct ListeningTests {
         // Nothing more to that number by SMS, however long we plan.
         let later = try sandbox.run("rapportctl", ["simulate", "--from", Self.now(), "--until", Self.now(days: 40)])
         #expect(later.code == 0, "\(later.err)")
-        let texts = later.out.split(separator: "\n").filter { $0.contains(#""channel":"sms""#) && $0.contains("+12145550100") }
+        let texts = later.out.split(separator: "\n").filter {
+            $0.contains(#""channel":"sms""#) && $0.contains("+12145550100")
+        }
         #expect(texts.allSatisfy { $0.contains("opt_out_confirmation") }, "\(texts)")
         #expect(later.out.contains(#""to":"sam@example.org""#), "e-mail still reaches the debtor")
     }
@@ -88,10 +100,13 @@ struct ListeningTests {
     func stopThroughTheCommand() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
         let stop = Self.message(["channel": "sms", "from": "+12145550100", "text": "ALTO", "provider_id": "SM1"])
-        let input = [stop, stop, #"{"channel":"sms","text":"STOP","received_at":"2026-12-01T15:00:00Z"}"#].joined(separator: "\n")
+        let input = [stop, stop, #"{"channel":"sms","text":"STOP","received_at":"2026-12-01T15:00:00Z"}"#].joined(
+            separator: "\n")
         let result = try sandbox.run("rapportctl", ["inbound", "-"], stdin: input)
         #expect(result.code == 65)
-        #expect(result.out.contains("1 applied (1 opt_out), 1 duplicate, 1 rejected; 1 waiting job(s) withdrawn"), "\(result.out)")
+        #expect(
+            result.out.contains("1 applied (1 opt_out), 1 duplicate, 1 rejected; 1 waiting job(s) withdrawn"),
+            "\(result.out)")
         #expect(result.err.contains("stdin:3: from is missing"))
         #expect(try sandbox.jobs(in: "withdrawn").count == 1, "withdrawn at once, before any tick")
         #expect(try sandbox.run("rapportctl", ["inbound", "-"], stdin: stop).out.contains("0 applied, 1 duplicate"))
@@ -120,7 +135,8 @@ struct ListeningTests {
     func start() throws {
         let sandbox = try prepared([Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199")])
         let stop = Self.message([
-            "channel": "sms", "from": "+12145550100", "text": "STOP", "provider_id": "s1", "received_at": Self.now(days: -0.01),
+            "channel": "sms", "from": "+12145550100", "text": "STOP", "provider_id": "s1",
+            "received_at": Self.now(days: -0.01),
         ])
         #expect(try sandbox.run("rapportctl", ["inbound", "-"], stdin: stop).code == 0)
         #expect(try sandbox.run("rapportctl", ["record", "A-2", "opt_out", "--channel", "sms"]).code == 0)
@@ -137,9 +153,14 @@ struct ListeningTests {
 
     @Test("R35: a permanent bounce makes the address unusable until it changes; an unsubscribe opts the address out")
     func bounceAndUnsubscribe() throws {
-        let sandbox = try prepared([Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199", email: "ana@example.org")])
+        let sandbox = try prepared([
+            Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199", email: "ana@example.org"),
+        ])
         let input = [
-            Self.message(["channel": "email", "kind": "bounce", "recipient": "Sam@Example.org", "status": "5.1.1", "detail": "user unknown"]),
+            Self.message([
+                "channel": "email", "kind": "bounce", "recipient": "Sam@Example.org", "status": "5.1.1",
+                "detail": "user unknown",
+            ]),
             Self.message(["channel": "email", "kind": "unsubscribe", "recipient": "ana@example.org"]),
             Self.message(["channel": "email", "kind": "bounce", "recipient": "ana@example.org", "status": "4.2.2"]),
         ].joined(separator: "\n")
@@ -149,11 +170,15 @@ struct ListeningTests {
         #expect(explained.contains("bounced permanently") && explained.contains("R35"))
         #expect(try sandbox.run("rapportctl", ["explain", "A-2"]).out.contains("email (opted out)"))
         // A re-import with a new address makes e-mail usable again.
-        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("b.jsonl", Self.agreement("A-1", email: "sam.new@example.org"))])
+        try sandbox.run(
+            "rapportctl",
+            ["import", "agreements", try sandbox.file("b.jsonl", Self.agreement("A-1", email: "sam.new@example.org"))])
         #expect(!(try sandbox.run("rapportctl", ["explain", "A-1"]).out.contains("bounced permanently")))
     }
 
-    @Test("R34: a conversation waits in the inbox with its text and resets backoff; done records the action; unknown senders wait unmatched")
+    @Test(
+        "R34: a conversation waits in the inbox with its text and resets backoff; done records the action; unknown senders wait unmatched"
+    )
     func inbox() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
         let input = [
@@ -164,16 +189,20 @@ struct ListeningTests {
         #expect(try sandbox.run("rapportctl", ["inbound", "-"], stdin: input).code == 0)
         let listed = try sandbox.run("rapportctl", ["inbox", "ls", "--json"]).out.split(separator: "\n")
         #expect(listed.count == 3)
-        let first = try #require(listed.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        let first = try #require(
+            listed.first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
         #expect(first["text"] as? String == "I lost my job, can we talk?")
         #expect(first["agreements"] as? [String] == ["A-1"])
         #expect(listed[1].contains(#""agreements":[]"#))
         #expect(try sandbox.run("rapportctl", ["inbox", "show", "3"]).out.contains("I refuse to pay this"))
         #expect(try sandbox.run("rapportctl", ["explain", "A-1"]).out.contains("reply"))
-        let done = try sandbox.run("rapportctl", ["inbox", "done", "3", "--action", "cease", "--reason", "refused to pay"])
+        let done = try sandbox.run(
+            "rapportctl", ["inbox", "done", "3", "--action", "cease", "--reason", "refused to pay"])
         #expect(done.code == 0, "\(done.err)")
         #expect(try sandbox.run("rapportctl", ["explain", "A-1"]).out.contains("R12"))
-        #expect(try sandbox.run("rapportctl", ["inbox", "done", "2", "--action", "reply"]).code == 65, "unknown sender: only none")
+        #expect(
+            try sandbox.run("rapportctl", ["inbox", "done", "2", "--action", "reply"]).code == 65,
+            "unknown sender: only none")
         #expect(try sandbox.run("rapportctl", ["inbox", "done", "3", "--action", "none"]).code == 65, "already done")
         #expect(try sandbox.run("rapportctl", ["inbox", "ls"]).out.split(separator: "\n").count == 2)
     }
@@ -182,28 +211,37 @@ struct ListeningTests {
     func badFile() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
         try Self.dropIn(sandbox, "{not json", name: "20261201T000000Z_sms_bad.json")
-        try Self.dropIn(sandbox, Self.message(["channel": "sms", "text": "STOP"]), name: "20261201T000000Z_sms_nofrom.json")
+        try Self.dropIn(
+            sandbox, Self.message(["channel": "sms", "text": "STOP"]), name: "20261201T000000Z_sms_nofrom.json")
         let tick = try sandbox.run("rapportd", ["--once"])
         #expect(tick.code == 0)
         #expect(tick.err.contains("2 file(s) were not inbound messages"))
         let bad = try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/in/bad").sorted()
-        #expect(bad == [
-            "20261201T000000Z_sms_bad.json", "20261201T000000Z_sms_bad.json.why", "20261201T000000Z_sms_nofrom.json",
-            "20261201T000000Z_sms_nofrom.json.why",
-        ])
-        let why = try String(contentsOfFile: "\(sandbox.spool)/in/bad/20261201T000000Z_sms_nofrom.json.why", encoding: .utf8)
+        #expect(
+            bad == [
+                "20261201T000000Z_sms_bad.json", "20261201T000000Z_sms_bad.json.why",
+                "20261201T000000Z_sms_nofrom.json",
+                "20261201T000000Z_sms_nofrom.json.why",
+            ])
+        let why = try String(
+            contentsOfFile: "\(sandbox.spool)/in/bad/20261201T000000Z_sms_nofrom.json.why", encoding: .utf8)
         #expect(why.contains("from is missing"))
     }
 
-    @Test("Kill test: rapportd killed after recording inbound messages and before moving their files applies each exactly once")
+    @Test(
+        "Kill test: rapportd killed after recording inbound messages and before moving their files applies each exactly once"
+    )
     func killDuringIngestion() throws {
         let sandbox = try prepared((1...6).map { Self.agreement("A-\($0)", sms: "+1214555010\($0)") })
         for index in 1...6 {
             let text = index % 2 == 0 ? "STOP" : "Can I pay on Friday?"
-            try Self.dropIn(sandbox, Self.message(["channel": "sms", "from": "+1214555010\(index)", "text": text]), name: "2026120\(index)T000000Z_sms_m\(index).json")
+            try Self.dropIn(
+                sandbox, Self.message(["channel": "sms", "from": "+1214555010\(index)", "text": text]),
+                name: "2026120\(index)T000000Z_sms_m\(index).json")
         }
         for arrival in [2, 3] {
-            let killed = try sandbox.start("rapportd", ["--once"], environment: ["RAPPORT_FAULT": "inbound-recorded:\(arrival):kill"])
+            let killed = try sandbox.start(
+                "rapportd", ["--once"], environment: ["RAPPORT_FAULT": "inbound-recorded:\(arrival):kill"])
             _ = (killed.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile()
             killed.waitUntilExit()
             #expect(killed.terminationReason == .uncaughtSignal && killed.terminationStatus == SIGKILL)
@@ -225,9 +263,12 @@ struct ListeningTests {
     @Test("simulate applies inbound lines from --events when the clock reaches them")
     func simulateWhatIf() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
-        let stop = Self.message(["channel": "sms", "from": "+12145550100", "text": "STOP", "received_at": Self.now(days: 1)])
+        let stop = Self.message([
+            "channel": "sms", "from": "+12145550100", "text": "STOP", "received_at": Self.now(days: 1),
+        ])
         let events = try sandbox.file("what-if.jsonl", stop)
-        let result = try sandbox.run("rapportctl", ["simulate", "--from", Self.now(), "--until", Self.now(days: 30), "--events", events])
+        let result = try sandbox.run(
+            "rapportctl", ["simulate", "--from", Self.now(), "--until", Self.now(days: 30), "--events", events])
         #expect(result.code == 0, "\(result.err)")
         let texts = result.out.split(separator: "\n").filter { $0.contains(#""channel":"sms""#) }
         let after = texts.filter { line in
@@ -249,8 +290,12 @@ extension ListeningTests {
         let sandbox = try prepared([Self.agreement("A-1")])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Sandbox.repository.appendingPathComponent("examples/sms-webhook-to-inbound.py").path, sandbox.spool]
-        process.standardInput = try FileHandle(forReadingFrom: Sandbox.repository.appendingPathComponent("examples/twilio-inbound-webhook.txt"))
+        process.arguments = [
+            "python3", Sandbox.repository.appendingPathComponent("examples/sms-webhook-to-inbound.py").path,
+            sandbox.spool,
+        ]
+        process.standardInput = try FileHandle(
+            forReadingFrom: Sandbox.repository.appendingPathComponent("examples/twilio-inbound-webhook.txt"))
         process.standardOutput = Pipe()
         try process.run()
         process.waitUntilExit()

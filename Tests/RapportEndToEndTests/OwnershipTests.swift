@@ -32,7 +32,11 @@ struct OwnershipTests {
         // A delivery tool's claim, then rapportctl's acknowledgement, which writes a result file.
         let name = try #require(try sandbox.jobs().first)
         #expect(rename("\(sandbox.spool)/new/\(name)", "\(sandbox.spool)/cur/\(name)") == 0)
-        #expect(try sandbox.run("rapportctl", ["spool", "ack", name, "--status", "delivered", "--spool", sandbox.spool], withConfig: false).code == 0)
+        #expect(
+            try sandbox.run(
+                "rapportctl", ["spool", "ack", name, "--status", "delivered", "--spool", sandbox.spool],
+                withConfig: false
+            ).code == 0)
         #expect(try sandbox.run("rapportctl", ["record", "A-1", "pause", "--reason", "asked"]).code == 0)
 
         let created = try entries(under: db) + entries(under: sandbox.spool)

@@ -19,7 +19,8 @@ struct RapportMailTests {
     static let postfixProblem: String? = {
         guard geteuid() == 0 else { return "the test needs root to read the test users' Maildirs" }
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/sendmail") else { return "no /usr/sbin/sendmail" }
-        guard FileManager.default.fileExists(atPath: "\(debtorMaildir)/new"), FileManager.default.fileExists(atPath: "\(repliesMaildir)/new")
+        guard FileManager.default.fileExists(atPath: "\(debtorMaildir)/new"),
+            FileManager.default.fileExists(atPath: "\(repliesMaildir)/new")
         else { return "the test users' Maildirs do not exist" }
         let status = Process()
         status.executableURL = URL(fileURLWithPath: "/usr/sbin/postfix")
@@ -42,7 +43,9 @@ struct RapportMailTests {
 
     /// How many mails a Maildir received: new and already read.
     static func arrived(_ maildir: String) throws -> Int {
-        try ["new", "cur"].reduce(0) { $0 + (try FileManager.default.contentsOfDirectory(atPath: "\(maildir)/\($1)").count) }
+        try ["new", "cur"].reduce(0) {
+            $0 + (try FileManager.default.contentsOfDirectory(atPath: "\(maildir)/\($1)").count)
+        }
     }
 
     static func emptyMaildirs() throws {
@@ -67,16 +70,17 @@ struct RapportMailTests {
 
     /// A sandbox whose agreements are e-mailed now, with `[mail]` for the test domain.
     static func sandbox(sendmail: String = "/usr/sbin/sendmail") throws -> Sandbox {
-        let sandbox = try Sandbox(extraConfig: """
-            [mail]
-            from = "Rapport Démo Lending <replies@rapport.test>"
-            envelope = "bounces@rapport.test"
-            sendmail = "\(sendmail)"
-            replies = "\(repliesMaildir)"
-            unsubscribe_url = "https://example.org/unsubscribe/{{job}}"
-            [cadence]
-            spread_minutes = 1
-            """)
+        let sandbox = try Sandbox(
+            extraConfig: """
+                [mail]
+                from = "Rapport Démo Lending <replies@rapport.test>"
+                envelope = "bounces@rapport.test"
+                sendmail = "\(sendmail)"
+                replies = "\(repliesMaildir)"
+                unsubscribe_url = "https://example.org/unsubscribe/{{job}}"
+                [cadence]
+                spread_minutes = 1
+                """)
         let lines = [
             ListeningTests.agreement("A-1", email: "debtor@rapport.test"),
             ListeningTests.agreement("A-2", sms: "+12145550102", email: "nobody-here@rapport.test"),
@@ -84,7 +88,10 @@ struct RapportMailTests {
                 .replacingOccurrences(of: "+12145550100", with: "+12145550103")
                 .replacingOccurrences(of: "sam@example.org", with: "debtor+es@rapport.test"),
         ].map { $0.replacingOccurrences(of: #""consent":{"sms":true}"#, with: #""consent":{"sms":false}"#) }
-        #expect(try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))]).code == 0)
+        #expect(
+            try sandbox.run(
+                "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))]
+            ).code == 0)
         return sandbox
     }
 
@@ -104,18 +111,20 @@ struct RapportMailTests {
         .enabled(if: postfixProblem == nil || isCI, Comment(rawValue: enableHint)), .timeLimit(.minutes(3)))
     func throughPostfix() throws {
         if let problem = Self.postfixProblem {
-            Issue.record("Postfix could not be used under CI: \(problem) (scripts/postfix-test-setup should have set it up)")
+            Issue.record(
+                "Postfix could not be used under CI: \(problem) (scripts/postfix-test-setup should have set it up)")
             return
         }
         try Self.emptyMaildirs()
         let sandbox = try Self.sandbox()
         let names = try Self.tickAndWait(sandbox)
         #expect(names.count == 3)
-        let jobs = try Dictionary(uniqueKeysWithValues: names.map { name in
-            let data = try Data(contentsOf: URL(fileURLWithPath: "\(sandbox.spool)/new/\(name)"))
-            let job = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-            return (job["id"] as? String ?? "", job)
-        })
+        let jobs = try Dictionary(
+            uniqueKeysWithValues: names.map { name in
+                let data = try Data(contentsOf: URL(fileURLWithPath: "\(sandbox.spool)/new/\(name)"))
+                let job = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+                return (job["id"] as? String ?? "", job)
+            })
 
         let sent = try sandbox.run("rapport-mail", ["--once", "--spool", sandbox.spool])
         #expect(sent.code == 0, "\(sent.err)")
@@ -133,7 +142,9 @@ struct RapportMailTests {
             #expect(mail.header("message-id") == "<\(id)@rapport.test>")
             #expect(mail.header("return-path") == "<bounces+\(id)@rapport.test>")
             #expect(mail.header("date").map { $0.hasSuffix("+0000") } == true)
-            #expect(mail.header("list-unsubscribe") == "<mailto:bounces+unsub-\(id)@rapport.test>, <https://example.org/unsubscribe/\(id)>")
+            #expect(
+                mail.header("list-unsubscribe")
+                    == "<mailto:bounces+unsub-\(id)@rapport.test>, <https://example.org/unsubscribe/\(id)>")
             #expect(mail.header("list-unsubscribe-post") == "List-Unsubscribe=One-Click")
             #expect(mail.contentType.type == "text/plain" && mail.contentType.parameters["charset"] == "utf-8")
             #expect(mail.header("content-transfer-encoding") == "quoted-printable")
@@ -144,7 +155,8 @@ struct RapportMailTests {
         // pass already, or by the next).
         #expect(try Self.eventually { try Self.arrived(Self.repliesMaildir) == 1 })
         // The debtor answers the English reminder: STOP, above the quoted history.
-        let english = try #require(try Self.mails(Self.debtorMaildir).first { $0.header("to") == "<debtor@rapport.test>" })
+        let english = try #require(
+            try Self.mails(Self.debtorMaildir).first { $0.header("to") == "<debtor@rapport.test>" })
         let replyTo = try #require(english.header("message-id"))
         let reply = """
             From: Sam Rivera <debtor@rapport.test>
@@ -175,10 +187,17 @@ struct RapportMailTests {
         #expect(read.code == 0, "\(read.err)")
         let handed = try sandbox.jobs(in: "in").map { try sandbox.job($0, in: "in") }
         #expect(handed.map { $0["kind"] as? String ?? "" }.sorted() == ["bounce", "message"])
-        #expect(handed.contains { $0["kind"] as? String == "bounce" && $0["recipient"] as? String == "nobody-here@rapport.test" && $0["status"] as? String == "5.1.1" })
+        #expect(
+            handed.contains {
+                $0["kind"] as? String == "bounce" && $0["recipient"] as? String == "nobody-here@rapport.test"
+                    && $0["status"] as? String == "5.1.1"
+            })
         #expect(handed.contains { $0["text"] as? String == "STOP" && $0["in_reply_to"] as? String != nil })
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(Self.repliesMaildir)/new").isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(Self.repliesMaildir)/cur").allSatisfy { $0.hasSuffix(":2,S") })
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: "\(Self.repliesMaildir)/cur").allSatisfy {
+                $0.hasSuffix(":2,S")
+            })
         #expect(try sandbox.jobs(in: "in").count == 2)
 
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
@@ -189,9 +208,16 @@ struct RapportMailTests {
         // After the next tick no e-mail to the address that said STOP is planned, but its
         // one confirmation; the Spanish debtor's address is not affected.
         let planned = try sandbox.jobs().map { try sandbox.job($0) }
-        #expect(planned.filter { $0["to"] as? String == "debtor@rapport.test" }.allSatisfy { $0["kind"] as? String == "opt_out_confirmation" })
-        let simulated = try sandbox.run("rapportctl", ["simulate", "--from", ListeningTests.now(), "--until", ListeningTests.now(days: 40)])
-        #expect(!simulated.out.split(separator: "\n").contains { $0.contains(#""to":"debtor@rapport.test""#) && !$0.contains("opt_out_confirmation") })
+        #expect(
+            planned.filter { $0["to"] as? String == "debtor@rapport.test" }.allSatisfy {
+                $0["kind"] as? String == "opt_out_confirmation"
+            })
+        let simulated = try sandbox.run(
+            "rapportctl", ["simulate", "--from", ListeningTests.now(), "--until", ListeningTests.now(days: 40)])
+        #expect(
+            !simulated.out.split(separator: "\n").contains {
+                $0.contains(#""to":"debtor@rapport.test""#) && !$0.contains("opt_out_confirmation")
+            })
         #expect(!simulated.out.contains(#""to":"nobody-here@rapport.test""#), "the bounced address is not used again")
     }
 
@@ -200,15 +226,19 @@ struct RapportMailTests {
 /// `rapport-mail` without a transport: at-most-once and its configuration errors.
 @Suite("rapport-mail without a transport")
 struct RapportMailSafetyTests {
-    @Test("A killed rapport-mail never sends a job twice: claimed and piped but not acked, it stays in cur/ as a stale claim")
+    @Test(
+        "A killed rapport-mail never sends a job twice: claimed and piped but not acked, it stays in cur/ as a stale claim"
+    )
     func killedNeverTwice() throws {
         let sandbox = try Sandbox()
         // A transport that logs each message, then hangs: rapport-mail is killed while it waits.
         let log = sandbox.root.appendingPathComponent("sent.log").path
-        let fake = try sandbox.file("sendmail", "#!/bin/sh\ncat >> \(log)\necho --- >> \(log)\n[ -e \(log).hang ] && sleep 60\nexit 0\n")
+        let fake = try sandbox.file(
+            "sendmail", "#!/bin/sh\ncat >> \(log)\necho --- >> \(log)\n[ -e \(log).hang ] && sleep 60\nexit 0\n")
         chmod(fake, 0o755)
         #expect(FileManager.default.createFile(atPath: log + ".hang", contents: Data()))
-        let config = try String(contentsOfFile: sandbox.config, encoding: .utf8)
+        let config =
+            try String(contentsOfFile: sandbox.config, encoding: .utf8)
             + "\n[mail]\nfrom = \"Acme <replies@acme.test>\"\nsendmail = \"\(fake)\"\n[cadence]\nspread_minutes = 1\n"
         try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let line = ListeningTests.agreement("A-1", email: "sam@acme.test")
@@ -218,7 +248,10 @@ struct RapportMailSafetyTests {
         try #require(names.count == 1)
 
         let mailer = try sandbox.start("rapport-mail", ["--once"])
-        #expect(RapportMailTests.eventually(10) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("---") })
+        #expect(
+            RapportMailTests.eventually(10) {
+                ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("---")
+            })
         kill(mailer.processIdentifier, SIGKILL)
         mailer.waitUntilExit()
         #expect(try sandbox.jobs(in: "cur") == names, "claimed, piped, not acknowledged: it stays in cur/")
@@ -247,17 +280,23 @@ struct RapportMailSafetyTests {
         #expect(String(decoding: err, as: UTF8.self).contains("stopping: SIGTERM or SIGINT received"))
     }
 
-    @Test("rapport-mail refuses a missing [mail] from, a missing sendmail and a Maildir that is not one, each with one line")
+    @Test(
+        "rapport-mail refuses a missing [mail] from, a missing sendmail and a Maildir that is not one, each with one line"
+    )
     func configuration() throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         let noFrom = try sandbox.run("rapport-mail", ["--once"])
-        #expect(noFrom.code == 78 && noFrom.err.contains("[mail] from is not set") && noFrom.err.split(separator: "\n").count == 1)
-        let config = try String(contentsOfFile: sandbox.config, encoding: .utf8) + "\n[mail]\nfrom = \"Acme <a@acme.test>\"\n"
+        #expect(
+            noFrom.code == 78 && noFrom.err.contains("[mail] from is not set")
+                && noFrom.err.split(separator: "\n").count == 1)
+        let config =
+            try String(contentsOfFile: sandbox.config, encoding: .utf8) + "\n[mail]\nfrom = \"Acme <a@acme.test>\"\n"
         try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let noSendmail = try sandbox.run("rapport-mail", ["--once", "--sendmail", "/nonexistent/sendmail"])
         #expect(noSendmail.code == 69 && noSendmail.err.contains("/nonexistent/sendmail"))
-        let noMaildir = try sandbox.run("rapport-mail", ["--once", "--sendmail", "/bin/true", "--replies", "/nonexistent"])
+        let noMaildir = try sandbox.run(
+            "rapport-mail", ["--once", "--sendmail", "/bin/true", "--replies", "/nonexistent"])
         #expect(noMaildir.code == 66 && noMaildir.err.contains("not a Maildir"))
     }
 }

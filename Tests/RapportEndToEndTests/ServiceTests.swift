@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Testing
@@ -13,13 +13,17 @@ struct ServiceTests {
         let path: String
 
         init() throws {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))").path
+            path =
+                FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))")
+                .path
             fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
             var address = sockaddr_un()
             address.sun_family = sa_family_t(AF_UNIX)
             withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
             let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
             }
             guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
             var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
@@ -52,11 +56,19 @@ struct ServiceTests {
     @Test("READY=1, STATUS= after ticks, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on SIGTERM, then exit 0")
     func notifyAndWatchdog() throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n[metrics]\ntextfile = \"rapport.prom\"\n")
-        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2))])
+        try sandbox.run(
+            "rapportctl",
+            [
+                "import", "agreements",
+                try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2)),
+            ])
         let listener = try Listener()
-        let daemon = try sandbox.start("rapportd", [], environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "2000000", "JOURNAL_STREAM": "8:1234"])
+        let daemon = try sandbox.start(
+            "rapportd", [],
+            environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "2000000", "JOURNAL_STREAM": "8:1234"])
         let running = listener.collect(for: 8) { messages in
-            messages.filter { $0 == "WATCHDOG=1" }.count >= 3 && messages.filter { $0.hasPrefix("STATUS=tick") }.count >= 2
+            messages.filter { $0 == "WATCHDOG=1" }.count >= 3
+                && messages.filter { $0.hasPrefix("STATUS=tick") }.count >= 2
         }
         daemon.terminate()
         let stopping = listener.collect(for: 5) { $0.contains("STOPPING=1") }
@@ -69,18 +81,23 @@ struct ServiceTests {
         #expect(stopping.contains("STOPPING=1"))
         #expect(daemon.terminationReason == .exit && daemon.terminationStatus == 0)
 
-        let log = String(decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        let log = String(
+            decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(),
+            as: UTF8.self)
         #expect(log.split(separator: "\n").allSatisfy { $0.hasPrefix("<") }, "journald priorities: \(log)")
         #expect(log.contains("<6>rapportd: stopped"))
         #expect(!log.contains("+12145550100") && !log.contains("sam@example.org"), "no personal data at info level")
 
-        let metrics = try String(contentsOfFile: sandbox.root.appendingPathComponent("rapport.prom").path, encoding: .utf8)
+        let metrics = try String(
+            contentsOfFile: sandbox.root.appendingPathComponent("rapport.prom").path, encoding: .utf8)
         #expect(metrics.contains("# TYPE rapport_jobs_spooled_total counter"))
         #expect(metrics.contains("rapport_ticks_total "))
         #expect(metrics.contains("rapport_spool_jobs{state=\"new\"} 1"))
     }
 
-    @Test("SIGHUP: a valid config takes effect at the next tick; a broken one is logged with its key and the old one stays")
+    @Test(
+        "SIGHUP: a valid config takes effect at the next tick; a broken one is logged with its key and the old one stays"
+    )
     func reload() throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
         let listener = try Listener()
@@ -88,15 +105,19 @@ struct ServiceTests {
         _ = listener.collect(for: 5) { $0.contains { $0.hasPrefix("STATUS=tick") } }
 
         let original = try String(contentsOfFile: sandbox.config, encoding: .utf8)
-        try (original + "\n[metrics]\ntextfile = \"reloaded.prom\"\n").write(toFile: sandbox.config, atomically: false, encoding: .utf8)
+        try (original + "\n[metrics]\ntextfile = \"reloaded.prom\"\n").write(
+            toFile: sandbox.config, atomically: false, encoding: .utf8)
         kill(daemon.processIdentifier, SIGHUP)
         let good = listener.collect(for: 5) { $0.contains { $0.hasPrefix("READY=1") } }
         #expect(good.first?.hasPrefix("RELOADING=1\nMONOTONIC_USEC=") == true, "\(good)")
         #expect(good.contains { $0.hasPrefix("READY=1\nSTATUS=reloaded") })
         _ = listener.collect(for: 4) { $0.filter { $0.hasPrefix("STATUS=tick") }.count >= 2 }
-        #expect(FileManager.default.fileExists(atPath: sandbox.root.appendingPathComponent("reloaded.prom").path), "the new config is in force")
+        #expect(
+            FileManager.default.fileExists(atPath: sandbox.root.appendingPathComponent("reloaded.prom").path),
+            "the new config is in force")
 
-        try (original + "\n[pacing]\nmax_per_wek = 2\n").write(toFile: sandbox.config, atomically: false, encoding: .utf8)
+        try (original + "\n[pacing]\nmax_per_wek = 2\n").write(
+            toFile: sandbox.config, atomically: false, encoding: .utf8)
         kill(daemon.processIdentifier, SIGHUP)
         let bad = listener.collect(for: 5) { $0.contains { $0.hasPrefix("READY=1") } }
         #expect(bad.contains { $0.contains("reload refused") && $0.contains("max_per_wek") })
@@ -106,8 +127,12 @@ struct ServiceTests {
         daemon.terminate()
         waitForExit(daemon)
         #expect(daemon.terminationStatus == 0)
-        let log = String(decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
-        #expect(log.contains("reload refused, keeping the running config") && log.contains("[pacing] max_per_wek is not a known key"))
+        let log = String(
+            decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(),
+            as: UTF8.self)
+        #expect(
+            log.contains("reload refused, keeping the running config")
+                && log.contains("[pacing] max_per_wek is not a known key"))
     }
 
     @Test("A bad config at start exits 78 with one line naming the file and key")
@@ -117,7 +142,9 @@ struct ServiceTests {
         let daemon = try sandbox.start("rapportd", [], environment: ["NOTIFY_SOCKET": listener.path])
         waitForExit(daemon)
         #expect(daemon.terminationStatus == 78)
-        let err = String(decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        let err = String(
+            decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(),
+            as: UTF8.self)
         #expect(err.split(separator: "\n").count == 1)
         #expect(err.contains("rapport.toml: [window] start may not be before 08:00 (R1 HARD)"))
         #expect(!listener.collect(for: 0.3).contains { $0.hasPrefix("READY=1") })

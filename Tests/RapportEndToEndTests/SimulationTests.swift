@@ -17,27 +17,42 @@ struct SimulationTests {
     /// A sandbox with a small portfolio, one agreement per zone, imported.
     func portfolio() throws -> Sandbox {
         let sandbox = try Sandbox()
-        let zones = ["America/Chicago", "Europe/Madrid", "Asia/Kolkata", "Australia/Sydney", "America/New_York", "Pacific/Auckland"]
+        let zones = [
+            "America/Chicago", "Europe/Madrid", "Asia/Kolkata", "Australia/Sydney", "America/New_York",
+            "Pacific/Auckland",
+        ]
         let lines = zones.enumerated().map { index, zone in
             #"{"id":"A-\#(index)","debtor":{"name":"Sam","locale":"\#(index % 2 == 0 ? "en" : "es")"},"timezone":"\#(zone)","contacts":{"sms":"+12145550100","email":"s@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"2026-12-0\#(3 + index)","amount":"50.00"},{"id":"2","due":"2027-01-0\#(3 + index)","amount":"50.00"}]}"#
         }
-        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
+        try sandbox.run(
+            "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
         return sandbox
     }
 
-    @Test("simulate is deterministic, in send order, delivers at not_before, and never touches the live database or spool")
+    @Test(
+        "simulate is deterministic, in send order, delivers at not_before, and never touches the live database or spool"
+    )
     func deterministic() throws {
         let sandbox = try portfolio()
-        let snapshot = "SELECT (SELECT count(*) FROM job), (SELECT count(*) FROM decision), (SELECT count(*) FROM tick), (SELECT group_concat(coalesce(next_action_at, -1) || outcome) FROM agreement)"
+        let snapshot =
+            "SELECT (SELECT count(*) FROM job), (SELECT count(*) FROM decision), (SELECT count(*) FROM tick), (SELECT group_concat(coalesce(next_action_at, -1) || outcome) FROM agreement)"
         let before = try DatabaseQueue(path: sandbox.database).read { try Row.fetchOne($0, sql: snapshot) }
-        let first = try sandbox.run("rapportctl", ["simulate", "--from", Self.from, "--until", Self.until, "--out", sandbox.root.appendingPathComponent("one.jsonl").path])
+        let first = try sandbox.run(
+            "rapportctl",
+            [
+                "simulate", "--from", Self.from, "--until", Self.until, "--out",
+                sandbox.root.appendingPathComponent("one.jsonl").path,
+            ])
         #expect(first.code == 0, "\(first.err)")
         #expect(first.err.contains("simulate: "))
         let second = try sandbox.run("rapportctl", ["simulate", "--from", Self.from, "--until", Self.until])
         let one = try Data(contentsOf: sandbox.root.appendingPathComponent("one.jsonl"))
         #expect(one == Data(second.out.utf8), "the same input gives byte-identical output")
-        #expect(try DatabaseQueue(path: sandbox.database).read { try Row.fetchOne($0, sql: snapshot) } == before, "the live records are untouched")
-        let liveSpoolEmpty = try !FileManager.default.fileExists(atPath: sandbox.spool + "/new") || sandbox.jobs().isEmpty
+        #expect(
+            try DatabaseQueue(path: sandbox.database).read { try Row.fetchOne($0, sql: snapshot) } == before,
+            "the live records are untouched")
+        let liveSpoolEmpty =
+            try !FileManager.default.fileExists(atPath: sandbox.spool + "/new") || sandbox.jobs().isEmpty
         #expect(liveSpoolEmpty)
 
         let jobs = try second.out.split(separator: "\n").map { try Job.decode(Data($0.utf8)) }
@@ -45,28 +60,37 @@ struct SimulationTests {
         #expect(jobs.map(\.notBefore) == jobs.map(\.notBefore).sorted())
         #expect(jobs.allSatisfy { $0.deliveredAt == $0.notBefore })
         #expect(Set(jobs.map(\.id)).count == jobs.count)
-        #expect(jobs.allSatisfy { $0.notBefore >= Timestamp.parse(Self.from)! && $0.notBefore <= Timestamp.parse(Self.until)! })
+        #expect(
+            jobs.allSatisfy {
+                $0.notBefore >= Timestamp.parse(Self.from)! && $0.notBefore <= Timestamp.parse(Self.until)!
+            })
         #expect(Set(jobs.map(\.kind)).isSuperset(of: [.preDue, .missed]))
     }
 
     @Test("Events are applied when the clock reaches them, through the import path")
     func events() throws {
         let sandbox = try portfolio()
-        let file = try sandbox.file("events.jsonl", """
+        let file = try sandbox.file(
+            "events.jsonl",
+            """
             {"agreement":"A-0","type":"payment","at":"2026-12-02T15:00:00Z","amount":"50.00","installment":"1"}
             {"agreement":"A-1","type":"cease","at":"2026-12-20T12:00:00Z"}
             """)
-        let result = try sandbox.run("rapportctl", ["simulate", "--from", Self.from, "--until", Self.until, "--events", file])
+        let result = try sandbox.run(
+            "rapportctl", ["simulate", "--from", Self.from, "--until", Self.until, "--events", file])
         #expect(result.code == 0, "\(result.err)")
         let jobs = try result.out.split(separator: "\n").map { try Job.decode(Data($0.utf8)) }
         let paid = jobs.filter { $0.agreement.rawValue == "A-0" }
         #expect(paid.contains { $0.kind == .thanks && $0.notBefore >= Timestamp.parse("2026-12-02T15:00:00Z")! })
         #expect(!paid.contains { $0.kind == .missed && $0.body.contains("December 3") })
-        let ceased = jobs.filter { $0.agreement.rawValue == "A-1" && $0.notBefore > Timestamp.parse("2026-12-20T12:00:00Z")! }
+        let ceased = jobs.filter {
+            $0.agreement.rawValue == "A-1" && $0.notBefore > Timestamp.parse("2026-12-20T12:00:00Z")!
+        }
         #expect(ceased.map(\.kind) == [.ceaseConfirmation], "R12: after the cease, only its confirmation")
 
         let bad = try sandbox.file("bad.jsonl", #"{"agreement":"A-9","type":"cease","at":"2026-12-20T12:00:00Z"}"#)
-        let refused = try sandbox.run("rapportctl", ["simulate", "--from", Self.from, "--until", Self.until, "--events", bad])
+        let refused = try sandbox.run(
+            "rapportctl", ["simulate", "--from", Self.from, "--until", Self.until, "--events", bad])
         #expect(refused.code == 65)
         #expect(refused.err.contains("bad.jsonl:1: agreement A-9 is not known"))
         #expect(try sandbox.run("rapportctl", ["simulate", "--from", Self.until, "--until", Self.from]).code == 64)
@@ -77,15 +101,22 @@ struct SimulationTests {
     func forecast() throws {
         let sandbox = try Sandbox()
         let lines = (0..<4).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 5 + $0) }
-        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
+        try sandbox.run(
+            "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
         let table = try sandbox.run("rapportctl", ["forecast", "--days", "10"])
         #expect(table.code == 0, "\(table.err)")
         #expect(table.out.hasPrefix("DATE (UTC)  SMS"))
         let json = try sandbox.run("rapportctl", ["forecast", "--days", "10", "--json"])
-        let days = try json.out.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        let days = try json.out.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
+        }
         #expect(days.count == 10, "exactly the days asked for")
         #expect(days.compactMap { $0["total"] as? Int }.reduce(0, +) >= 4, "every reminder is forecast")
-        #expect(days.allSatisfy { day in (day["total"] as? Int) == ["sms", "email", "voice", "letter"].compactMap { day[$0] as? Int }.reduce(0, +) })
+        #expect(
+            days.allSatisfy { day in
+                (day["total"] as? Int)
+                    == ["sms", "email", "voice", "letter"].compactMap { day[$0] as? Int }.reduce(0, +)
+            })
     }
 }
 
@@ -93,7 +124,8 @@ struct SimulationTests {
 /// portfolios and random event streams.
 @Suite("Invariants through simulate")
 struct SimulationInvariantTests {
-    @Test("R1 R2 R8 R12 R13 R16: random portfolios and events through Simulation; no job twice", .timeLimit(.minutes(5)))
+    @Test(
+        "R1 R2 R8 R12 R13 R16: random portfolios and events through Simulation; no job twice", .timeLimit(.minutes(5)))
     func invariants() async throws {
         await propertyCheck(count: 4, input: Gen.int(in: 0...100_000)) { seed in
             do {
@@ -116,7 +148,10 @@ struct SimulationInvariantTests {
         for agreement in agreements where random.next() % 4 == 0 {
             let at = from.addingTimeInterval(Double(random.next() % (20 * 86_400)))
             let type: EventType = [.cease, .attorney, .optOut, .payment][Int(random.next() % 4)]
-            events.append(Event(agreement: agreement.id, type: type, at: at, amount: type == .payment ? Money("10.00") : nil, channel: type == .optOut ? .sms : nil))
+            events.append(
+                Event(
+                    agreement: agreement.id, type: type, at: at, amount: type == .payment ? Money("10.00") : nil,
+                    channel: type == .optOut ? .sms : nil))
         }
         let future = events.filter { $0.at > from }
         _ = try engine.store.append(events.filter { $0.at <= from }, at: from)
@@ -131,8 +166,10 @@ struct SimulationInvariantTests {
             let agreement = try #require(byID[job.agreement])
             for zone in agreement.candidateZones {
                 let clock = try #require(ZoneClock(identifier: zone))
-                #expect(clock.localTime(of: job.notBefore).minutes >= 9 * 60 && clock.localTime(of: job.notAfter).minutes <= 20 * 60,
-                        "R1/R2: \(job.id) in \(zone) (seed \(seed))")
+                #expect(
+                    clock.localTime(of: job.notBefore).minutes >= 9 * 60
+                        && clock.localTime(of: job.notAfter).minutes <= 20 * 60,
+                    "R1/R2: \(job.id) in \(zone) (seed \(seed))")
             }
             let before = events.filter { $0.agreement == job.agreement && $0.at <= job.notBefore }
             #expect(!before.contains { $0.type == .attorney }, "R13 (seed \(seed))")
@@ -144,9 +181,13 @@ struct SimulationInvariantTests {
             let clock = try #require(ZoneClock(identifier: theirs[0].timezone))
             let sorted = theirs.sorted { $0.notBefore < $1.notBefore }
             for (earlier, later) in zip(sorted, sorted.dropFirst()) {
-                #expect(clock.localDate(of: earlier.notBefore) != clock.localDate(of: later.notBefore), "R8 daily for \(debtor) (seed \(seed))")
+                #expect(
+                    clock.localDate(of: earlier.notBefore) != clock.localDate(of: later.notBefore),
+                    "R8 daily for \(debtor) (seed \(seed))")
                 if ![.thanks, .completed].contains(earlier.kind) && ![.thanks, .completed].contains(later.kind) {
-                    #expect(later.notBefore.timeIntervalSince(earlier.notBefore) >= 48 * 3600, "R8 gap for \(debtor) (seed \(seed))")
+                    #expect(
+                        later.notBefore.timeIntervalSince(earlier.notBefore) >= 48 * 3600,
+                        "R8 gap for \(debtor) (seed \(seed))")
                 }
             }
         }

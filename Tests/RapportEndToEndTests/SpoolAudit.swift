@@ -26,8 +26,10 @@ struct SpoolAudit {
                 let path = "\(folder)/\(name)"
                 fileFolder[name] = folder
                 let data = try Data(contentsOf: URL(fileURLWithPath: "\(sandbox.spool)/\(path)"))
-                guard let job = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let id = job["id"] as? String,
-                    let agreement = job["agreement"] as? String, let kind = job["kind"] as? String, let local = job["local_time"] as? String
+                guard let job = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let id = job["id"] as? String,
+                    let agreement = job["agreement"] as? String, let kind = job["kind"] as? String,
+                    let local = job["local_time"] as? String
                 else {
                     problems.append("half-written or unreadable: \(path)")
                     continue
@@ -38,7 +40,9 @@ struct SpoolAudit {
                 // A withdrawn or expired job never reached the debtor: its replacement (R18, say
                 // on another channel after an opt-out) is not the same message twice.
                 let message = "\(agreement) \(kind) \(local.prefix(10))"
-                if folder != "withdrawn", folder != "expired", let earlier = byMessage[message] { problems.append("the same message twice (\(message)): \(earlier) and \(path)") }
+                if folder != "withdrawn", folder != "expired", let earlier = byMessage[message] {
+                    problems.append("the same message twice (\(message)): \(earlier) and \(path)")
+                }
                 if folder != "withdrawn", folder != "expired" { byMessage[message] = path }
             }
         }
@@ -63,13 +67,19 @@ struct SpoolAudit {
                 switch state {
                 case "spooled", "review", "held":
                     // Lost: the records say it was written, the spool does not have it.
-                    if found.map({ !expected.contains($0) }) ?? true { problems.append("\(name) is \(state) but is in \(found ?? "no folder")") }
+                    if found.map({ !expected.contains($0) }) ?? true {
+                        problems.append("\(name) is \(state) but is in \(found ?? "no folder")")
+                    }
                 default:
                     // Expired or withdrawn before its file existed, or moved on: absent is fine, elsewhere is not.
-                    if let found, !expected.contains(found) { problems.append("\(name) is \(state) but is in \(found)/") }
+                    if let found, !expected.contains(found) {
+                        problems.append("\(name) is \(state) but is in \(found)/")
+                    }
                 }
             }
-            for name in fileFolder.keys where !recorded.contains(name) { problems.append("\(fileFolder[name] ?? "?")/\(name) has no record") }
+            for name in fileFolder.keys where !recorded.contains(name) {
+                problems.append("\(fileFolder[name] ?? "?")/\(name) has no record")
+            }
         }
         return problems
     }

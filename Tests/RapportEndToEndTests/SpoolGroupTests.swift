@@ -11,14 +11,19 @@ struct SpoolGroupTests {
 
     /// Creates the group and the tool's user (its own primary group, not the spool's).
     static func ids() throws -> (uid: UInt32, gid: UInt32, spoolGroup: UInt32) {
-        for command in [["groupadd", "-f", group], ["sh", "-c", "id \(tool) >/dev/null 2>&1 || useradd -M -U -s /usr/sbin/nologin \(tool)"]] {
+        for command in [
+            ["groupadd", "-f", group],
+            ["sh", "-c", "id \(tool) >/dev/null 2>&1 || useradd -M -U -s /usr/sbin/nologin \(tool)"],
+        ] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = command
             try process.run()
             process.waitUntilExit()
         }
-        guard let user = getpwnam(tool), let spool = getgrnam(group) else { throw Failure("the test user and group could not be created") }
+        guard let user = getpwnam(tool), let spool = getgrnam(group) else {
+            throw Failure("the test user and group could not be created")
+        }
         return (user.pointee.pw_uid, user.pointee.pw_gid, spool.pointee.gr_gid)
     }
 
@@ -28,10 +33,13 @@ struct SpoolGroupTests {
     }
 
     /// Runs `arguments` as the tool, with the spool's group as its only extra group.
-    static func asTool(_ arguments: [String], ids: (uid: UInt32, gid: UInt32, spoolGroup: UInt32), in sandbox: Sandbox) throws -> Sandbox.Result {
+    static func asTool(_ arguments: [String], ids: (uid: UInt32, gid: UInt32, spoolGroup: UInt32), in sandbox: Sandbox)
+        throws -> Sandbox.Result
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=\(ids.uid)", "--regid=\(ids.gid)", "--groups=\(ids.spoolGroup)", "--"] + arguments
+        process.arguments =
+            ["--reuid=\(ids.uid)", "--regid=\(ids.gid)", "--groups=\(ids.spoolGroup)", "--"] + arguments
         process.currentDirectoryURL = sandbox.root
         let out = Pipe()
         let err = Pipe()
@@ -42,11 +50,15 @@ struct SpoolGroupTests {
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Sandbox.Result(
-            code: process.terminationStatus, out: String(decoding: output, as: UTF8.self), err: String(decoding: errors, as: UTF8.self))
+            code: process.terminationStatus, out: String(decoding: output, as: UTF8.self),
+            err: String(decoding: errors, as: UTF8.self))
     }
 
-    @Test("claim, ack and an inbound file, each as a different user in the group, with nothing but the contract's modes",
-          .enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs root and setpriv"))
+    @Test(
+        "claim, ack and an inbound file, each as a different user in the group, with nothing but the contract's modes",
+        .enabled(
+            if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+            "needs root and setpriv"))
     func otherUser() throws {
         let ids = try Self.ids()
         let sandbox = try Sandbox(extraConfig: "[cadence]\nspread_minutes = 1\n")
@@ -67,12 +79,17 @@ struct SpoolGroupTests {
         let path = claimed.out.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(path.contains("/cur/"))
         let acked = try Self.asTool(
-            [rapportctl, "spool", "ack", path, "--status", "delivered", "--spool", sandbox.spool], ids: ids, in: sandbox)
+            [rapportctl, "spool", "ack", path, "--status", "delivered", "--spool", sandbox.spool], ids: ids, in: sandbox
+        )
         #expect(acked.code == 0, "\(acked.err)")
         #expect(try sandbox.jobs(in: "done").count == 1)
         let inbound = ListeningTests.message(["channel": "sms", "from": "+12145550100", "text": "HELP"])
         let written = try Self.asTool(
-            ["/bin/sh", "-c", "printf '%s' \"$0\" > \(sandbox.spool)/in/tmp/h.json && mv \(sandbox.spool)/in/tmp/h.json \(sandbox.spool)/in/20261201T000000Z_sms_h.json", inbound],
+            [
+                "/bin/sh", "-c",
+                "printf '%s' \"$0\" > \(sandbox.spool)/in/tmp/h.json && mv \(sandbox.spool)/in/tmp/h.json \(sandbox.spool)/in/20261201T000000Z_sms_h.json",
+                inbound,
+            ],
             ids: ids, in: sandbox)
         #expect(written.code == 0, "\(written.err)")
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
@@ -80,6 +97,8 @@ struct SpoolGroupTests {
         // Without the group the same user is refused, with one line and the contract's code.
         let outsider = try Self.asTool(
             [rapportctl, "spool", "claim", "--spool", sandbox.spool], ids: (ids.uid, ids.gid, ids.gid), in: sandbox)
-        #expect(outsider.code == 74 && outsider.err.split(separator: "\n").count == 1 && outsider.err.hasPrefix("rapportctl: "))
+        #expect(
+            outsider.code == 74 && outsider.err.split(separator: "\n").count == 1
+                && outsider.err.hasPrefix("rapportctl: "))
     }
 }

@@ -7,18 +7,25 @@ import Testing
 @Suite("Spool protocol end to end", .serialized)
 struct SpoolProtocolEndToEndTests {
     /// Writes `count` ready jobs (their not_before just past) straight into the sandbox's spool.
-    func readyJobs(_ sandbox: Sandbox, count: Int, channel: Channel = .sms, prefix: String = "k", notAfterMinutes: Double = 60) throws -> [Job] {
+    func readyJobs(
+        _ sandbox: Sandbox, count: Int, channel: Channel = .sms, prefix: String = "k", notAfterMinutes: Double = 60
+    ) throws -> [Job] {
         let spool = Spool(root: sandbox.spool)
         try spool.prepare()
         let now = Date()
         return try (0..<count).map { index in
             let notBefore = now.addingTimeInterval(-Double(60 * (count - index)))
             let contact = PlannedContact(
-                jobID: "j-" + StableHash.hex("\(prefix)\(index)"), touchpoint: "\(prefix)\(index)", kind: .preDue, channel: channel, to: "+12145550100",
-                agreement: Identifier("A-\(index)")!, agreements: [Identifier("A-\(index)")!], debtor: Debtor(id: Identifier("D-\(index)")!, name: "Sam"),
-                timezone: "America/Chicago", notBefore: notBefore, notAfter: now.addingTimeInterval(notAfterMinutes * 60), localTime: "x",
+                jobID: "j-" + StableHash.hex("\(prefix)\(index)"), touchpoint: "\(prefix)\(index)", kind: .preDue,
+                channel: channel, to: "+12145550100",
+                agreement: Identifier("A-\(index)")!, agreements: [Identifier("A-\(index)")!],
+                debtor: Debtor(id: Identifier("D-\(index)")!, name: "Sam"),
+                timezone: "America/Chicago", notBefore: notBefore,
+                notAfter: now.addingTimeInterval(notAfterMinutes * 60), localTime: "x",
                 reason: "r", installment: nil, statement: nil, paymentAmount: nil, currency: "USD")
-            let job = Job(contact: contact, locale: "en", subject: nil, body: "Hi \"Sam\", pay soon. Reply STOP to opt out.", createdAt: now)
+            let job = Job(
+                contact: contact, locale: "en", subject: nil, body: "Hi \"Sam\", pay soon. Reply STOP to opt out.",
+                createdAt: now)
             try spool.write(job)
             return job
         }
@@ -33,7 +40,8 @@ struct SpoolProtocolEndToEndTests {
                 group.addTask {
                     var mine: [String] = []
                     while true {
-                        let result = try sandbox.run("rapportctl", ["spool", "claim", "--spool", sandbox.spool], withConfig: false)
+                        let result = try sandbox.run(
+                            "rapportctl", ["spool", "claim", "--spool", sandbox.spool], withConfig: false)
                         guard result.code == 0 else { throw CocoaError(.fileReadUnknown) }
                         let path = result.out.trimmingCharacters(in: .whitespacesAndNewlines)
                         if path.isEmpty { return mine }
@@ -58,8 +66,12 @@ struct SpoolProtocolEndToEndTests {
         let outbox = sandbox.root.appendingPathComponent("outbox.jsonl").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [Sandbox.repository.appendingPathComponent("examples/deliver-sms.sh").path, outbox, "--spool", sandbox.spool]
-        process.environment = ProcessInfo.processInfo.environment.merging(["RAPPORTCTL": Sandbox.products.appendingPathComponent("rapportctl").path]) { $1 }
+        process.arguments = [
+            Sandbox.repository.appendingPathComponent("examples/deliver-sms.sh").path, outbox, "--spool", sandbox.spool,
+        ]
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "RAPPORTCTL": Sandbox.products.appendingPathComponent("rapportctl").path
+        ]) { $1 }
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -68,7 +80,10 @@ struct SpoolProtocolEndToEndTests {
         let delivered = try lines.map { try Job.decode(Data($0.utf8)).id }
         #expect(Set(delivered) == Set(sms.map(\.id)))
         #expect(try sandbox.jobs(in: "done").count == sms.count)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/done").filter { $0.hasSuffix(".result.json") }.count == sms.count)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/done").filter {
+                $0.hasSuffix(".result.json")
+            }.count == sms.count)
         #expect(try sandbox.jobs(in: "failed").count == 1, "the job past its not_after is not sent")
         #expect(try sandbox.jobs().count == 3, "e-mail jobs stay for the mailer")
     }
@@ -77,15 +92,23 @@ struct SpoolProtocolEndToEndTests {
     func emptyAndUnclaimed() throws {
         let sandbox = try Sandbox()
         let jobs = try readyJobs(sandbox, count: 1)
-        let ack = try sandbox.run("rapportctl", ["spool", "ack", jobs[0].id, "--status", "delivered", "--spool", sandbox.spool], withConfig: false)
+        let ack = try sandbox.run(
+            "rapportctl", ["spool", "ack", jobs[0].id, "--status", "delivered", "--spool", sandbox.spool],
+            withConfig: false)
         #expect(ack.code == 65)
         #expect(ack.err.contains("waits in new/: a delivery tool claims it first"))
-        let claim = try sandbox.run("rapportctl", ["spool", "claim", "--channel", "email", "--spool", sandbox.spool], withConfig: false)
+        let claim = try sandbox.run(
+            "rapportctl", ["spool", "claim", "--channel", "email", "--spool", sandbox.spool], withConfig: false)
         #expect(claim.code == 0)
         #expect(claim.out.isEmpty)
         let claimed = try sandbox.run("rapportctl", ["spool", "claim"])
         #expect(claimed.out.hasSuffix("\(jobs[0].fileName)\n"))
-        let byPath = try sandbox.run("rapportctl", ["spool", "ack", claimed.out.trimmingCharacters(in: .newlines), "--status", "failed", "--detail", "bounced"])
+        let byPath = try sandbox.run(
+            "rapportctl",
+            [
+                "spool", "ack", claimed.out.trimmingCharacters(in: .newlines), "--status", "failed", "--detail",
+                "bounced",
+            ])
         #expect(byPath.code == 0, "\(byPath.err)")
         #expect(try sandbox.jobs(in: "failed") == [jobs[0].fileName])
         #expect(try sandbox.run("rapportctl", ["spool", "ack", jobs[0].id, "--status", "maybe"]).code == 64)
@@ -94,14 +117,16 @@ struct SpoolProtocolEndToEndTests {
     @Test("Operators hold, release and withdraw jobs like a mail queue; stats counts them")
     func operatorQueue() throws {
         let sandbox = try Sandbox()
-        let lines = (0..<3).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(separator: "\n")
+        let lines = (0..<3).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(
+            separator: "\n")
         try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines)])
         try sandbox.run("rapportd", ["--once"])
         let jobs = try sandbox.jobs()
         try #require(jobs.count == 3)
         let agreement = try #require(try sandbox.job(jobs[0])["agreement"] as? String)
 
-        let hold = try sandbox.run("rapportctl", ["spool", "hold", "--agreement", agreement, "--reason", "checking the address"])
+        let hold = try sandbox.run(
+            "rapportctl", ["spool", "hold", "--agreement", agreement, "--reason", "checking the address"])
         #expect(hold.code == 0, "\(hold.err)")
         #expect(try sandbox.jobs(in: "hold") == [jobs[0]])
         #expect(try sandbox.run("rapportctl", ["spool", "ls", "--state", "hold"]).out.contains(agreement))
@@ -116,7 +141,8 @@ struct SpoolProtocolEndToEndTests {
         #expect(withdraw.out.contains("withdrawn: \(jobs[1])"))
         try sandbox.run("rapportd", ["--once"])
         #expect(try sandbox.jobs().count == 2, "an operator's withdrawal is not planned again")
-        #expect(try sandbox.run("rapportctl", ["spool", "show", id]).out.contains("withdrawn by operator: sent by hand"))
+        #expect(
+            try sandbox.run("rapportctl", ["spool", "show", id]).out.contains("withdrawn by operator: sent by hand"))
 
         let stats = try sandbox.run("rapportctl", ["spool", "stats"])
         #expect(stats.code == 0)
@@ -141,13 +167,23 @@ struct SpoolPermissionTests {
         let config = try String(contentsOfFile: sandbox.config, encoding: .utf8)
             .replacingOccurrences(of: "spool = \"spool\"", with: "spool = \"spool\"\nspool_group = \"\(name)\"")
         try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
-        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2))])
+        try sandbox.run(
+            "rapportctl",
+            [
+                "import", "agreements",
+                try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2)),
+            ])
         let tick = try sandbox.run("rapportd", ["--once"])
         #expect(tick.code == 0, "\(tick.err)")
         let shared = ["/new", "/cur", "/done", "/failed", "/in", "/in/tmp"]
-        for folder in ["", "/tmp", "/new", "/hold", "/cur", "/done", "/failed", "/expired", "/withdrawn", "/in", "/in/tmp", "/in/done", "/in/bad"] {
+        for folder in [
+            "", "/tmp", "/new", "/hold", "/cur", "/done", "/failed", "/expired", "/withdrawn", "/in", "/in/tmp",
+            "/in/done", "/in/bad",
+        ] {
             let attributes = try FileManager.default.attributesOfItem(atPath: sandbox.spool + folder)
-            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == (shared.contains(folder) ? 0o2770 : 0o750), "\(folder)")
+            #expect(
+                (attributes[.posixPermissions] as? NSNumber)?.intValue == (shared.contains(folder) ? 0o2770 : 0o750),
+                "\(folder)")
             #expect((attributes[.groupOwnerAccountID] as? NSNumber)?.uint32Value == gid, "\(folder)")
         }
         for job in try sandbox.jobs() {
@@ -155,7 +191,8 @@ struct SpoolPermissionTests {
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o640)
             #expect((attributes[.groupOwnerAccountID] as? NSNumber)?.uint32Value == gid)
         }
-        let unknown = try String(contentsOfFile: sandbox.config, encoding: .utf8).replacingOccurrences(of: name, with: "no-such-group-here")
+        let unknown = try String(contentsOfFile: sandbox.config, encoding: .utf8).replacingOccurrences(
+            of: name, with: "no-such-group-here")
         try unknown.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let bad = try sandbox.run("rapportd", ["--once"])
         #expect(bad.code == 78)
@@ -169,7 +206,8 @@ struct ReviewQueueTests {
     @Test("R15: a vulnerable debtor's message waits in review/; release approves it into new/, withdraw refuses it")
     func review() throws {
         let sandbox = try Sandbox()
-        let lines = (0..<2).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(separator: "\n")
+        let lines = (0..<2).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(
+            separator: "\n")
         try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines)])
         #expect(try sandbox.run("rapportctl", ["record", "A-0", "vulnerable"]).code == 0)
         #expect(try sandbox.run("rapportctl", ["record", "A-1", "vulnerable"]).code == 0)
@@ -178,7 +216,8 @@ struct ReviewQueueTests {
         #expect(waiting.count == 2)
         #expect(try sandbox.jobs().isEmpty, "nothing reaches new/ without a person")
         #expect(try sandbox.run("rapportctl", ["spool", "claim"]).out.isEmpty)
-        #expect(try sandbox.run("rapportctl", ["spool", "ls", "--state", "review"]).out.contains("2 job(s) in review/"))
+        #expect(
+            try sandbox.run("rapportctl", ["spool", "ls", "--state", "review"]).out.contains("2 job(s) in review/"))
 
         let approve = try sandbox.run("rapportctl", ["spool", "release", waiting[0]])
         #expect(approve.code == 0, "\(approve.err)")

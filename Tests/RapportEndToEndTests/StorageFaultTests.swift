@@ -30,7 +30,8 @@ struct StorageFaultTests {
     func shortLockIsWaitedOut() throws {
         let sandbox = try Sandbox()
         let engine = try sandbox.openEngine()
-        _ = try Importer(store: engine.store).importAgreements(Data(CrashSafetyTests.lines(5).utf8), strict: true, at: Date())
+        _ = try Importer(store: engine.store).importAgreements(
+            Data(CrashSafetyTests.lines(5).utf8), strict: true, at: Date())
         let released = try Self.holdWriteLock(sandbox.database, for: 10)
         let started = Date()
         let report = try engine.tick(at: Date())
@@ -40,7 +41,9 @@ struct StorageFaultTests {
         try SpoolAudit(sandbox: sandbox).problems(finished: true).forEach { Issue.record("\($0)") }
     }
 
-    @Test("Locked longer than the busy timeout: the daemon logs one line, skips the tick, keeps running, and the next tick does the work")
+    @Test(
+        "Locked longer than the busy timeout: the daemon logs one line, skips the tick, keeps running, and the next tick does the work"
+    )
     func longLockSkipsTheTick() throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
         let settings = try String(contentsOfFile: sandbox.config, encoding: .utf8)
@@ -65,10 +68,14 @@ struct StorageFaultTests {
         #expect(daemon.isRunning)
         released.wait()
         #expect(try sandbox.run("rapportctl", ["import", "agreements", input]).code == 0)
-        let recovered = listener.collect(for: 6) { $0.contains { $0.hasPrefix("STATUS=tick ") && $0.contains("5 spooled") } }
+        let recovered = listener.collect(for: 6) {
+            $0.contains { $0.hasPrefix("STATUS=tick ") && $0.contains("5 spooled") }
+        }
         #expect(recovered.contains { $0.contains("5 spooled") }, "\(recovered)")
         daemon.terminate()
-        let err = String(decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        let err = String(
+            decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(),
+            as: UTF8.self)
         daemon.waitUntilExit()
         #expect(daemon.terminationStatus == 0)
         let lines = err.split(separator: "\n").filter { $0.contains("tick skipped") }
@@ -96,7 +103,8 @@ struct FullDiskTests {
 
     static let canMount: Bool = {
         guard geteuid() == 0 else { return false }
-        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-mount-\(UUID().uuidString)").path
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-mount-\(UUID().uuidString)")
+            .path
         try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: probe) }
         guard mount(["-t", "tmpfs", "-o", "size=64k", "tmpfs", probe]) else { return false }
@@ -118,22 +126,33 @@ struct FullDiskTests {
         let listener = try ServiceTests.Listener()
         let daemon = try sandbox.start("rapportd", [], environment: ["NOTIFY_SOCKET": listener.path])
         let skipped = listener.collect(for: 8) { $0.filter { $0.hasPrefix("STATUS=tick skipped") }.count >= 2 }
-        #expect(skipped.filter { $0.hasPrefix("STATUS=tick skipped") && $0.contains("the disk is full") }.count >= 2, "\(skipped)")
+        #expect(
+            skipped.filter { $0.hasPrefix("STATUS=tick skipped") && $0.contains("the disk is full") }.count >= 2,
+            "\(skipped)")
         #expect(daemon.isRunning)
         // Nothing is marked that is not complete in new/.
         try SpoolAudit(sandbox: sandbox).problems(finished: false).forEach { Issue.record("\($0)") }
         #expect(try sandbox.jobs().count < 120)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/tmp").isEmpty, "no staging file is left behind")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/tmp").isEmpty,
+            "no staging file is left behind")
 
         #expect(Self.mount(["-o", "remount,size=16m", sandbox.spool]))
-        let recovered = listener.collect(for: 8) { $0.contains { $0.hasPrefix("STATUS=tick ") && !$0.hasPrefix("STATUS=tick skipped") } }
-        #expect(recovered.contains { $0.hasPrefix("STATUS=tick ") && !$0.hasPrefix("STATUS=tick skipped") }, "\(recovered)")
+        let recovered = listener.collect(for: 8) {
+            $0.contains { $0.hasPrefix("STATUS=tick ") && !$0.hasPrefix("STATUS=tick skipped") }
+        }
+        #expect(
+            recovered.contains { $0.hasPrefix("STATUS=tick ") && !$0.hasPrefix("STATUS=tick skipped") }, "\(recovered)")
         daemon.terminate()
-        let err = String(decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        let err = String(
+            decoding: (daemon.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(),
+            as: UTF8.self)
         daemon.waitUntilExit()
         #expect(daemon.terminationStatus == 0)
         let lines = err.split(separator: "\n").filter { $0.contains("tick skipped") }
-        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("the disk is full") && $0.contains(sandbox.spool) }, "\(err)")
+        #expect(
+            !lines.isEmpty && lines.allSatisfy { $0.contains("the disk is full") && $0.contains(sandbox.spool) },
+            "\(err)")
         #expect(try sandbox.jobs().count == 120)
         try SpoolAudit(sandbox: sandbox).problems(finished: true).forEach { Issue.record("\($0)") }
     }

@@ -10,11 +10,15 @@ import Testing
 struct MailTests {
     static let jobID = "j-3f9c2a00000000000000000000000001"
 
-    static func job(subject: String = "A friendly reminder: $50.00 due on Tuesday, December 1", body: String = "Hi Sam,\n\nThis is a reminder.") -> Job {
+    static func job(
+        subject: String = "A friendly reminder: $50.00 due on Tuesday, December 1",
+        body: String = "Hi Sam,\n\nThis is a reminder."
+    ) -> Job {
         var job = Job(
             contact: PlannedContact(
                 jobID: jobID, touchpoint: "t", kind: .preDue, channel: .email, to: "sam@example.org",
-                agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
+                agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
+                debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
                 timezone: "UTC", notBefore: Date(timeIntervalSince1970: 0), notAfter: Date(timeIntervalSince1970: 3600),
                 localTime: "", reason: "r", installment: nil, statement: nil, paymentAmount: nil, currency: "USD"),
             locale: "en", subject: subject, body: body, createdAt: Date(timeIntervalSince1970: 0))
@@ -33,22 +37,35 @@ struct MailTests {
         String(text[..<(text.range(of: "\n\n")?.lowerBound ?? text.endIndex)]).split(separator: "\n").map(String.init)
     }
 
-    @Test("The message: every header of the contract, RFC 2047 for non-ASCII, lines within 78, the envelope names the job")
+    @Test(
+        "The message: every header of the contract, RFC 2047 for non-ASCII, lines within 78, the envelope names the job"
+    )
     func outgoing() throws {
-        let body = "Hola María José:\n\nLe recordamos que su pago de $50.00 vence el martes 1 de diciembre. " + String(repeating: "Muy largo. ", count: 12)
-        let mail = try OutgoingMail(job: Self.job(subject: "Recordatorio: su pago vence mañana", body: body), mail: Self.settings, date: Date(timeIntervalSince1970: 1_796_000_000))
+        let body =
+            "Hola María José:\n\nLe recordamos que su pago de $50.00 vence el martes 1 de diciembre. "
+            + String(repeating: "Muy largo. ", count: 12)
+        let mail = try OutgoingMail(
+            job: Self.job(subject: "Recordatorio: su pago vence mañana", body: body), mail: Self.settings,
+            date: Date(timeIntervalSince1970: 1_796_000_000))
         #expect(mail.envelopeSender == "bounces+\(Self.jobID)@rapport.test")
         #expect(mail.recipient == "sam@example.org")
         let lines = headers(mail.text)
         #expect(lines.contains("From: =?UTF-8?B?UmFwcG9ydCBEw6ltbyBMZW5kaW5n?= <replies@rapport.test>"))
         #expect(lines.contains("To: <sam@example.org>"))
         #expect(lines.contains { $0.hasPrefix("Subject: =?UTF-8?B?") })
-        #expect(MIMEEncoding.decodeHeader(ReceivedMail(Data(mail.text.utf8)).headers.first { $0.name == "subject" }!.value) == "Recordatorio: su pago vence mañana")
+        #expect(
+            MIMEEncoding.decodeHeader(ReceivedMail(Data(mail.text.utf8)).headers.first { $0.name == "subject" }!.value)
+                == "Recordatorio: su pago vence mañana")
         #expect(lines.contains("Date: Mon, 30 Nov 2026 00:53:20 +0000"))
         #expect(lines.contains("Message-ID: <\(Self.jobID)@rapport.test>"))
-        #expect(mail.text.contains("List-Unsubscribe:\n <mailto:bounces+unsub-\(Self.jobID)@rapport.test>,\n <https://example.org/unsubscribe/\(Self.jobID)>"))
+        #expect(
+            mail.text.contains(
+                "List-Unsubscribe:\n <mailto:bounces+unsub-\(Self.jobID)@rapport.test>,\n <https://example.org/unsubscribe/\(Self.jobID)>"
+            ))
         #expect(lines.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
-        #expect(lines.contains("Content-Type: text/plain; charset=utf-8") && lines.contains("Content-Transfer-Encoding: quoted-printable"))
+        #expect(
+            lines.contains("Content-Type: text/plain; charset=utf-8")
+                && lines.contains("Content-Transfer-Encoding: quoted-printable"))
         #expect(mail.text.split(separator: "\n").allSatisfy { $0.count <= 78 })
         #expect(ReceivedMail(Data(mail.text.utf8)).text == body + "\n", "the body decodes back exactly")
     }
@@ -57,7 +74,8 @@ struct MailTests {
     func injection() throws {
         var settings = Self.settings
         settings.from = "Acme\r\nBcc: evil@example.org <replies@rapport.test>"
-        let mail = try OutgoingMail(job: Self.job(subject: "Hi\r\nBcc: evil@example.org\nX-Evil: 1"), mail: settings, date: Date())
+        let mail = try OutgoingMail(
+            job: Self.job(subject: "Hi\r\nBcc: evil@example.org\nX-Evil: 1"), mail: settings, date: Date())
         #expect(!headers(mail.text).contains { $0.hasPrefix("Bcc:") || $0.hasPrefix("X-Evil:") })
         var job = Self.job()
         job.to = "sam@example.org\r\nBcc: evil@example.org"
@@ -135,6 +153,7 @@ struct MailTests {
 
             """
         let message = ReplyMailbox.inbound(from: ReceivedMail(Data(unsubscribe.utf8)), fallbackTime: Date())
-        #expect(message.kind == .unsubscribe && message.recipient == "ana@example.org" && message.inReplyTo == Self.jobID)
+        #expect(
+            message.kind == .unsubscribe && message.recipient == "ana@example.org" && message.inReplyTo == Self.jobID)
     }
 }

@@ -25,8 +25,9 @@ struct GalleryTests {
         let current = MessageGallery.markdown(try Self.shipped())
         #expect(
             committed == current,
-            Comment(rawValue: "docs/MESSAGES.md is stale: run "
-                + "`swift run rapportctl gallery --config config/rapport.toml --out docs/MESSAGES.md`")
+            Comment(
+                rawValue: "docs/MESSAGES.md is stale: run "
+                    + "`swift run rapportctl gallery --config config/rapport.toml --out docs/MESSAGES.md`")
         )
     }
 
@@ -84,7 +85,8 @@ struct GalleryTests {
                         let message = renderer.render(contact)
                         let text = (message.subject.map { $0 + "\n" } ?? "") + message.body
                         let repeated = Repetition.first(in: text)
-                        #expect(repeated == nil, "R20: \(kind) \(channel) \(language) repeats \(repeated ?? ""): \(text)")
+                        #expect(
+                            repeated == nil, "R20: \(kind) \(channel) \(language) repeats \(repeated ?? ""): \(text)")
                     }
                 }
             }

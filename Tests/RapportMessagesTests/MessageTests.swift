@@ -8,15 +8,20 @@ import Testing
 /// The shipped templates rendered as the debtor will read them (R19-R23).
 @Suite("Messages")
 struct MessageTests {
-    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("config/templates").path
 
     func contact(
-        _ kind: ContactKind, channel: Channel, locale: String? = "en", preferred: String? = "Sam", overdue: Arrears? = nil
+        _ kind: ContactKind, channel: Channel, locale: String? = "en", preferred: String? = "Sam",
+        overdue: Arrears? = nil
     ) -> PlannedContact {
         PlannedContact(
-            jobID: "j-" + StableHash.hex("x"), touchpoint: "t", kind: kind, channel: channel, to: "x", agreement: Identifier("A-1")!,
-            agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Samuel O'Brien & Co", preferredName: preferred, locale: locale),
+            jobID: "j-" + StableHash.hex("x"), touchpoint: "t", kind: kind, channel: channel, to: "x",
+            agreement: Identifier("A-1")!,
+            agreements: [Identifier("A-1")!],
+            debtor: Debtor(
+                id: Identifier("D-1")!, name: "Samuel O'Brien & Co", preferredName: preferred, locale: locale),
             timezone: "America/Chicago", notBefore: Date(), notAfter: Date(), localTime: "x", reason: "r",
             installment: Installment(id: Identifier("1")!, due: LocalDate("2026-12-01")!, amount: Money("50.00")!),
             statement: Statement(due: Money("50.00"), overdue: overdue), paymentAmount: Money("20.00"), currency: "USD")
@@ -74,7 +79,8 @@ struct MessageTests {
         let folder = try TemporaryFolder("templates")
         let copy = folder.appending("templates")
         try FileManager.default.copyItem(atPath: Self.templates, toPath: copy.path)
-        try "Pay now or we take legal action.".write(toFile: copy.appendingPathComponent("en/missed.sms.mustache").path, atomically: false, encoding: .utf8)
+        try "Pay now or we take legal action.".write(
+            toFile: copy.appendingPathComponent("en/missed.sms.mustache").path, atomically: false, encoding: .utf8)
         #expect {
             _ = try MessageRenderer(directory: copy.path, sender: Settings.Sender())
         } throws: { error in
@@ -84,15 +90,22 @@ struct MessageTests {
 
     @Test("R22: the collector disclosure is added when configured")
     func r22() throws {
-        #expect(try renderer(debtCollector: true).render(contact(.missed, channel: .sms)).body.contains("debt collector"))
+        #expect(
+            try renderer(debtCollector: true).render(contact(.missed, channel: .sms)).body.contains("debt collector"))
         #expect(try !renderer().render(contact(.missed, channel: .sms)).body.contains("debt collector"))
-        #expect(try renderer(debtCollector: true).render(contact(.missed, channel: .email, locale: "es")).body.contains("cobrador de deudas"))
+        #expect(
+            try renderer(debtCollector: true).render(contact(.missed, channel: .email, locale: "es")).body.contains(
+                "cobrador de deudas"))
     }
 
-    @Test("R23: a voice job's script only names the business, asks for a call back, names a person and gives the number")
+    @Test(
+        "R23: a voice job's script only names the business, asks for a call back, names a person and gives the number")
     func r23() throws {
         let script = try renderer().render(contact(.missed, channel: .voice)).body
-        #expect(script == "Hello, this is Acme Lending. Please call us back at +1 800 555 0100 and ask for Customer Care. Thank you.")
+        #expect(
+            script
+                == "Hello, this is Acme Lending. Please call us back at +1 800 555 0100 and ask for Customer Care. Thank you."
+        )
         #expect(!script.contains("$50.00"))
         #expect(!script.contains("Sam"))
     }
@@ -114,7 +127,9 @@ struct MessageTests {
 extension MessageTests {
     @Test("R25 R21: an escalated follow-up is firmer, and still passes the tone lint")
     func firmer() throws {
-        var contact = contact(.followUp, channel: .sms, overdue: Arrears(total: Money("50.00")!, count: 1, oldest: LocalDate("2026-12-01")!))
+        var contact = contact(
+            .followUp, channel: .sms,
+            overdue: Arrears(total: Money("50.00")!, count: 1, oldest: LocalDate("2026-12-01")!))
         let plain = try renderer().render(contact).body
         contact.firm = true
         let firm = try renderer().render(contact).body

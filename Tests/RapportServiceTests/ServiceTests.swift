@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import RapportCore
@@ -14,7 +14,11 @@ final class NotifySocket {
 
     init(abstract: Bool = false) throws {
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        let name = abstract ? "@rapport-test-\(UUID().uuidString.prefix(8))" : FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))").path
+        let name =
+            abstract
+            ? "@rapport-test-\(UUID().uuidString.prefix(8))"
+            : FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))")
+                .path
         address = name
         var socketAddress = sockaddr_un()
         socketAddress.sun_family = sa_family_t(AF_UNIX)
@@ -22,7 +26,9 @@ final class NotifySocket {
         if abstract { bytes[0] = 0 }
         withUnsafeMutableBytes(of: &socketAddress.sun_path) { $0.copyBytes(from: bytes) }
         let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (abstract ? 0 : 1))
-        let bound = withUnsafePointer(to: &socketAddress) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        let bound = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
         guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -48,7 +54,9 @@ final class NotifySocket {
 
 @Suite("systemd notification")
 struct NotifierTests {
-    @Test("Datagrams reach a path socket and an abstract one; without NOTIFY_SOCKET nothing is sent", arguments: [false, true])
+    @Test(
+        "Datagrams reach a path socket and an abstract one; without NOTIFY_SOCKET nothing is sent",
+        arguments: [false, true])
     func sends(abstract: Bool) throws {
         let socket = try NotifySocket(abstract: abstract)
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.address])
@@ -60,8 +68,11 @@ struct NotifierTests {
     @Test("The watchdog pings at half of WATCHDOG_USEC, only when WATCHDOG_PID is absent or ours")
     func watchdog() {
         #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "2000000"]).watchdogInterval == .seconds(1))
-        #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": String(getpid())]).watchdogInterval == .seconds(1))
-        #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "1"]).watchdogInterval == nil)
+        #expect(
+            SystemdNotifier(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": String(getpid())])
+                .watchdogInterval == .seconds(1))
+        #expect(
+            SystemdNotifier(environment: ["WATCHDOG_USEC": "2000000", "WATCHDOG_PID": "1"]).watchdogInterval == nil)
         #expect(SystemdNotifier(environment: [:]).watchdogInterval == nil)
     }
 }
@@ -71,14 +82,22 @@ struct MetricsTests {
     @Test("The Prometheus text format: HELP, TYPE, labelled samples, counters accumulate")
     func rendering() throws {
         var metrics = Metrics()
-        var report = TickReport(startedAt: Date(timeIntervalSince1970: 100), finishedAt: Date(timeIntervalSince1970: 101.5))
+        var report = TickReport(
+            startedAt: Date(timeIntervalSince1970: 100), finishedAt: Date(timeIntervalSince1970: 101.5))
         report.due = 7
-        report.spooled.append(TickReport.Spooled(fileName: "x", agreement: Identifier("A-1")!, kind: .preDue, channel: .sms, localTime: "", timezone: "UTC"))
+        report.spooled.append(
+            TickReport.Spooled(
+                fileName: "x", agreement: Identifier("A-1")!, kind: .preDue, channel: .sms, localTime: "",
+                timezone: "UTC"))
         report.withdrawn = 2
         metrics.record(report, suppressed: ["R12": 1], depth: ["new": 4, "cur": 1])
-        metrics.record(report, suppressed: ["R12": 2], depth: ["new": 5], inbound: (["message/opt_out": 3, "bounce/bounce": 1], 2))
+        metrics.record(
+            report, suppressed: ["R12": 2], depth: ["new": 5], inbound: (["message/opt_out": 3, "bounce/bounce": 1], 2))
         let text = metrics.rendered()
-        #expect(text.contains("# TYPE rapport_jobs_spooled_total counter\nrapport_jobs_spooled_total{channel=\"sms\",kind=\"pre_due\"} 2\n"))
+        #expect(
+            text.contains(
+                "# TYPE rapport_jobs_spooled_total counter\nrapport_jobs_spooled_total{channel=\"sms\",kind=\"pre_due\"} 2\n"
+            ))
         #expect(text.contains("rapport_agreements_suppressed_total{rule=\"R12\"} 3\n"))
         #expect(text.contains("rapport_jobs_withdrawn_total 4\n"))
         #expect(text.contains("rapport_tick_duration_seconds 1.500000\n"))

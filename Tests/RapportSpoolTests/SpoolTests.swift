@@ -21,10 +21,13 @@ struct SpoolTests {
     func job(_ key: String = "k", notBefore: Date = Date(timeIntervalSince1970: 1_796_000_000)) -> Job {
         let contact = PlannedContact(
             jobID: "j-" + StableHash.hex(key), touchpoint: key, kind: .preDue, channel: .sms, to: "+12145550100",
-            agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
-            timezone: "America/Chicago", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(3600), localTime: "x",
+            agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
+            debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
+            timezone: "America/Chicago", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(3600),
+            localTime: "x",
             reason: "r", installment: nil, statement: nil, paymentAmount: nil, currency: "USD")
-        return Job(contact: contact, locale: "en", subject: nil, body: "Hi. Reply STOP to opt out.", createdAt: notBefore)
+        return Job(
+            contact: contact, locale: "en", subject: nil, body: "Hi. Reply STOP to opt out.", createdAt: notBefore)
     }
 
     func mode(_ path: String) throws -> Int {
@@ -146,11 +149,14 @@ struct SpoolProtocolTests {
     }
 
     func job(_ key: String, channel: Channel = .sms, minutesFromNow: Double) throws -> Job {
-        let notBefore = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 + minutesFromNow * 60)
+        let notBefore = Date(
+            timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 + minutesFromNow * 60)
         let contact = PlannedContact(
             jobID: "j-" + StableHash.hex(key), touchpoint: key, kind: .preDue, channel: channel, to: "+12145550100",
-            agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
-            timezone: "America/Chicago", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(3600), localTime: "x",
+            agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
+            debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
+            timezone: "America/Chicago", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(3600),
+            localTime: "x",
             reason: "r", installment: nil, statement: nil, paymentAmount: nil, currency: "USD")
         let job = Job(contact: contact, locale: "en", subject: nil, body: "Hi", createdAt: now)
         try spool.write(job)
@@ -177,17 +183,25 @@ struct SpoolProtocolTests {
         let failed = try job("b", minutesFromNow: -1)
         _ = try spool.claim(at: now)
         _ = try spool.claim(at: now)
-        try spool.acknowledge(delivered.fileName, outcome: Outcome(delivered: true, at: now, detail: "ok", providerID: "gw-1"))
-        try spool.acknowledge(failed.fileName, outcome: Outcome(delivered: false, at: now, detail: "number not in service"))
+        try spool.acknowledge(
+            delivered.fileName, outcome: Outcome(delivered: true, at: now, detail: "ok", providerID: "gw-1"))
+        try spool.acknowledge(
+            failed.fileName, outcome: Outcome(delivered: false, at: now, detail: "number not in service"))
         #expect(try spool.list(.done) == [delivered.fileName])
         #expect(try spool.list(.failed) == [failed.fileName])
         #expect(spool.outcome(of: Spool.Location(folder: .done, name: delivered.fileName))?.providerID == "gw-1")
-        #expect(spool.outcome(of: Spool.Location(folder: .failed, name: failed.fileName))?.detail == "number not in service")
-        let result = try Data(contentsOf: URL(fileURLWithPath: spool.path(.done, String(delivered.fileName.dropLast(5)) + ".result.json")))
+        #expect(
+            spool.outcome(of: Spool.Location(folder: .failed, name: failed.fileName))?.detail == "number not in service"
+        )
+        let result = try Data(
+            contentsOf: URL(fileURLWithPath: spool.path(.done, String(delivered.fileName.dropLast(5)) + ".result.json"))
+        )
         let fields = try JSONSerialization.jsonObject(with: result) as? [String: Any]
         #expect(fields?["status"] as? String == "delivered")
         #expect(Set(fields?.keys.map { $0 } ?? []) == ["status", "at", "detail", "provider_id"])
-        #expect(throws: SystemError.self) { try spool.acknowledge(delivered.fileName, outcome: Outcome(delivered: true, at: now)) }
+        #expect(throws: SystemError.self) {
+            try spool.acknowledge(delivered.fileName, outcome: Outcome(delivered: true, at: now))
+        }
     }
 
     @Test("prune deletes outcome files moved before the cutoff, with their result files")

@@ -20,13 +20,18 @@ struct StoreTests {
     func agreement(_ id: String, debtor: String = "D-1", amount: String = "50.00") -> Agreement {
         Agreement(
             id: Identifier(id)!, debtor: Debtor(id: Identifier(debtor)!, name: "Sam"), timezone: "America/Chicago",
-            contacts: [.email: "sam@example.org"], installments: [Installment(id: Identifier("1")!, due: LocalDate("2026-12-10")!, amount: Money(amount)!)])
+            contacts: [.email: "sam@example.org"],
+            installments: [Installment(id: Identifier("1")!, due: LocalDate("2026-12-10")!, amount: Money(amount)!)])
     }
 
     @Test("Re-importing an id updates it, keeps every version and duplicates nothing")
     func upsert() throws {
         let first = try store.upsert([agreement("A-1"), agreement("A-2")], at: now)
-        #expect(first == { var s = ImportSummary(); s.imported = 2; return s }())
+        #expect(
+            first
+                == {
+                    var s = ImportSummary(); s.imported = 2; return s
+                }())
         let second = try store.upsert([agreement("A-1", amount: "60.00"), agreement("A-2")], at: now)
         #expect(second.updated == 1 && second.unchanged == 1 && second.imported == 0)
         let stored = try #require(try store.agreement(Identifier("A-1")!))
@@ -38,7 +43,9 @@ struct StoreTests {
     @Test("An identical re-import is unchanged in any process: the stored JSON is canonical")
     func canonicalJSON() throws {
         var agreement = agreement("A-1")
-        agreement.contacts = [.sms: "+12145550100", .email: "sam@example.org", .voice: "+12145550100", .letter: "1 Main St"]
+        agreement.contacts = [
+            .sms: "+12145550100", .email: "sam@example.org", .voice: "+12145550100", .letter: "1 Main St",
+        ]
         _ = try store.upsert([agreement], at: now)
         for _ in 0..<20 {
             // A fresh dictionary each time: its iteration order must not leak into storage.
@@ -46,16 +53,23 @@ struct StoreTests {
             copy.contacts = Dictionary(uniqueKeysWithValues: agreement.contacts.shuffled())
             #expect(try store.upsert([copy], at: now).unchanged == 1)
         }
-        let stored = try DatabaseQueue(path: store.path).read { try String.fetchOne($0, sql: "SELECT data FROM agreement") } ?? ""
-        #expect(stored.contains(#""contacts":{"email":"sam@example.org","letter":"1 Main St","sms":"+12145550100","voice":"+12145550100"}"#))
+        let stored =
+            try DatabaseQueue(path: store.path).read { try String.fetchOne($0, sql: "SELECT data FROM agreement") }
+            ?? ""
+        #expect(
+            stored.contains(
+                #""contacts":{"email":"sam@example.org","letter":"1 Main St","sms":"+12145550100","voice":"+12145550100"}"#
+            ))
     }
 
     @Test("Any change to an agreement's inputs makes it due for planning at once")
     func changesMakeDue() throws {
         _ = try store.upsert([agreement("A-1")], at: now)
         #expect(try store.dueAgreements(at: now, limit: 10).map(\.agreement.rawValue) == ["A-1"])
-        let decision = Decision(outcome: .wait(until: now.addingTimeInterval(86_400)), nextReview: now.addingTimeInterval(86_400))
-        try store.commit([PlanRecord(agreement: Identifier("A-1")!, decision: decision, job: nil, withdrawn: [])], at: now)
+        let decision = Decision(
+            outcome: .wait(until: now.addingTimeInterval(86_400)), nextReview: now.addingTimeInterval(86_400))
+        try store.commit(
+            [PlanRecord(agreement: Identifier("A-1")!, decision: decision, job: nil, withdrawn: [])], at: now)
         #expect(try store.dueAgreements(at: now, limit: 10).isEmpty)
         let payment = Event(agreement: Identifier("A-1")!, type: .payment, at: now, amount: Money("5.00"))
         #expect(try store.append([payment], at: now) == 1)
@@ -69,13 +83,18 @@ struct StoreTests {
         #expect(try store.append([payment, payment], at: now) == 1)
         #expect(try store.append([payment], at: now) == 0)
         #expect(try store.portfolio(of: Identifier("D-1")!).events.count == 1)
-        #expect(throws: StoreError.self) { try store.append([Event(agreement: Identifier("A-9")!, type: .cease, at: now)], at: now) }
+        #expect(throws: StoreError.self) {
+            try store.append([Event(agreement: Identifier("A-9")!, type: .cease, at: now)], at: now)
+        }
     }
 
     @Test("Due agreements are read a batch at a time along the (next_action_at, id) index: no scan, no sort")
     func indexedQuery() throws {
         let queries = [
-            ("SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?", [0, 10] as StatementArguments),
+            (
+                "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?",
+                [0, 10] as StatementArguments
+            ),
             (
                 "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? AND (next_action_at, id) > (?, ?) ORDER BY next_action_at, id LIMIT ?",
                 [0, 0, "A-1", 10] as StatementArguments
@@ -83,7 +102,9 @@ struct StoreTests {
         ]
         for (sql, arguments) in queries {
             let plan = try DatabaseQueue(path: store.path).read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }.joined(separator: "; ")
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map {
+                    $0["detail"] as String
+                }.joined(separator: "; ")
             }
             #expect(plan.contains("agreement_due"), "query plan: \(plan)")
             #expect(!plan.contains("SCAN agreement"), "query plan: \(plan)")
@@ -129,13 +150,20 @@ struct StoreTests {
     func jobLifecycle() throws {
         _ = try store.upsert([agreement("A-1")], at: now)
         let contact = PlannedContact(
-            jobID: "j-" + StableHash.hex("k"), touchpoint: "pre_due:A-1:1", kind: .preDue, channel: .email, to: "sam@example.org",
-            agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!], debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
-            timezone: "America/Chicago", notBefore: now.addingTimeInterval(3600), notAfter: now.addingTimeInterval(7200), localTime: "x",
+            jobID: "j-" + StableHash.hex("k"), touchpoint: "pre_due:A-1:1", kind: .preDue, channel: .email,
+            to: "sam@example.org",
+            agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
+            debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
+            timezone: "America/Chicago", notBefore: now.addingTimeInterval(3600),
+            notAfter: now.addingTimeInterval(7200), localTime: "x",
             reason: "pre_due because", installment: nil, statement: nil, paymentAmount: nil, currency: "USD")
         let job = Job(contact: contact, locale: "en", subject: "Hi", body: "Body", createdAt: now)
         let decision = Decision(outcome: .send(contact), nextReview: now)
-        try store.commit([PlanRecord(agreement: contact.agreement, decision: decision, job: (job, try job.encoded()), withdrawn: [])], at: now)
+        try store.commit(
+            [
+                PlanRecord(
+                    agreement: contact.agreement, decision: decision, job: (job, try job.encoded()), withdrawn: [])
+            ], at: now)
         let planned = try store.jobs(in: .planned)
         #expect(planned.map(\.id) == [job.id])
         #expect(planned.first?.data == (try job.encoded()))
@@ -152,7 +180,8 @@ extension StoreTests {
     func retention() throws {
         let old = Date(timeIntervalSince1970: 1_600_000_000)  // 2020
         _ = try store.upsert([agreement("A-old"), agreement("A-busy", debtor: "D-2")], at: old)
-        _ = try store.append([Event(agreement: Identifier("A-busy")!, type: .payment, at: now, amount: Money("1.00"))], at: now)
+        _ = try store.append(
+            [Event(agreement: Identifier("A-busy")!, type: .payment, at: now, amount: Money("1.00"))], at: now)
         let cutoff = now.addingTimeInterval(-3 * 365 * 86_400)
         #expect(try store.deleteRecords(inactiveSince: cutoff) == 1)
         #expect(try store.agreement(Identifier("A-old")!) == nil)

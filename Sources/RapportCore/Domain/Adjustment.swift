@@ -47,8 +47,12 @@ public struct Adjustment: Sendable, Equatable, Codable {
             var limits: [String] = []
             if let before = inconvenient.before { limits.append("not before \(before)") }
             if let after = inconvenient.after { limits.append("not after \(after)") }
-            if !inconvenient.days.isEmpty { limits.append("never on \(inconvenient.days.map(\.rawValue).joined(separator: ","))") }
-            if !inconvenient.channels.isEmpty { limits.append("no \(inconvenient.channels.map(\.rawValue).joined(separator: ","))") }
+            if !inconvenient.days.isEmpty {
+                limits.append("never on \(inconvenient.days.map(\.rawValue).joined(separator: ","))")
+            }
+            if !inconvenient.channels.isEmpty {
+                limits.append("no \(inconvenient.channels.map(\.rawValue).joined(separator: ","))")
+            }
             parts.append("designated times: " + (limits.isEmpty ? "none" : limits.joined(separator: ", ")))
         }
         if let minGapHours { parts.append("minimum gap \(minGapHours) h") }
@@ -75,7 +79,10 @@ public struct CadenceProfile: Sendable, Equatable {
     public var backoffFactor: Double?
     public var maxFollowUpGapDays: Int?
 
-    public init(preDueDays: Int? = nil, missedGraceDays: Int? = nil, followUpDays: Int? = nil, backoffFactor: Double? = nil, maxFollowUpGapDays: Int? = nil) {
+    public init(
+        preDueDays: Int? = nil, missedGraceDays: Int? = nil, followUpDays: Int? = nil, backoffFactor: Double? = nil,
+        maxFollowUpGapDays: Int? = nil
+    ) {
         self.preDueDays = preDueDays
         self.missedGraceDays = missedGraceDays
         self.followUpDays = followUpDays

@@ -56,7 +56,9 @@ public struct Event: Sendable, Equatable, Codable {
 
     /// The event as a line of `import events` (the contract's format).
     public func contractJSON() throws -> Data {
-        var fields: [String: String] = ["agreement": agreement.rawValue, "type": type.rawValue, "at": Timestamp.rfc3339(at)]
+        var fields: [String: String] = [
+            "agreement": agreement.rawValue, "type": type.rawValue, "at": Timestamp.rfc3339(at),
+        ]
         fields["amount"] = amount?.description
         fields["installment"] = installment?.rawValue
         fields["date"] = date?.description

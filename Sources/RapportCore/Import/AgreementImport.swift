@@ -15,7 +15,8 @@ public enum AgreementImport {
     public static func parse(_ value: JSONValue) throws(ImportError) -> Agreement {
         let root = try FieldReader(value, path: "")
         try root.onlyKeys([
-            "id", "debtor", "timezone", "timezones", "region", "jurisdiction", "contacts", "consent", "preferred_channel",
+            "id", "debtor", "timezone", "timezones", "region", "jurisdiction", "contacts", "consent",
+            "preferred_channel",
             "inconvenient", "cadence", "currency", "installments",
         ])
         guard let id = try root.identifier("id") else { throw ImportError("id is missing") }
@@ -40,14 +41,17 @@ public enum AgreementImport {
         for (index, zone) in ((timezone.map { [$0] } ?? timezones) ?? []).enumerated() {
             guard TimeZone(identifier: zone) != nil, zone.contains("/") || zone == "UTC" else {
                 let field = timezone != nil ? "timezone" : "timezones[\(index)]"
-                throw ImportError("\(field) \"\(zone.prefix(60))\" is not a known IANA time zone such as America/Chicago")
+                throw ImportError(
+                    "\(field) \"\(zone.prefix(60))\" is not a known IANA time zone such as America/Chicago")
             }
         }
 
         let region = try root.string("region", maxLength: 20)
         if let region, !isRegion(region) { throw ImportError("region \"\(region)\" is not like US-TX") }
         let jurisdiction = try root.string("jurisdiction", maxLength: 20)
-        if let jurisdiction, !isRegion(jurisdiction) { throw ImportError("jurisdiction \"\(jurisdiction)\" is not like US-MA") }
+        if let jurisdiction, !isRegion(jurisdiction) {
+            throw ImportError("jurisdiction \"\(jurisdiction)\" is not like US-MA")
+        }
 
         guard let contactFields = try root.object("contacts") else { throw ImportError("contacts is missing") }
         var contacts: [Channel: String] = [:]
@@ -73,8 +77,11 @@ public enum AgreementImport {
                 }
                 return day
             }
-            let channels = try (fields.array("channels") ?? []).enumerated().map { index, item throws(ImportError) -> Channel in
-                guard case .string(let text) = item else { throw ImportError("inconvenient.channels[\(index)] must be a string") }
+            let channels = try (fields.array("channels") ?? []).enumerated().map {
+                index, item throws(ImportError) -> Channel in
+                guard case .string(let text) = item else {
+                    throw ImportError("inconvenient.channels[\(index)] must be a string")
+                }
                 return try FieldReader.channel(text, field: "inconvenient.channels[\(index)]")
             }
             inconvenient = Inconvenience(
@@ -83,11 +90,14 @@ public enum AgreementImport {
 
         let cadence = try root.identifier("cadence")?.rawValue ?? "standard"
         let currency = try root.string("currency", maxLength: 3) ?? "USD"
-        guard currency.count == 3, currency.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else {
+        guard currency.count == 3, currency.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+        else {
             throw ImportError("currency \"\(currency)\" is not an ISO 4217 code like USD")
         }
 
-        guard let installmentItems = try root.array("installments") else { throw ImportError("installments is missing (it may be empty: [])") }
+        guard let installmentItems = try root.array("installments") else {
+            throw ImportError("installments is missing (it may be empty: [])")
+        }
         guard installmentItems.count <= 1000 else { throw ImportError("installments has more than 1000 entries") }
         var installments: [Installment] = []
         var seen: Set<Identifier> = []
@@ -99,7 +109,9 @@ public enum AgreementImport {
                 throw ImportError("installments[\(index)].id \"\(installmentID)\" appears twice")
             }
             guard let due = try fields.date("due") else { throw ImportError("installments[\(index)].due is missing") }
-            guard let amount = try fields.money("amount") else { throw ImportError("installments[\(index)].amount is missing") }
+            guard let amount = try fields.money("amount") else {
+                throw ImportError("installments[\(index)].amount is missing")
+            }
             guard amount > .zero else { throw ImportError("installments[\(index)].amount must be more than 0") }
             let paid = try fields.money("paid") ?? .zero
             guard paid <= amount else { throw ImportError("installments[\(index)].paid is more than its amount") }
@@ -115,10 +127,13 @@ public enum AgreementImport {
 
     private static func locale(_ text: String?) throws(ImportError) -> String? {
         guard let text, !text.isEmpty else { return nil }
-        guard text.utf8.allSatisfy({ byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-        }) else { throw ImportError("debtor.locale \"\(text)\" is not a language tag like es or en-US") }
+        guard
+            text.utf8.allSatisfy({ byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            })
+        else { throw ImportError("debtor.locale \"\(text)\" is not a language tag like es or en-US") }
         return text
     }
 
@@ -127,7 +142,8 @@ public enum AgreementImport {
         return parts.count == 2 && parts[0].count == 2 && (1...3).contains(parts[1].count)
             && text.utf8.allSatisfy { byte in
                 byte == UInt8(ascii: "-") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                    || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             }
     }
 
@@ -137,7 +153,10 @@ public enum AgreementImport {
             let digits = address.dropFirst()
             guard address.hasPrefix("+"), (7...15).contains(digits.count), digits.first != "0",
                 digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-            else { throw ImportError("contacts.\(channel.rawValue) \"\(address.prefix(40))\" is not an E.164 number like +12145550100") }
+            else {
+                throw ImportError(
+                    "contacts.\(channel.rawValue) \"\(address.prefix(40))\" is not an E.164 number like +12145550100")
+            }
         case .email:
             let parts = address.split(separator: "@", omittingEmptySubsequences: false)
             guard address.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),

@@ -11,11 +11,15 @@ public enum EventImport {
     /// Validates one decoded record.
     public static func parse(_ value: JSONValue) throws(ImportError) -> Event {
         let root = try FieldReader(value, path: "")
-        try root.onlyKeys(["agreement", "type", "at", "amount", "installment", "date", "channel", "until", "reason", "address"])
+        try root.onlyKeys([
+            "agreement", "type", "at", "amount", "installment", "date", "channel", "until", "reason", "address",
+        ])
         guard let agreement = try root.identifier("agreement") else { throw ImportError("agreement is missing") }
         guard let typeName = try root.string("type", maxLength: 40) else { throw ImportError("type is missing") }
         guard let type = EventType(rawValue: typeName) else {
-            throw ImportError("type \"\(typeName.prefix(40))\" is not one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ImportError(
+                "type \"\(typeName.prefix(40))\" is not one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         guard let at = try root.instant("at") else { throw ImportError("at is missing") }
         let event = Event(
@@ -39,7 +43,9 @@ public enum EventImport {
         case .optOut, .optIn:
             guard event.channel != nil else { throw ImportError("\(event.type.rawValue) needs channel") }
         case .bounce, .help:
-            guard event.channel != nil, event.address != nil else { throw ImportError("\(event.type.rawValue) needs channel and address") }
+            guard event.channel != nil, event.address != nil else {
+                throw ImportError("\(event.type.rawValue) needs channel and address")
+            }
         case .hardship:
             guard event.until != nil else { throw ImportError("hardship needs until (YYYY-MM-DD)") }
         default:

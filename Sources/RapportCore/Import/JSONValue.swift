@@ -86,9 +86,13 @@ struct FieldReader {
 
     func string(_ key: String, maxLength: Int = 1000) throws(ImportError) -> String? {
         guard let value = fields[key], value != .null else { return nil }
-        guard case .string(let text) = value else { throw ImportError("\(name(key)) must be a string, not \(value.typeName)") }
+        guard case .string(let text) = value else {
+            throw ImportError("\(name(key)) must be a string, not \(value.typeName)")
+        }
         guard text.count <= maxLength else { throw ImportError("\(name(key)) is longer than \(maxLength) characters") }
-        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else { throw ImportError("\(name(key)) contains a NUL character") }
+        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else {
+            throw ImportError("\(name(key)) contains a NUL character")
+        }
         return text
     }
 
@@ -100,13 +104,17 @@ struct FieldReader {
 
     func bool(_ key: String) throws(ImportError) -> Bool? {
         guard let value = fields[key], value != .null else { return nil }
-        guard case .bool(let flag) = value else { throw ImportError("\(name(key)) must be true or false, not \(value.typeName)") }
+        guard case .bool(let flag) = value else {
+            throw ImportError("\(name(key)) must be true or false, not \(value.typeName)")
+        }
         return flag
     }
 
     func array(_ key: String) throws(ImportError) -> [JSONValue]? {
         guard let value = fields[key], value != .null else { return nil }
-        guard case .array(let items) = value else { throw ImportError("\(name(key)) must be an array, not \(value.typeName)") }
+        guard case .array(let items) = value else {
+            throw ImportError("\(name(key)) must be an array, not \(value.typeName)")
+        }
         return items
     }
 
@@ -117,7 +125,9 @@ struct FieldReader {
 
     func identifier(_ key: String) throws(ImportError) -> Identifier? {
         guard let text = try string(key, maxLength: 200) else { return nil }
-        guard let id = Identifier(text) else { throw ImportError("\(name(key)) must be 1-64 characters of A-Za-z0-9._:-") }
+        guard let id = Identifier(text) else {
+            throw ImportError("\(name(key)) must be 1-64 characters of A-Za-z0-9._:-")
+        }
         return id
     }
 
@@ -126,13 +136,17 @@ struct FieldReader {
         guard case .string(let text) = value else {
             throw ImportError("\(name(key)) must be a decimal string like \"50.00\", not \(value.typeName)")
         }
-        guard let money = Money(text) else { throw ImportError("\(name(key)) \"\(text.prefix(40))\" is not an amount like \"50.00\"") }
+        guard let money = Money(text) else {
+            throw ImportError("\(name(key)) \"\(text.prefix(40))\" is not an amount like \"50.00\"")
+        }
         return money
     }
 
     func date(_ key: String) throws(ImportError) -> LocalDate? {
         guard let text = try string(key, maxLength: 40) else { return nil }
-        guard let date = LocalDate(text) else { throw ImportError("\(name(key)) \"\(text)\" is not a real date YYYY-MM-DD") }
+        guard let date = LocalDate(text) else {
+            throw ImportError("\(name(key)) \"\(text)\" is not a real date YYYY-MM-DD")
+        }
         return date
     }
 

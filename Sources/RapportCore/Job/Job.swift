@@ -64,7 +64,10 @@ public struct Job: Sendable, Equatable, Codable {
     /// anything else never reaches a file name.
     public static func isValidID(_ id: String) -> Bool {
         id.utf8.count == 34 && id.hasPrefix("j-")
-            && id.utf8.dropFirst(2).allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+            && id.utf8.dropFirst(2).allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
     }
 
     /// The job as the bytes of its spool file: one JSON object, keys sorted, so the same job

@@ -60,11 +60,13 @@ public struct InboundMessage: Sendable, Equatable {
     /// The message as the contract's JSON object: what a delivery tool writes into `in/`.
     public func contractJSON() throws -> Data {
         var fields: [String: Any] = [
-            "version": 1, "channel": channel.rawValue, "kind": kind.rawValue, "received_at": Timestamp.rfc3339(receivedAt),
+            "version": 1, "channel": channel.rawValue, "kind": kind.rawValue,
+            "received_at": Timestamp.rfc3339(receivedAt),
             "text": text,
         ]
         for (key, value) in [
-            ("from", from), ("to", to), ("in_reply_to", inReplyTo), ("provider_id", providerID), ("recipient", recipient),
+            ("from", from), ("to", to), ("in_reply_to", inReplyTo), ("provider_id", providerID),
+            ("recipient", recipient),
             ("status", status), ("detail", detail),
         ] {
             if let value { fields[key] = value }
@@ -86,7 +88,9 @@ public enum InboundImport {
         if let version = root.fields["version"], version != .number(1) {
             throw ImportError("version must be 1")
         }
-        guard let channelName = try root.string("channel", maxLength: 40) else { throw ImportError("channel is missing") }
+        guard let channelName = try root.string("channel", maxLength: 40) else {
+            throw ImportError("channel is missing")
+        }
         let channel = try FieldReader.channel(channelName, field: "channel")
         guard channel != .letter else { throw ImportError("channel must be sms, email or voice") }
         let kindName = try root.string("kind", maxLength: 40) ?? "message"
@@ -95,9 +99,11 @@ public enum InboundImport {
         }
         guard let receivedAt = try root.instant("received_at") else { throw ImportError("received_at is missing") }
         let message = InboundMessage(
-            channel: channel, kind: kind, from: try root.string("from", maxLength: 320), to: try root.string("to", maxLength: 320),
+            channel: channel, kind: kind, from: try root.string("from", maxLength: 320),
+            to: try root.string("to", maxLength: 320),
             receivedAt: receivedAt, text: try root.string("text", maxLength: 20_000) ?? "",
-            inReplyTo: try root.string("in_reply_to", maxLength: 100), providerID: try root.string("provider_id", maxLength: 200),
+            inReplyTo: try root.string("in_reply_to", maxLength: 100),
+            providerID: try root.string("provider_id", maxLength: 200),
             recipient: try root.string("recipient", maxLength: 320), status: try root.string("status", maxLength: 20),
             detail: try root.string("detail", maxLength: 2000))
         try validate(message)
@@ -110,7 +116,8 @@ public enum InboundImport {
             guard message.from?.isEmpty == false else { throw ImportError("from is missing") }
         case .bounce:
             guard message.recipient?.isEmpty == false else { throw ImportError("a bounce needs recipient") }
-            guard let status = message.status, status.range(of: #"^[245]\.\d{1,3}\.\d{1,3}$"#, options: .regularExpression) != nil
+            guard let status = message.status,
+                status.range(of: #"^[245]\.\d{1,3}\.\d{1,3}$"#, options: .regularExpression) != nil
             else { throw ImportError("a bounce needs status, a DSN code like 5.1.1") }
         case .unsubscribe:
             guard message.recipient?.isEmpty == false || message.from?.isEmpty == false else {
@@ -120,6 +127,8 @@ public enum InboundImport {
         if message.kind != .message, message.channel != .email {
             throw ImportError("\(message.kind.rawValue) is for channel email")
         }
-        if let job = message.inReplyTo, !Job.isValidID(job) { throw ImportError("in_reply_to is not a job id (j- and 32 hex digits)") }
+        if let job = message.inReplyTo, !Job.isValidID(job) {
+            throw ImportError("in_reply_to is not a job id (j- and 32 hex digits)")
+        }
     }
 }

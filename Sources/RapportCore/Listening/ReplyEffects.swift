@@ -50,7 +50,9 @@ public struct ReplyEffects: Sendable, Equatable {
             let why = [message.status, message.detail].compactMap { $0 }.joined(separator: " ")
             return ReplyEffects(
                 outcome: .bounce,
-                events: ids.map { Event(agreement: $0, type: .bounce, at: at, channel: .email, reason: why, address: address) })
+                events: ids.map {
+                    Event(agreement: $0, type: .bounce, at: at, channel: .email, reason: why, address: address)
+                })
         case .unsubscribe:
             return ReplyEffects(outcome: .unsubscribe, events: optOut(confirm: true, reason: "unsubscribe (R35)"))
         case .message:
@@ -73,21 +75,32 @@ public struct ReplyEffects: Sendable, Equatable {
         case .optOut(let keyword):
             return ReplyEffects(outcome: .optOut, events: optOut(channel != .voice, true, "reply \"\(keyword)\" (R31)"))
         case .optOutForReview(let why):
-            return ReplyEffects(outcome: .optOutForReview, events: optOut(channel != .voice, true, "reply read as an opt-out (R31)"), inbox: why)
+            return ReplyEffects(
+                outcome: .optOutForReview, events: optOut(channel != .voice, true, "reply read as an opt-out (R31)"),
+                inbox: why)
         case .possibleCease(let why):
             // Stopped at once, but not as the debtor's own keyword: a START cannot undo it.
-            return ReplyEffects(outcome: .possibleCease, events: optOut(false, false, "reply that may be a cease (R31, R12)"), inbox: why)
+            return ReplyEffects(
+                outcome: .possibleCease, events: optOut(false, false, "reply that may be a cease (R31, R12)"),
+                inbox: why)
         case .help:
-            guard channel != .voice else { return ReplyEffects(outcome: .help, inbox: "asked for help on a call (R32)") }
+            guard channel != .voice else {
+                return ReplyEffects(outcome: .help, inbox: "asked for help on a call (R32)")
+            }
             let first = matched[0].agreement.id
             return ReplyEffects(
-                outcome: .help, events: [Event(agreement: first, type: .help, at: message.receivedAt, channel: channel, address: address)])
+                outcome: .help,
+                events: [
+                    Event(agreement: first, type: .help, at: message.receivedAt, channel: channel, address: address)
+                ])
         case .optIn:
             return optIn(message: message, matched: matched, address: address)
         case .conversation:
             return ReplyEffects(
                 outcome: .conversation,
-                events: matched.map { Event(agreement: $0.agreement.id, type: .reply, at: message.receivedAt, channel: channel) },
+                events: matched.map {
+                    Event(agreement: $0.agreement.id, type: .reply, at: message.receivedAt, channel: channel)
+                },
                 inbox: "a reply for a person (R34)")
         }
     }
@@ -101,11 +114,13 @@ public struct ReplyEffects: Sendable, Equatable {
             if let stop = state.stops.first(where: { $0.rule == "R12" || $0.rule == "R13" }) {
                 refused.append("\(state.agreement.id): \(stop.reason)")
             } else if state.optOutAddress[message.channel] == address {
-                events.append(Event(
-                    agreement: state.agreement.id, type: .optIn, at: message.receivedAt, channel: message.channel,
-                    reason: "reply START (R33)", address: address))
+                events.append(
+                    Event(
+                        agreement: state.agreement.id, type: .optIn, at: message.receivedAt, channel: message.channel,
+                        reason: "reply START (R33)", address: address))
             } else {
-                refused.append("\(state.agreement.id): \(message.channel.rawValue) was opted out by an operator or a person")
+                refused.append(
+                    "\(state.agreement.id): \(message.channel.rawValue) was opted out by an operator or a person")
             }
         }
         guard !refused.isEmpty else { return ReplyEffects(outcome: .optIn, events: events) }

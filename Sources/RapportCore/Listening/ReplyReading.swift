@@ -35,7 +35,8 @@ public enum ReplyReading: Equatable, Sendable {
         } else if ReplyWords.optIn.contains(folded) || ReplyWords.optIn.contains(core) {
             self = .optIn
         } else if let phrase = Self.firstPhrase(of: ReplyWords.ceasePhrases, in: folded) {
-            self = .possibleCease(why: "may be a cease or refusal to pay (\"\(phrase)\"): decide whether to record a cease")
+            self = .possibleCease(
+                why: "may be a cease or refusal to pay (\"\(phrase)\"): decide whether to record a cease")
         } else if let phrase = Self.firstPhrase(of: ReplyWords.stopPhrases, in: folded) {
             self = .optOutForReview(why: "read as an opt-out (\"\(phrase)\"); the channel was stopped")
         } else if words.count <= 3, let word = words.first(where: ReplyWords.strong.contains) {

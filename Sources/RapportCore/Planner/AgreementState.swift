@@ -128,7 +128,9 @@ public struct AgreementState: Sendable {
             promise?.kept = true
         case .promise:
             lastEngagement = event.at
-            if let date = event.date { promise = Promise(identity: event.identity, madeAt: event.at, date: date, kept: false) }
+            if let date = event.date {
+                promise = Promise(identity: event.identity, madeAt: event.at, date: date, kept: false)
+            }
         case .reply:
             lastEngagement = event.at
         case .conversation:
@@ -166,29 +168,41 @@ public struct AgreementState: Sendable {
             // says so) lasts 30 days beyond its end, as the Breathing Space Regulations set.
             let crisis = event.reason?.lowercased().contains("mental") == true
             let end = event.until ?? Self.utcDate(of: event.at).adding(days: 60)
-            addStop("R15", crisis ? "mental-health crisis breathing space" : "breathing space", event, through: crisis ? end.adding(days: 30) : end, blocksEverything: false)
+            addStop(
+                "R15", crisis ? "mental-health crisis breathing space" : "breathing space", event,
+                through: crisis ? end.adding(days: 30) : end, blocksEverything: false)
         case .hardship:
             addStop("R15", "hardship", event, through: event.until, blocksEverything: false)
         case .pause:
             stops.removeAll { $0.rule == "R17" }
-            addStop("R17", "paused by operator" + (event.reason.map { ": \($0)" } ?? ""), event, through: event.until, blocksEverything: true)
+            addStop(
+                "R17", "paused by operator" + (event.reason.map { ": \($0)" } ?? ""), event, through: event.until,
+                blocksEverything: true)
             openPause = (event.identity, event.until)
             endedPause = event.until.map { EndedPause(identity: event.identity, endedAt: nil, lastDay: $0) }
         case .resume:
             stops.removeAll { $0.rule == "R17" }
-            if let open = openPause { endedPause = EndedPause(identity: open.identity, endedAt: event.at, lastDay: nil) }
+            if let open = openPause {
+                endedPause = EndedPause(identity: open.identity, endedAt: event.at, lastDay: nil)
+            }
             openPause = nil
         }
     }
 
-    private mutating func addStop(_ rule: String, _ reason: String, _ event: Event, through: LocalDate? = nil, blocksEverything: Bool) {
-        stops.append(Stop(rule: rule, reason: reason + " since \(Timestamp.rfc3339(event.at))", through: through, blocksEverything: blocksEverything))
+    private mutating func addStop(
+        _ rule: String, _ reason: String, _ event: Event, through: LocalDate? = nil, blocksEverything: Bool
+    ) {
+        stops.append(
+            Stop(
+                rule: rule, reason: reason + " since \(Timestamp.rfc3339(event.at))", through: through,
+                blocksEverything: blocksEverything))
     }
 
     /// Applies a payment to the named installment, then the oldest unpaid ones.
     private mutating func allocate(_ amount: Money, preferring target: Identifier?) {
         var left = amount
-        let order = agreement.installments.filter { $0.id == target } + agreement.installments.filter { $0.id != target }
+        let order =
+            agreement.installments.filter { $0.id == target } + agreement.installments.filter { $0.id != target }
         for installment in order where left > .zero {
             let owed = remaining(installment)
             guard owed > .zero else { continue }

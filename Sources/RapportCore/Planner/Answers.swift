@@ -20,7 +20,8 @@ extension Planner {
         for request in state.answersWanted {
             guard let channel = request.channel, let address = request.address else { continue }
             let kind: ContactKind = request.type == .help ? .help : .optOutConfirmation
-            let key = kind == .help
+            let key =
+                kind == .help
                 ? "help:\(state.agreement.id):\(channel.rawValue):\(primary.localDate(of: request.at))"
                 : "opt_out_confirmation:\(state.agreement.id):\(StableHash.hex(request.identity).prefix(16))"
             guard !handled.contains(key), !dropped.contains(where: { $0.touchpoint == key }) else { continue }
@@ -34,7 +35,8 @@ extension Planner {
             }
             let attempt = history.filter { $0.touchpoints.contains(key) }.count
             let contact = PlannedContact(
-                jobID: "j-" + StableHash.hex("\(key)#\(attempt)"), touchpoint: key, kind: kind, channel: channel, to: address,
+                jobID: "j-" + StableHash.hex("\(key)#\(attempt)"), touchpoint: key, kind: kind, channel: channel,
+                to: address,
                 agreement: state.agreement.id, agreements: [state.agreement.id], debtor: state.agreement.debtor,
                 timezone: primary.identifier, notBefore: slot.notBefore, notAfter: slot.notAfter,
                 localTime: primary.rfc3339(slot.notBefore),
@@ -61,12 +63,19 @@ extension Planner {
         let start = max(now, request.at)
         if kind == .optOutConfirmation {
             let end = request.at.addingTimeInterval(Self.confirmationWindow)
-            guard start < end else { return .failure(NoAnswer(reason: "R31: no confirmation, 5 minutes have passed since the reply")) }
+            guard start < end else {
+                return .failure(NoAnswer(reason: "R31: no confirmation, 5 minutes have passed since the reply"))
+            }
             for clock in clocks {
                 let from = clock.localTime(of: start), to = clock.localTime(of: end)
-                guard clock.localDate(of: start) == clock.localDate(of: end), from >= HardLimits.earliest, to <= HardLimits.latest
+                guard clock.localDate(of: start) == clock.localDate(of: end), from >= HardLimits.earliest,
+                    to <= HardLimits.latest
                 else {
-                    return .failure(NoAnswer(reason: "R31: no confirmation, the 5 minutes after the reply are outside 08:00-21:00 in \(clock.identifier) (R1)"))
+                    return .failure(
+                        NoAnswer(
+                            reason:
+                                "R31: no confirmation, the 5 minutes after the reply are outside 08:00-21:00 in \(clock.identifier) (R1)"
+                        ))
                 }
             }
             return .success((start, end))

@@ -25,7 +25,10 @@ public struct Decision: Sendable {
     /// Each step of the reasoning, in order, for `explain`.
     public var trace: [String] = []
 
-    public init(outcome: Outcome, withdrawals: [Withdrawal] = [], dropped: [Dropped] = [], nextReview: Date? = nil, trace: [String] = []) {
+    public init(
+        outcome: Outcome, withdrawals: [Withdrawal] = [], dropped: [Dropped] = [], nextReview: Date? = nil,
+        trace: [String] = []
+    ) {
         self.outcome = outcome
         self.withdrawals = withdrawals
         self.dropped = dropped
@@ -36,7 +39,8 @@ public struct Decision: Sendable {
     /// One line for `status`, logs and records.
     public var summary: String {
         switch outcome {
-        case .send(let contact): "send \(contact.kind.rawValue) by \(contact.channel.rawValue) at \(Timestamp.rfc3339(contact.notBefore)): \(contact.reason)"
+        case .send(let contact):
+            "send \(contact.kind.rawValue) by \(contact.channel.rawValue) at \(Timestamp.rfc3339(contact.notBefore)): \(contact.reason)"
         case .wait(let until): "wait until \(Timestamp.rfc3339(until))"
         case .blocked(let rule, let reason): "blocked by \(rule): \(reason)"
         case .idle(let reason): "idle: \(reason)"

@@ -16,7 +16,10 @@ struct Pacing {
     /// R9: the agreement's jurisdiction profile and the contacts about this debt.
     let jurisdiction: (limits: JurisdictionLimits, debtContacts: [ContactRecord])?
 
-    init(policy: Policy, clocks: [ZoneClock], history: [ContactRecord], jurisdiction: (JurisdictionLimits, [ContactRecord])? = nil) {
+    init(
+        policy: Policy, clocks: [ZoneClock], history: [ContactRecord],
+        jurisdiction: (JurisdictionLimits, [ContactRecord])? = nil
+    ) {
         self.policy = policy
         self.jurisdiction = jurisdiction
         var all = clocks
@@ -42,7 +45,8 @@ struct Pacing {
             if let latest = close.max() {
                 return Conflict(
                     retryAt: latest.addingTimeInterval(gap),
-                    explanation: "R8: less than \(policy.minGapHours) h from the contact at \(Timestamp.rfc3339(latest))")
+                    explanation:
+                        "R8: less than \(policy.minGapHours) h from the contact at \(Timestamp.rfc3339(latest))")
             }
         }
         for clock in clocks {
@@ -50,13 +54,18 @@ struct Pacing {
         }
         if let (limits, debtContacts) = jurisdiction, let clock = clocks.first {
             if let cap = limits.maxContactsPerWeek,
-                let conflict = weekConflict(at: instant, days: debtContacts.map { clock.localDate(of: $0.notBefore) }, cap: cap, clock: clock, what: "contacts about this debt (R9 \(limits.name))")
+                let conflict = weekConflict(
+                    at: instant, days: debtContacts.map { clock.localDate(of: $0.notBefore) }, cap: cap, clock: clock,
+                    what: "contacts about this debt (R9 \(limits.name))")
             {
                 return conflict
             }
             if let cap = limits.maxCallsAndTextsPerWeek, channel == .sms || channel == .voice,
                 let conflict = weekConflict(
-                    at: instant, days: debtContacts.filter { $0.channel == .sms || $0.channel == .voice }.map { clock.localDate(of: $0.notBefore) },
+                    at: instant,
+                    days: debtContacts.filter { $0.channel == .sms || $0.channel == .voice }.map {
+                        clock.localDate(of: $0.notBefore)
+                    },
                     cap: cap, clock: clock, what: "calls and texts about this debt (R9 \(limits.name))")
             {
                 return conflict
@@ -82,7 +91,9 @@ struct Pacing {
 
     /// Whether one more contact on `instant`'s local day would put more than `cap` of `days`
     /// in some 7 consecutive local days, and when the oldest of them ages out.
-    private func weekConflict(at instant: Date, days: [LocalDate], cap: Int, clock: ZoneClock, what: String) -> Conflict? {
+    private func weekConflict(at instant: Date, days: [LocalDate], cap: Int, clock: ZoneClock, what: String)
+        -> Conflict?
+    {
         let day = clock.localDate(of: instant)
         // Every 7-day run that contains `day`: from day-6...day to day...day+6.
         var violating: [LocalDate] = []
@@ -100,6 +111,8 @@ struct Pacing {
         let free = latestFirst.adding(days: 7)
         return Conflict(
             retryAt: clock.instant(of: free, at: LocalTime(minutes: 0)!),
-            explanation: "\(worstCount) of \(cap) \(what) already in the 7 days from \(latestFirst); the oldest ages out \(free.weekday.rawValue.capitalized) \(free) \(clock.identifier)")
+            explanation:
+                "\(worstCount) of \(cap) \(what) already in the 7 days from \(latestFirst); the oldest ages out \(free.weekday.rawValue.capitalized) \(free) \(clock.identifier)"
+        )
     }
 }

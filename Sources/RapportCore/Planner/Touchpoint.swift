@@ -24,7 +24,10 @@ public struct Touchpoint: Sendable, Equatable {
     /// payment) may break the 48-hour gap (R8).
     public var exemptFromGap: Bool { kind == .thanks || kind == .completed }
 
-    public init(key: String, kind: ContactKind, installment: Installment?, ideal: Date, usefulThrough: LocalDate?, purpose: String, earliest: Date? = nil) {
+    public init(
+        key: String, kind: ContactKind, installment: Installment?, ideal: Date, usefulThrough: LocalDate?,
+        purpose: String, earliest: Date? = nil
+    ) {
         self.key = key
         self.kind = kind
         self.installment = installment

@@ -23,7 +23,8 @@ public struct HolidayCalendar: Sendable, Equatable {
     public func holiday(on date: LocalDate) -> String? {
         if extra.contains(date) { return "operator holiday" }
         guard usFederal else { return nil }
-        return federal[date] ?? (Self.tableYears.contains(date.year) ? nil : Self.usFederalHolidays(in: date.year)[date])
+        return federal[date]
+            ?? (Self.tableYears.contains(date.year) ? nil : Self.usFederalHolidays(in: date.year)[date])
     }
 
     private static let tableYears = 2000...2100
@@ -63,7 +64,8 @@ public struct HolidayCalendar: Sendable, Equatable {
 
     private static func nth(_ n: Int, _ weekday: Weekday, _ month: Int, _ year: Int) -> LocalDate? {
         guard let first = LocalDate(year: year, month: month, day: 1) else { return nil }
-        let offset = (Weekday.allCases.firstIndex(of: weekday)! - Weekday.allCases.firstIndex(of: first.weekday)! + 7) % 7
+        let offset =
+            (Weekday.allCases.firstIndex(of: weekday)! - Weekday.allCases.firstIndex(of: first.weekday)! + 7) % 7
         return first.adding(days: offset + 7 * (n - 1))
     }
 

@@ -58,7 +58,8 @@ public struct ContactWindows: Sendable {
     public func contains(from start: Date, until end: Date) -> Bool {
         clocks.allSatisfy { clock in
             let day = clock.localDate(of: start)
-            return closure(of: day) == nil && clock.localDate(of: end) == day && clock.localTime(of: start) >= dailyStart
+            return closure(of: day) == nil && clock.localDate(of: end) == day
+                && clock.localTime(of: start) >= dailyStart
                 && clock.localTime(of: end) <= dailyEnd
         }
     }

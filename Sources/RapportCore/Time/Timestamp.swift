@@ -21,9 +21,11 @@ public enum Timestamp {
     public static func parseCompact(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z"),
-            let year = asciiNumber(bytes[0..<4]), let month = asciiNumber(bytes[4..<6]), let day = asciiNumber(bytes[6..<8]),
+            let year = asciiNumber(bytes[0..<4]), let month = asciiNumber(bytes[4..<6]),
+            let day = asciiNumber(bytes[6..<8]),
             let date = LocalDate(year: year, month: month, day: day),
-            let hour = asciiNumber(bytes[9..<11]), let minute = asciiNumber(bytes[11..<13]), let second = asciiNumber(bytes[13..<15]),
+            let hour = asciiNumber(bytes[9..<11]), let minute = asciiNumber(bytes[11..<13]),
+            let second = asciiNumber(bytes[13..<15]),
             hour < 24, minute < 60, second < 60
         else { return nil }
         return Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second))
@@ -58,7 +60,8 @@ public enum Timestamp {
             guard index + 1 == bytes.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
-                let oh = asciiNumber(bytes[(index + 1)..<(index + 3)]), let om = asciiNumber(bytes[(index + 4)..<(index + 6)]),
+                let oh = asciiNumber(bytes[(index + 1)..<(index + 3)]),
+                let om = asciiNumber(bytes[(index + 4)..<(index + 6)]),
                 oh < 24, om < 60
             else { return nil }
             offset = (oh * 3600 + om * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)

@@ -47,7 +47,8 @@ public struct ZoneClock: Sendable {
     /// instants is taken, so a window is never doubled.
     public func instant(of date: LocalDate, at time: LocalTime) -> Date {
         if time.minutes == 1440 { return instant(of: date.adding(days: 1), at: LocalTime(minutes: 0)!) }
-        let wanted = DateComponents(year: date.year, month: date.month, day: date.day, hour: time.hour, minute: time.minute)
+        let wanted = DateComponents(
+            year: date.year, month: date.month, day: date.day, hour: time.hour, minute: time.minute)
         guard let candidate = calendar.date(from: wanted) else {
             return Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + time.minutes * 60))
         }
@@ -71,7 +72,8 @@ public struct ZoneClock: Sendable {
             let text = String(value ?? 0)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(parts.year, 4))-\(pad(parts.month))-\(pad(parts.day))T\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))"
+        return
+            "\(pad(parts.year, 4))-\(pad(parts.month))-\(pad(parts.day))T\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))"
             + "\(sign)\(pad(magnitude / 60)):\(pad(magnitude % 60))"
     }
 }

@@ -10,11 +10,19 @@ public enum DemoPortfolio {
         "America/Anchorage", "Pacific/Honolulu", "America/Mexico_City", "America/Sao_Paulo", "Europe/London",
         "Europe/Madrid", "Africa/Lagos", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland",
     ]
-    static let firstNames = ["Samuel", "Maria", "James", "Ana", "Wei", "Fatima", "Liam", "Sofia", "Noah", "Aisha", "Lucas", "Priya", "Mateo", "Emma", "Kenji", "Grace"]
-    static let lastNames = ["Rivera", "Okafor", "Smith", "García", "Chen", "Khan", "Murphy", "López", "Brown", "Patel", "Silva", "Tanaka", "Nguyen", "Johnson"]
+    static let firstNames = [
+        "Samuel", "Maria", "James", "Ana", "Wei", "Fatima", "Liam", "Sofia", "Noah", "Aisha", "Lucas", "Priya", "Mateo",
+        "Emma", "Kenji", "Grace",
+    ]
+    static let lastNames = [
+        "Rivera", "Okafor", "Smith", "García", "Chen", "Khan", "Murphy", "López", "Brown", "Patel", "Silva", "Tanaka",
+        "Nguyen", "Johnson",
+    ]
 
     /// The agreements and events of the demo.
-    public static func make(count: Int = 200, now: Date, seed: UInt64 = 2026) -> (agreements: [Agreement], events: [Event]) {
+    public static func make(count: Int = 200, now: Date, seed: UInt64 = 2026) -> (
+        agreements: [Agreement], events: [Event]
+    ) {
         var random = SplitMix64(seed: seed)
         var agreements: [Agreement] = []
         var events: [Event] = []
@@ -45,21 +53,31 @@ public enum DemoPortfolio {
             let installments = (0..<(1 + Int(random.next() % 6))).map { n in
                 Installment(id: Identifier(String(n + 1))!, due: firstDue.adding(days: 30 * n), amount: amount)
             }
-            agreements.append(Agreement(
-                id: id,
-                debtor: Debtor(id: Identifier(String(format: "D-%04d", debtorIndex))!, name: name, preferredName: index % 3 == 0 ? first : nil, locale: spanish ? "es" : "en"),
-                timezone: scenario == 7 ? nil : zone,
-                timezones: scenario == 7 ? ["America/New_York", "America/Los_Angeles"] : nil,
-                contacts: contacts, consent: Consent(sms: index % 5 != 1), preferredChannel: index % 4 == 0 ? .email : nil,
-                installments: installments))
+            agreements.append(
+                Agreement(
+                    id: id,
+                    debtor: Debtor(
+                        id: Identifier(String(format: "D-%04d", debtorIndex))!, name: name,
+                        preferredName: index % 3 == 0 ? first : nil, locale: spanish ? "es" : "en"),
+                    timezone: scenario == 7 ? nil : zone,
+                    timezones: scenario == 7 ? ["America/New_York", "America/Los_Angeles"] : nil,
+                    contacts: contacts, consent: Consent(sms: index % 5 != 1),
+                    preferredChannel: index % 4 == 0 ? .email : nil,
+                    installments: installments))
 
             switch scenario {
             case 5:
-                events.append(Event(agreement: id, type: .payment, at: now.addingTimeInterval(-Double(3600 * (20 + index % 30))), amount: amount, installment: installments[0].id))
+                events.append(
+                    Event(
+                        agreement: id, type: .payment, at: now.addingTimeInterval(-Double(3600 * (20 + index % 30))),
+                        amount: amount, installment: installments[0].id))
             case 8:
                 let types: [EventType] = [.cease, .dispute, .pause, .attorney]
                 let type = types[(index / 10) % types.count]
-                events.append(Event(agreement: id, type: type, at: now.addingTimeInterval(-86_400), reason: type == .pause ? "demo: debtor asked for a week" : nil))
+                events.append(
+                    Event(
+                        agreement: id, type: type, at: now.addingTimeInterval(-86_400),
+                        reason: type == .pause ? "demo: debtor asked for a week" : nil))
             default:
                 break
             }

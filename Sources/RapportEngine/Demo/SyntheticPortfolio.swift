@@ -19,10 +19,13 @@ public struct SyntheticPortfolio: Sendable {
         self.today = today
     }
 
-    static let zones = DemoPortfolio.zones + [
-        "America/Toronto", "America/Bogota", "America/Argentina/Buenos_Aires", "Europe/Berlin", "Europe/Paris", "Europe/Warsaw",
-        "Africa/Nairobi", "Africa/Johannesburg", "Africa/Cairo", "Asia/Singapore", "Asia/Manila", "Asia/Dubai", "Australia/Perth",
-    ]
+    static let zones =
+        DemoPortfolio.zones + [
+            "America/Toronto", "America/Bogota", "America/Argentina/Buenos_Aires", "Europe/Berlin", "Europe/Paris",
+            "Europe/Warsaw",
+            "Africa/Nairobi", "Africa/Johannesburg", "Africa/Cairo", "Asia/Singapore", "Asia/Manila", "Asia/Dubai",
+            "Australia/Perth",
+        ]
     /// North American area codes, so some agreements carry no zone and R3 infers it.
     static let areaCodes = ["212", "312", "303", "415", "602", "907", "808", "617", "206", "713", "305", "404"]
 
@@ -52,9 +55,11 @@ public struct SyntheticPortfolio: Sendable {
         if timezone == nil || zone.hasPrefix("America/") || pick(3) > 0 { contacts[.sms] = phone }
         if pick(9) == 0 { contacts[.voice] = phone }
         if pick(40) == 0 { contacts[.letter] = "\(debtorIndex) Example Street" }
-        let spanish = zone == "America/Mexico_City" || zone == "Europe/Madrid" || zone == "America/Bogota" || pick(12) == 0
+        let spanish =
+            zone == "America/Mexico_City" || zone == "Europe/Madrid" || zone == "America/Bogota" || pick(12) == 0
 
-        let localToday = (Self.clocks[timezone ?? "America/New_York"] ?? Self.clocks["America/New_York"])?.localDate(of: today)
+        let localToday =
+            (Self.clocks[timezone ?? "America/New_York"] ?? Self.clocks["America/New_York"])?.localDate(of: today)
             ?? LocalDate(daysSinceEpoch: Int(today.timeIntervalSince1970 / 86_400))
         let count = 1 + pick(12)
         // The first due date anywhere from five months ago to three months ahead.
@@ -72,7 +77,8 @@ public struct SyntheticPortfolio: Sendable {
             if due < localToday, pick(10) < 8 {
                 let paidOn = min(due.adding(days: pick(6) - 2), localToday.adding(days: -1))
                 if paidOn.days(until: localToday) <= 10 {
-                    events.append(Event(agreement: id, type: .payment, at: noon(of: paidOn), amount: amount, installment: number))
+                    events.append(
+                        Event(agreement: id, type: .payment, at: noon(of: paidOn), amount: amount, installment: number))
                 } else {
                     installment.paid = amount
                 }
@@ -81,9 +87,15 @@ public struct SyntheticPortfolio: Sendable {
         }
         switch pick(50) {
         case 0:
-            events.append(Event(agreement: id, type: .promise, at: noon(of: localToday.adding(days: -2)), date: localToday.adding(days: 5 + pick(10))))
+            events.append(
+                Event(
+                    agreement: id, type: .promise, at: noon(of: localToday.adding(days: -2)),
+                    date: localToday.adding(days: 5 + pick(10))))
         case 1:
-            events.append(Event(agreement: id, type: .pause, at: noon(of: localToday.adding(days: -3)), until: localToday.adding(days: 14), reason: "asked for two weeks"))
+            events.append(
+                Event(
+                    agreement: id, type: .pause, at: noon(of: localToday.adding(days: -3)),
+                    until: localToday.adding(days: 14), reason: "asked for two weeks"))
         case 2:
             events.append(Event(agreement: id, type: .optOut, at: noon(of: localToday.adding(days: -4)), channel: .sms))
         case 3 where pick(4) == 0:
@@ -93,7 +105,9 @@ public struct SyntheticPortfolio: Sendable {
         }
         let agreement = Agreement(
             id: id,
-            debtor: Debtor(id: Identifier("GD-\(debtorIndex + 1)")!, name: "\(first) \(last)", preferredName: pick(3) == 0 ? first : nil, locale: spanish ? "es" : "en"),
+            debtor: Debtor(
+                id: Identifier("GD-\(debtorIndex + 1)")!, name: "\(first) \(last)",
+                preferredName: pick(3) == 0 ? first : nil, locale: spanish ? "es" : "en"),
             timezone: timezone, timezones: timezones,
             contacts: contacts, consent: Consent(sms: pick(6) > 0), preferredChannel: pick(5) == 0 ? .email : nil,
             installments: installments)
@@ -101,7 +115,8 @@ public struct SyntheticPortfolio: Sendable {
     }
 
     /// One clock per zone, made once: a `TimeZone` is costly to build a million times.
-    static let clocks: [String: ZoneClock] = Dictionary(uniqueKeysWithValues: zones.compactMap { zone in ZoneClock(identifier: zone).map { (zone, $0) } })
+    static let clocks: [String: ZoneClock] = Dictionary(
+        uniqueKeysWithValues: zones.compactMap { zone in ZoneClock(identifier: zone).map { (zone, $0) } })
 
     /// Noon UTC of a date, and never later than an hour ago: a plausible time for a recorded
     /// payment (an instant, so plain seconds since the epoch are right here).
