@@ -4,15 +4,11 @@ import RapportSpool
 import RapportStore
 
 /// What receiving one inbound message did.
-public struct Received: Sendable {
-    public var outcome: ReplyEffects.Outcome
-    /// True when the same message had been received before: nothing changed.
-    public var duplicate: Bool
-    public var agreements: [Identifier]
-    /// Waiting jobs withdrawn at once (R18).
-    public var withdrawn: Int
-    /// Whether it waits in the inbox for a person.
-    public var inbox: Bool
+public enum Received: Sendable, Equatable {
+    /// The same message had been received before: nothing changed.
+    case duplicate
+    /// Its effects are recorded, and `withdrawn` waiting jobs were taken back at once (R18).
+    case applied(ReplyEffects.Outcome, withdrawn: Int)
 }
 
 extension Engine {
@@ -21,7 +17,7 @@ extension Engine {
     /// jobs they make obsolete (R18), as `record` does. Logged without address or text.
     public func receive(_ message: InboundMessage, at now: Date) throws(EngineError) -> Received {
         if try storeCall({ try store.received(message.identity) }) {
-            return Received(outcome: .unmatched, duplicate: true, agreements: [], withdrawn: 0, inbox: false)
+            return .duplicate
         }
         var answered: [Identifier] = []
         var job: String?
@@ -52,28 +48,28 @@ extension Engine {
             try store.receive(
                 record, events: effects.events, inbox: effects.inbox, failedJob: effects.failedJob, at: now)
         }
-        guard new else {
-            return Received(outcome: effects.outcome, duplicate: true, agreements: [], withdrawn: 0, inbox: false)
-        }
+        guard new else { return .duplicate }
         var withdrawn = 0
         for agreement in concerned { withdrawn += try withdrawStale(agreement, at: now) }
         logger.info(
             "inbound \(message.channel.rawValue) \(message.kind.rawValue): \(effects.outcome.rawValue) for \(concerned.count) agreement(s), \(withdrawn) job(s) withdrawn\(effects.inbox == nil ? "" : ", waits in the inbox")"
         )
-        return Received(
-            outcome: effects.outcome, duplicate: false, agreements: concerned, withdrawn: withdrawn,
-            inbox: effects.inbox != nil)
+        return .applied(effects.outcome, withdrawn: withdrawn)
     }
 
-    /// The states of `agreements` at `now`, each with its own debtor's events and adjustments.
+    /// The states of `agreements` at `now`, each with its own debtor's events and adjustments;
+    /// the debtors' records are read once each, in one transaction (a shared number often
+    /// belongs to several agreements of one debtor).
     private func states(of agreements: [Identifier], at now: Date) throws(EngineError) -> [AgreementState] {
-        var states: [AgreementState] = []
+        var debtors: [Identifier] = []
         for id in agreements {
-            guard let stored = try storeCall({ try store.agreement(id) }) else { continue }
-            let portfolio = try storeCall { try store.portfolio(of: stored.agreement.debtor.id) }
-            if let state = portfolio.states(at: now).first(where: { $0.agreement.id == id }) { states.append(state) }
+            guard let debtor = try storeCall({ try store.agreement(id) })?.agreement.debtor.id else { continue }
+            if !debtors.contains(debtor) { debtors.append(debtor) }
         }
-        return states
+        let portfolios = try storeCall { try store.portfolios(of: debtors) }
+        // In agreement-id order: the first gets an address's one confirmation or help (R31, R32).
+        return debtors.flatMap { portfolios[$0]?.states(at: now) ?? [] }.filter { agreements.contains($0.agreement.id) }
+            .sorted { $0.agreement.id < $1.agreement.id }
     }
 
     /// Reads every inbound file waiting in `in/` (each tick, before planning, so an opt-out

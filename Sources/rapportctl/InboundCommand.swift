@@ -43,12 +43,12 @@ struct InboundCommand: ParsableCommand {
                     rejected += 1
                     continue
                 }
-                let received = try engine.receive(message, at: Date())
-                if received.duplicate {
+                switch try engine.receive(message, at: Date()) {
+                case .duplicate:
                     duplicates += 1
-                } else {
-                    outcomes[received.outcome.rawValue, default: 0] += 1
-                    withdrawn += received.withdrawn
+                case .applied(let outcome, let taken):
+                    outcomes[outcome.rawValue, default: 0] += 1
+                    withdrawn += taken
                 }
             }
             let applied = outcomes.values.reduce(0, +)

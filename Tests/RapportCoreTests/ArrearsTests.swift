@@ -92,7 +92,9 @@ struct ArrearsTests {
         )
     }
 
-    @Test("R25: a new miss gets its check-in while follow-ups about an older one are stretched by backoff")
+    @Test(
+        "R25 R29: a new miss gets its check-in while follow-ups are stretched; a follow-up pushed past the due date gives way to it"
+    )
     func r25EveryMiss() throws {
         let agreement = Fixture.agreement(installments: [
             ("2026-10-01", "50.00"), ("2026-11-01", "50.00"), ("2026-12-01", "50.00"), ("2027-01-01", "50.00"),

@@ -61,6 +61,12 @@ struct Sandbox {
         return path
     }
 
+    /// Writes `lines` to `file` in the sandbox and imports them as agreements.
+    @discardableResult
+    func importAgreements(_ lines: [String], file: String = "a.jsonl", _ options: [String] = []) throws -> Result {
+        try run("rapportctl", ["import", "agreements", try self.file(file, lines.joined(separator: "\n"))] + options)
+    }
+
     /// Runs `program` with `arguments` (plus `--config` unless `withConfig` is false), waiting
     /// for it to exit.
     @discardableResult

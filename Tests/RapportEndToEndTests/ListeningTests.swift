@@ -50,9 +50,7 @@ struct ListeningTests {
     func prepared(_ lines: [String]) throws -> Sandbox {
         let sandbox = try Sandbox()
         #expect(
-            try sandbox.run(
-                "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))]
-            ).code == 0)
+            try sandbox.importAgreements(lines).code == 0)
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         return sandbox
     }
@@ -170,9 +168,7 @@ struct ListeningTests {
         #expect(explained.contains("bounced permanently") && explained.contains("R35"))
         #expect(try sandbox.run("rapportctl", ["explain", "A-2"]).out.contains("email (opted out)"))
         // A re-import with a new address makes e-mail usable again.
-        try sandbox.run(
-            "rapportctl",
-            ["import", "agreements", try sandbox.file("b.jsonl", Self.agreement("A-1", email: "sam.new@example.org"))])
+        try sandbox.importAgreements([Self.agreement("A-1", email: "sam.new@example.org")], file: "b.jsonl")
         #expect(!(try sandbox.run("rapportctl", ["explain", "A-1"]).out.contains("bounced permanently")))
     }
 

@@ -75,8 +75,7 @@ struct OperatorSafetyTests {
             good.replacingOccurrences(of: #""amount":"50.00""#, with: #""amount":"50.00","amont":"5""#)
                 .replacingOccurrences(of: "A-1", with: "A-3"),
         ]
-        let result = try sandbox.run(
-            "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
+        let result = try sandbox.importAgreements(lines)
         #expect(result.code == 65)
         #expect(
             result.err.contains(
@@ -84,7 +83,7 @@ struct OperatorSafetyTests {
         #expect(result.err.contains("a.jsonl:2: concent is not a known key"))
         #expect(
             result.err.contains("a.jsonl:3: installments[0].amont is not a known key (known: id, due, amount, paid)"))
-        try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("b.jsonl", good)])
+        try sandbox.importAgreements([good], file: "b.jsonl")
         let event = try sandbox.run(
             "rapportctl",
             [
@@ -100,13 +99,7 @@ struct OperatorSafetyTests {
     @Test("Re-import cannot move an agreement to another person unless asked; then the reset is said")
     func debtorChange() throws {
         let sandbox = try Sandbox()
-        try sandbox.run(
-            "rapportctl",
-            [
-                "import", "agreements",
-                try sandbox.file(
-                    "a.jsonl", Sandbox.agreementLine("A-1000", zone: "Asia/Tokyo", dueInDays: 5, debtor: "D-1")),
-            ])
+        try sandbox.importAgreements([Sandbox.agreementLine("A-1000", zone: "Asia/Tokyo", dueInDays: 5, debtor: "D-1")])
         #expect(
             try sandbox.run("rapportctl", ["adjust", "A-1000", "--not-before", "10:00", "--reason", "asked"]).code == 0)
         let moved = try sandbox.file(
@@ -126,12 +119,11 @@ struct OperatorSafetyTests {
     }
 
     @Test(
-        "adjust changes only what it names, --clear resets, an impossible window is refused, a job outside the new window is withdrawn"
+        "R5 R18: adjust changes only what it names, --clear resets, an impossible window is refused, a job outside the new window is withdrawn"
     )
     func adjust() throws {
         let sandbox = try Sandbox(extraConfig: "[cadence]\nspread_minutes = 1\n")
-        try sandbox.run(
-            "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", ListeningTests.agreement("A-1"))])
+        try sandbox.importAgreements([ListeningTests.agreement("A-1")])
         #expect(
             try sandbox.run("rapportctl", ["adjust", "A-1", "--avoid-days", "sun", "--reason", "church"]).code == 0)
         #expect(
@@ -166,8 +158,7 @@ struct OperatorSafetyTests {
     func interruptedSimulation() throws {
         let sandbox = try Sandbox()
         let lines = (0..<400).map { Sandbox.agreementLine("A-\($0)", zone: "America/Chicago", dueInDays: $0 % 28 + 1) }
-        try sandbox.run(
-            "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
+        try sandbox.importAgreements(lines)
         let before = Set(
             try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter {
                 $0.hasPrefix("rapport-simulate-")
@@ -203,12 +194,7 @@ struct OperatorSafetyTests {
     @Test("forecast --days N prints exactly N days; pause refuses a past or malformed date; status says what is due")
     func smallThings() throws {
         let sandbox = try Sandbox()
-        try sandbox.run(
-            "rapportctl",
-            [
-                "import", "agreements",
-                try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 3)),
-            ])
+        try sandbox.importAgreements([Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 3)])
         let status = try sandbox.run("rapportctl", ["status"]).out
         #expect(status.contains("next planning: now: 1 agreement(s) due"), "\(status)")
         #expect(!status.contains("1970"))
@@ -231,12 +217,7 @@ struct OperatorSafetyTests {
     @Test("spool show takes a unique prefix; ack of a job that is not claimed says where it is")
     func spoolCommands() throws {
         let sandbox = try Sandbox()
-        try sandbox.run(
-            "rapportctl",
-            [
-                "import", "agreements",
-                try sandbox.file("a.jsonl", Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2)),
-            ])
+        try sandbox.importAgreements([Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2)])
         try sandbox.run("rapportd", ["--once"])
         let name = try #require(try sandbox.jobs().first)
         let id = String(name.dropLast(5).split(separator: "_").last ?? "")

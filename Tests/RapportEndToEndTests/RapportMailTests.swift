@@ -89,9 +89,7 @@ struct RapportMailTests {
                 .replacingOccurrences(of: "sam@example.org", with: "debtor+es@rapport.test"),
         ].map { $0.replacingOccurrences(of: #""consent":{"sms":true}"#, with: #""consent":{"sms":false}"#) }
         #expect(
-            try sandbox.run(
-                "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))]
-            ).code == 0)
+            try sandbox.importAgreements(lines).code == 0)
         return sandbox
     }
 
@@ -243,7 +241,7 @@ struct RapportMailSafetyTests {
         try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let line = ListeningTests.agreement("A-1", email: "sam@acme.test")
             .replacingOccurrences(of: #""consent":{"sms":true}"#, with: #""consent":{"sms":false}"#)
-        #expect(try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", line)]).code == 0)
+        #expect(try sandbox.importAgreements([line]).code == 0)
         let names = try RapportMailTests.tickAndWait(sandbox)
         try #require(names.count == 1)
 

@@ -66,7 +66,7 @@ struct SpoolGroupTests {
             .replacingOccurrences(of: "spool = \"spool\"", with: "spool = \"spool\"\nspool_group = \"\(Self.group)\"")
         try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
         let lines = ListeningTests.agreement("A-1")
-        #expect(try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines)]).code == 0)
+        #expect(try sandbox.importAgreements([lines]).code == 0)
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         let rapportctl = Sandbox.products.appendingPathComponent("rapportctl").path
         // Wait for the job's time: claim only takes jobs whose not_before has come.
