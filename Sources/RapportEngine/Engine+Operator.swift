@@ -20,7 +20,9 @@ extension Engine {
         try takeBack(Job.fileName(notBefore: record.notBefore, channel: record.channel, id: record.jobID))
     }
 
-    private func takeBack(_ name: String) throws(EngineError) -> JobState {
+    /// Moves the job file `name` to `withdrawn/` from wherever it waits; the state of the job
+    /// as its folder says (`withdrawn`, or e.g. `claimed` when a delivery tool was first).
+    func takeBack(_ name: String) throws(EngineError) -> JobState {
         try storeCall {
             for folder in [Spool.Folder.new, .hold, .review] where try spool.move(name, from: folder, to: .withdrawn) {
                 return .withdrawn

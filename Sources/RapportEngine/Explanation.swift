@@ -25,7 +25,7 @@ extension Engine {
             guard let state = states.first(where: { $0.agreement.id == id }) else { return nil }
             return Explanation(
                 stored: stored, state: state,
-                decision: planner.plan(state, siblings: states, history: portfolio.history, now: now),
+                decision: planner.plan(state, siblings: states, history: portfolio.history, now: now, explaining: true),
                 events: portfolio.events.filter { $0.agreement == id }, jobs: try store.jobs(of: id),
                 decisions: try store.decisions(of: id))
         } catch {

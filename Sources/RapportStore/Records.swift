@@ -17,7 +17,6 @@ public struct StoredAgreement: Sendable {
     /// `send`, `wait`, `blocked`, `idle`, or `new` before the first plan.
     public var outcome: String
     public var summary: String
-    public var trace: [String]
     public var plannedAt: Date?
 }
 

@@ -172,6 +172,11 @@ enum Schema {
                 try AddressIndex.replace(try Coding.decode(Agreement.self, from: row["data"]), db)
             }
         }
+        // The trace of the last plan was written for every agreement and read by nothing:
+        // `explain` plans again with its trace on. Dropping it saves encoding it on every plan.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: "ALTER TABLE agreement DROP COLUMN trace")
+        }
         return migrator
     }
 }

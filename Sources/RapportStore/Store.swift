@@ -364,11 +364,10 @@ public final class Store: Sendable {
                 }
                 try db.cachedStatement(
                     sql:
-                        "UPDATE agreement SET next_action_at = ?, outcome = ?, summary = ?, trace = ?, planned_at = ? WHERE id = ?"
+                        "UPDATE agreement SET next_action_at = ?, outcome = ?, summary = ?, planned_at = ? WHERE id = ?"
                 )
                 .execute(arguments: [
-                    decision.nextReview?.timeIntervalSince1970, outcome, decision.summary,
-                    try Coding.encode(decision.trace), time, id,
+                    decision.nextReview?.timeIntervalSince1970, outcome, decision.summary, time, id,
                 ])
             }
             return newlyDropped
@@ -528,7 +527,6 @@ public final class Store: Sendable {
                 version: row["version"],
                 nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                 outcome: row["outcome"], summary: row["summary"],
-                trace: try Coding.decode([String].self, from: row["trace"]),
                 plannedAt: (row["planned_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
         }
     }

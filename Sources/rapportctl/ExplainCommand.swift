@@ -73,7 +73,7 @@ enum ExplainText {
         }
         lines.append("")
         lines.append("decision at \(Timestamp.rfc3339(now)): \(explanation.decision.summary)")
-        for step in explanation.decision.trace { lines.append("  · \(step)") }
+        for step in explanation.decision.trace.lines { lines.append("  · \(step)") }
         if !explanation.jobs.isEmpty {
             lines.append("")
             lines.append("jobs:")

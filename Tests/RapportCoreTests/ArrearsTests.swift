@@ -142,7 +142,7 @@ struct ArrearsTests {
         let decision = Fixture.plan(
             agreement, events: [payment], at: "2026-12-02T15:30:00Z", policy: Fixture.longLookahead)
         #expect(decision.dropped.contains { $0.kind == .thanks && $0.reason.hasPrefix("R23") })
-        #expect(decision.trace.contains { $0.contains("skipped (R23") })
+        #expect(decision.trace.lines.contains { $0.contains("skipped (R23") })
         let contacts = Fixture.run(
             [agreement], events: [payment], from: "2026-12-02T15:30:00Z", until: "2027-01-15T00:00:00Z")
         #expect(!contacts.contains { !$0.kind.mayUseVoice })

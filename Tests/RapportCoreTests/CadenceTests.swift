@@ -182,7 +182,7 @@ struct AdjustmentTests {
         let instant = Fixture.instant(now)
         return Planner(policy: policy).plan(
             AgreementState(agreement: agreement, events: [], adjustment: adjustment, now: instant), history: history,
-            now: instant)
+            now: instant, explaining: true)
     }
 
     @Test("R11 R5: the preferred channel and time, and designated times, bind")
@@ -208,7 +208,7 @@ struct AdjustmentTests {
         let history = [Fixture.sent(.missed, at: "2026-12-03T16:00:00Z", touchpoint: "missed:A-1:1")]
         let decision = plan(
             Adjustment(minGapHours: 240), at: "2026-12-10T15:00:00Z", history: history, policy: Fixture.longLookahead)
-        #expect(decision.trace.first?.contains("minimum gap 240 h") == true)
+        #expect(decision.trace.lines.first?.contains("minimum gap 240 h") == true)
         if let contact = Fixture.contact(decision) {
             #expect(contact.notBefore.timeIntervalSince(history[0].notBefore) >= 240 * 3600)
         } else {

@@ -61,7 +61,8 @@ enum Fixture {
     ) -> Decision {
         let now = instant(now)
         return Planner(policy: policy).plan(
-            AgreementState(agreement: agreement, events: events, now: now), history: history, now: now)
+            AgreementState(agreement: agreement, events: events, now: now), history: history, now: now,
+            explaining: true)
     }
 
     /// The contact a decision spools, or nil.
@@ -95,61 +96,63 @@ enum Fixture {
         runRecording(agreements, events: events, history: history, from: start, until: end, policy: policy).contacts
     }
 
-    /// `run`, also returning every touchpoint dropped as stale, with its reason (R29).
+    /// `run`, also returning every touchpoint dropped as stale, with its reason (R29). Each
+    /// agreement is planned until quiet through the planner's own `planUntilQuiet`, with its
+    /// debtor's history, as the engine does.
     static func runRecording(
         _ agreements: [Agreement], events: [Event] = [], history earlier: [ContactRecord] = [], from start: String,
         until end: String,
         policy: Policy = .standard
     ) -> (contacts: [PlannedContact], dropped: [String: String]) {
         var dropped: [String: String] = [:]
-        var history = earlier
+        var histories: [Identifier: [ContactRecord]] = [:]
+        for agreement in agreements where histories[agreement.debtor.id] == nil {
+            let theirs = Set(agreements.filter { $0.debtor.id == agreement.debtor.id }.map(\.id))
+            histories[agreement.debtor.id] = earlier.filter { !theirs.isDisjoint(with: $0.agreements) }
+        }
         var contacts: [PlannedContact] = []
         var now = instant(start)
         let stop = instant(end)
         let planner = Planner(policy: policy)
         var nextHour = now
         while now < stop {
-            for index in history.indices where history[index].state == .spooled && history[index].notBefore <= now {
-                history[index].state = .delivered
+            for debtor in histories.keys {
+                for index in histories[debtor, default: []].indices {
+                    let record = histories[debtor]![index]
+                    if record.state == .spooled && record.notBefore <= now {
+                        histories[debtor]![index].state = .delivered
+                    }
+                }
             }
             for agreement in agreements {
-                // Like the engine's portfolio: the history of this debtor only.
-                let siblings = Set(agreements.filter { $0.debtor.id == agreement.debtor.id }.map(\.id))
-                let states = agreements.filter { siblings.contains($0.id) }.map {
+                let debtor = agreement.debtor.id
+                let states = agreements.filter { $0.debtor.id == debtor }.map {
                     AgreementState(agreement: $0, events: events, now: now)
                 }
-                for _ in 0..<4 {
-                    let theirs = history.filter { !siblings.isDisjoint(with: $0.agreements) }
-                    let decision = planner.plan(
-                        AgreementState(agreement: agreement, events: events, now: now), siblings: states,
-                        history: theirs, now: now)
-                    for withdrawal in decision.withdrawals {
-                        if let index = history.firstIndex(where: { $0.jobID == withdrawal.jobID }) {
-                            history[index].state = .withdrawn
-                        }
-                    }
+                var history = histories[debtor, default: []]
+                let known = history.count
+                var load = ChannelLoad.unlimited
+                let decisions = planner.planUntilQuiet(
+                    AgreementState(agreement: agreement, events: events, now: now), siblings: states,
+                    history: &history, load: &load, now: now)
+                // What the spool would now hold: the new jobs, delivered at their not_before.
+                for index in known..<history.count { history[index].state = .spooled }
+                histories[debtor] = history
+                for decision in decisions {
                     for drop in decision.dropped where dropped[drop.touchpoint] == nil {
                         dropped[drop.touchpoint] = drop.reason
                     }
-                    guard case .send(let contact) = decision.outcome else { break }
-                    contacts.append(contact)
-                    var record = ContactRecord(
-                        jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements,
-                        kind: contact.kind,
-                        channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter,
-                        state: .spooled, timezone: contact.timezone, recipient: contact.to)
-                    record.covers = contact.covers
-                    record.statement = contact.statement?.fingerprint
-                    history.append(record)
+                    if case .send(let contact) = decision.outcome { contacts.append(contact) }
                 }
             }
             if nextHour <= now { nextHour = now.addingTimeInterval(3600) }
+            let all = histories.values.joined()
             let upcoming =
                 events.map(\.at).filter { $0 > now }
-                + history.filter { $0.state == .spooled && $0.notBefore > now }.map(\.notBefore)
+                + all.filter { $0.state == .spooled && $0.notBefore > now }.map(\.notBefore)
             now = min(nextHour, upcoming.min() ?? nextHour)
         }
-        let withdrawn = Set(history.filter { $0.state == .withdrawn }.map(\.jobID))
+        let withdrawn = Set(histories.values.joined().filter { $0.state == .withdrawn }.map(\.jobID))
         return (contacts.filter { !withdrawn.contains($0.jobID) }, dropped)
     }
 }

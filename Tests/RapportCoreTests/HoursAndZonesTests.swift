@@ -64,8 +64,8 @@ struct HoursAndZonesTests {
         guard case .blocked(let rule, _) = decision.outcome else {
             Issue.record("expected blocked, got \(decision.summary)"); return
         }
-        #expect(rule == "R2")
-        #expect(decision.trace.contains { $0.contains("every candidate zone") })
+        #expect(rule.rawValue == "R2")
+        #expect(decision.trace.lines.contains { $0.contains("every candidate zone") })
     }
 
     @Test("R2: with no zone at all nothing time-bound is scheduled and explain says why")
@@ -74,9 +74,9 @@ struct HoursAndZonesTests {
         let decision = Fixture.plan(
             Fixture.agreement(zone: nil, contacts: [.sms: "+442071234567"]), at: "2026-12-07T10:00:00Z")
         guard case .blocked(let rule, let reason) = decision.outcome else { Issue.record("expected blocked"); return }
-        #expect(rule == "R2")
+        #expect(rule.rawValue == "R2")
         #expect(reason.contains("no time zone"))
-        #expect(!decision.trace.isEmpty)
+        #expect(!decision.trace.lines.isEmpty)
     }
 
     @Test("R4: no contact on Sunday; Saturday evening moves to Monday")
@@ -205,7 +205,7 @@ struct ZoneInferenceTests {
     func areaCode() throws {
         let agreement = Fixture.agreement(zone: nil, contacts: [.sms: "+12145550100"])
         let decision = Fixture.plan(agreement, at: "2026-12-07T15:00:00Z")
-        #expect(decision.trace.first == "R3: zones inferred from area code 214 (America/Chicago)")
+        #expect(decision.trace.lines.first == "R3: zones inferred from area code 214 (America/Chicago)")
         #expect(try #require(Fixture.contact(decision)).timezone == "America/Chicago")
     }
 
@@ -221,7 +221,7 @@ struct ZoneInferenceTests {
         movedWest.region = "US-CA"
         let decision = Fixture.plan(movedWest, at: "2026-12-07T12:00:00Z")
         #expect(
-            decision.trace.first
+            decision.trace.lines.first
                 == "R3: zones inferred from region US-CA (America/Los_Angeles) and area code 212 (America/New_York)")
         let contact = try #require(Fixture.contact(decision))
         #expect(localMinutes(contact.notBefore, "America/Los_Angeles") >= 9 * 60)
@@ -233,8 +233,8 @@ struct ZoneInferenceTests {
         let decision = Fixture.plan(
             Fixture.agreement(zone: nil, contacts: [.email: "sam@example.org"]), at: "2026-12-07T12:00:00Z")
         guard case .blocked(let rule, _) = decision.outcome else { Issue.record("expected blocked"); return }
-        #expect(rule == "R2")
-        #expect(decision.trace.first?.contains("no known region and no NANP phone number") == true)
+        #expect(rule.rawValue == "R2")
+        #expect(decision.trace.lines.first?.contains("no known region and no NANP phone number") == true)
         var abroad = Fixture.agreement(zone: nil, contacts: [.sms: "+442071234567"])
         abroad.region = "GB-LND"
         #expect(Fixture.contact(Fixture.plan(abroad, at: "2026-12-07T12:00:00Z")) == nil)

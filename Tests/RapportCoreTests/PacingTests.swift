@@ -42,7 +42,7 @@ struct PacingTests {
         for first in days {
             #expect(days.filter { $0 >= first && $0 <= first.adding(days: 6) }.count <= 3)
         }
-        #expect(decision.trace.contains { $0.contains("3 of 3 contacts") })
+        #expect(decision.trace.lines.contains { $0.contains("3 of 3 contacts") })
     }
 
     @Test("R8: a payment thank-you may break the 48-hour gap but never the daily limit")
@@ -140,7 +140,7 @@ struct CallsAndJurisdictionTests {
         let decision = Fixture.plan(agreement, history: texts, at: "2026-12-06T15:00:00Z", policy: policy)
         let contact = try #require(Fixture.contact(decision))
         #expect(contact.notBefore >= Fixture.instant("2026-12-09T06:00:00Z"), "the 2 texts must age out first")
-        #expect(decision.trace.contains { $0.contains("R9 US-MA") })
+        #expect(decision.trace.lines.contains { $0.contains("R9 US-MA") })
         var elsewhere = agreement
         elsewhere.jurisdiction = nil
         #expect(
@@ -160,7 +160,7 @@ struct CallsAndJurisdictionTests {
         let contact = try #require(Fixture.contact(decision))
         #expect(
             ZoneClock(identifier: "America/Chicago")!.localDate(of: contact.notBefore) >= Fixture.date("2026-12-10"))
-        #expect(decision.trace.contains { $0.contains("R9 US-WA") })
+        #expect(decision.trace.lines.contains { $0.contains("R9 US-WA") })
         #expect(Policy.standard.jurisdictions["US-WA"]?.maxContactsPerWeek == 3)
     }
 }
@@ -216,13 +216,14 @@ struct RateLimitTests {
         for index in 0..<9 {
             let agreement = Fixture.agreement("A-\(index)", installments: [("2026-12-10", "50.00")])
             let decision = planner.plan(
-                AgreementState(agreement: agreement, events: [], now: now), history: [], load: load, now: now)
+                AgreementState(agreement: agreement, events: [], now: now), history: [], load: load, now: now,
+                explaining: true)
             let contact = try #require(Fixture.contact(decision))
             #expect(contact.channel == .sms)
             let minute = ChannelLoad.minute(of: contact.notBefore)
             load.add(.sms, minute: minute)
             minutes[minute, default: 0] += 1
-            moved = moved || decision.trace.contains { $0.contains("R11: sms at its 2/min limit") }
+            moved = moved || decision.trace.lines.contains { $0.contains("R11: sms at its 2/min limit") }
         }
         #expect(minutes.values.allSatisfy { $0 <= 2 })
         #expect(minutes.count >= 5)

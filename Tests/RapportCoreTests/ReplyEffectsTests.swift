@@ -91,7 +91,9 @@ struct ReplyEffectsTests {
         #expect(voice.events.first?.channel == .voice && voice.events.first?.confirm == nil && voice.inbox != nil)
         let state = state("A-1", events: ReplyEffects.of(bounce, matched: [state("A-1")], job: nil).events)
         #expect(
-            Fixture.planner.plan(state, history: [], now: now).trace.contains { $0.contains("bounced permanently") })
+            Fixture.planner.plan(state, history: [], now: now, explaining: true).trace.lines.contains {
+                $0.contains("bounced permanently")
+            })
     }
 
     @Test("R31: one confirmation, only within 5 minutes of the reply and inside R1's hours; none otherwise")

@@ -12,7 +12,7 @@ struct StopTests {
         .preDue, at: "2026-12-08T18:00:00Z", touchpoint: "pre_due:A-1:1", state: .spooled)
 
     func blockedRule(_ decision: Decision) -> String? {
-        if case .blocked(let rule, _) = decision.outcome { return rule }
+        if case .blocked(let rule, _) = decision.outcome { return rule.rawValue }
         return nil
     }
 
@@ -147,7 +147,7 @@ struct DeliveryOutcomeTests {
         let decision = Fixture.plan(smsOnly, history: failures, at: "2026-12-07T16:30:00Z")
         #expect(Fixture.contact(decision) == nil)
         guard case .blocked(let rule, _) = decision.outcome else { Issue.record("expected blocked"); return }
-        #expect(rule == "R16")
+        #expect(rule.rawValue == "R16")
         // A corrected number is a new address: its history starts clean.
         var corrected = smsOnly
         corrected.contacts[.sms] = "+12145550199"

@@ -111,7 +111,7 @@ public struct ReplyEffects: Sendable, Equatable {
         var events: [Event] = []
         var refused: [String] = []
         for state in matched where state.optedOut.contains(message.channel) {
-            if let stop = state.stops.first(where: { $0.rule == "R12" || $0.rule == "R13" }) {
+            if let stop = state.stops.first(where: { $0.rule == .cease || $0.rule == .attorney }) {
                 refused.append("\(state.agreement.id): \(stop.reason)")
             } else if state.optOutAddress[message.channel] == address {
                 events.append(

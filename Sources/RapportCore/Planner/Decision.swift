@@ -9,7 +9,7 @@ public struct Decision: Sendable {
         /// Nothing to send yet; look again at the given instant.
         case wait(until: Date)
         /// Contact is forbidden until the situation changes (a stop, no zone, no channel).
-        case blocked(rule: String, reason: String)
+        case blocked(rule: Rule, reason: String)
         /// Nothing left to do: paid off, or no installments.
         case idle(reason: String)
     }
@@ -22,12 +22,12 @@ public struct Decision: Sendable {
     /// When to plan this agreement again without new input; nil when only new input can
     /// change anything.
     public var nextReview: Date?
-    /// Each step of the reasoning, in order, for `explain`.
-    public var trace: [String] = []
+    /// Each step of the reasoning, in order, for `explain`: empty unless asked for.
+    public var trace: Trace = .off
 
     public init(
         outcome: Outcome, withdrawals: [Withdrawal] = [], dropped: [Dropped] = [], nextReview: Date? = nil,
-        trace: [String] = []
+        trace: Trace = .off
     ) {
         self.outcome = outcome
         self.withdrawals = withdrawals

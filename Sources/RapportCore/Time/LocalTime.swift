@@ -3,6 +3,11 @@ public struct LocalTime: Hashable, Comparable, Sendable, StringCoded {
     /// Minutes after midnight, 0...1440 (24:00 closes a day).
     public let minutes: Int
 
+    /// The start of a local day.
+    public static let midnight = LocalTime(checked: 0)
+
+    private init(checked minutes: Int) { self.minutes = minutes }
+
     /// `minutes` after midnight, when within a day.
     public init?(minutes: Int) {
         guard (0...1440).contains(minutes) else { return nil }

@@ -37,7 +37,7 @@ public struct ZoneClock: Sendable {
     /// The local wall-clock time at `instant`, in whole minutes.
     public func localTime(of instant: Date) -> LocalTime {
         let parts = calendar.dateComponents([.hour, .minute], from: instant)
-        return LocalTime(minutes: (parts.hour ?? 0) * 60 + (parts.minute ?? 0)) ?? LocalTime(minutes: 0)!
+        return LocalTime(minutes: (parts.hour ?? 0) * 60 + (parts.minute ?? 0)) ?? .midnight
     }
 
     /// The first instant at which the local clock shows `time` on `date`.
@@ -46,7 +46,7 @@ public struct ZoneClock: Sendable {
     /// window never opens inside a skipped hour; when DST repeats it, the earlier of the two
     /// instants is taken, so a window is never doubled.
     public func instant(of date: LocalDate, at time: LocalTime) -> Date {
-        if time.minutes == 1440 { return instant(of: date.adding(days: 1), at: LocalTime(minutes: 0)!) }
+        if time.minutes == 1440 { return instant(of: date.adding(days: 1), at: .midnight) }
         let wanted = DateComponents(
             year: date.year, month: date.month, day: date.day, hour: time.hour, minute: time.minute)
         guard let candidate = calendar.date(from: wanted) else {

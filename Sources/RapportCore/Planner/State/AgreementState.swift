@@ -8,7 +8,7 @@ public struct AgreementState: Sendable {
     /// A rule that currently forbids contact.
     public struct Stop: Sendable, Equatable {
         /// The rulebook id, e.g. `R12`.
-        public var rule: String
+        public var rule: Rule
         /// What happened, for `explain` and the job records.
         public var reason: String
         /// The last local date the stop lasts; nil while it lasts until lifted.
@@ -150,17 +150,17 @@ public struct AgreementState: Sendable {
             answersWanted.append(event)
         case .cease:
             ceasedAt = ceasedAt ?? event.at
-            addStop("R12", "cease-communication notice", event, blocksEverything: true)
+            addStop(.cease, "cease-communication notice", event, blocksEverything: true)
         case .attorney:
-            addStop("R13", "represented by an attorney", event, blocksEverything: true)
+            addStop(.attorney, "represented by an attorney", event, blocksEverything: true)
         case .dispute:
-            addStop("R14", "dispute open", event, blocksEverything: false)
+            addStop(.dispute, "dispute open", event, blocksEverything: false)
         case .disputeResolved:
-            stops.removeAll { $0.rule == "R14" }
+            stops.removeAll { $0.rule == .dispute }
         case .bankruptcy:
-            addStop("R15", "bankruptcy", event, blocksEverything: true)
+            addStop(.protection, "bankruptcy", event, blocksEverything: true)
         case .deceased:
-            addStop("R15", "debtor deceased", event, blocksEverything: true)
+            addStop(.protection, "debtor deceased", event, blocksEverything: true)
         case .vulnerable:
             needsReview = true
         case .breathingSpace:
@@ -169,19 +169,19 @@ public struct AgreementState: Sendable {
             let crisis = event.reason?.lowercased().contains("mental") == true
             let end = event.until ?? Self.utcDate(of: event.at).adding(days: 60)
             addStop(
-                "R15", crisis ? "mental-health crisis breathing space" : "breathing space", event,
+                .protection, crisis ? "mental-health crisis breathing space" : "breathing space", event,
                 through: crisis ? end.adding(days: 30) : end, blocksEverything: false)
         case .hardship:
-            addStop("R15", "hardship", event, through: event.until, blocksEverything: false)
+            addStop(.protection, "hardship", event, through: event.until, blocksEverything: false)
         case .pause:
-            stops.removeAll { $0.rule == "R17" }
+            stops.removeAll { $0.rule == .pause }
             addStop(
-                "R17", "paused by operator" + (event.reason.map { ": \($0)" } ?? ""), event, through: event.until,
+                .pause, "paused by operator" + (event.reason.map { ": \($0)" } ?? ""), event, through: event.until,
                 blocksEverything: true)
             openPause = (event.identity, event.until)
             endedPause = event.until.map { EndedPause(identity: event.identity, endedAt: nil, lastDay: $0) }
         case .resume:
-            stops.removeAll { $0.rule == "R17" }
+            stops.removeAll { $0.rule == .pause }
             if let open = openPause {
                 endedPause = EndedPause(identity: open.identity, endedAt: event.at, lastDay: nil)
             }
@@ -190,7 +190,7 @@ public struct AgreementState: Sendable {
     }
 
     private mutating func addStop(
-        _ rule: String, _ reason: String, _ event: Event, through: LocalDate? = nil, blocksEverything: Bool
+        _ rule: Rule, _ reason: String, _ event: Event, through: LocalDate? = nil, blocksEverything: Bool
     ) {
         stops.append(
             Stop(

@@ -14,7 +14,7 @@ public struct Touchpoint: Sendable, Equatable {
     /// The last local date on which the message is still useful (R29); nil when it keeps.
     public var usefulThrough: LocalDate?
     /// What it is, in words, for the job's `reason` and for `explain`.
-    public var purpose: String
+    public var purpose: Purpose
     /// Not before this instant, whatever the ideal: a promise holds follow-ups back (R27).
     public var earliest: Date?
     /// R25: how far a follow-up has escalated — one step per `escalateAfter` unanswered
@@ -26,7 +26,7 @@ public struct Touchpoint: Sendable, Equatable {
 
     public init(
         key: String, kind: ContactKind, installment: Installment?, ideal: Date, usefulThrough: LocalDate?,
-        purpose: String, earliest: Date? = nil
+        purpose: Purpose, earliest: Date? = nil
     ) {
         self.key = key
         self.kind = kind

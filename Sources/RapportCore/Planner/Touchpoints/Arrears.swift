@@ -12,13 +12,6 @@ import Foundation
 /// the next message, and follow-ups continue from it with the backoff count they had, so an
 /// unresponsive debtor gets one check-in per new miss and no more chasing than before.
 extension Planner {
-    /// A promise to pay holding the arrears back (R27): promised for `date`, nothing about the
-    /// arrears before `until` (the start of the third day after it).
-    struct PromiseHold {
-        var date: LocalDate
-        var until: Date
-    }
-
     /// The check-in a new miss wants, the follow-up that comes next, and the ones already
     /// planned (so their waiting jobs stay wanted).
     func arrearsTouchpoints(
@@ -26,14 +19,12 @@ extension Planner {
     ) -> [Touchpoint] {
         guard let oldest = state.unpaid.first else { return [] }
         let id = state.agreement.id
-        let opening = max(policy.windowStart, HardLimits.earliest)
-        let held = hold.map { "; R27: promised for \($0.date), held until it is 2 days late" } ?? ""
         let chasing = history.filter { $0.state.countsAsContact && ($0.kind == .missed || $0.kind == .followUp) }
         let episode = chasing.filter { clock.localDate(of: $0.notBefore) > oldest.due }
         var wanted = episode.map { done in
             Touchpoint(
                 key: done.touchpoint, kind: done.kind, installment: oldest, ideal: done.notBefore, usefulThrough: nil,
-                purpose: "\(done.kind.rawValue) about the arrears since \(oldest.due) (R25)", earliest: hold?.until)
+                purpose: .arrearsContact(kind: done.kind, since: oldest.due), earliest: hold?.until)
         }
 
         let checkInDays = chasing.filter { $0.kind == .missed }.map { clock.localDate(of: $0.notBefore) }
@@ -42,55 +33,53 @@ extension Planner {
         if let first = late.first, let newest = late.last {
             // One check-in covers every miss that waits for one: keyed by the newest, due after
             // the grace of the first, so no miss waits longer than its grace for a word.
-            let covering = late.count > 1 ? " (with \(late.count - 1) earlier miss(es) not yet checked in on)" : ""
             wanted.append(
                 checkIn(
-                    for: newest, after: first, id: id, oldest: oldest, clock: clock, hold: hold, note: covering + held))
+                    for: newest, after: first, earlier: late.count - 1, id: id, oldest: oldest, clock: clock, hold: hold
+                ))
             return wanted
         }
         // The next installment's check-in, should it be missed: listed now so the agreement is
         // looked at again when its day comes.
         if let next = unacknowledged.first {
-            wanted.append(checkIn(for: next, after: next, id: id, oldest: oldest, clock: clock, hold: hold, note: held))
+            wanted.append(checkIn(for: next, after: next, earlier: 0, id: id, oldest: oldest, clock: clock, hold: hold))
         }
         guard let last = episode.map(\.notBefore).max() else { return wanted }
         let unanswered = episode.filter { $0.notBefore > (state.lastEngagement ?? .distantPast) }.count
         let stretch = pow(policy.backoffFactor, Double(max(0, unanswered - 1)))
         let gapDays = min(Int((Double(policy.followUpDays) * stretch).rounded()), policy.maxFollowUpGapDays)
         let number = episode.filter { $0.kind == .followUp }.count + 1
+        let escalation = unanswered / max(1, policy.escalateAfter)
         var followUp = Touchpoint(
             key: "follow_up:\(id):\(oldest.id):\(number)", kind: .followUp, installment: oldest,
             ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening),
             // Once the next installment is missed, its check-in says everything: R29 drops a
             // follow-up that pacing pushed past that date.
             usefulThrough: unacknowledged.first?.due,
-            purpose: "follow_up \(number) on the arrears since \(oldest.due), \(gapDays) days after the last contact"
-                + " (\(unanswered) unanswered; R10 backoff ×\(policy.backoffFactor)"
-                + " up to \(policy.maxFollowUpGapDays) days) (R25)"
-                + held,
+            purpose: .followUp(
+                Purpose.FollowUp(
+                    number: number, since: oldest.due, gapDays: gapDays, unanswered: unanswered,
+                    backoffFactor: policy.backoffFactor, maxGapDays: policy.maxFollowUpGapDays, promised: hold?.date,
+                    escalation: escalation)),
             earliest: hold?.until)
-        followUp.escalation = unanswered / max(1, policy.escalateAfter)
-        if followUp.escalation > 0 {
-            followUp.purpose += "; escalated \(followUp.escalation) step(s) after \(unanswered) unanswered"
-        }
+        followUp.escalation = escalation
         wanted.append(followUp)
         return wanted
     }
 
-    /// The kind check-in after `installment` was missed, due after the grace of `first`.
+    /// The kind check-in after `installment` was missed (and `earlier` misses before it), due
+    /// after the grace of `first`.
     private func checkIn(
-        for installment: Installment, after first: Installment, id: Identifier, oldest: Installment, clock: ZoneClock,
-        hold: PromiseHold?, note: String
+        for installment: Installment, after first: Installment, earlier: Int, id: Identifier, oldest: Installment,
+        clock: ZoneClock, hold: PromiseHold?
     ) -> Touchpoint {
         Touchpoint(
             key: "missed:\(id):\(installment.id)", kind: .missed, installment: oldest,
-            ideal: clock.instant(
-                of: first.due.adding(days: policy.missedGraceDays), at: max(policy.windowStart, HardLimits.earliest)),
+            ideal: clock.instant(of: first.due.adding(days: policy.missedGraceDays), at: opening),
             usefulThrough: nil,
-            purpose:
-                "missed: installment \(installment.id) due \(installment.due) unpaid after \(policy.missedGraceDays)"
-                + " days of grace"
-                + note + " (R25)",
+            purpose: .missed(
+                installment: installment.id, due: installment.due, graceDays: policy.missedGraceDays,
+                earlierMisses: earlier, promised: hold?.date),
             earliest: hold?.until)
     }
 }

@@ -62,3 +62,15 @@ public struct ContactRecord: Sendable, Equatable {
         self.state = state
     }
 }
+
+extension ContactRecord {
+    /// The record of a contact just planned: what the next plan at the same instant sees.
+    public init(planned contact: PlannedContact) {
+        self.init(
+            jobID: contact.jobID, touchpoint: contact.touchpoint, agreements: contact.agreements, kind: contact.kind,
+            channel: contact.channel, notBefore: contact.notBefore, notAfter: contact.notAfter, state: .planned,
+            timezone: contact.timezone, recipient: contact.to)
+        covers = contact.covers
+        statement = contact.statement?.fingerprint
+    }
+}

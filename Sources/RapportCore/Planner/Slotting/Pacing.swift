@@ -30,10 +30,39 @@ struct Pacing {
         self.contacts = history.map(\.notBefore)
     }
 
-    /// Why a contact at `instant` would break R8, and the earliest instant worth trying next.
+    /// Why a contact at `instant` would break R8 or R9, and the earliest instant worth trying
+    /// next. The why is kept as values and put into words only when read.
     struct Conflict {
         var retryAt: Date
-        var explanation: String
+        var why: Why
+
+        enum Why {
+            /// Within `minGapHours` of the contact at `latest`.
+            case gap(hours: Int, latest: Date)
+            /// `count` of `cap` contacts already on `day` in `zone`.
+            case day(count: Int, cap: Int, day: LocalDate, zone: String)
+            /// `count` of `cap` in the 7 days from `first`; `free` is when the oldest ages out.
+            case week(count: Int, cap: Int, what: Counted, first: LocalDate, free: LocalDate, zone: String)
+        }
+
+        /// What a weekly cap counts.
+        enum Counted {
+            case contacts
+            case debtContacts(jurisdiction: String)
+            case callsAndTexts(jurisdiction: String)
+        }
+
+        var explanation: String {
+            switch why {
+            case .gap(let hours, let latest):
+                "R8: less than \(hours) h from the contact at \(Timestamp.rfc3339(latest))"
+            case .day(let count, let cap, let day, let zone):
+                "R8: \(count) of \(cap) contact(s) already on \(day) (\(zone))"
+            case .week(let count, let cap, let what, let first, let free, let zone):
+                "\(count) of \(cap) \(what.words) already in the 7 days from \(first); the oldest ages out"
+                    + " \(free.weekday.rawValue.capitalized) \(free) \(zone)"
+            }
+        }
     }
 
     /// The first rule `instant` breaks, or nil when it paces well. A payment confirmation may
@@ -44,9 +73,7 @@ struct Pacing {
             let close = contacts.filter { abs($0.timeIntervalSince(instant)) < gap }
             if let latest = close.max() {
                 return Conflict(
-                    retryAt: latest.addingTimeInterval(gap),
-                    explanation:
-                        "R8: less than \(policy.minGapHours) h from the contact at \(Timestamp.rfc3339(latest))")
+                    retryAt: latest.addingTimeInterval(gap), why: .gap(hours: policy.minGapHours, latest: latest))
             }
         }
         for clock in clocks {
@@ -56,7 +83,7 @@ struct Pacing {
             if let cap = limits.maxContactsPerWeek,
                 let conflict = weekConflict(
                     at: instant, days: debtContacts.map { clock.localDate(of: $0.notBefore) }, cap: cap, clock: clock,
-                    what: "contacts about this debt (R9 \(limits.name))")
+                    what: .debtContacts(jurisdiction: limits.name))
             {
                 return conflict
             }
@@ -66,7 +93,7 @@ struct Pacing {
                     days: debtContacts.filter { $0.channel == .sms || $0.channel == .voice }.map {
                         clock.localDate(of: $0.notBefore)
                     },
-                    cap: cap, clock: clock, what: "calls and texts about this debt (R9 \(limits.name))")
+                    cap: cap, clock: clock, what: .callsAndTexts(jurisdiction: limits.name))
             {
                 return conflict
             }
@@ -82,16 +109,16 @@ struct Pacing {
         let sameDay = days.filter { $0 == day }.count
         if sameDay >= policy.maxPerDay {
             return Conflict(
-                retryAt: clock.instant(of: day.adding(days: 1), at: LocalTime(minutes: 0)!),
-                explanation: "R8: \(sameDay) of \(policy.maxPerDay) contact(s) already on \(day) (\(clock.identifier))")
+                retryAt: clock.instant(of: day.adding(days: 1), at: .midnight),
+                why: .day(count: sameDay, cap: policy.maxPerDay, day: day, zone: clock.identifier))
         }
 
-        return weekConflict(at: instant, days: days, cap: policy.maxPerWeek, clock: clock, what: "contacts (R8)")
+        return weekConflict(at: instant, days: days, cap: policy.maxPerWeek, clock: clock, what: .contacts)
     }
 
     /// Whether one more contact on `instant`'s local day would put more than `cap` of `days`
     /// in some 7 consecutive local days, and when the oldest of them ages out.
-    private func weekConflict(at instant: Date, days: [LocalDate], cap: Int, clock: ZoneClock, what: String)
+    private func weekConflict(at instant: Date, days: [LocalDate], cap: Int, clock: ZoneClock, what: Conflict.Counted)
         -> Conflict?
     {
         let day = clock.localDate(of: instant)
@@ -110,9 +137,17 @@ struct Pacing {
         guard let latestFirst = violating.max() else { return nil }
         let free = latestFirst.adding(days: 7)
         return Conflict(
-            retryAt: clock.instant(of: free, at: LocalTime(minutes: 0)!),
-            explanation:
-                "\(worstCount) of \(cap) \(what) already in the 7 days from \(latestFirst); the oldest ages out \(free.weekday.rawValue.capitalized) \(free) \(clock.identifier)"
-        )
+            retryAt: clock.instant(of: free, at: .midnight),
+            why: .week(count: worstCount, cap: cap, what: what, first: latestFirst, free: free, zone: clock.identifier))
+    }
+}
+
+extension Pacing.Conflict.Counted {
+    var words: String {
+        switch self {
+        case .contacts: "contacts (R8)"
+        case .debtContacts(let name): "contacts about this debt (R9 \(name))"
+        case .callsAndTexts(let name): "calls and texts about this debt (R9 \(name))"
+        }
     }
 }

@@ -1,0 +1,28 @@
+import Foundation
+
+/// R27 — promises: a promise to pay replaces follow-ups with one reminder the day before the
+/// promised date; unpaid two days after it, the promise is broken and follow-ups resume. The
+/// hold is what the arrears stage (R25) honours: nothing about the arrears before it ends.
+extension Planner {
+    /// A promise to pay holding the arrears back: promised for `date`, nothing about the
+    /// arrears before `until` (the start of the third day after it).
+    struct PromiseHold {
+        var date: LocalDate
+        var until: Date
+    }
+
+    /// The reminder of an open promise and the hold it puts on the arrears, while it is open.
+    func promiseReminder(for state: AgreementState, clock: ZoneClock, today: LocalDate)
+        -> (reminder: Touchpoint, hold: PromiseHold)?
+    {
+        guard let promise = state.promise, !promise.kept, today <= promise.date.adding(days: 2) else { return nil }
+        let hold = PromiseHold(
+            date: promise.date, until: clock.instant(of: promise.date.adding(days: 3), at: .midnight))
+        let reminder = Touchpoint(
+            key: "promise_reminder:\(state.agreement.id):\(StableHash.hex(promise.identity).prefix(16))",
+            kind: .promiseReminder, installment: state.unpaid.first,
+            ideal: clock.instant(of: promise.date.adding(days: -1), at: opening),
+            usefulThrough: promise.date.adding(days: -1), purpose: .promiseReminder(date: promise.date))
+        return (reminder, hold)
+    }
+}

@@ -1,0 +1,153 @@
+import Dispatch
+import Foundation
+import RapportCore
+import RapportStore
+import Synchronization
+
+/// One batch of a tick as a one-way pipeline: read the batch's debtors → plan them (pure, on
+/// every core: debtors are independent) → take back what they withdraw → commit decisions and
+/// planned jobs → write the job files → mark them. Exactly-once rests on the last three steps'
+/// order (record `planned`, write, mark), as before.
+///
+/// Withdrawn files move before the commit, not after: a withdrawal recorded first and then
+/// interrupted by a crash would leave its file in `new/` for a delivery tool to send. Moved
+/// first, a crash leaves the file in `withdrawn/`, which the next tick's reconciliation reads,
+/// and the agreement, not yet committed, is planned again.
+extension Engine {
+    /// One decision about one agreement, rendered when it sends, with the files of the jobs it
+    /// withdraws.
+    struct Planned: Sendable {
+        var agreement: Identifier
+        var decision: Decision
+        var job: Job?
+        var bytes: Data?
+        var withdrawnFiles: [(withdrawal: Withdrawal, fileName: String)]
+    }
+
+    func planBatch(_ due: [DueAgreement], at now: Date, load: inout ChannelLoad, into report: inout TickReport)
+        throws(EngineError)
+    {
+        var debtors: [Identifier] = []
+        var seenDebtors: Set<Identifier> = []
+        var dueIDs: Set<Identifier> = []
+        for item in due {
+            if seenDebtors.insert(item.debtor).inserted { debtors.append(item.debtor) }
+            dueIDs.insert(item.agreement)
+        }
+        let portfolios = try report.phases.timing(\.read) { () throws(EngineError) in
+            try storeCall { try store.portfolios(of: debtors) }
+        }
+        let planning = ContinuousClock.now
+        let planned = try plan(debtors.compactMap { portfolios[$0] }, due: dueIDs, at: now, load: &load)
+        report.phases.plan += planning.duration(to: .now).seconds
+
+        var records: [PlanRecord] = []
+        records.reserveCapacity(planned.count)
+        let agreements = Set(planned.map(\.agreement))
+        report.due += agreements.count
+        for item in planned {
+            var withdrawn: [(Withdrawal, JobState)] = []
+            for (withdrawal, fileName) in item.withdrawnFiles {
+                let state = try takeBack(fileName)
+                withdrawn.append((withdrawal, state))
+                if state == .withdrawn { report.withdrawn += 1 }
+            }
+            if case .blocked(let rule, _) = item.decision.outcome { report.blocked[rule.rawValue, default: 0] += 1 }
+            records.append(
+                PlanRecord(
+                    agreement: item.agreement, decision: item.decision,
+                    job: item.job.flatMap { job in item.bytes.map { (job, $0) } }, withdrawn: withdrawn))
+        }
+        report.dropped += try report.phases.timing(\.record) { () throws(EngineError) in
+            try storeCall { try store.commit(records, at: now) }
+        }
+        try writeAndMark(spooling(records, into: &report), at: now, phases: &report.phases)
+    }
+
+    /// The files of the jobs `records` plan, in order, each noted in the report.
+    private func spooling(_ records: [PlanRecord], into report: inout TickReport) -> [PendingFile] {
+        var files: [PendingFile] = []
+        for record in records {
+            guard let (job, bytes) = record.job, case .send(let contact) = record.decision.outcome else { continue }
+            files.append(PendingFile(id: job.id, fileName: job.fileName, bytes: bytes, review: contact.needsReview))
+            report.spooled.append(
+                TickReport.Spooled(
+                    fileName: job.fileName, agreement: job.agreement, kind: job.kind, channel: job.channel,
+                    localTime: job.localTime, timezone: job.timezone))
+        }
+        return files
+    }
+
+    /// Plans and renders the due agreements of `portfolios`, in their order. Without per-minute
+    /// channel limits debtors share nothing, so they are planned on every core; with them, each
+    /// minute's capacity is shared (R11), so they are planned in order on one.
+    func plan(_ portfolios: [Portfolio], due: Set<Identifier>, at now: Date, load: inout ChannelLoad)
+        throws(EngineError) -> [Planned]
+    {
+        guard load.limits.isEmpty, portfolios.count > 1 else {
+            var results: [Planned] = []
+            for portfolio in portfolios {
+                results += try plan(portfolio, due: due, at: now, load: &load)
+            }
+            return results
+        }
+        let chunks = min(portfolios.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        let results = Mutex<[Int: Result<[Planned], EngineError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = Self.range(of: chunk, chunks, in: portfolios.count)
+            var unlimited = ChannelLoad.unlimited
+            let outcome = Result { () throws(EngineError) -> [Planned] in
+                var planned: [Planned] = []
+                for index in range {
+                    planned += try self.plan(portfolios[index], due: due, at: now, load: &unlimited)
+                }
+                return planned
+            }
+            results.withLock { $0[chunk] = outcome }
+        }
+        return try results.withLock { all throws(EngineError) in
+            var planned: [Planned] = []
+            for chunk in 0..<chunks { planned += try all[chunk]?.get() ?? [] }
+            return planned
+        }
+    }
+
+    /// The `chunk`-th of `chunks` near-equal ranges of `0..<count`.
+    private static func range(of chunk: Int, _ chunks: Int, in count: Int) -> Range<Int> {
+        (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
+    }
+
+    /// One debtor's due agreements, each planned until quiet, the sends rendered and encoded.
+    private func plan(_ portfolio: Portfolio, due: Set<Identifier>, at now: Date, load: inout ChannelLoad)
+        throws(EngineError) -> [Planned]
+    {
+        var history = portfolio.history
+        let states = portfolio.states(at: now)
+        var planned: [Planned] = []
+        for state in states where due.contains(state.agreement.id) {
+            let decisions = planner.planUntilQuiet(
+                state, siblings: states, history: &history, load: &load, now: now)
+            for decision in decisions {
+                var item = Planned(
+                    agreement: state.agreement.id, decision: decision, job: nil, bytes: nil,
+                    withdrawnFiles: decision.withdrawals.compactMap { withdrawal in
+                        history.first { $0.jobID == withdrawal.jobID }.map {
+                            (withdrawal, Job.fileName(notBefore: $0.notBefore, channel: $0.channel, id: $0.jobID))
+                        }
+                    })
+                if case .send(let contact) = decision.outcome {
+                    let message = renderer.render(contact)
+                    let job = Job(
+                        contact: contact, locale: message.locale, subject: message.subject, body: message.body,
+                        createdAt: now)
+                    do { item.bytes = try job.encoded() } catch {
+                        throw .configuration("job \(job.id) could not be encoded: \(error)")
+                    }
+                    item.job = job
+                }
+                planned.append(item)
+            }
+        }
+        return planned
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@testable import RapportCore
+
+@Suite("The rulebook in the source tree")
+struct RuleTests {
+    /// `Sources/`, found from this file's place in the checkout.
+    static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources")
+
+    @Test("R1-R36: every rule of the rulebook has a case, in order, and a home file that exists")
+    func everyRuleHasAHome() {
+        #expect(Rule.allCases.map(\.rawValue) == (1...36).map { "R\($0)" })
+        for rule in Rule.allCases {
+            let path = Self.sources.appendingPathComponent(rule.home).path
+            #expect(FileManager.default.fileExists(atPath: path), "\(rule): \(rule.home) is missing")
+        }
+    }
+
+    @Test("The planner's stages are where Rule.home says: one folder per stage under Planner/")
+    func plannerRulesLiveInThePlanner() {
+        let planner: [Rule] = [
+            .hours, .location, .zoneInference, .pacing, .jurisdiction, .backoff, .noBurst, .cease, .attorney,
+            .dispute, .protection, .optOut, .pause, .withdrawal, .voiceScript, .remindBefore, .checkInAfterMiss,
+            .keepInTheLoop, .promises, .grouping, .catchUp, .optOutWords, .help,
+        ]
+        for rule in planner { #expect(rule.home.hasPrefix("RapportCore/Planner/"), "\(rule)") }
+    }
+
+    @Test("R8: the trace is off unless explaining; the decision is the same either way")
+    func traceIsLazy() throws {
+        let history = [Fixture.sent(.preDue, at: "2026-12-07T16:00:00Z")]
+        let agreement = Fixture.agreement(installments: [("2026-12-09", "50.00")])
+        let now = Fixture.instant("2026-12-08T15:00:00Z")
+        let state = AgreementState(agreement: agreement, events: [], now: now)
+        let quiet = Fixture.planner.plan(state, history: history, now: now)
+        let explained = Fixture.planner.plan(state, history: history, now: now, explaining: true)
+        #expect(!quiet.trace.isRecording)
+        #expect(quiet.trace.steps.isEmpty)
+        #expect(explained.trace.lines.contains { $0.contains("R8: less than 48 h") })
+        #expect(quiet.summary == explained.summary)
+        #expect(quiet.outcome == explained.outcome)
+    }
+
+    @Test("R8 R26: planUntilQuiet sends, plans again with the send in the history, and ends on a wait")
+    func planUntilQuiet() throws {
+        let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-01-10", "50.00")])
+        let now = Fixture.instant("2026-12-07T15:00:00Z")
+        let state = AgreementState(agreement: agreement, events: [], now: now)
+        var history: [ContactRecord] = []
+        var load = ChannelLoad.unlimited
+        let decisions = Fixture.planner.planUntilQuiet(
+            state, siblings: [state], history: &history, load: &load, now: now)
+        let sent = decisions.compactMap(Fixture.contact)
+        #expect(sent.map(\.kind) == [.preDue])
+        #expect(history.map(\.jobID) == sent.map(\.jobID))
+        #expect(history.first?.state == .planned)
+        guard case .wait = decisions.last?.outcome else {
+            Issue.record("expected a wait last, got \(decisions.last?.summary ?? "nothing")")
+            return
+        }
+        #expect(decisions.first?.nextReview == now.addingTimeInterval(1))
+    }
+}
