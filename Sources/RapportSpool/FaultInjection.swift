@@ -12,6 +12,8 @@ import Synchronization
 /// Production never sets one. Tests set it on a `Spool` directly, or — for the built
 /// `rapportd` — through `RAPPORT_FAULT=STEP:N[:ACTION]`, e.g. `renamed:40:kill` or
 /// `temp-written:3:ENOSPC`, because a crash can only be tested in a process that may die.
+/// Only a debug build (what `swift test` runs) reads that variable: a release build — what
+/// `make install` and the service run — has no code that looks at it.
 public final class FaultInjection: Sendable {
     /// The steps of writing a batch of job files, in their order.
     public enum Step: String, CaseIterable, Sendable {
@@ -51,23 +53,34 @@ public final class FaultInjection: Sendable {
         self.action = action
     }
 
-    /// The injection `RAPPORT_FAULT` asks for, or nil when it is unset or not understood.
-    public static func fromEnvironment() -> FaultInjection? {
-        guard let raw = getenv("RAPPORT_FAULT") else { return nil }
-        let parts = String(cString: raw).split(separator: ":").map(String.init)
-        guard parts.count >= 2, let step = Step(rawValue: parts[0]), let arrival = Int(parts[1]), arrival > 0 else {
-            return nil
-        }
-        let action: Action
-        switch parts.count > 2 ? parts[2] : "kill" {
-        case "kill": action = .kill
-        case "ENOSPC": action = .fail(ENOSPC)
-        case "EIO": action = .fail(EIO)
-        case "EACCES": action = .fail(EACCES)
-        default: return nil
-        }
-        return FaultInjection(step: step, arrival: arrival, action: action)
+    /// The injection a debug build's `RAPPORT_FAULT` asks for; always nil in a release build.
+    public static var requested: FaultInjection? {
+        #if DEBUG
+            fromEnvironment()
+        #else
+            nil
+        #endif
     }
+
+    #if DEBUG
+        /// The injection `RAPPORT_FAULT` asks for, or nil when it is unset or not understood.
+        static func fromEnvironment() -> FaultInjection? {
+            guard let raw = getenv("RAPPORT_FAULT") else { return nil }
+            let parts = String(cString: raw).split(separator: ":").map(String.init)
+            guard parts.count >= 2, let step = Step(rawValue: parts[0]), let arrival = Int(parts[1]), arrival > 0 else {
+                return nil
+            }
+            let action: Action
+            switch parts.count > 2 ? parts[2] : "kill" {
+            case "kill": action = .kill
+            case "ENOSPC": action = .fail(ENOSPC)
+            case "EIO": action = .fail(EIO)
+            case "EACCES": action = .fail(EACCES)
+            default: return nil
+            }
+            return FaultInjection(step: step, arrival: arrival, action: action)
+        }
+    #endif
 
     /// Called by the spool at each step of a write.
     public func reach(_ step: Step, _ path: String) throws(SystemError) {

@@ -66,7 +66,7 @@ public struct Spool: Sendable {
 
     public init(
         root: String, group: gid_t? = nil, durable: Bool = true,
-        faults: FaultInjection? = FaultInjection.fromEnvironment()
+        faults: FaultInjection? = FaultInjection.requested
     ) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         self.group = group
@@ -335,7 +335,7 @@ public struct Spool: Sendable {
 
     /// The `not_before` encoded at the start of a job file name.
     public static func notBefore(ofFileName name: String) -> Date? {
-        Timestamp.parseCompact(String(name.prefix(16)))
+        JobFileName(name)?.notBefore
     }
 
     /// Reads and decodes a job file.
@@ -345,17 +345,7 @@ public struct Spool: Sendable {
 
     /// Whether `name` is `<YYYYMMDDTHHMMSSZ>_<channel>_<job id>.json` with a valid job id:
     /// the only names the spool ever creates, so no id can smuggle a path into it.
-    public static func isJobFileName(_ name: String) -> Bool {
-        let parts = name.split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 16,
-            parts[0].utf8.allSatisfy({
-                $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "Z")
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-            }),
-            Channel(rawValue: String(parts[1])) != nil, parts[2].hasSuffix(".json")
-        else { return false }
-        return Job.isValidID(String(parts[2].dropLast(5)))
-    }
+    public static func isJobFileName(_ name: String) -> Bool { JobFileName(name) != nil }
 
     /// Finds a job by id (or by its file name) in any folder.
     public func find(id: String) throws(SystemError) -> Location? {

@@ -18,7 +18,7 @@ struct SpoolCommand: ParsableCommand {
     /// commit), a file name or a file path; `among` lists the ids it may be.
     static func jobKey(_ text: String, among ids: () throws -> [String]) throws -> String {
         let key = (text as NSString).lastPathComponent
-        let id = key.hasSuffix(".json") ? String(key.dropLast(5).split(separator: "_").last ?? "") : key
+        let id = key.hasSuffix(".json") ? JobFileName(key)?.id ?? key : key
         if Job.isValidID(id) { return id }
         guard id.hasPrefix("j-"), id.count >= 4, id.dropFirst(2).allSatisfy(\.isHexDigit) else {
             throw Failure(.usage, "\"\(text)\" is not a job id (j-…), a prefix of one, or a job file")
@@ -33,9 +33,7 @@ struct SpoolCommand: ParsableCommand {
 
     /// The ids of the job files in the spool's job folders.
     static func ids(in spool: Spool) throws -> [String] {
-        try Spool.Folder.jobFolders.flatMap { try spool.list($0) }.map {
-            String($0.dropLast(5).split(separator: "_").last ?? "")
-        }
+        try Spool.Folder.jobFolders.flatMap { try spool.list($0) }.compactMap { JobFileName($0)?.id }
     }
 
     static func channel(_ text: String?) throws(Failure) -> Channel? {
@@ -351,8 +349,7 @@ struct SpoolStats: Encodable {
             let names = try spool.list(folder)
             var channels: [String: Int] = [:]
             for name in names {
-                let parts = name.split(separator: "_")
-                if parts.count == 3 { channels[String(parts[1]), default: 0] += 1 }
+                if let channel = JobFileName(name)?.channel { channels[channel.rawValue, default: 0] += 1 }
             }
             folders.append(Folder(name: folder.rawValue, channels: channels, total: names.count))
             if folder == .new, let first = names.first, let notBefore = Spool.notBefore(ofFileName: first),

@@ -51,13 +51,12 @@ public struct Job: Sendable, Equatable, Codable {
         self.createdAt = createdAt
     }
 
-    /// The spool file name: `<not_before as YYYYMMDDTHHMMSSZ>_<channel>_<job id>.json`, so a
-    /// plain `ls` lists jobs in send order.
+    /// The spool file name (`JobFileName`).
     public var fileName: String { Self.fileName(notBefore: notBefore, channel: channel, id: id) }
 
     /// The file name for a job with these fields.
     public static func fileName(notBefore: Date, channel: Channel, id: String) -> String {
-        "\(Timestamp.compact(notBefore))_\(channel.rawValue)_\(id).json"
+        JobFileName(notBefore: notBefore, channel: channel, id: id).description
     }
 
     /// Whether `id` has the shape of a job id this project issues (`j-` and 32 hex digits);
