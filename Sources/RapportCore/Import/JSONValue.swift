@@ -2,7 +2,7 @@ import Foundation
 
 /// Any JSON value, decoded strictly, so that the importers can say exactly which field is wrong
 /// ("installments[0].amount must be a decimal string") instead of a decoder's generic message.
-public enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable, Decodable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,50 +10,30 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses one line of JSON Lines; the error says why in a few words.
-    ///
-    /// Through `JSONSerialization`, which reads a line in one pass: decoding `JSONValue` with
-    /// `JSONDecoder` means trying each type in turn at every node, and a failed try throws — that
-    /// made import ten times slower than a plain JSON reader.
-    public static func parse(line: String) throws(ImportError) -> JSONValue {
-        guard let data = line.data(using: .utf8) else { throw ImportError("not UTF-8 text") }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        } catch {
-            throw ImportError("not valid JSON")
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
         }
-        guard let value = JSONValue(serialized: object) else { throw ImportError("not valid JSON") }
-        return value
     }
 
-    /// The class `JSONSerialization` gives `true` and `false`: a boolean is an `NSNumber` too.
-    private static let booleanType = type(of: NSNumber(value: true))
-
-    /// The value `JSONSerialization` read, or nil for anything it does not produce.
-    private init?(serialized object: Any) {
-        switch object {
-        case is NSNull: self = .null
-        case let text as String: self = .string(text)
-        case let number as NSNumber:
-            self = type(of: number) == Self.booleanType ? .bool(number.boolValue) : .number(number.doubleValue)
-        case let array as [Any]:
-            var values: [JSONValue] = []
-            values.reserveCapacity(array.count)
-            for element in array {
-                guard let value = JSONValue(serialized: element) else { return nil }
-                values.append(value)
-            }
-            self = .array(values)
-        case let dictionary as [String: Any]:
-            var fields: [String: JSONValue] = [:]
-            fields.reserveCapacity(dictionary.count)
-            for (key, element) in dictionary {
-                guard let value = JSONValue(serialized: element) else { return nil }
-                fields[key] = value
-            }
-            self = .object(fields)
-        default: return nil
+    /// Parses one line of JSON Lines; the error says why in a few words.
+    public static func parse(line: String) throws(ImportError) -> JSONValue {
+        guard let data = line.data(using: .utf8) else { throw ImportError("not UTF-8 text") }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw ImportError("not valid JSON")
         }
     }
 
