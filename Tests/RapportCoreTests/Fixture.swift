@@ -136,7 +136,9 @@ enum Fixture {
                     AgreementState(agreement: agreement, events: events, now: now), siblings: states,
                     history: &history, load: &load, now: now)
                 // What the spool would now hold: the new jobs, delivered at their not_before.
-                for index in known..<history.count { history[index].state = .spooled }
+                for index in known..<history.count where history[index].state == .planned {
+                    history[index].state = .spooled
+                }
                 histories[debtor] = history
                 for decision in decisions {
                     for drop in decision.dropped where dropped[drop.touchpoint] == nil {
