@@ -43,6 +43,7 @@ extension Engine {
 
         var records: [PlanRecord] = []
         records.reserveCapacity(planned.count)
+        var withdrawnHere: Set<String> = []
         let agreements = Set(planned.map(\.agreement))
         report.due += agreements.count
         for item in planned {
@@ -50,7 +51,10 @@ extension Engine {
             for (withdrawal, fileName) in item.withdrawnFiles {
                 let state = try takeBack(fileName)
                 withdrawn.append((withdrawal, state))
-                if state == .withdrawn { report.withdrawn += 1 }
+                if state == .withdrawn {
+                    report.withdrawn += 1
+                    withdrawnHere.insert(withdrawal.jobID)
+                }
             }
             if case .blocked(let rule, _) = item.decision.outcome { report.blocked[rule.rawValue, default: 0] += 1 }
             records.append(
@@ -61,14 +65,20 @@ extension Engine {
         report.dropped += try report.phases.timing(\.record) { () throws(EngineError) in
             try storeCall { try store.commit(records, at: now) }
         }
-        try writeAndMark(spooling(records, into: &report), at: now, phases: &report.phases)
+        try writeAndMark(
+            spooling(records, except: withdrawnHere, into: &report), at: now, phases: &report.phases)
     }
 
-    /// The files of the jobs `records` plan, in order, each noted in the report.
-    private func spooling(_ records: [PlanRecord], into report: inout TickReport) -> [PendingFile] {
+    /// The files of the jobs `records` plan, in order, each noted in the report — but not those
+    /// a later plan of the same batch withdrew (R18): the commit recorded them withdrawn.
+    private func spooling(_ records: [PlanRecord], except withdrawn: Set<String>, into report: inout TickReport)
+        -> [PendingFile]
+    {
         var files: [PendingFile] = []
         for record in records {
-            guard let (job, bytes) = record.job, case .send(let contact) = record.decision.outcome else { continue }
+            guard let (job, bytes) = record.job, case .send(let contact) = record.decision.outcome,
+                !withdrawn.contains(job.id)
+            else { continue }
             files.append(PendingFile(id: job.id, fileName: job.fileName, bytes: bytes, review: contact.needsReview))
             report.spooled.append(
                 TickReport.Spooled(

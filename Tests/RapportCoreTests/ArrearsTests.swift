@@ -156,4 +156,20 @@ struct ArrearsTests {
                 .preDue, .dueToday, .missed, .followUp, .promiseReminder,
             ])
     }
+
+    @Test("R25 R18: installments given out of due order still get one check-in, not withdrawn once planned")
+    func installmentsOutOfOrder() throws {
+        // Found by the R8 property test (seed 344795): "oldest unpaid" was the first listed.
+        let agreement = Fixture.agreement(installments: [("2027-03-22", "25.00"), ("2027-03-15", "25.00")])
+        #expect(agreement.installments.map(\.due) == [Fixture.date("2027-03-15"), Fixture.date("2027-03-22")])
+        let now = Fixture.instant("2027-03-17T15:00:00Z")
+        let state = AgreementState(agreement: agreement, events: [], now: now)
+        var history: [ContactRecord] = []
+        var load = ChannelLoad.unlimited
+        let decisions = Fixture.planner.planUntilQuiet(
+            state, siblings: [state], history: &history, load: &load, now: now)
+        #expect(decisions.flatMap(\.withdrawals).isEmpty)
+        let first = try #require(decisions.first.flatMap(Fixture.contact))
+        #expect(first.kind == .missed)
+    }
 }

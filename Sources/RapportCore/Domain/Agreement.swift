@@ -24,6 +24,8 @@ public struct Agreement: Sendable, Equatable, Codable {
     public var cadence: String
     /// ISO 4217 code of every amount in this agreement.
     public var currency: String
+    /// In due order (then by id): the planner's "oldest unpaid" and "next due" rely on it, so
+    /// the initialiser sorts whatever it is given.
     public var installments: [Installment]
 
     /// The zones the debtor may be in, in the order given; empty when none is known.
@@ -47,7 +49,7 @@ public struct Agreement: Sendable, Equatable, Codable {
         self.inconvenient = inconvenient
         self.cadence = cadence
         self.currency = currency
-        self.installments = installments
+        self.installments = installments.sorted { ($0.due, $0.id) < ($1.due, $1.id) }
     }
 
     enum CodingKeys: String, CodingKey {

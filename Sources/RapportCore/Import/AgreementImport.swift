@@ -122,7 +122,7 @@ public enum AgreementImport {
             id: id, debtor: debtor, timezone: timezone, timezones: timezones, region: region?.uppercased(),
             jurisdiction: jurisdiction?.uppercased(), contacts: contacts, consent: consent, preferredChannel: preferred,
             inconvenient: inconvenient, cadence: cadence, currency: currency,
-            installments: installments.sorted { ($0.due, $0.id) < ($1.due, $1.id) })
+            installments: installments)
     }
 
     private static func locale(_ text: String?) throws(ImportError) -> String? {
