@@ -56,8 +56,23 @@ public final class Scratch: @unchecked Sendable {
 
     /// A new private (0700) folder under the temporary directory, removed with the rest.
     public func folder(_ prefix: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "rapport-\(prefix)-\(UUID().uuidString)")
+        try folder(prefix, in: FileManager.default.temporaryDirectory)
+    }
+
+    /// A new private folder in memory (`/dev/shm`, where the system has it, else the temporary
+    /// directory), removed with the rest: for many small short-lived files, such as a
+    /// simulation's spool, whose creation on a journalling disk costs more than the work.
+    public func memoryFolder(_ prefix: String) throws -> URL {
+        var isFolder: ObjCBool = false
+        let shm = URL(fileURLWithPath: "/dev/shm")
+        guard FileManager.default.fileExists(atPath: shm.path, isDirectory: &isFolder), isFolder.boolValue,
+            access(shm.path, W_OK) == 0
+        else { return try folder(prefix) }
+        return try folder(prefix, in: shm)
+    }
+
+    private func folder(_ prefix: String, in parent: URL) throws -> URL {
+        let url = parent.appendingPathComponent("rapport-\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         register(url.path)

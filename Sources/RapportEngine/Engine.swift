@@ -21,11 +21,20 @@ public final class Engine: Sendable {
     public let spool: Spool
     public let planner: Planner
     public let renderer: MessageRenderer
+    /// Whether this engine runs a simulation: there no delivery tool claims or reports, no
+    /// file arrives in `in/` (replies come through `receive`) and outcome files never pile up,
+    /// so a tick skips reconciling, reading `in/` and pruning — work that is a no-op there and
+    /// was a fifth of a forecast's time.
+    public let simulated: Bool
     let logger: Logger
     /// When outcome files were last pruned: pruning lists whole folders, so it runs hourly.
     let lastPrune = Mutex<Date?>(nil)
 
-    public init(settings: Settings, store: Store, spool: Spool, renderer: MessageRenderer, logger: Logger) {
+    public init(
+        settings: Settings, store: Store, spool: Spool, renderer: MessageRenderer, logger: Logger,
+        simulated: Bool = false
+    ) {
+        self.simulated = simulated
         self.settings = settings
         self.store = store
         self.spool = spool
@@ -106,10 +115,12 @@ public final class Engine: Sendable {
         report.recovered = try finishInterruptedWrites(at: now, phases: &report.phases)
         let reconciling = ContinuousClock.now
         // Replies first: an opt-out takes effect before the next message is planned (R31).
-        (report.inbound, report.inboundBad) = try ingestInbound(at: now)
-        try reconcileOutcomes(at: now, into: &report)
+        if !simulated {
+            (report.inbound, report.inboundBad) = try ingestInbound(at: now)
+            try reconcileOutcomes(at: now, into: &report)
+        }
         report.expired = try expireUnclaimed(at: now)
-        report.pruned = try pruneOutcomes(at: now)
+        if !simulated { report.pruned = try pruneOutcomes(at: now) }
         report.phases.reconcile = reconciling.duration(to: .now).seconds
         var load = try storeCall { try store.load(from: now, limits: settings.policy.ratePerMinute) }
         var cursor: DueAgreement?

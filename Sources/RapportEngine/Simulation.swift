@@ -53,11 +53,15 @@ public struct Simulation: Sendable {
 
     /// Runs the simulation over a copy of `live`, handing each delivered job (with its
     /// `deliveredAt`) to `deliver` in send order, and `progress` now and then.
-    /// - Parameter workFolder: an empty private folder for the copy of the database and the
-    ///   throwaway spool, which the caller removes (and removes on an interrupt); nil makes
-    ///   and removes one under the temporary directory.
+    /// - Parameters:
+    ///   - workFolder: an empty private folder for the copy of the database and the throwaway
+    ///     spool, which the caller removes (and removes on an interrupt); nil makes and removes
+    ///     one under the temporary directory.
+    ///   - spoolFolder: an empty private folder for the throwaway spool instead, ideally in
+    ///     memory (`Scratch.memoryFolder`): the simulation writes and deletes a file per job.
     public func run(
-        copying live: Store, in workFolder: URL? = nil, logger: Logger, progress: (Progress) -> Void = { _ in },
+        copying live: Store, in workFolder: URL? = nil, spoolIn spoolFolder: URL? = nil, logger: Logger,
+        progress: (Progress) -> Void = { _ in },
         deliver: (Job) throws -> Void
     ) throws -> Report {
         let folder: URL
@@ -73,7 +77,7 @@ public struct Simulation: Sendable {
 
         var settings = self.settings
         settings.storage.database = folder.appendingPathComponent("rapport.sqlite").path
-        settings.storage.spool = folder.appendingPathComponent("spool").path
+        settings.storage.spool = (spoolFolder ?? folder).appendingPathComponent("spool").path
         settings.storage.spoolGroup = nil
         settings.metricsPath = nil
         try live.copy(to: settings.storage.database)
@@ -84,7 +88,8 @@ public struct Simulation: Sendable {
         let renderer = try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender)
         var quiet = logger
         quiet.logLevel = .warning
-        let engine = Engine(settings: settings, store: store, spool: spool, renderer: renderer, logger: quiet)
+        let engine = Engine(
+            settings: settings, store: store, spool: spool, renderer: renderer, logger: quiet, simulated: true)
         // Jobs waiting in the live spool will go out at their not_before: so they do here.
         for state in [JobState.planned, .spooled, .held] {
             for job in try store.jobs(in: state) {

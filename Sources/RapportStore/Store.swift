@@ -431,7 +431,7 @@ public final class Store: Sendable {
     public func jobs(in state: JobState, limit: Int = .max) throws(StoreError) -> [StoredJob] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM job WHERE state = ? ORDER BY not_before, id LIMIT ?",
+                db.cachedStatement(sql: "SELECT * FROM job WHERE state = ? ORDER BY not_before, id LIMIT ?"),
                 arguments: [state.rawValue, limit]
             )
             .compactMap(Self.storedJob)
@@ -442,9 +442,10 @@ public final class Store: Sendable {
     public func overdueJobs(at now: Date) throws(StoreError) -> [StoredJob] {
         try read { db in
             try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT * FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after < ? ORDER BY not_after",
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after < ? ORDER BY not_after"
+                ),
                 arguments: [now.timeIntervalSince1970]
             ).compactMap(Self.storedJob)
         }
@@ -492,7 +493,7 @@ public final class Store: Sendable {
     /// The earliest `not_before` of a job still waiting in `new/`.
     public func nextWaitingJob() throws(StoreError) -> Date? {
         try read { db in
-            try Double.fetchOne(db, sql: "SELECT min(not_before) FROM job WHERE state = 'spooled'").map(
+            try Double.fetchOne(db.cachedStatement(sql: "SELECT min(not_before) FROM job WHERE state = 'spooled'")).map(
                 Date.init(timeIntervalSince1970:))
         }
     }
@@ -575,9 +576,10 @@ public final class Store: Sendable {
     /// Records a finished tick.
     public func record(_ tick: TickRecord) throws(StoreError) {
         try write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "INSERT INTO tick (started_at, finished_at, due, spooled, withdrawn, dropped, expired, next_action_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO tick (started_at, finished_at, due, spooled, withdrawn, dropped, expired, next_action_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            ).execute(
                 arguments: [
                     tick.startedAt.timeIntervalSince1970, tick.finishedAt.timeIntervalSince1970, tick.due, tick.spooled,
                     tick.withdrawn, tick.dropped, tick.expired, tick.nextActionAt?.timeIntervalSince1970,
@@ -661,7 +663,9 @@ public final class Store: Sendable {
     // MARK: - Rows
 
     private static func nextActionAt(_ db: Database) throws -> Date? {
-        try Double.fetchOne(db, sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL").map(
+        try Double.fetchOne(
+            db.cachedStatement(sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL")
+        ).map(
             Date.init(timeIntervalSince1970:))
     }
 

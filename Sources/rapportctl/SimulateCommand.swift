@@ -56,7 +56,8 @@ struct SimulateCommand: ParsableCommand {
             let simulation = Simulation(
                 settings: engine.settings, from: start, until: end, events: arriving, inbound: replies)
             let report = try simulation.run(
-                copying: engine.store, in: try scratch.folder("simulate"), logger: RapportCtl.logger,
+                copying: engine.store, in: try scratch.folder("simulate"),
+                spoolIn: try scratch.memoryFolder("simulate-spool"), logger: RapportCtl.logger,
                 progress: { printProgress("simulate", $0) }
             ) { job in
                 try output.write(try job.encoded())
@@ -97,7 +98,8 @@ struct ForecastCommand: ParsableCommand {
             defer { scratch.removeAll() }
             var counts: [String: [Channel: Int]] = [:]
             _ = try Simulation(settings: engine.settings, from: now, until: end).run(
-                copying: engine.store, in: try scratch.folder("forecast"), logger: RapportCtl.logger,
+                copying: engine.store, in: try scratch.folder("forecast"),
+                spoolIn: try scratch.memoryFolder("forecast-spool"), logger: RapportCtl.logger,
                 progress: { printProgress("forecast", $0) }
             ) { job in
                 counts[String(Timestamp.rfc3339(job.notBefore).prefix(10)), default: [:]][job.channel, default: 0] += 1
