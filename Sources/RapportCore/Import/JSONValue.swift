@@ -1,8 +1,8 @@
 import Foundation
 
-/// Any JSON value, decoded strictly, so that the importers can say exactly which field is wrong
+/// Any JSON value, read strictly (`JSONReader`), so that the importers can say exactly which field is wrong
 /// ("installments[0].amount must be a decimal string") instead of a decoder's generic message.
-public enum JSONValue: Sendable, Equatable, Decodable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,31 +10,10 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
     /// Parses one line of JSON Lines; the error says why in a few words.
     public static func parse(line: String) throws(ImportError) -> JSONValue {
-        guard let data = line.data(using: .utf8) else { throw ImportError("not UTF-8 text") }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw ImportError("not valid JSON")
-        }
+        guard let value = JSONReader.parse(line) else { throw ImportError("not valid JSON") }
+        return value
     }
 
     /// The JSON type's name, for messages.
