@@ -1,6 +1,8 @@
+import Dispatch
 import Foundation
 import GRDB
 import RapportCore
+import Synchronization
 
 /// Rapport's records in one SQLite file, through GRDB: agreements and their versions, the
 /// append-only event log, every job and every decision.
@@ -260,51 +262,93 @@ public final class Store: Sendable {
 
     /// Everything the planner needs about `debtor`.
     public func portfolio(of debtor: Identifier) throws(StoreError) -> Portfolio {
-        try read { db in try Self.portfolio(of: debtor, db) }
+        let rows = try read { db in try Self.portfolioRows(of: debtor, db) }
+        do { return try rows.decoded() } catch { throw StoreError.from(error, path: path) }
     }
 
-    /// Everything the planner needs about each of `debtors`, read in one transaction: a tick
-    /// reads a whole batch at once, through statements compiled once per connection.
+    /// Everything the planner needs about each of `debtors`. The rows are read in one
+    /// transaction, through statements compiled once per connection; decoding them — most of a
+    /// read's time — happens after it, on every core, so the transaction stays short.
     public func portfolios(of debtors: [Identifier]) throws(StoreError) -> [Identifier: Portfolio] {
-        try read { db in
-            var portfolios: [Identifier: Portfolio] = [:]
-            for debtor in debtors where portfolios[debtor] == nil {
-                portfolios[debtor] = try Self.portfolio(of: debtor, db)
+        let rows = try read { db in
+            var rows: [(Identifier, PortfolioRows)] = []
+            var seen: Set<Identifier> = []
+            for debtor in debtors where seen.insert(debtor).inserted {
+                rows.append((debtor, try Self.portfolioRows(of: debtor, db)))
             }
-            return portfolios
+            return rows
+        }
+        let decoded = Mutex<[Int: Result<[Portfolio], any Error>]>([:])
+        let chunks = min(rows.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = (rows.count * chunk / chunks)..<(rows.count * (chunk + 1) / chunks)
+            let result = Result { try rows[range].map { try $0.1.decoded() } }
+            decoded.withLock { $0[chunk] = result }
+        }
+        var portfolios: [Identifier: Portfolio] = [:]
+        do {
+            var index = 0
+            for chunk in 0..<chunks {
+                for portfolio in try decoded.withLock({ $0[chunk] })?.get() ?? [] {
+                    portfolios[rows[index].0] = portfolio
+                    index += 1
+                }
+            }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+        return portfolios
+    }
+
+    /// One debtor's rows as stored, before decoding.
+    struct PortfolioRows: Sendable {
+        var agreements: [String]
+        var events: [String]
+        var history: [ContactRecord]
+        var adjustments: [(agreement: String, data: String)]
+
+        func decoded() throws -> Portfolio {
+            var merged: [Identifier: Adjustment] = [:]
+            for (agreement, data) in adjustments {
+                guard let id = Identifier(agreement) else { continue }
+                let later = try Coding.decode(Adjustment.self, from: data)
+                merged[id] = merged[id].map { $0.merging(later) } ?? later
+            }
+            return Portfolio(
+                agreements: try agreements.map { try Coding.decode(Agreement.self, from: $0) },
+                events: try events.map { try Coding.decode(Event.self, from: $0) }, history: history,
+                adjustments: merged)
         }
     }
 
-    private static func portfolio(of debtor: Identifier, _ db: Database) throws -> Portfolio {
+    private static func portfolioRows(of debtor: Identifier, _ db: Database) throws -> PortfolioRows {
         let key: StatementArguments = [debtor.rawValue]
         let agreements = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT data FROM agreement WHERE debtor_id = ? ORDER BY id"), arguments: key
-        )
-        .map { try Coding.decode(Agreement.self, from: $0) }
+            db.cachedStatement(sql: "SELECT data FROM agreement WHERE debtor_id = ? ORDER BY id"), arguments: key)
         let events = try String.fetchAll(
             db.cachedStatement(
                 sql:
                     "SELECT e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ? ORDER BY e.at, e.id"
             ),
-            arguments: key
-        ).map { try Coding.decode(Event.self, from: $0) }
+            arguments: key)
         let history = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM job WHERE debtor_id = ? ORDER BY not_before, id"), arguments: key
+            db.cachedStatement(
+                sql: """
+                    SELECT id, touchpoint, covers, agreements, kind, channel, not_before, not_after, state, timezone,
+                           recipient, statement
+                    FROM job WHERE debtor_id = ? ORDER BY not_before, id
+                    """),
+            arguments: key
         )
         .compactMap(contactRecord)
-        var adjustments: [Identifier: Adjustment] = [:]
-        for row in try Row.fetchAll(
+        let adjustments = try Row.fetchAll(
             db.cachedStatement(
                 sql:
                     "SELECT a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id WHERE g.debtor_id = ? ORDER BY a.id"
             ),
-            arguments: key)
-        {
-            guard let id = Identifier(row["agreement_id"] as String) else { continue }
-            let later = try Coding.decode(Adjustment.self, from: row["data"])
-            adjustments[id] = adjustments[id].map { $0.merging(later) } ?? later
-        }
-        return Portfolio(agreements: agreements, events: events, history: history, adjustments: adjustments)
+            arguments: key
+        ).map { (agreement: $0["agreement_id"] as String, data: $0["data"] as String) }
+        return PortfolioRows(agreements: agreements, events: events, history: history, adjustments: adjustments)
     }
 
     /// Commits the decisions of one batch: new jobs as `planned`, withdrawn and dropped
@@ -686,14 +730,14 @@ public final class Store: Sendable {
     private static func contactRecord(_ row: Row) -> ContactRecord? {
         guard let kind = ContactKind(rawValue: row["kind"]), let channel = Channel(rawValue: row["channel"]),
             let state = JobState(rawValue: row["state"]),
-            let agreements = try? Coding.decode([Identifier].self, from: row["agreements"])
+            let agreements = Coding.strings(in: row["agreements"])?.compactMap(Identifier.init)
         else { return nil }
         var record = ContactRecord(
             jobID: row["id"], touchpoint: row["touchpoint"], agreements: agreements, kind: kind, channel: channel,
             notBefore: Date(timeIntervalSince1970: row["not_before"]),
             notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state,
             timezone: row["timezone"], recipient: row["recipient"])
-        record.covers = (try? Coding.decode([String].self, from: row["covers"])) ?? []
+        record.covers = Coding.strings(in: row["covers"]) ?? []
         record.statement = row["statement"]
         return record
     }
@@ -796,6 +840,19 @@ enum Coding {
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    /// A stored JSON array of strings (a job's agreements, the touchpoints it covers), read
+    /// without `JSONDecoder`: a tick reads one for every job in a debtor's history.
+    static func strings(in text: String) -> [String]? {
+        guard case .array(let values) = try? JSONValue.parse(line: text) else { return nil }
+        var strings: [String] = []
+        strings.reserveCapacity(values.count)
+        for value in values {
+            guard case .string(let string) = value else { return nil }
+            strings.append(string)
+        }
+        return strings
     }
 }
 
