@@ -97,7 +97,11 @@ struct MessageInvariantTests {
     ) {
         let clock = ZoneClock(identifier: agreement.candidateZones[0])!
         let grace = Policy.standard.missedGraceDays
-        let slack = portfolio.agreements.filter { $0.debtor.id == agreement.debtor.id }.count > 1 ? 14 : 4
+        // R8's 3 contacts a week are shared by all of a debtor's agreements: with k of them in
+        // arrears, a new miss can wait behind about a week of the others' contacts for each
+        // (seed 904258: three agreements, a check-in 18 days after its due date, on 55f562f too).
+        let agreements = portfolio.agreements.filter { $0.debtor.id == agreement.debtor.id }.count
+        let slack = agreements > 1 ? 7 * agreements : 4
         let startDay = clock.localDate(of: Self.start)
         let checkIns = contacts.filter { $0.agreement == agreement.id && $0.kind == .missed }.map {
             clock.localDate(of: $0.notBefore)
