@@ -23,8 +23,8 @@ public final class Engine: Sendable {
     public let renderer: MessageRenderer
     /// Whether this engine runs a simulation: there no delivery tool claims or reports, no
     /// file arrives in `in/` (replies come through `receive`) and outcome files never pile up,
-    /// so a tick skips reconciling, reading `in/` and pruning — work that is a no-op there and
-    /// was a fifth of a forecast's time.
+    /// so a tick skips reconciling, reading `in/` and pruning: work that is a no-op there, done
+    /// at each of a forecast's thousands of virtual ticks.
     public let simulated: Bool
     let logger: Logger
     /// When outcome files were last pruned: pruning lists whole folders, so it runs hourly.

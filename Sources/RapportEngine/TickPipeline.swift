@@ -19,8 +19,8 @@ extension Engine {
     struct Planned: Sendable {
         var agreement: Identifier
         var decision: Decision
-        var job: Job?
-        var bytes: Data?
+        /// The job and its file's exact bytes, encoded once.
+        var job: (job: Job, bytes: Data)?
         var withdrawnFiles: [(withdrawal: Withdrawal, fileName: String)]
     }
 
@@ -41,11 +41,23 @@ extension Engine {
         let planned = try plan(debtors.compactMap { portfolios[$0] }, due: dueIDs, at: now, load: &load)
         report.phases.plan += planning.duration(to: .now).seconds
 
+        report.due += Set(planned.map(\.agreement)).count
+        let (records, withdrawnHere) = try takeBackWithdrawn(planned, into: &report)
+        report.dropped += try report.phases.timing(\.record) { () throws(EngineError) in
+            try storeCall { try store.commit(records, at: now) }
+        }
+        try writeAndMark(
+            spooling(records, except: withdrawnHere, into: &report), at: now, phases: &report.phases)
+    }
+
+    /// Moves the files each decision withdraws to `withdrawn/` (R18), and returns the batch's
+    /// records with the state each withdrawn job was found in, and the ids actually withdrawn.
+    private func takeBackWithdrawn(_ planned: [Planned], into report: inout TickReport)
+        throws(EngineError) -> (records: [PlanRecord], withdrawn: Set<String>)
+    {
         var records: [PlanRecord] = []
         records.reserveCapacity(planned.count)
         var withdrawnHere: Set<String> = []
-        let agreements = Set(planned.map(\.agreement))
-        report.due += agreements.count
         for item in planned {
             var withdrawn: [(Withdrawal, JobState)] = []
             for (withdrawal, fileName) in item.withdrawnFiles {
@@ -58,15 +70,9 @@ extension Engine {
             }
             if case .blocked(let rule, _) = item.decision.outcome { report.blocked[rule.rawValue, default: 0] += 1 }
             records.append(
-                PlanRecord(
-                    agreement: item.agreement, decision: item.decision,
-                    job: item.job.flatMap { job in item.bytes.map { (job, $0) } }, withdrawn: withdrawn))
+                PlanRecord(agreement: item.agreement, decision: item.decision, job: item.job, withdrawn: withdrawn))
         }
-        report.dropped += try report.phases.timing(\.record) { () throws(EngineError) in
-            try storeCall { try store.commit(records, at: now) }
-        }
-        try writeAndMark(
-            spooling(records, except: withdrawnHere, into: &report), at: now, phases: &report.phases)
+        return (records, withdrawnHere)
     }
 
     /// The files of the jobs `records` plan, in order, each noted in the report — but not those
@@ -139,7 +145,7 @@ extension Engine {
                 state, siblings: states, history: &history, load: &load, now: now)
             for decision in decisions {
                 var item = Planned(
-                    agreement: state.agreement.id, decision: decision, job: nil, bytes: nil,
+                    agreement: state.agreement.id, decision: decision, job: nil,
                     withdrawnFiles: decision.withdrawals.compactMap { withdrawal in
                         history.first { $0.jobID == withdrawal.jobID }.map {
                             (withdrawal, Job.fileName(notBefore: $0.notBefore, channel: $0.channel, id: $0.jobID))
@@ -150,10 +156,9 @@ extension Engine {
                     let job = Job(
                         contact: contact, locale: message.locale, subject: message.subject, body: message.body,
                         createdAt: now)
-                    do { item.bytes = try job.encoded() } catch {
+                    do { item.job = (job, try job.encoded()) } catch {
                         throw .configuration("job \(job.id) could not be encoded: \(error)")
                     }
-                    item.job = job
                 }
                 planned.append(item)
             }
