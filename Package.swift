@@ -23,7 +23,7 @@ let package = Package(
         // Message text from mustache templates (pure, given the loaded templates).
         .target(
             name: "RapportMessages",
-            dependencies: ["RapportCore", "RapportConfig", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["RapportCore", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // config/rapport.toml → typed settings, with errors that name the key.
         .target(

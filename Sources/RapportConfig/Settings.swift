@@ -24,19 +24,8 @@ public struct Settings: Sendable {
         public init() {}
     }
 
-    /// Who the messages come from (R20, R22, R23).
-    public struct Sender: Sendable, Equatable {
-        public var businessName = "Your lender"
-        public var phone = ""
-        /// A person the debtor can ask for.
-        public var contactPerson = "Customer Care"
-        public var helpURL = ""
-        /// R22: when true, every message carries the collector disclosure line.
-        public var debtCollector = false
-        public var disclosure = "This communication is from a debt collector."
-
-        public init() {}
-    }
+    /// Who the messages come from: the core's `Sender`, read from `[sender]`.
+    public typealias Sender = RapportCore.Sender
 
     /// The contract with delivery tools.
     public struct Delivery: Sendable, Equatable {

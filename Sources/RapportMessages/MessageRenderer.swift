@@ -1,6 +1,5 @@
 import Foundation
 import Mustache
-import RapportConfig
 import RapportCore
 
 /// Turns a planned contact into the words the debtor reads, from the operator's mustache
@@ -18,7 +17,7 @@ public struct MessageRenderer: Sendable {
     public static let languages = ["en", "es"]
 
     private let library: MustacheLibrary
-    private let sender: Settings.Sender
+    private let sender: Sender
 
     /// The message of a job.
     public struct Message: Sendable, Equatable {
@@ -29,7 +28,7 @@ public struct MessageRenderer: Sendable {
 
     /// Loads every template under `directory` and checks that each one the planner can need
     /// exists and parses.
-    public init(directory: String, sender: Settings.Sender) throws(TemplateError) {
+    public init(directory: String, sender: Sender) throws(TemplateError) {
         var templates: [String: MustacheTemplate] = [:]
         for language in Self.languages {
             for name in Self.requiredNames {

@@ -28,7 +28,7 @@ struct MessageTests {
     }
 
     func renderer(debtCollector: Bool = false) throws -> MessageRenderer {
-        var sender = Settings.Sender()
+        var sender = Sender()
         sender.businessName = "Acme Lending"
         sender.phone = "+1 800 555 0100"
         sender.debtCollector = debtCollector
@@ -82,7 +82,7 @@ struct MessageTests {
         try "Pay now or we take legal action.".write(
             toFile: copy.appendingPathComponent("en/missed.sms.mustache").path, atomically: false, encoding: .utf8)
         #expect {
-            _ = try MessageRenderer(directory: copy.path, sender: Settings.Sender())
+            _ = try MessageRenderer(directory: copy.path, sender: Sender())
         } throws: { error in
             "\(error)".contains("legal action") && "\(error)".contains("missed.sms.mustache")
         }
@@ -117,7 +117,7 @@ struct MessageTests {
         try FileManager.default.copyItem(atPath: Self.templates, toPath: copy.path)
         try FileManager.default.removeItem(atPath: copy.appendingPathComponent("es/thanks.sms.mustache").path)
         #expect {
-            _ = try MessageRenderer(directory: copy.path, sender: Settings.Sender())
+            _ = try MessageRenderer(directory: copy.path, sender: Sender())
         } throws: { error in
             "\(error)".contains("es/thanks.sms.mustache")
         }
