@@ -90,15 +90,10 @@ struct StoreTests {
 
     @Test("Due agreements are read a batch at a time along the (next_action_at, id) index: no scan, no sort")
     func indexedQuery() throws {
+        // The store's own SQL, not a copy of it.
         let queries = [
-            (
-                "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?",
-                [0, 10] as StatementArguments
-            ),
-            (
-                "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? AND (next_action_at, id) > (?, ?) ORDER BY next_action_at, id LIMIT ?",
-                [0, 0, "A-1", 10] as StatementArguments
-            ),
+            (DueQuery.first, [0, 10] as StatementArguments),
+            (DueQuery.after, [0, 0, "A-1", 10] as StatementArguments),
         ]
         for (sql, arguments) in queries {
             let plan = try DatabaseQueue(path: store.path).read { db in
