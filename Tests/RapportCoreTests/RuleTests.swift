@@ -62,4 +62,29 @@ struct RuleTests {
         }
         #expect(decisions.first?.nextReview == now.addingTimeInterval(1))
     }
+
+    @Test("R1 R8 R9: a policy built looser than the rulebook is planned with the rulebook's bounds")
+    func policyWithinRulebook() {
+        var loose = Policy.standard
+        loose.windowStart = LocalTime("06:00")!
+        loose.windowEnd = LocalTime("23:00")!
+        loose.maxPerDay = 3
+        loose.minGapHours = 2
+        loose.maxPerWeek = 9
+        loose.jurisdictions["US-MA"] = JurisdictionLimits(name: "US-MA", maxCallsAndTextsPerWeek: 7)
+        loose.jurisdictions["US-WA"] = JurisdictionLimits(name: "US-WA")
+        let planned = Planner(policy: loose).policy
+        #expect(planned.windowStart == HardLimits.earliest && planned.windowEnd == HardLimits.latest)
+        #expect(planned.maxPerDay == 1 && planned.minGapHours == 48 && planned.maxPerWeek == 3)
+        #expect(planned.jurisdictions["US-MA"]?.maxCallsAndTextsPerWeek == 2)
+        #expect(planned.jurisdictions["US-WA"]?.maxContactsPerWeek == 3)
+
+        var strict = Policy.standard
+        strict.windowStart = LocalTime("10:00")!
+        strict.minGapHours = 72
+        strict.maxPerWeek = 2
+        strict.jurisdictions["US-MA"] = JurisdictionLimits(name: "US-MA", maxCallsAndTextsPerWeek: 1)
+        #expect(Planner(policy: strict).policy == strict)
+        #expect(Planner(policy: .standard).policy == .standard)
+    }
 }

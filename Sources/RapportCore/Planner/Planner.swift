@@ -18,9 +18,10 @@ import Foundation
 /// 6. `Conclusion.swift` — the earliest candidate wins; it is spooled when it is within the
 ///    lookahead (with R15 review, R28 grouping and R20's statement), else the agreement waits.
 public struct Planner: Sendable {
+    /// The policy as planned with: the one given, within the rulebook's bounds (R1 R8 R9).
     public let policy: Policy
 
-    public init(policy: Policy) { self.policy = policy }
+    public init(policy: Policy) { self.policy = policy.withinRulebook }
 
     /// The decision for `state` at `now`, given `history`: every job of the debtor, across all
     /// of their agreements.

@@ -1,7 +1,8 @@
 /// Everything the planner needs to know about the operator's contact rules.
 ///
 /// The defaults are the rulebook's shipped defaults. The config may only make them stricter
-/// (`RapportConfig` enforces that); the HARD bounds in `HardLimits` cannot be configured at all.
+/// (`RapportConfig` refuses a looser value, and the planner plans with `withinRulebook` of any
+/// policy, however built); the HARD bounds in `HardLimits` cannot be configured at all.
 public struct Policy: Sendable, Equatable {
     /// R4: the daily window in the debtor's local time.
     public var windowStart = LocalTime("09:00")!
