@@ -215,73 +215,21 @@ public enum ConfigLoader {
             }
         }
         if let cadence = try reader.section(table, "cadence") {
-            try reader.onlyKeys(
-                cadence,
-                [
-                    "pre_due_days", "due_day_reminder", "missed_grace_days", "follow_up_days", "backoff",
-                    "max_follow_up_gap_days",
-                    "thanks_stale_days", "lookahead_hours", "spread_minutes", "minimum_send_minutes", "grouping_days",
-                    "escalate_after",
-                ], in: "cadence")
-            if let value = try reader.integer(cadence, "grouping_days", in: "cadence", range: 0...14) {
-                settings.policy.groupingDays = value
-            }
-            if let value = try reader.integer(cadence, "escalate_after", in: "cadence", range: 1...20) {
-                settings.policy.escalateAfter = value
-            }
-            if let value = try reader.integer(cadence, "pre_due_days", in: "cadence", range: 1...30) {
-                settings.policy.preDueDays = value
-            }
-            if let value = try reader.bool(cadence, "due_day_reminder", in: "cadence") {
-                settings.policy.dueDayReminder = value
-            }
-            if let value = try reader.integer(cadence, "missed_grace_days", in: "cadence", range: 0...60) {
-                settings.policy.missedGraceDays = value
-            }
-            if let value = try reader.integer(cadence, "follow_up_days", in: "cadence", range: 2...60) {
-                settings.policy.followUpDays = value
-            }
-            if let value = try reader.number(cadence, "backoff", in: "cadence", range: 1...10) {
-                settings.policy.backoffFactor = value
-            }
-            if let value = try reader.integer(
-                cadence, "max_follow_up_gap_days", in: "cadence", range: 2...31,
-                why: "R10: up to a monthly check-in at most")
-            {
-                settings.policy.maxFollowUpGapDays = value
-            }
-            if let value = try reader.integer(cadence, "thanks_stale_days", in: "cadence", range: 1...60) {
-                settings.policy.thanksStaleDays = value
-            }
-            if let value = try reader.integer(cadence, "lookahead_hours", in: "cadence", range: 0...72) {
-                settings.policy.lookaheadHours = value
-            }
-            if let value = try reader.integer(cadence, "spread_minutes", in: "cadence", range: 1...720) {
-                settings.policy.spreadMinutes = value
-            }
-            if let value = try reader.integer(cadence, "minimum_send_minutes", in: "cadence", range: 5...240) {
-                settings.policy.minimumSendMinutes = value
-            }
+            try reader.onlyKeys(cadence, CadenceKey.all.map(\.name), in: "cadence")
+            for key in CadenceKey.all { try key.read(cadence, in: "cadence", reader, into: &settings.policy) }
         }
         if let cadences = try reader.section(table, "cadences") {
             for name in cadences.keys.sorted() {
-                guard let profile = try reader.section(cadences, name, in: "cadences") else { continue }
+                guard let table = try reader.section(cadences, name, in: "cadences") else { continue }
                 guard Identifier(name) != nil else {
                     throw reader.error("cadences", name, "is not a valid profile name (A-Za-z0-9._:-)")
                 }
                 let section = "cadences.\(name)"
-                try reader.onlyKeys(
-                    profile,
-                    ["pre_due_days", "missed_grace_days", "follow_up_days", "backoff", "max_follow_up_gap_days"],
-                    in: section)
-                settings.policy.cadences[name] = CadenceProfile(
-                    preDueDays: try reader.integer(profile, "pre_due_days", in: section, range: 1...30),
-                    missedGraceDays: try reader.integer(profile, "missed_grace_days", in: section, range: 0...60),
-                    followUpDays: try reader.integer(profile, "follow_up_days", in: section, range: 2...60),
-                    backoffFactor: try reader.number(profile, "backoff", in: section, range: 1...10),
-                    maxFollowUpGapDays: try reader.integer(
-                        profile, "max_follow_up_gap_days", in: section, range: 2...31,
-                        why: "R10: up to a monthly check-in at most"))
+                let keys = CadenceKey.all.filter(\.inProfiles)
+                try reader.onlyKeys(table, keys.map(\.name), in: section)
+                var profile = CadenceProfile()
+                for key in keys { try key.read(table, in: section, reader, into: &profile) }
+                settings.policy.cadences[name] = profile
             }
         }
         if let jurisdictions = try reader.section(table, "jurisdictions") {
@@ -337,6 +285,85 @@ public enum ConfigLoader {
 }
 
 /// Typed reads from TOML tables, each error naming `file: [section] key`.
+/// A key of `[cadence]`, and of `[cadences.NAME]` where a profile may set it: one definition
+/// (name, range, where the value goes) for both, so the two tables cannot drift apart.
+private struct CadenceKey {
+    enum Target {
+        case integer(
+            ClosedRange<Int>, why: String?, WritableKeyPath<Policy, Int>,
+            profile: WritableKeyPath<CadenceProfile, Int?>?)
+        case number(
+            ClosedRange<Double>, WritableKeyPath<Policy, Double>, profile: WritableKeyPath<CadenceProfile, Double?>?)
+        case flag(WritableKeyPath<Policy, Bool>)
+    }
+
+    let name: String
+    let target: Target
+
+    var inProfiles: Bool {
+        switch target {
+        case .integer(_, _, _, let profile): profile != nil
+        case .number(_, _, let profile): profile != nil
+        case .flag: false
+        }
+    }
+
+    /// In the order `[cadence]` lists them in its error for an unknown key.
+    static var all: [CadenceKey] {
+        [
+            CadenceKey(name: "pre_due_days", target: .integer(1...30, why: nil, \.preDueDays, profile: \.preDueDays)),
+            CadenceKey(name: "due_day_reminder", target: .flag(\.dueDayReminder)),
+            CadenceKey(
+                name: "missed_grace_days",
+                target: .integer(0...60, why: nil, \.missedGraceDays, profile: \.missedGraceDays)),
+            CadenceKey(
+                name: "follow_up_days", target: .integer(2...60, why: nil, \.followUpDays, profile: \.followUpDays)),
+            CadenceKey(name: "backoff", target: .number(1...10, \.backoffFactor, profile: \.backoffFactor)),
+            CadenceKey(
+                name: "max_follow_up_gap_days",
+                target: .integer(
+                    2...31, why: "R10: up to a monthly check-in at most", \.maxFollowUpGapDays,
+                    profile: \.maxFollowUpGapDays)),
+            CadenceKey(name: "thanks_stale_days", target: .integer(1...60, why: nil, \.thanksStaleDays, profile: nil)),
+            CadenceKey(name: "lookahead_hours", target: .integer(0...72, why: nil, \.lookaheadHours, profile: nil)),
+            CadenceKey(name: "spread_minutes", target: .integer(1...720, why: nil, \.spreadMinutes, profile: nil)),
+            CadenceKey(
+                name: "minimum_send_minutes", target: .integer(5...240, why: nil, \.minimumSendMinutes, profile: nil)),
+            CadenceKey(name: "grouping_days", target: .integer(0...14, why: nil, \.groupingDays, profile: nil)),
+            CadenceKey(name: "escalate_after", target: .integer(1...20, why: nil, \.escalateAfter, profile: nil)),
+        ]
+    }
+
+    /// Reads the key from `table` into the policy, when it is there.
+    func read(_ table: TOMLTable, in section: String, _ reader: Reader, into policy: inout Policy)
+        throws(ConfigError)
+    {
+        switch target {
+        case .integer(let range, let why, let path, _):
+            if let value = try reader.integer(table, name, in: section, range: range, why: why) {
+                policy[keyPath: path] = value
+            }
+        case .number(let range, let path, _):
+            if let value = try reader.number(table, name, in: section, range: range) { policy[keyPath: path] = value }
+        case .flag(let path):
+            if let value = try reader.bool(table, name, in: section) { policy[keyPath: path] = value }
+        }
+    }
+
+    /// Reads the key from `table` into a cadence profile, when it is there.
+    func read(_ table: TOMLTable, in section: String, _ reader: Reader, into profile: inout CadenceProfile)
+        throws(ConfigError)
+    {
+        switch target {
+        case .integer(let range, let why, _, let path?):
+            profile[keyPath: path] = try reader.integer(table, name, in: section, range: range, why: why)
+        case .number(let range, _, let path?):
+            profile[keyPath: path] = try reader.number(table, name, in: section, range: range)
+        case .integer, .number, .flag: break
+        }
+    }
+}
+
 private struct Reader {
     let file: String
 

@@ -135,4 +135,20 @@ extension ConfigTests {
             }
         }
     }
+
+    @Test(
+        "R10 R24 R25: a profile key reads as in [cadence], with the same range; profile-only keys are refused",
+        arguments: [
+            ("pre_due_days", "31"), ("missed_grace_days", "61"), ("follow_up_days", "1"), ("backoff", "11.0"),
+            ("max_follow_up_gap_days", "32"),
+        ])
+    func profileKeysAreCadenceKeys(key: String, outOfRange: String) throws {
+        let inCadence = try #require(message("[cadence]\n\(key) = \(outOfRange)"))
+        let inProfile = try #require(message("[cadences.slow]\n\(key) = \(outOfRange)"))
+        #expect(inCadence.replacingOccurrences(of: "[cadence]", with: "[cadences.slow]") == inProfile)
+        #expect(
+            message("[cadences.slow]\nlookahead_hours = 24")?.contains(
+                "[cadences.slow] lookahead_hours is not a known key")
+                == true)
+    }
 }
