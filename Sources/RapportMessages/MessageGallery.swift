@@ -118,7 +118,7 @@ public enum MessageGallery {
         }
         let coming = states[0].unpaid.first { $0.due >= sendDay }
         let keys = states.compactMap { state in
-            state.unpaid.first { $0.due >= sendDay }.map { Touchpoint.reminderKey(kind, state.agreement.id, $0.id) }
+            state.unpaid.first { $0.due >= sendDay }.map { TouchpointKey.reminder(kind, state.agreement.id, $0.id) }
         }
         // A due-day reminder goes out on its due date, so that is the day its figures are for.
         let day = kind == .dueToday ? coming?.due ?? sendDay : sendDay

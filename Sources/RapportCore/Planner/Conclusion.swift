@@ -79,7 +79,8 @@ extension Planner {
             localTime: context.primary.rfc3339(slot.notBefore), reason: reason, installment: touchpoint.installment,
             statement: nil,
             paymentAmount: touchpoint.kind == .thanks
-                ? context.state.payments.first { Self.thanksKey(agreement.id, $0) == touchpoint.key }?.amount : nil,
+                ? context.state.payments.first { TouchpointKey.thanks(agreement.id, $0) == touchpoint.key }?.amount
+                : nil,
             currency: agreement.currency)
     }
 }

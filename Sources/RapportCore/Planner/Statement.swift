@@ -68,7 +68,7 @@ extension Planner {
             var due = Money.zero
             for state in states {
                 for installment in state.unpaid
-                where keys.contains(Touchpoint.reminderKey(kind, state.agreement.id, installment.id)) {
+                where keys.contains(TouchpointKey.reminder(kind, state.agreement.id, installment.id)) {
                     due = due + state.remaining(installment)
                 }
             }

@@ -22,8 +22,8 @@ extension Planner {
             let kind: ContactKind = request.type == .help ? .help : .optOutConfirmation
             let key =
                 kind == .help
-                ? "help:\(state.agreement.id):\(channel.rawValue):\(primary.localDate(of: request.at))"
-                : "opt_out_confirmation:\(state.agreement.id):\(StableHash.hex(request.identity).prefix(16))"
+                ? TouchpointKey.help(state.agreement.id, channel, on: primary.localDate(of: request.at))
+                : TouchpointKey.optOutConfirmation(state.agreement.id, request)
             guard !handled.contains(key), !dropped.contains(where: { $0.touchpoint == key }) else { continue }
             let slot: (notBefore: Date, notAfter: Date)
             switch answerSlot(kind, request: request, channel: channel, state: state, clocks: clocks, now: now) {

@@ -51,7 +51,7 @@ extension Planner {
         let number = episode.filter { $0.kind == .followUp }.count + 1
         let escalation = unanswered / max(1, policy.escalateAfter)
         var followUp = Touchpoint(
-            key: "follow_up:\(id):\(oldest.id):\(number)", kind: .followUp, installment: oldest,
+            key: TouchpointKey.followUp(id, since: oldest.id, number: number), kind: .followUp, installment: oldest,
             ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening),
             // Once the next installment is missed, its check-in says everything: R29 drops a
             // follow-up that pacing pushed past that date.
@@ -74,7 +74,7 @@ extension Planner {
         clock: ZoneClock, hold: PromiseHold?
     ) -> Touchpoint {
         Touchpoint(
-            key: "missed:\(id):\(installment.id)", kind: .missed, installment: oldest,
+            key: TouchpointKey.missed(id, installment.id), kind: .missed, installment: oldest,
             ideal: clock.instant(of: first.due.adding(days: policy.missedGraceDays), at: opening),
             usefulThrough: nil,
             purpose: .missed(

@@ -10,7 +10,7 @@ extension Planner {
         for installment in state.unpaid {
             wanted.append(
                 Touchpoint(
-                    key: Touchpoint.reminderKey(.preDue, id, installment.id), kind: .preDue, installment: installment,
+                    key: TouchpointKey.reminder(.preDue, id, installment.id), kind: .preDue, installment: installment,
                     ideal: clock.instant(of: installment.due.adding(days: -policy.preDueDays), at: opening),
                     usefulThrough: policy.dueDayReminder ? installment.due.adding(days: -1) : installment.due,
                     purpose: .preDue(installment: installment.id, due: installment.due, daysBefore: policy.preDueDays)
@@ -18,7 +18,7 @@ extension Planner {
             if policy.dueDayReminder {
                 wanted.append(
                     Touchpoint(
-                        key: Touchpoint.reminderKey(.dueToday, id, installment.id), kind: .dueToday,
+                        key: TouchpointKey.reminder(.dueToday, id, installment.id), kind: .dueToday,
                         installment: installment,
                         ideal: clock.instant(of: installment.due, at: opening), usefulThrough: installment.due,
                         purpose: .dueToday(installment: installment.id, due: installment.due)))

@@ -12,24 +12,21 @@ extension Planner {
         if let completing {
             wanted.append(
                 Touchpoint(
-                    key: "completed:\(agreement.id)", kind: .completed, installment: nil, ideal: completing.at,
+                    key: TouchpointKey.completed(agreement.id), kind: .completed, installment: nil,
+                    ideal: completing.at,
                     usefulThrough: clock.localDate(of: completing.at).adding(days: 14),
                     purpose: .completed(amount: completing.amount, currency: agreement.currency)))
         }
         for payment in state.payments where payment != completing {
             wanted.append(
                 Touchpoint(
-                    key: Self.thanksKey(agreement.id, payment), kind: .thanks, installment: nil, ideal: payment.at,
+                    key: TouchpointKey.thanks(agreement.id, payment), kind: .thanks, installment: nil,
+                    ideal: payment.at,
                     usefulThrough: clock.localDate(of: payment.at).adding(days: policy.thanksStaleDays),
                     purpose: .thanks(
                         amount: payment.amount, currency: agreement.currency, on: clock.localDate(of: payment.at))))
         }
         return wanted
-    }
-
-    /// The key of the thank-you for `payment`: stable for the payment event.
-    static func thanksKey(_ agreement: Identifier, _ payment: AgreementState.Payment) -> String {
-        "thanks:\(agreement):\(StableHash.hex(payment.identity).prefix(16))"
     }
 
     /// Updates already planned stay listed (so a waiting one is still wanted), and a new one is
@@ -49,7 +46,8 @@ extension Planner {
             let day = clock.localDate(of: last).adding(days: 30)
             wanted.append(
                 Touchpoint(
-                    key: "progress:\(state.agreement.id):\(day)", kind: .progress, installment: state.unpaid.first,
+                    key: TouchpointKey.progress(state.agreement.id, on: day), kind: .progress,
+                    installment: state.unpaid.first,
                     ideal: clock.instant(of: day, at: opening), usefulThrough: nil, purpose: .progressAfterQuiet))
         }
         return wanted

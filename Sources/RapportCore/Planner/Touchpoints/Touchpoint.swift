@@ -4,7 +4,7 @@ import Foundation
 /// due date, a check-in after a miss, a thank-you. The planner finds, for each, the earliest
 /// moment the rules allow.
 public struct Touchpoint: Sendable, Equatable {
-    /// Stable across re-planning, e.g. `pre_due:A-1001:1`; the job id derives from it.
+    /// Stable across re-planning, e.g. `pre_due:A-1001:1` (`TouchpointKey`); the job id derives from it.
     public var key: String
     public var kind: ContactKind
     /// The installment it is about, when any.
@@ -35,10 +35,5 @@ public struct Touchpoint: Sendable, Equatable {
         self.usefulThrough = usefulThrough
         self.purpose = purpose
         self.earliest = earliest
-    }
-
-    /// The key of the reminder (`pre_due`, `due_today`) for one installment of one agreement.
-    public static func reminderKey(_ kind: ContactKind, _ agreement: Identifier, _ installment: Identifier) -> String {
-        "\(kind.rawValue):\(agreement):\(installment)"
     }
 }
