@@ -5,7 +5,7 @@ import RapportCore
 /// measures, and the fixed example states of the message gallery.
 enum MessageExamples {
     /// The largest amount the budgets are computed at.
-    static let largestAmount = Money(value: Decimal(string: "999999.99") ?? 0)
+    static let largestAmount = Money(hundredths: 99_999_999)
     /// A date whose weekday and month are the longest in both languages ("Wednesday,
     /// September 30", "miércoles 30 de septiembre").
     static let longestDate = LocalDate(year: 2026, month: 9, day: 30) ?? LocalDate(daysSinceEpoch: 0)

@@ -28,6 +28,37 @@ struct ValueTests {
         }
     }
 
+    @Test("Money is exact: random amounts, their sums and differences print as Foundation.Decimal rounds them")
+    func moneyAgainstDecimal() throws {
+        func oracle(_ value: Decimal) -> String {
+            var rounded = Decimal()
+            var input = value
+            NSDecimalRound(&rounded, &input, 2, .plain)
+            let text = NSDecimalNumber(decimal: rounded).stringValue
+            guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
+            return text.distance(from: dot, to: text.endIndex) == 2 ? text + "0" : text
+        }
+        var random = SplitMix64(seed: 36)
+        func amount() -> String {
+            let whole = String(random.next() % 1_000_000_000_000)
+            let decimals = Int(random.next() % 5)
+            guard decimals > 0 else { return whole }
+            return whole + "." + String((0..<decimals).map { _ in Character(String(random.next() % 10)) })
+        }
+        for _ in 0..<2_000 {
+            let (left, right) = (amount(), amount())
+            let (a, b) = (try #require(Money(left)), try #require(Money(right)))
+            let (x, y) = (try #require(Decimal(string: left)), try #require(Decimal(string: right)))
+            #expect(a.description == oracle(x), "\(left)")
+            #expect((a + b).description == oracle(x + y), "\(left) + \(right)")
+            #expect((a - b).description == oracle(x - y), "\(left) - \(right)")
+            #expect((a < b) == (x < y))
+        }
+        #expect(Money("0.005")?.description == "0.01")
+        #expect((Money("0")! - Money("0.005")!).description == "-0.01")
+        #expect(Money("999999999999.9999")?.description == "1000000000000.00")
+    }
+
     @Test("Local dates reject impossible days and count days exactly")
     func localDates() {
         #expect(LocalDate("2026-02-30") == nil)

@@ -30,7 +30,7 @@ struct MessageAuditTests {
             // Payments keep arriving during the run, some partial, some late.
             for _ in 0..<Int(random.next() % 3) {
                 let at = from.addingTimeInterval(Double(random.next() % UInt64(until.timeIntervalSince(from))))
-                let amount = Money(value: Decimal(5 + Int(random.next() % 60)) * 5)
+                let amount = Money(hundredths: 500 * (5 + Int(random.next() % 60)))
                 events.append(Event(agreement: agreement.id, type: .payment, at: at, amount: amount))
             }
         }

@@ -53,7 +53,7 @@ struct GalleryTests {
                 let name = String(
                     (0..<(1 + Int(random.next() % 20))).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))]
                     })
-                let amount = Money(value: Decimal(Int(random.next() % 100_000_000)) / 100)
+                let amount = Money(hundredths: Int(random.next() % 100_000_000))
                 let date = LocalDate(daysSinceEpoch: 20_000 + Int(random.next() % 1_000))
                 let currency = MessageExamples.currencies[Int(random.next() % 4)]
                 for kind in ContactKind.allCases {

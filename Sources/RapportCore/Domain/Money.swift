@@ -1,48 +1,85 @@
-import Foundation
-
 /// An amount of money, parsed from the contract's decimal strings and never from a float.
+///
+/// The value is exact decimal fixed point: a whole number of ten-thousandths of the currency
+/// unit. The contract's amounts have at most four decimals, so every one of them is held
+/// exactly, and adding or comparing two is integer arithmetic. `Foundation.Decimal` held it
+/// before; its string parsing and printing were a quarter of an import and its software
+/// arithmetic a share of every plan, for no gain in exactness (issue 15). 128 bits, because an
+/// agreement may have 1,000 installments of up to twelve integer digits and a debtor several
+/// agreements: no sum the planner makes can overflow.
 public struct Money: Hashable, Comparable, Sendable, StringCoded {
-    /// The exact value.
-    public let value: Decimal
+    /// The amount in ten-thousandths: `"50.00"` is 500,000.
+    public let tenThousandths: Int128
+
+    /// How many ten-thousandths make one unit of the currency.
+    private static let scale: Int128 = 10_000
 
     /// Parses `"50"`, `"50.5"` or `"50.00"`: digits, an optional point and up to four decimals,
     /// at most twelve integer digits. Signs, exponents, `NaN` and separators are refused so that
     /// what an operator wrote is exactly what is stored.
     public init?(_ text: String) {
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, (1...12).contains(whole.count),
-            whole.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-        else { return nil }
-        if parts.count == 2 {
-            let fraction = parts[1]
-            guard (1...4).contains(fraction.count),
-                fraction.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-            else { return nil }
+        var whole: Int128 = 0
+        var wholeDigits = 0
+        var fraction: Int128 = 0
+        var fractionDigits = 0
+        var afterPoint = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "."), !afterPoint {
+                afterPoint = true
+                continue
+            }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            let digit = Int128(byte - UInt8(ascii: "0"))
+            if afterPoint {
+                fraction = fraction * 10 + digit
+                fractionDigits += 1
+            } else {
+                whole = whole * 10 + digit
+                wholeDigits += 1
+            }
+            guard wholeDigits <= 12, fractionDigits <= 4 else { return nil }
         }
-        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
-        self.value = value
+        guard wholeDigits >= 1, !afterPoint || fractionDigits >= 1 else { return nil }
+        for _ in fractionDigits..<4 { fraction *= 10 }
+        self.tenThousandths = whole * Self.scale + fraction
     }
 
-    /// Wraps an already exact value.
-    public init(value: Decimal) { self.value = value }
+    /// Wraps an already exact count of ten-thousandths.
+    public init(tenThousandths: Int128) { self.tenThousandths = tenThousandths }
+
+    /// `hundredths` of the currency unit: `Money(hundredths: 2_500)` is 25.00.
+    public init(hundredths: Int) { self.tenThousandths = Int128(hundredths) * 100 }
 
     /// Nothing.
-    public static let zero = Money(value: 0)
+    public static let zero = Money(tenThousandths: 0)
 
-    /// The amount with two decimals, as the contract writes money: `"50.00"`.
+    /// The amount with two decimals, as the contract writes money: `"50.00"`; a third and
+    /// fourth decimal round half away from zero.
     public var description: String {
-        var rounded = Decimal()
-        var input = value
-        NSDecimalRound(&rounded, &input, 2, .plain)
-        let text = NSDecimalNumber(decimal: rounded).stringValue
-        guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
-        let decimals = text.distance(from: dot, to: text.endIndex) - 1
-        return decimals >= 2 ? text : text + String(repeating: "0", count: 2 - decimals)
+        let hundredths = (tenThousandths.magnitude + 50) / 100
+        // Digits last to first; 64-bit division when the amount fits, which is every real one.
+        var reversed: [UInt8] = []
+        reversed.reserveCapacity(24)
+        func write<Digits: BinaryInteger>(_ digits: Digits) {
+            var rest = digits
+            repeat {
+                reversed.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+                if reversed.count == 2 { reversed.append(UInt8(ascii: ".")) }
+            } while rest > 0 || reversed.count < 4
+        }
+        if let small = UInt64(exactly: hundredths) { write(small) } else { write(hundredths) }
+        if tenThousandths < 0, hundredths > 0 { reversed.append(UInt8(ascii: "-")) }
+        return String(decoding: reversed.reversed(), as: UTF8.self)
     }
 
-    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.value < rhs.value }
-    public static func + (lhs: Money, rhs: Money) -> Money { Money(value: lhs.value + rhs.value) }
-    public static func - (lhs: Money, rhs: Money) -> Money { Money(value: lhs.value - rhs.value) }
+    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.tenThousandths < rhs.tenThousandths }
+    public static func + (lhs: Money, rhs: Money) -> Money {
+        Money(tenThousandths: lhs.tenThousandths + rhs.tenThousandths)
+    }
+    public static func - (lhs: Money, rhs: Money) -> Money {
+        Money(tenThousandths: lhs.tenThousandths - rhs.tenThousandths)
+    }
 
     static let expectedForm = "an amount like \"50.00\""
 }

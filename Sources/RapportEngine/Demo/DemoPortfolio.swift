@@ -42,7 +42,7 @@ public enum DemoPortfolio {
             if index % 11 == 5 { contacts[.voice] = phone }
             if index % 13 == 4 { contacts = [.letter: "\(debtorIndex) Demo Street, Springfield"] }
 
-            let amount = Money(value: Decimal(25 * (1 + Int(random.next() % 8))))
+            let amount = Money(hundredths: 2_500 * (1 + Int(random.next() % 8)))
             let firstDue: LocalDate
             switch scenario {
             case 0, 1, 2, 7, 9: firstDue = today.adding(days: 1 + Int(random.next() % 3))

@@ -64,7 +64,7 @@ public struct SyntheticPortfolio: Sendable {
         let count = 1 + pick(12)
         // The first due date anywhere from five months ago to three months ahead.
         let firstDue = localToday.adding(months: pick(9) - 5).adding(days: pick(28) - 14)
-        let amount = Money(value: Decimal(20 + 5 * pick(40)))
+        let amount = Money(hundredths: 100 * (20 + 5 * pick(40)))
         var installments: [Installment] = []
         var events: [Event] = []
         for n in 0..<count {
