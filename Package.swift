@@ -70,7 +70,8 @@ let package = Package(
         .target(name: "RapportTestSupport", path: "Tests/RapportTestSupport"),
         .testTarget(
             name: "RapportCoreTests",
-            dependencies: ["RapportCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["RapportCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "RapportMessagesTests",

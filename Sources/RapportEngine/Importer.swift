@@ -32,7 +32,8 @@ public struct Importer: Sendable {
 
     public init(store: Store) { self.store = store }
 
-    /// How many parsed agreements are written at a time inside the import's transaction.
+    /// How many lines are validated (on every core) and written at a time inside the import's
+    /// transaction.
     static let chunkSize = 2_000
 
     /// Imports agreements from JSON Lines `data`.
@@ -58,62 +59,93 @@ public struct Importer: Sendable {
         var report = ImportReport()
         var lines = lines
         var lastProgress = ContinuousClock.now
+        let rules = ChunkRules(strict: strict, allowDebtorChange: allowDebtorChange)
         report.agreements = try store.importing(at: now) { session in
-            var chunk: [Agreement] = []
-            while let line = lines.next() {
+            var chunk: [JSONLines.Line] = []
+            var refusedInStrict = false
+            while !refusedInStrict, let line = lines.next() {
                 if line.number % 1000 == 0, lastProgress.duration(to: .now) >= Self.progressInterval {
                     lastProgress = .now
                     progress(line.number)
                 }
-                if let problem = line.problem {
-                    report.rejected.append(.init(line: line.number, message: problem))
-                } else if case .text(let number, let text) = line {
-                    do {
-                        let agreement = try AgreementImport.parse(line: text)
-                        if let earlier = try session.firstLine(of: agreement.id, line: number) {
-                            report.rejected.append(
-                                .init(line: number, message: "id \(agreement.id) already appears on line \(earlier)"))
-                            continue
-                        }
-                        if let owner = try session.debtor(of: agreement.id), owner != agreement.debtor.id {
-                            guard allowDebtorChange else {
-                                report.rejected.append(
-                                    .init(
-                                        line: number,
-                                        message:
-                                            "\(agreement.id) belongs to debtor \(owner), this line gives \(agreement.debtor.id); "
-                                            + "pass --allow-debtor-change if it really moves to another person"))
-                                continue
-                            }
-                            report.debtorChanges.append(
-                                .init(line: number, agreement: agreement.id, from: owner, to: agreement.debtor.id))
-                            try session.resetAdjustments(
-                                of: agreement.id,
-                                reason: "moved from debtor \(owner) to \(agreement.debtor.id) by an import")
-                        }
-                        chunk.append(agreement)
-                    } catch let error as ImportError {
-                        report.rejected.append(.init(line: number, message: error.message))
-                    }
-                }
-                if strict, !report.rejected.isEmpty { break }
+                chunk.append(line)
                 if chunk.count >= Self.chunkSize {
-                    try session.upsert(chunk)
+                    refusedInStrict = try rules.importChunk(chunk, into: session, report: &report)
                     chunk.removeAll(keepingCapacity: true)
                 }
             }
+            if !refusedInStrict { refusedInStrict = try rules.importChunk(chunk, into: session, report: &report) }
             if let code = lines.readError {
                 throw StoreError(
                     .unusable, "the input could not be read to its end: \(String(cString: strerror(code)))")
             }
-            if strict, !report.rejected.isEmpty {
-                report.abandoned = true
-                return false
-            }
-            try session.upsert(chunk)
-            return true
+            report.abandoned = refusedInStrict
+            return !refusedInStrict
         }
         return report
+    }
+
+    /// How one import treats each chunk of its lines.
+    private struct ChunkRules {
+        let strict: Bool
+        let allowDebtorChange: Bool
+
+        /// Validates `lines` on every core (parsing and writing the stored form are most of an
+        /// import's work and need nothing but the line), then checks each against the file so far
+        /// and the store, in line order, and writes the good ones.
+        /// - Returns: true when `strict` refused a line: the import stops, and is rolled back.
+        func importChunk(
+            _ lines: [JSONLines.Line], into session: ImportSession, report: inout ImportReport
+        ) throws -> Bool {
+            let parsed = lines.concurrentMap { line -> Result<ImportedAgreement, ImportError>? in
+                guard case .text(_, let text) = line else { return nil }
+                return Result { () throws(ImportError) in ImportedAgreement(try AgreementImport.parse(line: text)) }
+            }
+            let stored = try session.stored(parsed.compactMap { try? $0?.get().agreement.id })
+            var accepted: [ImportedAgreement] = []
+            for (line, result) in zip(lines, parsed) {
+                switch result {
+                case nil: report.rejected.append(.init(line: line.number, message: line.problem ?? "unreadable"))
+                case .failure(let error)?: report.rejected.append(.init(line: line.number, message: error.message))
+                case .success(let imported)?:
+                    if try accept(imported, line: line.number, stored: stored, session: session, report: &report) {
+                        accepted.append(imported)
+                    }
+                }
+                if strict, !report.rejected.isEmpty { return true }
+            }
+            try session.upsert(accepted, stored: stored)
+            return false
+        }
+
+        /// Whether a valid line may be imported: its id is not on an earlier line, and it keeps
+        /// its debtor (or may change it). Refusals go into `report`.
+        private func accept(
+            _ imported: ImportedAgreement, line number: Int, stored: [Identifier: StoredVersion],
+            session: ImportSession, report: inout ImportReport
+        ) throws -> Bool {
+            let agreement = imported.agreement
+            if let earlier = try session.firstLine(of: agreement.id, line: number) {
+                report.rejected.append(
+                    .init(line: number, message: "id \(agreement.id) already appears on line \(earlier)"))
+                return false
+            }
+            guard let owner = stored[agreement.id]?.debtor, owner != agreement.debtor.id else { return true }
+            guard allowDebtorChange else {
+                report.rejected.append(
+                    .init(
+                        line: number,
+                        message:
+                            "\(agreement.id) belongs to debtor \(owner), this line gives \(agreement.debtor.id); "
+                            + "pass --allow-debtor-change if it really moves to another person"))
+                return false
+            }
+            report.debtorChanges.append(
+                .init(line: number, agreement: agreement.id, from: owner, to: agreement.debtor.id))
+            try session.resetAdjustments(
+                of: agreement.id, reason: "moved from debtor \(owner) to \(agreement.debtor.id) by an import")
+            return true
+        }
     }
 
     /// Validates events from JSON Lines `data`, in file order; an event for an unknown agreement

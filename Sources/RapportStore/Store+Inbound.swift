@@ -4,11 +4,15 @@ import RapportCore
 
 /// The `agreement_address` table: each agreement's contacts, normalised (R34).
 enum AddressIndex {
-    /// Replaces `agreement`'s rows with its current contacts.
-    static func replace(_ agreement: Agreement, _ db: Database) throws {
+    /// Removes the rows of agreement `id`.
+    static func remove(_ id: Identifier, _ db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM agreement_address WHERE agreement_id = ?").execute(arguments: [
-            agreement.id.rawValue
+            id.rawValue
         ])
+    }
+
+    /// Adds a row for each of `agreement`'s contacts that is an address (not a letter's).
+    static func add(_ agreement: Agreement, _ db: Database) throws {
         for (channel, text) in agreement.contacts {
             guard let address = Address.normalised(text, channel: channel) else { continue }
             try db.cachedStatement(

@@ -40,8 +40,6 @@ struct GenerateCommand: ParsableCommand {
                 now = Date()
             }
             let portfolio = SyntheticPortfolio(seed: seed, today: now)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var buffer = Data()
             func flush() {
                 FileHandle.standardOutput.write(buffer)
@@ -55,7 +53,7 @@ struct GenerateCommand: ParsableCommand {
                         buffer.append(UInt8(ascii: "\n"))
                     }
                 } else {
-                    buffer.append(try encoder.encode(entry.agreement))
+                    buffer.append(contentsOf: entry.agreement.canonicalJSON.utf8)
                     buffer.append(UInt8(ascii: "\n"))
                 }
                 if buffer.count > 1 << 20 { flush() }

@@ -139,11 +139,10 @@ struct HostileInputTests {
         let sandbox = try Sandbox()
         let engine = try sandbox.openEngine()
         let portfolio = SyntheticPortfolio(seed: 11, today: Date())
-        let encoder = JSONEncoder()
         var seeds: [String] = []
         for index in 0..<60 {
             let entry = portfolio.entry(index)
-            seeds.append(String(decoding: try encoder.encode(entry.agreement), as: UTF8.self))
+            seeds.append(entry.agreement.canonicalJSON)
             for event in entry.events { seeds.append(String(decoding: try event.contractJSON(), as: UTF8.self)) }
         }
         var random = SplitMix64(seed: 2026)

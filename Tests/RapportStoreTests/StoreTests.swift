@@ -38,6 +38,37 @@ struct StoreTests {
         #expect(stored.version == 2)
         #expect(stored.agreement.installments[0].amount == Money("60.00"))
         #expect(try store.status().agreements == 2)
+        // The version a re-import replaced is kept as it was, once; the current one only in `agreement`.
+        let versions = try DatabaseQueue(path: store.path).read { db in
+            try Row.fetchAll(db, sql: "SELECT agreement_id, version, data, imported_at FROM agreement_version")
+        }
+        #expect(versions.count == 1)
+        #expect(versions.first?["agreement_id"] == "A-1" && versions.first?["version"] == 1)
+        #expect((versions.first?["data"] as String?) == agreement("A-1").canonicalJSON)
+        #expect(versions.first?["imported_at"] == now.timeIntervalSince1970)
+    }
+
+    @Test("Migration v6 drops the copy of each current version that earlier imports wrote")
+    func versionsMigration() throws {
+        let path = folder.appending("v5.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v5")
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at)
+                    VALUES ('A-1', 'D-1', ?, 2, 0, 0, 0)
+                    """, arguments: [agreement("A-1", amount: "60.00").canonicalJSON])
+            for version in [1, 2] {
+                try db.execute(
+                    sql:
+                        "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES ('A-1', ?, ?, 0)",
+                    arguments: [version, agreement("A-1", amount: version == 1 ? "50.00" : "60.00").canonicalJSON])
+            }
+        }
+        try Schema.migrator.migrate(queue)
+        let kept = try queue.read { try Int.fetchAll($0, sql: "SELECT version FROM agreement_version") }
+        #expect(kept == [1])
     }
 
     @Test("An identical re-import is unchanged in any process: the stored JSON is canonical")

@@ -1,8 +1,8 @@
 /// A repayment agreement as imported: who owes, how to reach them, and the installments.
 ///
-/// Stored as the canonical JSON of this type (the contract's import shape), so a re-import that
-/// changes nothing is recognised as unchanged and a changed one is kept as a new version.
-public struct Agreement: Sendable, Equatable, Codable {
+/// Stored as its `canonicalJSON` (the contract's import shape), so a re-import that changes
+/// nothing is recognised as unchanged and a changed one is kept as a new version.
+public struct Agreement: Sendable, Equatable {
     public var id: Identifier
     public var debtor: Debtor
     /// The one zone the debtor lives in, when known.
@@ -52,15 +52,10 @@ public struct Agreement: Sendable, Equatable, Codable {
         self.installments = installments.sorted { ($0.due, $0.id) < ($1.due, $1.id) }
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, debtor, timezone, timezones, region, jurisdiction, contacts, consent
-        case preferredChannel = "preferred_channel"
-        case inconvenient, cadence, currency, installments
-    }
 }
 
 /// The person behind one or more agreements; pacing (R8) counts across all of theirs.
-public struct Debtor: Sendable, Equatable, Codable {
+public struct Debtor: Sendable, Equatable {
     public var id: Identifier
     public var name: String
     public var preferredName: String?
@@ -76,16 +71,10 @@ public struct Debtor: Sendable, Equatable, Codable {
 
     /// The name to greet the debtor with (R20).
     public var greetingName: String { preferredName ?? name }
-
-    enum CodingKeys: String, CodingKey {
-        case id, name
-        case preferredName = "preferred_name"
-        case locale
-    }
 }
 
 /// What the debtor agreed to receive. SMS is never sent without it (R16).
-public struct Consent: Sendable, Equatable, Codable {
+public struct Consent: Sendable, Equatable {
     public var sms: Bool
     public init(sms: Bool = false) { self.sms = sms }
 }
@@ -108,7 +97,7 @@ public struct Inconvenience: Sendable, Equatable, Codable {
 }
 
 /// One scheduled payment.
-public struct Installment: Sendable, Equatable, Codable {
+public struct Installment: Sendable, Equatable {
     public var id: Identifier
     public var due: LocalDate
     public var amount: Money

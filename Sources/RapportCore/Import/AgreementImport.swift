@@ -159,7 +159,7 @@ public enum AgreementImport {
             }
         case .email:
             let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-            guard address.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            guard address.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].utf8.contains(UInt8(ascii: ".")),
                 !address.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" })
             else { throw ImportError("contacts.email \"\(address.prefix(60))\" is not an e-mail address") }
         case .letter:

@@ -68,8 +68,12 @@ struct FieldReader {
         guard case .string(let text) = value else {
             throw ImportError("\(name(key)) must be a string, not \(value.typeName)")
         }
-        guard text.count <= maxLength else { throw ImportError("\(name(key)) is longer than \(maxLength) characters") }
-        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else {
+        // Counting characters walks grapheme clusters; a text with no more bytes than the limit
+        // cannot have more characters, which is every line but the hostile ones.
+        guard text.utf8.count <= maxLength || text.count <= maxLength else {
+            throw ImportError("\(name(key)) is longer than \(maxLength) characters")
+        }
+        guard !text.utf8.contains(0) else {
             throw ImportError("\(name(key)) contains a NUL character")
         }
         return text
@@ -77,8 +81,14 @@ struct FieldReader {
 
     func requiredString(_ key: String, maxLength: Int = 1000) throws(ImportError) -> String {
         guard let text = try string(key, maxLength: maxLength) else { throw ImportError("\(name(key)) is missing") }
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ImportError("\(name(key)) is empty") }
+        guard !Self.isBlank(text) else { throw ImportError("\(name(key)) is empty") }
         return text
+    }
+
+    /// Whether `text` is only white space; an ASCII letter or digit answers without Foundation.
+    private static func isBlank(_ text: String) -> Bool {
+        if text.utf8.contains(where: { $0 < 0x80 && $0 != 0x20 && $0 != 0x09 }) { return false }
+        return text.trimmingCharacters(in: .whitespaces).isEmpty
     }
 
     func bool(_ key: String) throws(ImportError) -> Bool? {

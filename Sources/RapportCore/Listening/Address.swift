@@ -8,8 +8,10 @@ public enum Address {
     public static func normalised(_ text: String, channel: Channel) -> String? {
         switch channel {
         case .sms, .voice:
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            let digits = trimmed.unicodeScalars.filter { ("0"..."9").contains($0) }.map(String.init).joined()
+            // Every import normalises each number: read digits off the bytes, no Foundation.
+            let trimmed = trimmed(text)
+            let digits = String(
+                decoding: trimmed.utf8.filter { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }, as: UTF8.self)
             guard (7...15).contains(digits.count) else { return nil }
             if trimmed.hasPrefix("+") { return "+" + digits }
             if digits.hasPrefix("00") { return "+" + digits.dropFirst(2) }
@@ -17,16 +19,25 @@ public enum Address {
             if digits.count == 11, digits.hasPrefix("1") { return "+" + digits }
             return "+" + digits
         case .email:
-            var address = text.trimmingCharacters(in: .whitespaces)
+            var address = trimmed(text)
             // "Sam Rivera <sam@example.org>" → the part in angle brackets.
             if let open = address.lastIndex(of: "<"), let close = address.lastIndex(of: ">"), open < close {
                 address = String(address[address.index(after: open)..<close])
             }
             let lowered = address.lowercased()
-            guard lowered.contains("@"), !lowered.contains(" ") else { return nil }
+            guard lowered.utf8.contains(UInt8(ascii: "@")), !lowered.utf8.contains(UInt8(ascii: " ")) else {
+                return nil
+            }
             return lowered
         case .letter:
             return nil
         }
+    }
+
+    /// `text` without white space at either end. Most addresses have none, and looking at the
+    /// two end bytes is far cheaper than Foundation's trimming.
+    private static func trimmed(_ text: String) -> String {
+        func plain(_ byte: UInt8?) -> Bool { byte.map { $0 > 0x20 && $0 < 0x80 } ?? true }
+        return plain(text.utf8.first) && plain(text.utf8.last) ? text : text.trimmingCharacters(in: .whitespaces)
     }
 }
