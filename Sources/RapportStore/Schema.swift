@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import RapportCore
 
@@ -185,6 +186,42 @@ enum Schema {
                     "DELETE FROM agreement_version WHERE (agreement_id, version) IN (SELECT id, version FROM agreement)"
             )
         }
+        // R30 retention deletes an agreement with everything recorded of it. With each child
+        // table's reference to `agreement` cascading, that is one `DELETE FROM agreement`, and
+        // no table can be forgotten. SQLite cannot alter a foreign key, so each table is
+        // rebuilt from its own stored definition with the reference changed, then refilled.
+        migrator.registerMigration("v7") { db in
+            try db.execute(sql: "DELETE FROM decision WHERE agreement_id NOT IN (SELECT id FROM agreement)")
+            for table in ["event", "job", "adjustment", "decision", "agreement_version"] {
+                try cascadeDeletes(from: table, db)
+            }
+        }
         return migrator
+    }
+
+    /// Rebuilds `table` so that deleting its agreement deletes its rows (`ON DELETE CASCADE`),
+    /// keeping every column, row and index as they are.
+    private static func cascadeDeletes(from table: String, _ db: Database) throws {
+        guard
+            let definition = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
+        else { return }
+        let indexes = try String.fetchAll(
+            db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            arguments: [table])
+        let cascading =
+            definition.contains("REFERENCES agreement(id)")
+            ? definition.replacingOccurrences(
+                of: "REFERENCES agreement(id)", with: "REFERENCES agreement(id) ON DELETE CASCADE")
+            : definition.replacingOccurrences(
+                of: "agreement_id TEXT NOT NULL,",
+                with: "agreement_id TEXT NOT NULL REFERENCES agreement(id) ON DELETE CASCADE,")
+        try db.execute(
+            sql: cascading.replacingOccurrences(
+                of: "CREATE TABLE \(table) (", with: "CREATE TABLE \(table)_cascading ("))
+        try db.execute(sql: "INSERT INTO \(table)_cascading SELECT * FROM \(table)")
+        try db.execute(sql: "DROP TABLE \(table)")
+        try db.execute(sql: "ALTER TABLE \(table)_cascading RENAME TO \(table)")
+        for index in indexes { try db.execute(sql: index) }
     }
 }

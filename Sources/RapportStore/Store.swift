@@ -588,12 +588,8 @@ public final class Store: Sendable {
                       AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.agreement_id = a.id AND d.at >= :cutoff)
                       AND NOT EXISTS (SELECT 1 FROM adjustment x WHERE x.agreement_id = a.id AND x.at >= :cutoff)
                     """, arguments: ["cutoff": cutoff.timeIntervalSince1970])
-            for id in stale {
-                for table in ["event", "job", "decision", "adjustment", "agreement_version"] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE agreement_id = ?", arguments: [id])
-                }
-                try db.execute(sql: "DELETE FROM agreement WHERE id = ?", arguments: [id])
-            }
+            // Every table that records an agreement cascades from it (migration v7).
+            for id in stale { try db.execute(sql: "DELETE FROM agreement WHERE id = ?", arguments: [id]) }
             return stale.count
         }
     }

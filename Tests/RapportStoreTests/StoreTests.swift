@@ -209,9 +209,43 @@ extension StoreTests {
         _ = try store.append(
             [Event(agreement: Identifier("A-busy")!, type: .payment, at: now, amount: Money("1.00"))], at: now)
         let cutoff = now.addingTimeInterval(-3 * 365 * 86_400)
+        _ = try store.append(
+            [Event(agreement: Identifier("A-old")!, type: .payment, at: old, amount: Money("1.00"))], at: old)
+        _ = try store.upsert([agreement("A-old", amount: "70.00")], at: old)
+        try store.adjust(Identifier("A-old")!, Adjustment(cadence: "gentle"), reason: "asked", at: old)
         #expect(try store.deleteRecords(inactiveSince: cutoff) == 1)
         #expect(try store.agreement(Identifier("A-old")!) == nil)
         #expect(try store.agreement(Identifier("A-busy")!) != nil)
         #expect(try store.deleteRecords(inactiveSince: cutoff) == 0)
+        // Nothing of A-old is left in any table that records an agreement.
+        try DatabaseQueue(path: store.path).read { db in
+            for table in try Self.tablesRecordingAgreements(db) {
+                let left = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM \(table) WHERE agreement_id = 'A-old'")
+                #expect(left == 0, "\(table)")
+            }
+        }
+    }
+
+    @Test("R30: every table with an agreement_id deletes its rows with their agreement (ON DELETE CASCADE)")
+    func everyRecordCascades() throws {
+        try DatabaseQueue(path: store.path).read { db in
+            let tables = try Self.tablesRecordingAgreements(db)
+            #expect(tables.count == 6)
+            for table in tables {
+                let keys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_list(\(table))")
+                let cascades = keys.contains { key in
+                    key["table"] == "agreement" && key["from"] == "agreement_id" && key["on_delete"] == "CASCADE"
+                }
+                #expect(cascades, "\(table)")
+            }
+        }
+    }
+
+    /// The tables with an `agreement_id` column.
+    static func tablesRecordingAgreements(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'").filter { table in
+            try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").contains { $0["name"] == "agreement_id" }
+        }
     }
 }
