@@ -77,11 +77,24 @@ public struct PlanRecord: Sendable {
 
 /// A recorded decision (R30).
 public struct DecisionRecord: Sendable {
+    public var agreement: Identifier
     public var at: Date
     public var outcome: String
     public var jobID: String?
     public var touchpoint: String?
     public var reason: String
+
+    public init(
+        agreement: Identifier, at: Date, outcome: String, jobID: String? = nil, touchpoint: String? = nil,
+        reason: String
+    ) {
+        self.agreement = agreement
+        self.at = at
+        self.outcome = outcome
+        self.jobID = jobID
+        self.touchpoint = touchpoint
+        self.reason = reason
+    }
 }
 
 /// One tick, as recorded for `status`.
@@ -110,7 +123,6 @@ public struct TickRecord: Sendable {
     }
 }
 
-/// Counts for `rapportctl status`.
 /// One line of `rapportctl agreements ls`.
 public struct AgreementListing: Sendable, Encodable {
     public var id: String
@@ -121,6 +133,7 @@ public struct AgreementListing: Sendable, Encodable {
     public var nextActionAt: Date?
 }
 
+/// Counts for `rapportctl status`.
 public struct StoreStatus: Sendable {
     public var agreements: Int
     public var agreementsByOutcome: [String: Int]

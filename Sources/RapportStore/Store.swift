@@ -216,9 +216,9 @@ public final class Store: Sendable {
                 sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
                 arguments: [agreement.rawValue, now.timeIntervalSince1970, try Coding.encode(adjustment), reason])
             try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [agreement.rawValue])
-            try Self.recordDecision(
-                db, agreement.rawValue, now.timeIntervalSince1970, "adjusted", nil, nil,
-                "\(adjustment.summary) (\(reason))")
+            try DecisionRecord(
+                agreement: agreement, at: now, outcome: "adjusted", reason: "\(adjustment.summary) (\(reason))"
+            ).insert(db)
         }
     }
 
@@ -348,32 +348,25 @@ public final class Store: Sendable {
                     try db.cachedStatement(sql: "UPDATE job SET state = ?, detail = ?, updated_at = ? WHERE id = ?")
                         .execute(arguments: [state.rawValue, withdrawal.reason, time, withdrawal.jobID])
                     let outcome = state == .withdrawn ? "withdrawn" : "withdraw-too-late"
-                    try Self.recordDecision(db, id, time, outcome, withdrawal.jobID, nil, withdrawal.reason)
+                    try DecisionRecord(
+                        agreement: record.agreement, at: now, outcome: outcome, jobID: withdrawal.jobID,
+                        reason: withdrawal.reason
+                    ).insert(db)
                 }
                 for dropped in decision.dropped {
-                    try db.cachedStatement(
-                        sql:
-                            "INSERT OR IGNORE INTO decision (agreement_id, at, outcome, touchpoint, reason) VALUES (?, ?, 'dropped', ?, ?)"
-                    )
-                    .execute(arguments: [id, time, dropped.touchpoint, dropped.reason])
+                    try DecisionRecord(
+                        agreement: record.agreement, at: now, outcome: "dropped", touchpoint: dropped.touchpoint,
+                        reason: dropped.reason
+                    ).insert(db, onConflict: .ignore)
                     newlyDropped += db.changesCount
                 }
                 if let (job, bytes) = record.job, case .send(let contact) = decision.outcome {
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before, not_after,
-                                             timezone, recipient, file_name, state, review, data, created_at, updated_at, statement)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?)
-                            """
-                    ).execute(
-                        arguments: [
-                            job.id, contact.touchpoint, try Coding.encode(contact.covers), id,
-                            try Coding.encode(job.agreements), job.debtor.rawValue, job.kind.rawValue,
-                            job.channel.rawValue, job.notBefore.timeIntervalSince1970,
-                            job.notAfter.timeIntervalSince1970, job.timezone, job.to, job.fileName, contact.needsReview,
-                            String(decoding: bytes, as: UTF8.self), time, time, contact.statement?.fingerprint,
-                        ])
-                    try Self.recordDecision(db, id, time, "planned", job.id, contact.touchpoint, job.reason)
+                    try PlannedJobRow(agreement: record.agreement, job: job, contact: contact, bytes: bytes, at: time)
+                        .insert(db)
+                    try DecisionRecord(
+                        agreement: record.agreement, at: now, outcome: "planned", jobID: job.id,
+                        touchpoint: contact.touchpoint, reason: job.reason
+                    ).insert(db)
                 }
                 let outcome: String
                 switch decision.outcome {
@@ -385,7 +378,10 @@ public final class Store: Sendable {
                 let previous = try String.fetchOne(
                     db.cachedStatement(sql: "SELECT summary FROM agreement WHERE id = ?"), arguments: [id])
                 if case .blocked = decision.outcome, previous != decision.summary {
-                    try Self.recordDecision(db, id, time, "suppressed", nil, nil, decision.summary)
+                    try DecisionRecord(
+                        agreement: record.agreement, at: now, outcome: "suppressed", reason: decision.summary
+                    )
+                    .insert(db)
                 }
                 try db.cachedStatement(
                     sql:
@@ -397,17 +393,6 @@ public final class Store: Sendable {
             }
             return newlyDropped
         }
-    }
-
-    private static func recordDecision(
-        _ db: Database, _ agreement: String, _ time: Double, _ outcome: String, _ job: String?, _ touchpoint: String?,
-        _ reason: String
-    ) throws {
-        try db.cachedStatement(
-            sql:
-                "INSERT INTO decision (agreement_id, at, outcome, job_id, touchpoint, reason) VALUES (?, ?, ?, ?, ?, ?)"
-        )
-        .execute(arguments: [agreement, time, outcome, job, touchpoint, reason])
     }
 
     /// Sets the state of jobs (e.g. `spooled` once their files are durable), recording each
@@ -440,10 +425,12 @@ public final class Store: Sendable {
                 "UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ? RETURNING agreement_id"
         )
         for jobID in jobIDs {
-            guard let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID]) else {
-                continue
-            }
-            try recordDecision(db, agreement, time, state.rawValue, jobID, nil, detail ?? state.rawValue)
+            guard let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID]),
+                let id = Identifier(agreement)
+            else { continue }
+            try DecisionRecord(
+                agreement: id, at: now, outcome: state.rawValue, jobID: jobID, reason: detail ?? state.rawValue
+            ).insert(db)
             if replan {
                 try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [
                     agreement
@@ -455,24 +442,21 @@ public final class Store: Sendable {
     /// Jobs in `state`, oldest first.
     public func jobs(in state: JobState, limit: Int = .max) throws(StoreError) -> [StoredJob] {
         try read { db in
-            try Row.fetchAll(
+            try StoredJob.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM job WHERE state = ? ORDER BY not_before, id LIMIT ?"),
-                arguments: [state.rawValue, limit]
-            )
-            .compactMap(Self.storedJob)
+                arguments: [state.rawValue, limit])
         }
     }
 
     /// Waiting jobs (in `new/` or `hold/`) whose `not_after` has passed: candidates for `expired/`.
     public func overdueJobs(at now: Date) throws(StoreError) -> [StoredJob] {
         try read { db in
-            try Row.fetchAll(
+            try StoredJob.fetchAll(
                 db.cachedStatement(
                     sql:
                         "SELECT * FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after < ? ORDER BY not_after"
                 ),
-                arguments: [now.timeIntervalSince1970]
-            ).compactMap(Self.storedJob)
+                arguments: [now.timeIntervalSince1970])
         }
     }
 
@@ -482,15 +466,14 @@ public final class Store: Sendable {
     ///   job is, and reading every waiting job's text each minute would cost what the spool holds.
     public func jobsInFlight(at now: Date, withData: Bool = true) throws(StoreError) -> [StoredJob] {
         try read { db in
-            try Row.fetchAll(
+            try StoredJob.fetchAll(
                 db.cachedStatement(
                     sql: """
                         SELECT id, touchpoint, agreement_id, kind, channel, not_before, not_after, file_name, state, review, detail,
                                \(withData ? "data" : "'' AS data"), created_at, updated_at
                         FROM job WHERE (state = 'spooled' AND not_before <= ?) OR state = 'claimed' ORDER BY not_before
                         """),
-                arguments: [now.timeIntervalSince1970]
-            ).compactMap(Self.storedJob)
+                arguments: [now.timeIntervalSince1970])
         }
     }
 
@@ -526,18 +509,16 @@ public final class Store: Sendable {
     /// One job by id.
     public func job(_ id: String) throws(StoreError) -> StoredJob? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [id]).flatMap(Self.storedJob)
+            try StoredJob.fetchOne(db, key: id)
         }
     }
 
     /// Waiting jobs of an agreement (for immediate withdrawal from the CLI).
     public func jobs(of agreement: Identifier) throws(StoreError) -> [StoredJob] {
         try read { db in
-            try Row.fetchAll(
+            try StoredJob.fetchAll(
                 db, sql: "SELECT * FROM job WHERE agreement_id = ? ORDER BY not_before, id",
-                arguments: [agreement.rawValue]
-            )
-            .compactMap(Self.storedJob)
+                arguments: [agreement.rawValue])
         }
     }
 
@@ -560,16 +541,11 @@ public final class Store: Sendable {
     /// The recorded decisions of an agreement, oldest first.
     public func decisions(of agreement: Identifier, limit: Int = 50) throws(StoreError) -> [DecisionRecord] {
         try read { db in
-            try Row.fetchAll(
+            try DecisionRecord.fetchAll(
                 db,
                 sql:
                     "SELECT * FROM (SELECT * FROM decision WHERE agreement_id = ? ORDER BY at DESC, id DESC LIMIT ?) ORDER BY at, id",
-                arguments: [agreement.rawValue, limit]
-            ).map { row in
-                DecisionRecord(
-                    at: Date(timeIntervalSince1970: row["at"]), outcome: row["outcome"], jobID: row["job_id"],
-                    touchpoint: row["touchpoint"], reason: row["reason"])
-            }
+                arguments: [agreement.rawValue, limit])
         }
     }
 
@@ -596,16 +572,7 @@ public final class Store: Sendable {
 
     /// Records a finished tick.
     public func record(_ tick: TickRecord) throws(StoreError) {
-        try write { db in
-            try db.cachedStatement(
-                sql:
-                    "INSERT INTO tick (started_at, finished_at, due, spooled, withdrawn, dropped, expired, next_action_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            ).execute(
-                arguments: [
-                    tick.startedAt.timeIntervalSince1970, tick.finishedAt.timeIntervalSince1970, tick.due, tick.spooled,
-                    tick.withdrawn, tick.dropped, tick.expired, tick.nextActionAt?.timeIntervalSince1970,
-                ])
-        }
+        try write { db in try tick.insert(db) }
     }
 
     /// The earliest next action of any agreement.
@@ -626,14 +593,7 @@ public final class Store: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM job GROUP BY state") {
                 byState[row["state"]] = row["n"]
             }
-            let tick = try Row.fetchOne(db, sql: "SELECT * FROM tick ORDER BY id DESC LIMIT 1").map { row in
-                TickRecord(
-                    startedAt: Date(timeIntervalSince1970: row["started_at"]),
-                    finishedAt: Date(timeIntervalSince1970: row["finished_at"]),
-                    due: row["due"], spooled: row["spooled"], withdrawn: row["withdrawn"], dropped: row["dropped"],
-                    expired: row["expired"],
-                    nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
-            }
+            let tick = try TickRecord.order(Column("id").desc).fetchOne(db)
             return StoreStatus(
                 agreements: byOutcome.values.reduce(0, +), agreementsByOutcome: byOutcome, jobsByState: byState,
                 events: try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0, lastTick: tick,
@@ -688,20 +648,6 @@ public final class Store: Sendable {
             db.cachedStatement(sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL")
         ).map(
             Date.init(timeIntervalSince1970:))
-    }
-
-    private static func storedJob(_ row: Row) -> StoredJob? {
-        guard let agreement = Identifier(row["agreement_id"] as String), let kind = ContactKind(rawValue: row["kind"]),
-            let channel = Channel(rawValue: row["channel"]), let state = JobState(rawValue: row["state"])
-        else { return nil }
-        return StoredJob(
-            id: row["id"], touchpoint: row["touchpoint"], agreement: agreement, kind: kind, channel: channel,
-            notBefore: Date(timeIntervalSince1970: row["not_before"]),
-            notAfter: Date(timeIntervalSince1970: row["not_after"]),
-            fileName: row["file_name"], state: state, review: row["review"], detail: row["detail"],
-            data: Data((row["data"] as String).utf8),
-            createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
 
     private static func contactRecord(_ row: Row) -> ContactRecord? {

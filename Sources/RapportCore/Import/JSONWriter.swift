@@ -7,9 +7,9 @@
 /// recognised by comparing it — so the writer keeps its rules: `"`, `\` and control characters
 /// escaped (`\b \t \n \f \r`, else `\u00xx` in lower case), everything else as UTF-8.
 ///
-/// The caller writes an object's keys in byte order; `JSONWriterTests` checks every shape
-/// against `JSONEncoder`.
-struct JSONWriter {
+/// The caller writes an object's keys in byte order; `CanonicalAgreementTests` checks every
+/// shape against what `JSONEncoder` wrote.
+public struct JSONWriter {
     /// The JSON written so far, as UTF-8 (appending bytes is cheaper than appending to a String).
     private var bytes: [UInt8] = []
     /// Whether the next member is the first of its object or array (so no comma before it).
@@ -17,6 +17,16 @@ struct JSONWriter {
 
     /// The JSON written so far.
     var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// `values` as a JSON array of strings: how the store keeps a job's agreements and the
+    /// touchpoints it covers.
+    public static func strings(_ values: [String]) -> String {
+        var json = JSONWriter()
+        json.open(.array)
+        for value in values { json.string(value) }
+        json.close(.array)
+        return json.text
+    }
 
     /// Opens an object (`{`) or array (`[`).
     mutating func open(_ bracket: Bracket) {
