@@ -49,7 +49,8 @@ enum MessageExamples {
     ) -> PlannedContact {
         let ids = (1...agreements).map { id("A-\($0)") }
         return PlannedContact(
-            jobID: "j-example", touchpoint: "\(kind.rawValue):A-1", kind: kind, channel: channel, to: "+12145550100",
+            jobID: "j-example", touchpoint: TouchpointKey(rawValue: "\(kind.rawValue):A-1"), kind: kind,
+            channel: channel, to: "+12145550100",
             agreement: ids[0], agreements: ids, debtor: Debtor(id: id("D-1"), name: name, locale: language),
             timezone: "America/Chicago", notBefore: Date(timeIntervalSince1970: 0),
             notAfter: Date(timeIntervalSince1970: 0),

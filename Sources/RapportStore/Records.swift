@@ -38,7 +38,7 @@ public struct Portfolio: Sendable {
 /// A job row: its state and the exact bytes of its file.
 public struct StoredJob: Sendable {
     public var id: String
-    public var touchpoint: String
+    public var touchpoint: TouchpointKey
     public var agreement: Identifier
     public var kind: ContactKind
     public var channel: Channel
@@ -81,20 +81,8 @@ public struct DecisionRecord: Sendable {
     public var at: Date
     public var outcome: String
     public var jobID: String?
-    public var touchpoint: String?
+    public var touchpoint: TouchpointKey?
     public var reason: String
-
-    public init(
-        agreement: Identifier, at: Date, outcome: String, jobID: String? = nil, touchpoint: String? = nil,
-        reason: String
-    ) {
-        self.agreement = agreement
-        self.at = at
-        self.outcome = outcome
-        self.jobID = jobID
-        self.touchpoint = touchpoint
-        self.reason = reason
-    }
 }
 
 /// One tick, as recorded for `status`.

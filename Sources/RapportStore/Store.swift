@@ -656,11 +656,13 @@ public final class Store: Sendable {
             let agreements = Coding.strings(in: row["agreements"])?.compactMap(Identifier.init)
         else { return nil }
         var record = ContactRecord(
-            jobID: row["id"], touchpoint: row["touchpoint"], agreements: agreements, kind: kind, channel: channel,
+            jobID: row["id"], touchpoint: TouchpointKey(rawValue: row["touchpoint"]), agreements: agreements,
+            kind: kind,
+            channel: channel,
             notBefore: Date(timeIntervalSince1970: row["not_before"]),
             notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state,
             timezone: row["timezone"], recipient: row["recipient"])
-        record.covers = Coding.strings(in: row["covers"]) ?? []
+        record.covers = (Coding.strings(in: row["covers"]) ?? []).map(TouchpointKey.init(rawValue:))
         record.statement = row["statement"]
         return record
     }

@@ -39,7 +39,8 @@ extension DecisionRecord: FetchableRecord, PersistableRecord {
         }
         self.init(
             agreement: agreement, at: Date(timeIntervalSince1970: row["at"]), outcome: row["outcome"],
-            jobID: row["job_id"], touchpoint: row["touchpoint"], reason: row["reason"])
+            jobID: row["job_id"], touchpoint: (row["touchpoint"] as String?).map(TouchpointKey.init(rawValue:)),
+            reason: row["reason"])
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -47,7 +48,7 @@ extension DecisionRecord: FetchableRecord, PersistableRecord {
         container["at"] = at.timeIntervalSince1970
         container["outcome"] = outcome
         container["job_id"] = jobID
-        container["touchpoint"] = touchpoint
+        container["touchpoint"] = touchpoint?.rawValue
         container["reason"] = reason
     }
 }
@@ -61,7 +62,8 @@ extension StoredJob: FetchableRecord, TableRecord {
             let channel = Channel(rawValue: row["channel"]), let state = JobState(rawValue: row["state"])
         else { throw StoreError(.unusable, "job \(id) has a kind, channel or state this version does not know") }
         self.init(
-            id: id, touchpoint: row["touchpoint"], agreement: agreement, kind: kind, channel: channel,
+            id: id, touchpoint: TouchpointKey(rawValue: row["touchpoint"]), agreement: agreement, kind: kind,
+            channel: channel,
             notBefore: Date(timeIntervalSince1970: row["not_before"]),
             notAfter: Date(timeIntervalSince1970: row["not_after"]),
             fileName: row["file_name"], state: state, review: row["review"], detail: row["detail"],
@@ -84,8 +86,8 @@ struct PlannedJobRow: PersistableRecord {
 
     func encode(to container: inout PersistenceContainer) {
         container["id"] = job.id
-        container["touchpoint"] = contact.touchpoint
-        container["covers"] = JSONWriter.strings(contact.covers)
+        container["touchpoint"] = contact.touchpoint.rawValue
+        container["covers"] = JSONWriter.strings(contact.covers.map(\.rawValue))
         container["agreement_id"] = agreement.rawValue
         container["agreements"] = JSONWriter.strings(job.agreements.map(\.rawValue))
         container["debtor_id"] = job.debtor.rawValue

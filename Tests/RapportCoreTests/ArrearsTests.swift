@@ -45,7 +45,7 @@ struct ArrearsTests {
         #expect(first.kind == .missed)
         #expect(first.statement?.overdue?.total == Money("50.00"))
         var waiting = Fixture.sent(
-            .missed, at: Timestamp.rfc3339(first.notBefore), touchpoint: first.touchpoint, state: .spooled)
+            .missed, at: Timestamp.rfc3339(first.notBefore), touchpoint: first.touchpoint.rawValue, state: .spooled)
         waiting.statement = first.statement?.fingerprint
         waiting.jobID = first.jobID
         let partial = Fixture.event(.payment, at: "2026-11-30T15:30:00Z", amount: "30.00")

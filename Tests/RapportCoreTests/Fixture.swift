@@ -79,7 +79,7 @@ enum Fixture {
         let instant = instant(at)
         return ContactRecord(
             jobID: "j-" + StableHash.hex(at + kind.rawValue + agreement),
-            touchpoint: touchpoint ?? "\(kind.rawValue):\(agreement):x:\(at)",
+            touchpoint: TouchpointKey(rawValue: touchpoint ?? "\(kind.rawValue):\(agreement):x:\(at)"),
             agreements: [id(agreement)], kind: kind, channel: channel, notBefore: instant,
             notAfter: instant.addingTimeInterval(3600), state: state,
             timezone: "America/Chicago", recipient: channel == .email ? "sam@example.org" : "+12145550100")
@@ -103,8 +103,8 @@ enum Fixture {
         _ agreements: [Agreement], events: [Event] = [], history earlier: [ContactRecord] = [], from start: String,
         until end: String,
         policy: Policy = .standard
-    ) -> (contacts: [PlannedContact], dropped: [String: String]) {
-        var dropped: [String: String] = [:]
+    ) -> (contacts: [PlannedContact], dropped: [TouchpointKey: String]) {
+        var dropped: [TouchpointKey: String] = [:]
         var histories: [Identifier: [ContactRecord]] = [:]
         for agreement in agreements where histories[agreement.debtor.id] == nil {
             let theirs = Set(agreements.filter { $0.debtor.id == agreement.debtor.id }.map(\.id))

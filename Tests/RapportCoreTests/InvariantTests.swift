@@ -129,7 +129,7 @@ struct InvariantTests {
                 where clock.localDate(of: Self.start).adding(days: 10) < installment.due
                     && installment.due < clock.localDate(of: Self.end).adding(days: -10)
                 {
-                    let key = "pre_due:\(agreement.id):\(installment.id)"
+                    let key = TouchpointKey.reminder(.preDue, agreement.id, installment.id)
                     let reminded = contacts.contains { ($0.touchpoint == key) || $0.covers.contains(key) }
                     #expect(
                         reminded || dropped[key]?.contains("R29") == true,

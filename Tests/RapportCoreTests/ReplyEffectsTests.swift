@@ -125,7 +125,7 @@ struct ReplyEffectsTests {
         let decision = Fixture.planner.plan(state("A-1", events: help), history: [recent], now: now)
         let contact = try #require(Fixture.contact(decision))
         #expect(contact.kind == .help && contact.notBefore == now)
-        var sent = Fixture.sent(.help, at: "2026-12-02T16:00:00Z", touchpoint: contact.touchpoint)
+        var sent = Fixture.sent(.help, at: "2026-12-02T16:00:00Z", touchpoint: contact.touchpoint.rawValue)
         sent.jobID = contact.jobID
         let again =
             help

@@ -25,7 +25,7 @@ struct StopTests {
         #expect(decision.withdrawals.map(\.jobID) == [waitingReminder.jobID])
         #expect(decision.withdrawals.first?.reason.contains("R12") == true)
         let confirmed = Fixture.sent(
-            .ceaseConfirmation, at: "2026-12-08T16:00:00Z", touchpoint: confirmation.touchpoint)
+            .ceaseConfirmation, at: "2026-12-08T16:00:00Z", touchpoint: confirmation.touchpoint.rawValue)
         let after = Fixture.plan(agreement, events: [cease], history: [confirmed], at: "2026-12-20T15:00:00Z")
         #expect(Fixture.contact(after) == nil)
         #expect(blockedRule(after) == "R12")

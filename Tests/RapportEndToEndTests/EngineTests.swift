@@ -196,7 +196,7 @@ struct CatchUpTests {
             $0.outcome == "dropped"
         }
         #expect(
-            dropped.contains { $0.reason.contains("R29") && $0.touchpoint?.hasPrefix("pre_due:") == true },
+            dropped.contains { $0.reason.contains("R29") && $0.touchpoint?.rawValue.hasPrefix("pre_due:") == true },
             "a reminder for a date already past is dropped and logged")
         #expect(!report.spooled.sample.contains { $0.kind == .preDue && $0.localTime < "2026-12-11" })
     }

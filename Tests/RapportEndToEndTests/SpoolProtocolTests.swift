@@ -16,7 +16,8 @@ struct SpoolProtocolEndToEndTests {
         return try (0..<count).map { index in
             let notBefore = now.addingTimeInterval(-Double(60 * (count - index)))
             let contact = PlannedContact(
-                jobID: "j-" + StableHash.hex("\(prefix)\(index)"), touchpoint: "\(prefix)\(index)", kind: .preDue,
+                jobID: "j-" + StableHash.hex("\(prefix)\(index)"),
+                touchpoint: TouchpointKey(rawValue: "\(prefix)\(index)"), kind: .preDue,
                 channel: channel, to: "+12145550100",
                 agreement: Identifier("A-\(index)")!, agreements: [Identifier("A-\(index)")!],
                 debtor: Debtor(id: Identifier("D-\(index)")!, name: "Sam"),

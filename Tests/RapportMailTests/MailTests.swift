@@ -16,7 +16,8 @@ struct MailTests {
     ) -> Job {
         var job = Job(
             contact: PlannedContact(
-                jobID: jobID, touchpoint: "t", kind: .preDue, channel: .email, to: "sam@example.org",
+                jobID: jobID, touchpoint: TouchpointKey(rawValue: "t"), kind: .preDue, channel: .email,
+                to: "sam@example.org",
                 agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
                 debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
                 timezone: "UTC", notBefore: Date(timeIntervalSince1970: 0), notAfter: Date(timeIntervalSince1970: 3600),

@@ -20,7 +20,8 @@ struct SpoolTests {
 
     func job(_ key: String = "k", notBefore: Date = Date(timeIntervalSince1970: 1_796_000_000)) -> Job {
         let contact = PlannedContact(
-            jobID: "j-" + StableHash.hex(key), touchpoint: key, kind: .preDue, channel: .sms, to: "+12145550100",
+            jobID: "j-" + StableHash.hex(key), touchpoint: TouchpointKey(rawValue: key), kind: .preDue, channel: .sms,
+            to: "+12145550100",
             agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
             debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
             timezone: "America/Chicago", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(3600),
@@ -152,7 +153,8 @@ struct SpoolProtocolTests {
         let notBefore = Date(
             timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 + minutesFromNow * 60)
         let contact = PlannedContact(
-            jobID: "j-" + StableHash.hex(key), touchpoint: key, kind: .preDue, channel: channel, to: "+12145550100",
+            jobID: "j-" + StableHash.hex(key), touchpoint: TouchpointKey(rawValue: key), kind: .preDue,
+            channel: channel, to: "+12145550100",
             agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
             debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
             timezone: "America/Chicago", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(3600),

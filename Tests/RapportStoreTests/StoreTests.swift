@@ -176,7 +176,8 @@ struct StoreTests {
     func jobLifecycle() throws {
         _ = try store.upsert([agreement("A-1")], at: now)
         let contact = PlannedContact(
-            jobID: "j-" + StableHash.hex("k"), touchpoint: "pre_due:A-1:1", kind: .preDue, channel: .email,
+            jobID: "j-" + StableHash.hex("k"), touchpoint: .reminder(.preDue, Identifier("A-1")!, Identifier("1")!),
+            kind: .preDue, channel: .email,
             to: "sam@example.org",
             agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
             debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),

@@ -56,7 +56,7 @@ public struct Withdrawal: Sendable, Equatable {
 
 /// A touchpoint dropped as stale, and why.
 public struct Dropped: Sendable, Equatable {
-    public var touchpoint: String
+    public var touchpoint: TouchpointKey
     public var kind: ContactKind
     public var reason: String
 }
@@ -65,9 +65,9 @@ public struct Dropped: Sendable, Equatable {
 public struct PlannedContact: Sendable, Equatable {
     /// Deterministic: the same touchpoint and attempt always give the same id.
     public var jobID: String
-    public var touchpoint: String
+    public var touchpoint: TouchpointKey
     /// Other agreements' touchpoints this message also serves (R28).
-    public var covers: [String] = []
+    public var covers: [TouchpointKey] = []
     /// R15: a person must approve the message before any delivery tool sees it.
     public var needsReview = false
     /// R25: the wording has grown firmer after unanswered follow-ups.
@@ -94,7 +94,8 @@ public struct PlannedContact: Sendable, Equatable {
     public var currency: String
 
     public init(
-        jobID: String, touchpoint: String, kind: ContactKind, channel: Channel, to: String, agreement: Identifier,
+        jobID: String, touchpoint: TouchpointKey, kind: ContactKind, channel: Channel, to: String,
+        agreement: Identifier,
         agreements: [Identifier], debtor: Debtor, timezone: String, notBefore: Date, notAfter: Date, localTime: String,
         reason: String, installment: Installment?, statement: Statement?, paymentAmount: Money?, currency: String
     ) {

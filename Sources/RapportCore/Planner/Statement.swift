@@ -60,7 +60,9 @@ extension Planner {
     /// - Parameter about: the agreements the message is about: one, or several for a reminder
     ///   that covers a debtor's agreements due near each other (R28).
     /// - Returns: nil for messages that state no debt (thanks, confirmations, help).
-    public func statement(of kind: ContactKind, keys: [String], about states: [AgreementState], on day: LocalDate)
+    public func statement(
+        of kind: ContactKind, keys: [TouchpointKey], about states: [AgreementState], on day: LocalDate
+    )
         -> Statement?
     {
         switch kind {

@@ -27,11 +27,11 @@ public enum JobState: String, CaseIterable, Codable, Sendable {
 public struct ContactRecord: Sendable, Equatable {
     public var jobID: String
     /// The touchpoint the job serves, e.g. `pre_due:A-1001:1`.
-    public var touchpoint: String
+    public var touchpoint: TouchpointKey
     /// Other agreements' touchpoints one grouped message also serves (R28).
-    public var covers: [String] = []
+    public var covers: [TouchpointKey] = []
     /// Every touchpoint the job serves.
-    public var touchpoints: [String] { [touchpoint] + covers }
+    public var touchpoints: [TouchpointKey] { [touchpoint] + covers }
     public var agreements: [Identifier]
     public var kind: ContactKind
     public var channel: Channel
@@ -47,7 +47,7 @@ public struct ContactRecord: Sendable, Equatable {
     public var statement: String?
 
     public init(
-        jobID: String, touchpoint: String, agreements: [Identifier], kind: ContactKind, channel: Channel,
+        jobID: String, touchpoint: TouchpointKey, agreements: [Identifier], kind: ContactKind, channel: Channel,
         notBefore: Date, notAfter: Date, state: JobState, timezone: String, recipient: String
     ) {
         self.timezone = timezone

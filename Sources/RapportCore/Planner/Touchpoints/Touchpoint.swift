@@ -5,7 +5,7 @@ import Foundation
 /// moment the rules allow.
 public struct Touchpoint: Sendable, Equatable {
     /// Stable across re-planning, e.g. `pre_due:A-1001:1` (`TouchpointKey`); the job id derives from it.
-    public var key: String
+    public var key: TouchpointKey
     public var kind: ContactKind
     /// The installment it is about, when any.
     public var installment: Installment?
@@ -25,7 +25,7 @@ public struct Touchpoint: Sendable, Equatable {
     public var exemptFromGap: Bool { kind == .thanks || kind == .completed }
 
     public init(
-        key: String, kind: ContactKind, installment: Installment?, ideal: Date, usefulThrough: LocalDate?,
+        key: TouchpointKey, kind: ContactKind, installment: Installment?, ideal: Date, usefulThrough: LocalDate?,
         purpose: Purpose, earliest: Date? = nil
     ) {
         self.key = key
