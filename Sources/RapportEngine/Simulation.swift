@@ -122,7 +122,7 @@ public struct Simulation: Sendable {
                 try store.makeDue(woken.map(\.agreement))
                 nextRecorded += woken.count
             }
-            _ = try engine.tick(at: now)
+            let ticked = try engine.tick(at: now)
             report.ticks += 1
             report.jobs += try deliverDue(at: now, engine: engine, deliver: deliver)
 
@@ -134,7 +134,8 @@ public struct Simulation: Sendable {
                         jobs: report.jobs, elapsed: lastProgress.timeIntervalSince(started)))
             }
             let candidates = [
-                try store.nextActionAt(), try store.nextWaitingJob(), events[nextEvent...].first?.at,
+                // Delivering changes no agreement's next action: the tick's own answer stands.
+                ticked.nextActionAt, try store.nextWaitingJob(), events[nextEvent...].first?.at,
                 recorded[nextRecorded...].first?.at,
                 inbound[nextInbound...].first?.receivedAt,
                 now.addingTimeInterval(86_400),
