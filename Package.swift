@@ -2,6 +2,12 @@
 // Rapport: respectful repayment reminders, planned by a pure function and spooled for delivery tools.
 import PackageDescription
 
+// Linux only, as the code is: it calls Glibc and syncfs(2) directly and speaks systemd's notify
+// protocol. Say so at once on any other system rather than fail deep inside a build.
+#if !os(Linux)
+    #error("Rapport builds and runs on Linux only (Glibc, syncfs, systemd): build it on Linux or in a Linux container")
+#endif
+
 let package = Package(
     name: "Rapport",
     products: [

@@ -60,7 +60,8 @@ public final class ImportSession {
             let rows = try Row.fetchCursor(
                 db,
                 sql:
-                    "SELECT id, debtor_id, data, version, updated_at FROM agreement WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                    "SELECT id, debtor_id, data, version, updated_at FROM agreement WHERE id IN "
+                    + "(\(databaseQuestionMarks(count: chunk.count)))",
                 arguments: StatementArguments(chunk.map(\.rawValue)))
             while let row = try rows.next() {
                 guard let id = Identifier(row["id"]) else { continue }
@@ -105,7 +106,8 @@ public final class ImportSession {
             } else {
                 try db.cachedStatement(
                     sql:
-                        "INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at) VALUES (?, ?, ?, 1, 0, ?, ?)"
+                        "INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at) "
+                        + "VALUES (?, ?, ?, 1, 0, ?, ?)"
                 )
                 .execute(arguments: [agreement.id.rawValue, agreement.debtor.id.rawValue, imported.data, time, time])
                 summary.imported += 1
@@ -117,7 +119,8 @@ public final class ImportSession {
         for chunk in Array(debtors).chunked(500) {
             try db.execute(
                 sql:
-                    "UPDATE agreement SET next_action_at = 0 WHERE debtor_id IN (\(databaseQuestionMarks(count: chunk.count))) AND next_action_at IS NOT 0",
+                    "UPDATE agreement SET next_action_at = 0 WHERE debtor_id IN "
+                    + "(\(databaseQuestionMarks(count: chunk.count))) AND next_action_at IS NOT 0",
                 arguments: StatementArguments(chunk.map(\.rawValue)))
         }
     }
@@ -131,7 +134,8 @@ public final class ImportSession {
         .execute(arguments: [id, existing.version, existing.data, existing.importedAt])
         try db.cachedStatement(
             sql:
-                "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ? WHERE id = ?"
+                "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ? "
+                + "WHERE id = ?"
         )
         .execute(arguments: [imported.agreement.debtor.id.rawValue, imported.data, existing.version + 1, time, id])
         try AddressIndex.remove(imported.agreement.id, db)

@@ -357,7 +357,7 @@ public final class Store: Sendable {
                     try DecisionRecord(
                         agreement: record.agreement, at: now, outcome: "dropped", touchpoint: dropped.touchpoint,
                         reason: dropped.reason
-                    ).insert(db, onConflict: .ignore)
+                    ).insert(db, ignoringDuplicates: true)
                     newlyDropped += db.changesCount
                 }
                 if let (job, bytes) = record.job, case .send(let contact) = decision.outcome {
