@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import RapportCore
 import RapportStore
 
@@ -44,8 +45,8 @@ public struct Importer: Sendable {
     /// How often a long import reports progress.
     static let progressInterval: Duration = .seconds(3)
 
-    /// Imports agreements line by line, in one transaction: memory holds one chunk, never the
-    /// file. Good lines are imported and bad ones reported by number; with `strict` a single
+    /// Imports agreements line by line, in one transaction: memory holds two chunks (one being
+    /// written, the next being validated), never the file. Good lines are imported and bad ones reported by number; with `strict` a single
     /// bad line rolls everything back.
     /// - Parameters:
     ///   - allowDebtorChange: whether a line may move an agreement to another `debtor.id`; if
@@ -62,6 +63,9 @@ public struct Importer: Sendable {
         let rules = ChunkRules(strict: strict, allowDebtorChange: allowDebtorChange)
         report.agreements = try store.importing(at: now) { session in
             var chunk: [JSONLines.Line] = []
+            // The chunk read before `chunk`: it is written while `chunk` is validated, so the
+            // writes (one core) and the validation (the others) overlap.
+            var validated: ValidatingChunk?
             var refusedInStrict = false
             while !refusedInStrict, let line = lines.next() {
                 if line.number % 1000 == 0, lastProgress.duration(to: .now) >= Self.progressInterval {
@@ -70,11 +74,18 @@ public struct Importer: Sendable {
                 }
                 chunk.append(line)
                 if chunk.count >= Self.chunkSize {
-                    refusedInStrict = try rules.importChunk(chunk, into: session, report: &report)
+                    let next = ValidatingChunk(chunk)
+                    if let validated { refusedInStrict = try rules.write(validated, into: session, report: &report) }
+                    validated = next
                     chunk.removeAll(keepingCapacity: true)
                 }
             }
-            if !refusedInStrict { refusedInStrict = try rules.importChunk(chunk, into: session, report: &report) }
+            if !refusedInStrict, let validated {
+                refusedInStrict = try rules.write(validated, into: session, report: &report)
+            }
+            if !refusedInStrict, !chunk.isEmpty {
+                refusedInStrict = try rules.write(ValidatingChunk(chunk), into: session, report: &report)
+            }
             if let code = lines.readError {
                 throw StoreError(
                     .unusable, "the input could not be read to its end: \(String(cString: strerror(code)))")
@@ -85,22 +96,45 @@ public struct Importer: Sendable {
         return report
     }
 
+    /// A chunk of lines being validated in the background: parsing and writing the stored form
+    /// are most of an import's work and need nothing but the line, so they run on the cores the
+    /// previous chunk's SQLite writes leave free.
+    private final class ValidatingChunk: Sendable {
+        private let lines: [JSONLines.Line]
+        private let done = DispatchGroup()
+        private let parsed = Mutex<[Result<ImportedAgreement, ImportError>?]>([])
+
+        init(_ lines: [JSONLines.Line]) {
+            self.lines = lines
+            DispatchQueue.global().async(group: done) { [self] in
+                let results = lines.concurrentMap { line -> Result<ImportedAgreement, ImportError>? in
+                    guard case .text(_, let text) = line else { return nil }
+                    return Result { () throws(ImportError) in ImportedAgreement(try AgreementImport.parse(line: text)) }
+                }
+                parsed.withLock { $0 = results }
+            }
+        }
+
+        /// The lines and, for each, its agreement, why it is invalid, or nil when it had no text;
+        /// waits for the validation to finish.
+        func result() -> (lines: [JSONLines.Line], parsed: [Result<ImportedAgreement, ImportError>?]) {
+            done.wait()
+            return (lines, parsed.withLock { $0 })
+        }
+    }
+
     /// How one import treats each chunk of its lines.
     private struct ChunkRules {
         let strict: Bool
         let allowDebtorChange: Bool
 
-        /// Validates `lines` on every core (parsing and writing the stored form are most of an
-        /// import's work and need nothing but the line), then checks each against the file so far
-        /// and the store, in line order, and writes the good ones.
+        /// Checks each line of a validated chunk against the file so far and the store, in line
+        /// order, and writes the good ones.
         /// - Returns: true when `strict` refused a line: the import stops, and is rolled back.
-        func importChunk(
-            _ lines: [JSONLines.Line], into session: ImportSession, report: inout ImportReport
+        func write(
+            _ chunk: ValidatingChunk, into session: ImportSession, report: inout ImportReport
         ) throws -> Bool {
-            let parsed = lines.concurrentMap { line -> Result<ImportedAgreement, ImportError>? in
-                guard case .text(_, let text) = line else { return nil }
-                return Result { () throws(ImportError) in ImportedAgreement(try AgreementImport.parse(line: text)) }
-            }
+            let (lines, parsed) = chunk.result()
             let stored = try session.stored(parsed.compactMap { try? $0?.get().agreement.id })
             var accepted: [ImportedAgreement] = []
             for (line, result) in zip(lines, parsed) {

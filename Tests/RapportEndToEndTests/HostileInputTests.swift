@@ -97,6 +97,24 @@ struct HostileInputTests {
         #expect(count == 0)
     }
 
+    @Test("Across import chunks (validated while the one before is written): refusals in line order, duplicates found")
+    func acrossChunks() throws {
+        let sandbox = try Sandbox()
+        let engine = try sandbox.openEngine()
+        var lines = (0..<6_500).map { Sandbox.agreementLine("A-\($0)", zone: "Europe/Paris", dueInDays: 4) }
+        lines[2_999] = #"{"id":"A-bad""#
+        lines[4_100] = Sandbox.agreementLine("A-10", zone: "Europe/Paris", dueInDays: 5)
+        lines[6_499] = Self.withID("A/..")
+        let data = Data(lines.joined(separator: "\n").utf8)
+        let report = try Importer(store: engine.store).importAgreements(data, strict: false, at: Date())
+        #expect(report.rejected.map(\.line) == [3_000, 4_101, 6_500])
+        #expect(report.rejected[1].message == "id A-10 already appears on line 11")
+        #expect(report.agreements.imported == 6_497)
+        let strict = try Importer(store: engine.store).importAgreements(data, strict: true, at: Date())
+        #expect(strict.abandoned && strict.rejected.map(\.line) == [3_000])
+        #expect(try engine.store.status().agreements == 6_497)
+    }
+
     @Test(
         "Events: unknown agreements, wrong types and impossible values are refused by number; the good ones are recorded"
     )
