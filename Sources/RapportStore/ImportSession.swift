@@ -5,10 +5,12 @@ import RapportCore
 /// An agreement ready to store: validated, and written in its stored form (`canonicalJSON`).
 /// The importer makes these on every core; only the SQLite writes are left for the session.
 public struct ImportedAgreement: Sendable {
+    /// The validated agreement.
     public let agreement: Agreement
     /// The stored form.
     let data: String
 
+    /// Writes `agreement`'s stored form: the part of storing it that needs no database.
     public init(_ agreement: Agreement) {
         self.agreement = agreement
         self.data = agreement.canonicalJSON
