@@ -73,8 +73,12 @@ public final class Scratch: @unchecked Sendable {
 
     private func folder(_ prefix: String, in parent: URL) throws -> URL {
         let url = parent.appendingPathComponent("rapport-\(prefix)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        // mkdir(2) with the mode, not FileManager: it makes the folder with the umask's mode and
+        // changes it after, and in between the folder is open to anyone (a test caught it at 0755).
+        guard mkdir(url.path, 0o700) == 0 else {
+            throw Failure(
+                .ioError, "cannot create the private folder \(url.path): \(String(cString: strerror(errno)))")
+        }
         register(url.path)
         return url
     }
