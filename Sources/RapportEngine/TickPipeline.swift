@@ -107,30 +107,15 @@ extension Engine {
             }
             return results
         }
-        let chunks = min(portfolios.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        let results = Mutex<[Int: Result<[Planned], EngineError>]>([:])
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let range = Self.range(of: chunk, chunks, in: portfolios.count)
+        let outcomes = portfolios.concurrentMap { portfolio in
+            // Without limits a load only counts, and nothing reads the counts: each debtor may
+            // have its own.
             var unlimited = ChannelLoad.unlimited
-            let outcome = Result { () throws(EngineError) -> [Planned] in
-                var planned: [Planned] = []
-                for index in range {
-                    planned += try self.plan(portfolios[index], due: due, at: now, load: &unlimited)
-                }
-                return planned
-            }
-            results.withLock { $0[chunk] = outcome }
+            return Result { () throws(EngineError) in try self.plan(portfolio, due: due, at: now, load: &unlimited) }
         }
-        return try results.withLock { all throws(EngineError) in
-            var planned: [Planned] = []
-            for chunk in 0..<chunks { planned += try all[chunk]?.get() ?? [] }
-            return planned
-        }
-    }
-
-    /// The `chunk`-th of `chunks` near-equal ranges of `0..<count`.
-    private static func range(of chunk: Int, _ chunks: Int, in count: Int) -> Range<Int> {
-        (count * chunk / chunks)..<(count * (chunk + 1) / chunks)
+        var planned: [Planned] = []
+        for outcome in outcomes { planned += try outcome.get() }
+        return planned
     }
 
     /// One debtor's due agreements, each planned until quiet, the sends rendered and encoded.

@@ -87,7 +87,10 @@ extension Store {
             try String.fetchAll(
                 db.cachedStatement(
                     sql:
-                        "SELECT agreement_id FROM agreement_address WHERE channel = ? AND address = ? ORDER BY agreement_id"
+                        """
+                        SELECT agreement_id FROM agreement_address WHERE channel = ? AND address = ? ORDER BY
+                        agreement_id
+                        """
                 ),
                 arguments: [channel.rawValue, address]
             ).compactMap(Identifier.init)
@@ -113,7 +116,10 @@ extension Store {
             for event in events {
                 try db.cachedStatement(
                     sql:
-                        "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
+                        """
+                        INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?,
+                        ?, ?, ?, ?)
+                        """
                 ).execute(arguments: [
                     event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970,
                     try Coding.encode(event),
@@ -129,7 +135,8 @@ extension Store {
             if let failedJob {
                 try db.execute(
                     sql: """
-                        UPDATE job SET state = 'failed', detail = 'R35: temporary delivery failure reported after delivery', updated_at = ?
+                        UPDATE job SET state = 'failed', detail =
+                        'R35: temporary delivery failure reported after delivery', updated_at = ?
                         WHERE id = ? AND state IN ('delivered', 'claimed', 'spooled')
                         """,
                     arguments: [now.timeIntervalSince1970, failedJob])
@@ -161,13 +168,18 @@ extension Store {
         try write { db in
             try db.execute(
                 sql:
-                    "UPDATE inbox SET state = 'done', action = ?, reason = ?, done_at = ? WHERE id = ? AND state = 'open'",
+                    """
+                    UPDATE inbox SET state = 'done', action = ?, reason = ?, done_at = ? WHERE id = ? AND state = 'open'
+                    """,
                 arguments: [action, reason, now.timeIntervalSince1970, id])
             guard db.changesCount > 0 else { return false }
             for event in events {
                 try db.execute(
                     sql:
-                        "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        """
+                        INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?,
+                        ?, ?, ?, ?)
+                        """,
                     arguments: [
                         event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970,
                         try Coding.encode(event),

@@ -99,7 +99,10 @@ public final class Store: Sendable {
             for chunk in Array(agreements).chunked(500) {
                 try db.execute(
                     sql:
-                        "UPDATE agreement SET next_action_at = 0 WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                        """
+                        UPDATE agreement SET next_action_at = 0 WHERE id IN
+                        (\(databaseQuestionMarks(count: chunk.count)))
+                        """,
                     arguments: StatementArguments(chunk.map(\.rawValue)))
             }
         }
@@ -143,7 +146,10 @@ public final class Store: Sendable {
                     let session = ImportSession(db: db, now: now)
                     try db.execute(
                         sql:
-                            "CREATE TEMP TABLE IF NOT EXISTS import_line (id TEXT PRIMARY KEY NOT NULL, line INTEGER NOT NULL)"
+                            """
+                            CREATE TEMP TABLE IF NOT EXISTS import_line (id TEXT PRIMARY KEY NOT NULL, line INTEGER NOT
+                            NULL)
+                            """
                     )
                     try db.execute(sql: "DELETE FROM import_line")
                     guard try body(session) else { return .rollback }
@@ -190,7 +196,10 @@ public final class Store: Sendable {
                 }
                 try db.cachedStatement(
                     sql:
-                        "INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
+                        """
+                        INSERT OR IGNORE INTO event (agreement_id, type, at, data, identity, recorded_at) VALUES (?, ?,
+                        ?, ?, ?, ?)
+                        """
                 ).execute(
                     arguments: [
                         event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970,
@@ -309,7 +318,10 @@ public final class Store: Sendable {
         let events = try String.fetchAll(
             db.cachedStatement(
                 sql:
-                    "SELECT e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ? ORDER BY e.at, e.id"
+                    """
+                    SELECT e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ? ORDER BY
+                    e.at, e.id
+                    """
             ),
             arguments: key)
         let history = try Row.fetchAll(
@@ -325,7 +337,10 @@ public final class Store: Sendable {
         let adjustments = try Row.fetchAll(
             db.cachedStatement(
                 sql:
-                    "SELECT a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id WHERE g.debtor_id = ? ORDER BY a.id"
+                    """
+                    SELECT a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id WHERE
+                    g.debtor_id = ? ORDER BY a.id
+                    """
             ),
             arguments: key
         ).map { (agreement: $0["agreement_id"] as String, data: $0["data"] as String) }
@@ -422,7 +437,10 @@ public final class Store: Sendable {
         let time = now.timeIntervalSince1970
         let update = try db.cachedStatement(
             sql:
-                "UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ? RETURNING agreement_id"
+                """
+                UPDATE job SET state = ?, detail = coalesce(?, detail), updated_at = ? WHERE id = ? RETURNING
+                agreement_id
+                """
         )
         for jobID in jobIDs {
             guard let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID]),
@@ -454,7 +472,10 @@ public final class Store: Sendable {
             try StoredJob.fetchAll(
                 db.cachedStatement(
                     sql:
-                        "SELECT * FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after < ? ORDER BY not_after"
+                        """
+                        SELECT * FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after < ? ORDER BY
+                        not_after
+                        """
                 ),
                 arguments: [now.timeIntervalSince1970])
         }
@@ -469,7 +490,8 @@ public final class Store: Sendable {
             try StoredJob.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT id, touchpoint, agreement_id, kind, channel, not_before, not_after, file_name, state, review, detail,
+                        SELECT id, touchpoint, agreement_id, kind, channel, not_before, not_after, file_name, state,
+                        review, detail,
                                \(withData ? "data" : "'' AS data"), created_at, updated_at
                         FROM job WHERE (state = 'spooled' AND not_before <= ?) OR state = 'claimed' ORDER BY not_before
                         """),
@@ -544,7 +566,10 @@ public final class Store: Sendable {
             try DecisionRecord.fetchAll(
                 db,
                 sql:
-                    "SELECT * FROM (SELECT * FROM decision WHERE agreement_id = ? ORDER BY at DESC, id DESC LIMIT ?) ORDER BY at, id",
+                    """
+                    SELECT * FROM (SELECT * FROM decision WHERE agreement_id = ? ORDER BY at DESC, id DESC LIMIT ?)
+                    ORDER BY at, id
+                    """,
                 arguments: [agreement.rawValue, limit])
         }
     }
@@ -559,8 +584,10 @@ public final class Store: Sendable {
                 sql: """
                     SELECT a.id FROM agreement a
                     WHERE a.updated_at < :cutoff
-                      AND NOT EXISTS (SELECT 1 FROM event e WHERE e.agreement_id = a.id AND (e.at >= :cutoff OR e.recorded_at >= :cutoff))
-                      AND NOT EXISTS (SELECT 1 FROM job j WHERE j.agreement_id = a.id AND (j.updated_at >= :cutoff OR j.not_after >= :cutoff))
+                      AND NOT EXISTS (SELECT 1 FROM event e WHERE e.agreement_id = a.id AND (e.at >= :cutoff OR
+                      e.recorded_at >= :cutoff))
+                      AND NOT EXISTS (SELECT 1 FROM job j WHERE j.agreement_id = a.id AND (j.updated_at >= :cutoff OR
+                      j.not_after >= :cutoff))
                       AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.agreement_id = a.id AND d.at >= :cutoff)
                       AND NOT EXISTS (SELECT 1 FROM adjustment x WHERE x.agreement_id = a.id AND x.at >= :cutoff)
                     """, arguments: ["cutoff": cutoff.timeIntervalSince1970])
@@ -672,7 +699,10 @@ public final class Store: Sendable {
 /// the query-plan test reads the very SQL the tick runs.
 enum DueQuery {
     static let first =
-        "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?"
+        """
+        SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT
+        ?
+        """
     static let after = """
         SELECT id, debtor_id, next_action_at FROM agreement
         WHERE next_action_at <= ? AND (next_action_at, id) > (?, ?) ORDER BY next_action_at, id LIMIT ?
