@@ -56,42 +56,49 @@ struct MessageInvariantTests {
         "R20 R23 R25: figures true at send time, a check-in for every miss, calls only to collect",
         .timeLimit(.minutes(5)))
     func messagesHold() async {
-        await propertyCheck(count: 12, input: Gen.int(in: 0...1_000_000)) { seed in
-            let portfolio = Self.portfolio(seed: UInt64(seed))
-            let contacts = Fixture.run(
-                portfolio.agreements, events: portfolio.events, from: Timestamp.rfc3339(Self.start),
-                until: Timestamp.rfc3339(Self.end))
-            for contact in contacts {
-                #expect(
-                    contact.channel != .voice || contact.kind.mayUseVoice,
-                    "R23: \(contact.kind) by voice (seed \(seed))")
-                guard [.missed, .followUp, .checkIn].contains(contact.kind) || contact.agreements.count == 1,
-                    let agreement = portfolio.agreements.first(where: { $0.id == contact.agreement })
-                else { continue }
-                let clock = ZoneClock(identifier: contact.timezone)!
-                let state = AgreementState(agreement: agreement, events: portfolio.events, now: contact.notBefore)
-                let truth = Statement.arrears(of: state, on: clock.localDate(of: contact.notBefore))
-                #expect(
-                    contact.statement == nil || contact.statement?.overdue == truth,
-                    Comment(
-                        rawValue:
-                            "R20: \(contact.kind) \(contact.jobID) states \(String(describing: contact.statement)), "
-                            + "owed \(String(describing: truth)) (seed \(seed))")
-                )
-                if [.missed, .followUp].contains(contact.kind) {
-                    #expect(truth != nil, "R20: \(contact.kind) with nothing overdue")
-                }
+        await propertyCheck(count: 12, input: Gen.int(in: 0...1_000_000)) { seed in check(seed: seed) }
+    }
+
+    /// Portfolios that once found a bound too tight, kept so every run checks them again.
+    @Test("R20 R23 R25: the portfolios that once failed", arguments: [904_258, 978_169])
+    func regressions(seed: Int) { check(seed: seed) }
+
+    /// R20, R23 and R25 over the portfolio of `seed`, run from the start to the end.
+    func check(seed: Int) {
+        let portfolio = Self.portfolio(seed: UInt64(seed))
+        let contacts = Fixture.run(
+            portfolio.agreements, events: portfolio.events, from: Timestamp.rfc3339(Self.start),
+            until: Timestamp.rfc3339(Self.end))
+        for contact in contacts {
+            #expect(
+                contact.channel != .voice || contact.kind.mayUseVoice,
+                "R23: \(contact.kind) by voice (seed \(seed))")
+            guard [.missed, .followUp, .checkIn].contains(contact.kind) || contact.agreements.count == 1,
+                let agreement = portfolio.agreements.first(where: { $0.id == contact.agreement })
+            else { continue }
+            let clock = ZoneClock(identifier: contact.timezone)!
+            let state = AgreementState(agreement: agreement, events: portfolio.events, now: contact.notBefore)
+            let truth = Statement.arrears(of: state, on: clock.localDate(of: contact.notBefore))
+            #expect(
+                contact.statement == nil || contact.statement?.overdue == truth,
+                Comment(
+                    rawValue:
+                        "R20: \(contact.kind) \(contact.jobID) states \(String(describing: contact.statement)), "
+                        + "owed \(String(describing: truth)) (seed \(seed))")
+            )
+            if [.missed, .followUp].contains(contact.kind) {
+                #expect(truth != nil, "R20: \(contact.kind) with nothing overdue")
             }
-            for agreement in portfolio.agreements {
-                checkEveryMiss(agreement, portfolio: portfolio, contacts: contacts, seed: seed)
-            }
+        }
+        for agreement in portfolio.agreements {
+            checkEveryMiss(agreement, portfolio: portfolio, contacts: contacts, seed: seed)
         }
     }
 
     /// R25: each installment due inside the run and still unpaid after the grace gets a
-    /// check-in within a few days after the grace — or is paid before one could go out. A
+    /// check-in within an R8 week after the grace — or is paid before one could go out. A
     /// debtor with several agreements shares R8's 3 contacts a week among them all, so a
-    /// check-in may wait behind a sibling's messages: two weeks is the bound there.
+    /// check-in may wait behind a sibling's messages: a week for each agreement is the bound.
     func checkEveryMiss(
         _ agreement: Agreement, portfolio: InvariantTests.Portfolio, contacts: [PlannedContact], seed: Int
     ) {
@@ -100,8 +107,11 @@ struct MessageInvariantTests {
         // R8's 3 contacts a week are shared by all of a debtor's agreements: with k of them in
         // arrears, a new miss can wait behind about a week of the others' contacts for each
         // (seed 904258: three agreements, a check-in 18 days after its due date, on 55f562f too).
+        // Alone, it can wait one R8 week: seed 978169's week after the grace was full (a
+        // reminder, a thank-you, a follow-up) and ended on a weekend, so the check-in went out
+        // on the 7th day after the due date.
         let agreements = portfolio.agreements.filter { $0.debtor.id == agreement.debtor.id }.count
-        let slack = agreements > 1 ? 7 * agreements : 4
+        let slack = 7 * agreements
         let startDay = clock.localDate(of: Self.start)
         let checkIns = contacts.filter { $0.agreement == agreement.id && $0.kind == .missed }.map {
             clock.localDate(of: $0.notBefore)
