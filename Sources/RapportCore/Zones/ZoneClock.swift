@@ -4,11 +4,13 @@ import Foundation
 ///
 /// Every window is computed here, in local wall-clock time, through `Calendar` (rulebook R6):
 /// a day is a calendar date, never 86 400 seconds, so a DST night neither shifts the window
-/// by an hour nor doubles it. One `ZoneClock` per zone is meant to be reused.
+/// by an hour nor doubles it. Away from a transition the answers come from the zone's table of
+/// offsets (`ZoneOffsets`), which gives what `Calendar` would, by arithmetic.
 public struct ZoneClock: Sendable {
     /// The zone all conversions use.
     public let zone: TimeZone
     private let calendar: Calendar
+    private let offsets: ZoneOffsets
 
     /// A clock for `zone`.
     public init(zone: TimeZone) {
@@ -16,6 +18,7 @@ public struct ZoneClock: Sendable {
         calendar.timeZone = zone
         self.zone = zone
         self.calendar = calendar
+        self.offsets = ZoneOffsets.of(zone)
     }
 
     /// A clock for the IANA zone `identifier`, or nil when tzdata does not know it.
@@ -29,6 +32,8 @@ public struct ZoneClock: Sendable {
 
     /// The local calendar date at `instant`.
     public func localDate(of instant: Date) -> LocalDate {
+        // The table starts in 2000: its wall-clock seconds are positive, so `/` is a floor.
+        if let local = offsets.localSecond(of: instant) { return LocalDate(daysSinceEpoch: local / 86_400) }
         let parts = calendar.dateComponents([.year, .month, .day], from: instant)
         return LocalDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
             ?? LocalDate(daysSinceEpoch: 0)
@@ -36,6 +41,7 @@ public struct ZoneClock: Sendable {
 
     /// The local wall-clock time at `instant`, in whole minutes.
     public func localTime(of instant: Date) -> LocalTime {
+        if let local = offsets.localSecond(of: instant) { return LocalTime(minutes: local % 86_400 / 60) ?? .midnight }
         let parts = calendar.dateComponents([.hour, .minute], from: instant)
         return LocalTime(minutes: (parts.hour ?? 0) * 60 + (parts.minute ?? 0)) ?? .midnight
     }
@@ -47,12 +53,24 @@ public struct ZoneClock: Sendable {
     /// instants is taken, so a window is never doubled.
     public func instant(of date: LocalDate, at time: LocalTime) -> Date {
         if time.minutes == 1440 { return instant(of: date.adding(days: 1), at: .midnight) }
+        if let instant = offsets.instant(showing: date.daysSinceEpoch * 86_400 + time.minutes * 60) { return instant }
+        return calendarInstant(of: date, at: time)
+    }
+
+    /// `instant(of:at:)` as `Calendar` answers it: near a transition, and what the table's
+    /// answers are checked against.
+    func calendarInstant(of date: LocalDate, at time: LocalTime) -> Date {
         let wanted = DateComponents(
             year: date.year, month: date.month, day: date.day, hour: time.hour, minute: time.minute)
         guard let candidate = calendar.date(from: wanted) else {
             return Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + time.minutes * 60))
         }
-        if localDate(of: candidate) == date, localTime(of: candidate) == time { return candidate }
+        let shown = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: candidate)
+        if shown.year == date.year, shown.month == date.month, shown.day == date.day, shown.hour == time.hour,
+            shown.minute == time.minute
+        {
+            return candidate
+        }
         // Skipped wall time: the local clock reaches `time` at the transition itself.
         if let jump = zone.nextDaylightSavingTimeTransition(after: candidate.addingTimeInterval(-4 * 3600)),
             jump <= candidate

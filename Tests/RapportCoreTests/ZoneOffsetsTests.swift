@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import RapportCore
+
+/// `ZoneClock` answers from a table of offsets away from transitions and from `Calendar` near
+/// them (R6): both must agree everywhere, in every zone tzdata knows, at random instants and
+/// at the minutes around each transition, where a wall time is skipped or shown twice.
+@Suite("Zone clocks agree with Calendar (R6)")
+struct ZoneOffsetsTests {
+    /// What `Calendar` says the wall clock shows at `instant` in `zone`.
+    static func calendarWallClock(_ instant: Date, in zone: TimeZone) -> (LocalDate?, Int) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        let date = LocalDate(year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0)
+        return (date, (parts.hour ?? 0) * 60 + (parts.minute ?? 0))
+    }
+
+    /// Random instants from 1999 to 2101 (across the table's ends) and the minutes around the
+    /// zone's transitions in 2025–2027.
+    static func instants(in zone: TimeZone, random: inout SplitMix64) -> [Date] {
+        var instants = (0..<60).map { _ in
+            Date(timeIntervalSince1970: 915_148_800 + Double(random.next() % 3_250_000_000))
+        }
+        var after = Date(timeIntervalSince1970: 1_735_689_600)
+        while let jump = zone.nextDaylightSavingTimeTransition(after: after), jump.timeIntervalSince1970 < 1_830_297_600
+        {
+            instants += [-3601, -61, -1, 0, 1, 59, 3599, 3600].map { jump.addingTimeInterval(Double($0)) }
+            after = jump
+        }
+        return instants
+    }
+
+    @Test("R6: local dates and times from the table are Calendar's, in every zone")
+    func wallClockAgrees() {
+        #expect(TimeZone.knownTimeZoneIdentifiers.count > 300, "tzdata is installed")
+        var random = SplitMix64(seed: 6)
+        for identifier in TimeZone.knownTimeZoneIdentifiers {
+            guard let zone = TimeZone(identifier: identifier) else { continue }
+            let clock = ZoneClock(zone: zone)
+            for instant in Self.instants(in: zone, random: &random) {
+                let (date, minutes) = Self.calendarWallClock(instant, in: zone)
+                #expect(clock.localDate(of: instant) == date, "\(identifier) \(instant)")
+                #expect(clock.localTime(of: instant).minutes == minutes, "\(identifier) \(instant)")
+            }
+        }
+    }
+
+    @Test("R6: the instant of a local time is Calendar's, skipped and repeated times included, in every zone")
+    func instantsAgree() {
+        var random = SplitMix64(seed: 66)
+        for identifier in TimeZone.knownTimeZoneIdentifiers {
+            guard let zone = TimeZone(identifier: identifier) else { continue }
+            let clock = ZoneClock(zone: zone)
+            for instant in Self.instants(in: zone, random: &random) {
+                // The wall times shown just before and after each instant, and one minute off.
+                let (date, minutes) = Self.calendarWallClock(instant, in: zone)
+                guard let date else { continue }
+                for wall in [minutes - 1, minutes, minutes + 1, minutes + 60] where (0..<1440).contains(wall) {
+                    guard let time = LocalTime(minutes: wall) else { continue }
+                    #expect(
+                        clock.instant(of: date, at: time) == clock.calendarInstant(of: date, at: time),
+                        "\(identifier) \(date) \(time)")
+                }
+            }
+        }
+    }
+}
