@@ -31,28 +31,31 @@ struct ZoneOffsetsTests {
         return instants
     }
 
+    /// Calls `check` with every zone tzdata knows, its clock, and the instants to try there.
+    static func forEveryZone(seed: UInt64, _ check: (TimeZone, ZoneClock, [Date]) -> Void) {
+        var random = SplitMix64(seed: seed)
+        for identifier in TimeZone.knownTimeZoneIdentifiers {
+            guard let zone = TimeZone(identifier: identifier) else { continue }
+            check(zone, ZoneClock(zone: zone), instants(in: zone, random: &random))
+        }
+    }
+
     @Test("R6: local dates and times from the table are Calendar's, in every zone")
     func wallClockAgrees() {
         #expect(TimeZone.knownTimeZoneIdentifiers.count > 300, "tzdata is installed")
-        var random = SplitMix64(seed: 6)
-        for identifier in TimeZone.knownTimeZoneIdentifiers {
-            guard let zone = TimeZone(identifier: identifier) else { continue }
-            let clock = ZoneClock(zone: zone)
-            for instant in Self.instants(in: zone, random: &random) {
+        Self.forEveryZone(seed: 6) { zone, clock, instants in
+            for instant in instants {
                 let (date, minutes) = Self.calendarWallClock(instant, in: zone)
-                #expect(clock.localDate(of: instant) == date, "\(identifier) \(instant)")
-                #expect(clock.localTime(of: instant).minutes == minutes, "\(identifier) \(instant)")
+                #expect(clock.localDate(of: instant) == date, "\(zone.identifier) \(instant)")
+                #expect(clock.localTime(of: instant).minutes == minutes, "\(zone.identifier) \(instant)")
             }
         }
     }
 
     @Test("R6: the instant of a local time is Calendar's, skipped and repeated times included, in every zone")
     func instantsAgree() {
-        var random = SplitMix64(seed: 66)
-        for identifier in TimeZone.knownTimeZoneIdentifiers {
-            guard let zone = TimeZone(identifier: identifier) else { continue }
-            let clock = ZoneClock(zone: zone)
-            for instant in Self.instants(in: zone, random: &random) {
+        Self.forEveryZone(seed: 66) { zone, clock, instants in
+            for instant in instants {
                 // The wall times shown just before and after each instant, and one minute off.
                 let (date, minutes) = Self.calendarWallClock(instant, in: zone)
                 guard let date else { continue }
@@ -60,7 +63,7 @@ struct ZoneOffsetsTests {
                     guard let time = LocalTime(minutes: wall) else { continue }
                     #expect(
                         clock.instant(of: date, at: time) == clock.calendarInstant(of: date, at: time),
-                        "\(identifier) \(date) \(time)")
+                        "\(zone.identifier) \(date) \(time)")
                 }
             }
         }
