@@ -13,10 +13,18 @@ import Synchronization
 public final class Store: Sendable {
     /// The database file.
     public let path: String
-    private let pool: DatabasePool
+    /// A pool (WAL: the daemon writes while operators read) for the live records; one
+    /// connection for a throwaway copy.
+    private let writer: any DatabaseWriter
+    /// Whether this is the live database, not a throwaway copy.
+    private let durable: Bool
 
     /// Opens (creating if needed) the database at `path`, whose folder must exist.
-    /// - Parameter durable: false for throwaway copies (`simulate`), which skip fsync.
+    /// - Parameter durable: false for throwaway copies (`simulate`, `forecast`): one connection
+    ///   holding the file exclusively, the rollback journal in memory and no fsync, so each of a
+    ///   forecast's tens of thousands of small transactions writes its pages once, into the page
+    ///   cache, instead of into a WAL and again at each checkpoint. Nobody else opens a copy, and
+    ///   a crash only loses what is thrown away anyway.
     /// - Parameter create: false for programs that only read or steer (everything but an import
     ///   and the daemon): a database that does not exist is then an error, not a new file.
     public init(path: String, busyTimeout: TimeInterval = 15, durable: Bool = true, create: Bool = true)
@@ -40,12 +48,21 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "rapport"
         configuration.prepareDatabase { db in
-            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+            if durable {
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            } else {
+                try db.execute(
+                    sql: "PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = MEMORY")
+            }
         }
         self.path = path
+        self.durable = durable
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            writer =
+                durable
+                ? try DatabasePool(path: path, configuration: configuration)
+                : try DatabaseQueue(path: path, configuration: configuration)
+            try Schema.migrator.migrate(writer)
         } catch {
             throw StoreError.from(error, path: path)
         }
@@ -54,7 +71,7 @@ public final class Store: Sendable {
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         defer { adoptFolderOwnership() }
-        do { return try pool.write(body) } catch { throw StoreError.from(error, path: path) }
+        do { return try writer.write(body) } catch { throw StoreError.from(error, path: path) }
     }
 
     /// Run as root (an operator's `rapportctl`), the files SQLite creates — the database, its
@@ -74,7 +91,13 @@ public final class Store: Sendable {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.read(body) } catch { throw StoreError.from(error, path: path) }
+        do {
+            // A copy's one connection has no writer to be isolated from, and GRDB's isolation
+            // there (`PRAGMA query_only` on and off) would expire every compiled statement.
+            return try durable ? writer.read(body) : writer.unsafeRead(body)
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
     }
 
     /// Copies the whole database, consistently, into a new file at `path` (SQLite's online
@@ -82,7 +105,7 @@ public final class Store: Sendable {
     public func copy(to path: String) throws(StoreError) {
         do {
             let destination = try DatabaseQueue(path: path)
-            try pool.backup(to: destination)
+            try writer.backup(to: destination)
         } catch {
             throw StoreError.from(error, path: path)
         }
@@ -140,7 +163,7 @@ public final class Store: Sendable {
     public func importing(at now: Date, _ body: (ImportSession) throws -> Bool) throws(StoreError) -> ImportSummary {
         defer { adoptFolderOwnership() }
         do {
-            return try pool.writeWithoutTransaction { db in
+            return try writer.writeWithoutTransaction { db in
                 var summary = ImportSummary()
                 try db.inTransaction {
                     let session = ImportSession(db: db, now: now)
@@ -753,3 +776,4 @@ extension Array {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
+
