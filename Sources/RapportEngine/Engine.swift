@@ -26,15 +26,20 @@ public final class Engine: Sendable {
     /// so a tick skips reconciling, reading `in/` and pruning: work that is a no-op there, done
     /// at each of a forecast's thousands of virtual ticks.
     public let simulated: Bool
+    /// Whether jobs carry their rendered text. A forecast only counts jobs, so it leaves the
+    /// text out: rendering is a third of a plan's work, and the text would be stored, written
+    /// to the spool and read back only to be thrown away.
+    public let rendersText: Bool
     let logger: Logger
     /// When outcome files were last pruned: pruning lists whole folders, so it runs hourly.
     let lastPrune = Mutex<Date?>(nil)
 
     public init(
         settings: Settings, store: Store, spool: Spool, renderer: MessageRenderer, logger: Logger,
-        simulated: Bool = false
+        simulated: Bool = false, rendersText: Bool = true
     ) {
         self.simulated = simulated
+        self.rendersText = rendersText
         self.settings = settings
         self.store = store
         self.spool = spool

@@ -38,8 +38,15 @@ public struct Simulation: Sendable {
     /// Inbound messages (replies, bounces, unsubscribes) to receive as the clock reaches them:
     /// "what if these debtors reply STOP".
     public let inbound: [InboundMessage]
+    /// Whether delivered jobs carry their text (`simulate` prints it); false leaves it out for a
+    /// run that only counts jobs (`forecast`), which then plans a third faster.
+    public let rendersText: Bool
 
-    public init(settings: Settings, from: Date, until: Date, events: [Event] = [], inbound: [InboundMessage] = []) {
+    public init(
+        settings: Settings, from: Date, until: Date, events: [Event] = [], inbound: [InboundMessage] = [],
+        rendersText: Bool = true
+    ) {
+        self.rendersText = rendersText
         self.settings = settings
         self.from = from
         self.until = until
@@ -89,7 +96,8 @@ public struct Simulation: Sendable {
         var quiet = logger
         quiet.logLevel = .warning
         let engine = Engine(
-            settings: settings, store: store, spool: spool, renderer: renderer, logger: quiet, simulated: true)
+            settings: settings, store: store, spool: spool, renderer: renderer, logger: quiet, simulated: true,
+            rendersText: rendersText)
         // Jobs waiting in the live spool will go out at their not_before: so they do here.
         for state in [JobState.planned, .spooled, .held] {
             for job in try store.jobs(in: state) {

@@ -137,7 +137,7 @@ extension Engine {
                         }
                     })
                 if case .send(let contact) = decision.outcome {
-                    let message = renderer.render(contact)
+                    let message = rendersText ? renderer.render(contact) : .unread
                     let job = Job(
                         contact: contact, locale: message.locale, subject: message.subject, body: message.body,
                         createdAt: now)

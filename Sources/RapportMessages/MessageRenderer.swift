@@ -24,6 +24,9 @@ public struct MessageRenderer: Sendable {
         public var locale: String
         public var subject: String?
         public var body: String
+
+        /// No text: for a job whose text nobody will read (a forecast's).
+        public static let unread = Message(locale: "", subject: nil, body: "")
     }
 
     /// Loads every template under `directory` and checks that each one the planner can need

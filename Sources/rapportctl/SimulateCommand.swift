@@ -97,7 +97,7 @@ struct ForecastCommand: ParsableCommand {
             let scratch = Scratch()
             defer { scratch.removeAll() }
             var counts: [String: [Channel: Int]] = [:]
-            _ = try Simulation(settings: engine.settings, from: now, until: end).run(
+            _ = try Simulation(settings: engine.settings, from: now, until: end, rendersText: false).run(
                 copying: engine.store, in: try scratch.folder("forecast"),
                 spoolIn: try scratch.memoryFolder("forecast-spool"), logger: RapportCtl.logger,
                 progress: { printProgress("forecast", $0) }
