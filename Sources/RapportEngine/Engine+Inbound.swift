@@ -51,8 +51,12 @@ extension Engine {
         guard new else { return .duplicate }
         var withdrawn = 0
         for agreement in concerned { withdrawn += try withdrawStale(agreement, at: now) }
+        let waiting = effects.inbox == nil ? "" : ", waits in the inbox"
         logger.info(
-            "inbound \(message.channel.rawValue) \(message.kind.rawValue): \(effects.outcome.rawValue) for \(concerned.count) agreement(s), \(withdrawn) job(s) withdrawn\(effects.inbox == nil ? "" : ", waits in the inbox")"
+            """
+            inbound \(message.channel.rawValue) \(message.kind.rawValue): \(effects.outcome.rawValue) for \
+            \(concerned.count) agreement(s), \(withdrawn) job(s) withdrawn\(waiting)
+            """
         )
         return .applied(effects.outcome, withdrawn: withdrawn)
     }

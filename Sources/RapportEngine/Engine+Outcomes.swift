@@ -38,7 +38,8 @@ extension Engine {
                             try store.setState(
                                 .claimed, of: [job.id],
                                 detail:
-                                    "stale claim: in cur/ for \(minutes) min, longer than the \(settings.delivery.claimLeaseMinutes) min lease",
+                                    "stale claim: in cur/ for \(minutes) min, longer than the "
+                                    + "\(settings.delivery.claimLeaseMinutes) min lease",
                                 at: now)
                             logger.warning(
                                 "stale claim: \(job.fileName) in cur/ for \(minutes) min; check the delivery tool")

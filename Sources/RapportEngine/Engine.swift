@@ -71,7 +71,10 @@ public final class Engine: Sendable {
         let renderer = try Self.templates(of: new, logger: logger)
         if new.storage.database != settings.storage.database || new.storage.spool != settings.storage.spool {
             logger.warning(
-                "reload: [storage] paths change only on restart; still using \(settings.storage.database) and \(settings.storage.spool)"
+                """
+                reload: [storage] paths change only on restart; still using \(settings.storage.database) and \
+                \(settings.storage.spool)
+                """
             )
         }
         var kept = new
@@ -95,7 +98,10 @@ public final class Engine: Sendable {
         }
         for worst in renderer.smsWorstCases() where !worst.fits {
             logger.warning(
-                "\(settings.templatesDirectory)/\(worst.file): an SMS can take \(worst.length.segments) segments, over the budget of \(worst.budget) (R36); shorten it (rapportctl check-config shows the worst case)"
+                """
+                \(settings.templatesDirectory)/\(worst.file): an SMS can take \(worst.length.segments) segments, over \
+                the budget of \(worst.budget) (R36); shorten it (rapportctl check-config shows the worst case)
+                """
             )
         }
         return renderer

@@ -46,8 +46,8 @@ public struct Importer: Sendable {
     static let progressInterval: Duration = .seconds(3)
 
     /// Imports agreements line by line, in one transaction: memory holds two chunks (one being
-    /// written, the next being validated), never the file. Good lines are imported and bad ones reported by number; with `strict` a single
-    /// bad line rolls everything back.
+    /// written, the next being validated), never the file. Good lines are imported and bad ones
+    /// reported by number; with `strict` a single bad line rolls everything back.
     /// - Parameters:
     ///   - allowDebtorChange: whether a line may move an agreement to another `debtor.id`; if
     ///     not, such a line is refused, as a typo must never hand one person's agreement (and

@@ -110,7 +110,8 @@ public struct TickReport: Sendable {
 
     /// One line without personal data: safe for info-level logs.
     public var summary: String {
-        "tick \(Timestamp.rfc3339(startedAt)): \(due) planned, \(spooled.count) spooled, \(withdrawn) withdrawn, \(dropped) dropped, \(expired) expired"
+        "tick \(Timestamp.rfc3339(startedAt)): \(due) planned, \(spooled.count) spooled, \(withdrawn) withdrawn, "
+            + "\(dropped) dropped, \(expired) expired"
             + ", \(delivered) delivered, \(failed) failed" + (staleClaims > 0 ? ", \(staleClaims) stale claims" : "")
             + (recovered > 0 ? ", \(recovered) recovered" : "")
             + (inbound + inboundBad > 0

@@ -5,9 +5,9 @@
 #endif
 import Synchronization
 
-/// A test seam in the spool's write path (and in the reading of `in/`): makes the n-th arrival at one step of a write fail
-/// with an errno, or kill the process on the spot, so tests can prove that every interrupted
-/// write is recovered exactly once.
+/// A test seam in the spool's write path (and in the reading of `in/`): makes the n-th arrival
+/// at one step of a write fail with an errno, or kill the process on the spot, so tests can
+/// prove that every interrupted write is recovered exactly once.
 ///
 /// Production never sets one. Tests set it on a `Spool` directly, or — for the built
 /// `rapportd` — through `RAPPORT_FAULT=STEP:N[:ACTION]`, e.g. `renamed:40:kill` or

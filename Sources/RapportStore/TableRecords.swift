@@ -53,7 +53,8 @@ extension DecisionRecord: FetchableRecord, TableRecord {
         let verb = ignoringDuplicates ? "INSERT OR IGNORE" : "INSERT"
         try db.cachedStatement(
             sql:
-                "\(verb) INTO decision (agreement_id, at, outcome, job_id, touchpoint, reason) VALUES (?, ?, ?, ?, ?, ?)"
+                "\(verb) INTO decision (agreement_id, at, outcome, job_id, touchpoint, reason) VALUES (?, ?, ?, ?, ?, "
+                + "?)"
         )
         .execute(arguments: [
             agreement.rawValue, at.timeIntervalSince1970, outcome, jobID, touchpoint?.rawValue, reason,

@@ -62,7 +62,8 @@ struct RapportMailCommand: ParsableCommand {
             guard FileManager.default.isExecutableFile(atPath: settings.mail.sendmail) else {
                 throw Failure(
                     .unavailable,
-                    "\(settings.mail.sendmail) is not an executable sendmail; install a mail transport or set [mail] sendmail"
+                    "\(settings.mail.sendmail) is not an executable sendmail; install a mail transport or set [mail] "
+                        + "sendmail"
                 )
             }
             let spool = Spool(root: settings.storage.spool)
@@ -108,7 +109,10 @@ struct RapportMailCommand: ParsableCommand {
             metrics.add(sending, reading)
             if sending != MailSender.Pass() || reading != ReplyMailbox.Pass() {
                 logger.info(
-                    "sent \(sending.sent), failed \(sending.failed); read \(reading.messages) replies, \(reading.bounces) bounces, \(reading.unsubscribes) unsubscribes"
+                    """
+                    sent \(sending.sent), failed \(sending.failed); read \(reading.messages) replies, \
+                    \(reading.bounces) bounces, \(reading.unsubscribes) unsubscribes
+                    """
                 )
             }
             if let metricsPath {

@@ -9,7 +9,8 @@ struct AdjustCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adjust",
         abstract:
-            "Change how one agreement is contacted: cadence profile, channel, preferred time, designated times, minimum gap.",
+            "Change how one agreement is contacted: cadence profile, channel, preferred time, designated times, "
+            + "minimum gap.",
         discussion: """
             An adjustment changes only what it names: --not-before 17:00 keeps an earlier --avoid-days sat. --clear \
             drops every earlier adjustment first (back to the imported values). A window that leaves no time is \
@@ -85,7 +86,8 @@ struct AdjustCommand: ParsableCommand {
             guard cadence == "standard" || policy.cadences[cadence] != nil else {
                 throw Failure(
                     .usage,
-                    "--cadence \"\(cadence)\" is not a profile; known: \((["standard"] + policy.cadences.keys.sorted()).joined(separator: ", "))"
+                    "--cadence \"\(cadence)\" is not a profile; known: "
+                        + "\((["standard"] + policy.cadences.keys.sorted()).joined(separator: ", "))"
                 )
             }
             adjustment.cadence = cadence
@@ -145,8 +147,10 @@ struct AdjustCommand: ParsableCommand {
         guard end.minutes - start.minutes >= policy.minimumSendMinutes else {
             throw Failure(
                 .usage,
-                "not before \(limits.before.map(\.description) ?? "-") and not after \(limits.after.map(\.description) ?? "-") leave no time "
-                    + "inside the contact window \(policy.windowStart)-\(policy.windowEnd) (R5); change --not-before or --not-after"
+                "not before \(limits.before.map(\.description) ?? "-") and not after "
+                    + "\(limits.after.map(\.description) ?? "-") leave no time "
+                    + "inside the contact window \(policy.windowStart)-\(policy.windowEnd) (R5); change --not-before "
+                    + "or --not-after"
             )
         }
         guard Set(policy.days).subtracting(limits.days).isEmpty == false else {

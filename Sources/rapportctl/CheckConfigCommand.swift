@@ -28,13 +28,15 @@ struct CheckConfigCommand: ParsableCommand {
                 let unit = worst.length.encoding == .gsm7 ? "septets" : "UTF-16 units"
                 print(
                     "\(worst.fits ? "  " : "! ")\(worst.file): \(worst.length.encoding.rawValue), "
-                        + "\(worst.length.segments) of \(worst.budget) segments at worst (\(worst.length.units) \(unit))"
+                        + "\(worst.length.segments) of \(worst.budget) segments at worst (\(worst.length.units) "
+                        + "\(unit))"
                 )
             }
             if let over = cases.first(where: { !$0.fits }) {
                 throw Failure(
                     .config,
-                    "\(settings.templatesDirectory)/\(over.file): an SMS takes \(over.length.segments) segments at its worst "
+                    "\(settings.templatesDirectory)/\(over.file): an SMS takes \(over.length.segments) segments at its "
+                        + "worst "
                         + "case, over the budget of \(over.budget) (R36); shorten it. Worst case: \(over.text)")
             }
             print("templates OK: \(settings.templatesDirectory) (\(MessageRenderer.languages.joined(separator: ", ")))")

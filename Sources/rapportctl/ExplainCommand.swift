@@ -37,7 +37,8 @@ enum ExplainText {
         let zones =
             agreement.candidateZones.isEmpty ? "no time zone" : agreement.candidateZones.joined(separator: " + ")
         lines.append(
-            "\(agreement.id) · debtor \(agreement.debtor.id) (\(agreement.debtor.greetingName)) · \(zones) · version \(explanation.stored.version)"
+            "\(agreement.id) · debtor \(agreement.debtor.id) (\(agreement.debtor.greetingName)) · \(zones) · version "
+                + "\(explanation.stored.version)"
         )
         let channels = agreement.contacts.keys.sorted().map { channel in
             if let bounce = state.bounce(on: channel) {
@@ -79,7 +80,8 @@ enum ExplainText {
             lines.append("jobs:")
             for job in explanation.jobs {
                 lines.append(
-                    "  \(job.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(job.fileName)  \(job.kind.rawValue)"
+                    "  \(job.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(job.fileName)  "
+                        + "\(job.kind.rawValue)"
                         + (job.detail.map { "  (\($0))" } ?? ""))
             }
         }

@@ -14,7 +14,8 @@ struct ImportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import agreements (one JSON object per line); re-importing an id updates it.",
             discussion:
-                "Bad lines are reported with their number and skipped (exit 65); with --strict nothing is imported if any line is bad."
+                "Bad lines are reported with their number and skipped (exit 65); with --strict nothing is imported if "
+                + "any line is bad."
         )
 
         @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
@@ -39,13 +40,16 @@ struct ImportCommand: ParsableCommand {
                 for rejection in report.rejected { printError("\(source):\(rejection.line): \(rejection.message)") }
                 for change in report.debtorChanges where !report.abandoned {
                     print(
-                        "\(source):\(change.line): \(change.agreement) moved from debtor \(change.from) to \(change.to): adjustments reset "
-                            + "(they were the other person's wishes); pauses, stops and events carried (they belong to the agreement); "
+                        "\(source):\(change.line): \(change.agreement) moved from debtor \(change.from) to "
+                            + "\(change.to): adjustments reset "
+                            + "(they were the other person's wishes); pauses, stops and events carried (they belong to "
+                            + "the agreement); "
                             + "contact history stays with \(change.from), so pacing starts afresh")
                 }
                 let counts = report.agreements
                 print(
-                    "agreements: \(counts.imported) imported, \(counts.updated) updated, \(counts.unchanged) unchanged, \(report.rejected.count) rejected"
+                    "agreements: \(counts.imported) imported, \(counts.updated) updated, \(counts.unchanged) "
+                        + "unchanged, \(report.rejected.count) rejected"
                         + (report.abandoned ? " (--strict: nothing imported)" : ""))
                 if !report.rejected.isEmpty { throw ExitCode(SysExit.dataError.rawValue) }
             }

@@ -54,7 +54,8 @@ struct InboundCommand: ParsableCommand {
             let applied = outcomes.values.reduce(0, +)
             let kinds = outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             print(
-                "inbound: \(applied) applied\(kinds.isEmpty ? "" : " (\(kinds))"), \(duplicates) duplicate, \(rejected) rejected"
+                "inbound: \(applied) applied\(kinds.isEmpty ? "" : " (\(kinds))"), \(duplicates) duplicate, "
+                    + "\(rejected) rejected"
                     + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
             if rejected > 0 { throw ExitCode(SysExit.dataError.rawValue) }
         }

@@ -37,7 +37,8 @@ struct InboxCommand: ParsableCommand {
                         ? "unknown sender" : item.agreements.map(\.rawValue).joined(separator: ",")
                     let state = item.state == "open" ? "" : " [\(item.action ?? "done")]"
                     print(
-                        "\(item.id)  \(Timestamp.rfc3339(item.receivedAt))  \(item.channel.rawValue)  \(agreements)  \(item.why)\(state)"
+                        "\(item.id)  \(Timestamp.rfc3339(item.receivedAt))  \(item.channel.rawValue)  \(agreements)  "
+                            + "\(item.why)\(state)"
                     )
                 }
             }
@@ -61,7 +62,8 @@ struct InboxCommand: ParsableCommand {
                 print("received:    \(Timestamp.rfc3339(item.receivedAt)) by \(item.channel.rawValue) (\(item.kind))")
                 print("from:        \(item.address ?? "unknown")")
                 print(
-                    "agreements:  \(item.agreements.isEmpty ? "none: unknown sender" : item.agreements.map(\.rawValue).joined(separator: ", "))"
+                    "agreements:  "
+                        + "\(item.agreements.isEmpty ? "none: unknown sender" : item.agreements.map(\.rawValue).joined(separator: ", "))"
                 )
                 print("done so far: \(item.outcome)")
                 print("why:         \(item.why)")

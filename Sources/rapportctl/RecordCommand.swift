@@ -65,7 +65,8 @@ struct RecordCommand: ParsableCommand {
             guard let type = EventType(rawValue: type) else {
                 throw Failure(
                     .usage,
-                    "\"\(self.type)\" is not an event type; use one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))"
+                    "\"\(self.type)\" is not an event type; use one of "
+                        + "\(EventType.allCases.map(\.rawValue).joined(separator: ", "))"
                 )
             }
             try record(type, agreement: agreement, options: options, storage: storage)

@@ -9,7 +9,8 @@ struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract:
-            "Run the real planning engine in virtual time over a copy of the database; write every delivered job as JSON Lines.",
+            "Run the real planning engine in virtual time over a copy of the database; write every delivered job as "
+            + "JSON Lines.",
         discussion: """
             The live database and spool are never touched. Agreements count as existing at --from; \
             events (recorded ones dated after --from, and those in --events) are applied when the \
@@ -76,7 +77,8 @@ struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
         abstract:
-            "Forecast the messages per day and channel over the next days, by simulating them over a copy of the database.",
+            "Forecast the messages per day and channel over the next days, by simulating them over a copy of the "
+            + "database.",
         discussion: """
             One row per UTC day of the messages' not_before: today (from now) and the next N-1 days, each to its \
             end. Nothing that is not yet recorded is assumed: no payments, no replies.
@@ -196,6 +198,7 @@ final class OutputFile {
 /// A progress line on standard error, as a long simulation goes.
 func printProgress(_ verb: String, _ progress: Simulation.Progress) {
     printError(
-        "\(verb): \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, \(Int(progress.elapsed)) s"
+        "\(verb): \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, "
+            + "\(Int(progress.elapsed)) s"
     )
 }

@@ -11,7 +11,8 @@ struct SpoolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spool", abstract: "Inspect and operate the spool.",
         discussion:
-            "claim, ack, ls and stats need only the spool (delivery tools run them); hold, release, withdraw and show also use the database.",
+            "claim, ack, ls and stats need only the spool (delivery tools run them); hold, release, withdraw and show "
+            + "also use the database.",
         subcommands: [List.self, Show.self, Claim.self, Ack.self, Hold.self, Release.self, Withdraw.self, Stats.self])
 
     /// The job a command names: a job id, a unique prefix of one (`j-400fed`, as git takes a
@@ -122,8 +123,12 @@ struct SpoolCommand: ParsableCommand {
                 }
                 var lines = [
                     "job \(found.id)  [\(location.folder.rawValue)/\(location.name)]",
-                    "\(found.kind.rawValue) by \(found.channel.rawValue) to \(reveal ? found.to : Redaction.redact(found.to, channel: found.channel)) · agreement \(found.agreements.map(\.rawValue).joined(separator: ", ")) · debtor \(found.debtor) · \(found.locale)",
-                    "send between \(found.localTime) and \(ZoneClock(identifier: found.timezone)?.rfc3339(found.notAfter) ?? Timestamp.rfc3339(found.notAfter)) (\(found.timezone))",
+                    "\(found.kind.rawValue) by \(found.channel.rawValue) to "
+                        + "\(reveal ? found.to : Redaction.redact(found.to, channel: found.channel)) · agreement "
+                        + "\(found.agreements.map(\.rawValue).joined(separator: ", ")) · debtor \(found.debtor) · "
+                        + "\(found.locale)",
+                    "send between \(found.localTime) and "
+                        + "\(ZoneClock(identifier: found.timezone)?.rfc3339(found.notAfter) ?? Timestamp.rfc3339(found.notAfter)) (\(found.timezone))",
                     "reason: \(found.reason)",
                     "",
                 ]
@@ -155,7 +160,8 @@ struct SpoolCommand: ParsableCommand {
             commandName: "claim",
             abstract: "Claim the oldest ready job (new/ → cur/) and print its path; print nothing when none is ready.",
             discussion:
-                "Never claims a job whose not_before is still ahead. Any number of delivery processes may claim at once: each job is claimed once."
+                "Never claims a job whose not_before is still ahead. Any number of delivery processes may claim at "
+                + "once: each job is claimed once."
         )
 
         @Option(help: "Only claim jobs for this channel.") var channel: String?

@@ -25,7 +25,8 @@ struct StatusCommand: ParsableCommand {
             print("events: \(status.events)")
             let inbound = try engine.store.inboundCounts()
             print(
-                "inbox: \(inbound.inboxOpen) waiting for a person (rapportctl inbox ls); inbound: \(counts(inbound.byOutcome))"
+                "inbox: \(inbound.inboxOpen) waiting for a person (rapportctl inbox ls); inbound: "
+                    + "\(counts(inbound.byOutcome))"
             )
             var folders: [String: Int] = [:]
             let shown = Spool.Folder.jobFolders + [.inbound, .inboundBad]
@@ -33,11 +34,13 @@ struct StatusCommand: ParsableCommand {
                 folders[folder.rawValue] = try engine.spool.list(folder).count
             }
             print(
-                "spool \(engine.spool.root): \(shown.map { "\($0.rawValue) \(folders[$0.rawValue] ?? 0)" }.joined(separator: ", "))"
+                "spool \(engine.spool.root): "
+                    + "\(shown.map { "\($0.rawValue) \(folders[$0.rawValue] ?? 0)" }.joined(separator: ", "))"
             )
             if let tick = status.lastTick {
                 print(
-                    "last tick: \(Timestamp.rfc3339(tick.startedAt)): \(tick.due) planned, \(tick.spooled) spooled, \(tick.withdrawn) withdrawn, \(tick.dropped) dropped, \(tick.expired) expired"
+                    "last tick: \(Timestamp.rfc3339(tick.startedAt)): \(tick.due) planned, \(tick.spooled) spooled, "
+                        + "\(tick.withdrawn) withdrawn, \(tick.dropped) dropped, \(tick.expired) expired"
                         + String(format: " (%.2f s)", tick.finishedAt.timeIntervalSince(tick.startedAt)))
             } else {
                 print("last tick: never")
@@ -45,7 +48,8 @@ struct StatusCommand: ParsableCommand {
             let now = Date()
             if let next = status.nextActionAt, next <= now {
                 print(
-                    "next planning: now: \(try engine.store.dueCount(at: now)) agreement(s) due (rapportd plans them at its next tick)"
+                    "next planning: now: \(try engine.store.dueCount(at: now)) agreement(s) due (rapportd plans them "
+                        + "at its next tick)"
                 )
             } else {
                 print("next planning: \(status.nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")")

@@ -105,8 +105,10 @@ final class DaemonLoop: Sendable {
     static func status(_ report: TickReport) -> String {
         func clock(_ date: Date) -> String { String(Timestamp.rfc3339(date).dropFirst(11)) }
         return
-            "tick \(clock(report.startedAt)): \(report.due) planned, \(report.spooled.count) spooled, \(report.withdrawn) withdrawn, "
-            + "\(report.delivered) delivered, \(report.failed) failed, next \(report.nextActionAt.map { $0 <= report.startedAt ? "now" : clock($0) } ?? "-")"
+            "tick \(clock(report.startedAt)): \(report.due) planned, \(report.spooled.count) spooled, "
+            + "\(report.withdrawn) withdrawn, "
+            + "\(report.delivered) delivered, \(report.failed) failed, next "
+            + "\(report.nextActionAt.map { $0 <= report.startedAt ? "now" : clock($0) } ?? "-")"
     }
 
     private func writeMetrics(_ report: TickReport, engine: Engine) {

@@ -46,7 +46,8 @@ struct DemoRun {
         }
         let zones = Set(portfolio.agreements.flatMap(\.candidateZones)).count
         print(
-            "Rapport demo: \(portfolio.agreements.count) agreements in \(zones) time zones, \(portfolio.events.count) events → \(relative(folder, cwd))"
+            "Rapport demo: \(portfolio.agreements.count) agreements in \(zones) time zones, \(portfolio.events.count) "
+                + "events → \(relative(folder, cwd))"
         )
         print("")
 
@@ -67,7 +68,8 @@ struct DemoRun {
             }
         ).run { report in
             print(
-                "\(Timestamp.rfc3339(report.startedAt)): \(report.spooled.count) spooled, \(report.withdrawn) withdrawn, \(report.expired) expired; next \(report.nextActionAt.map(Timestamp.rfc3339) ?? "-")"
+                "\(Timestamp.rfc3339(report.startedAt)): \(report.spooled.count) spooled, \(report.withdrawn) "
+                    + "withdrawn, \(report.expired) expired; next \(report.nextActionAt.map(Timestamp.rfc3339) ?? "-")"
             )
         }
     }
@@ -93,7 +95,9 @@ struct DemoRun {
         print("First to go out (debtor's local time):")
         for job in report.spooled.sample.sorted(by: { $0.fileName < $1.fileName }).prefix(8) {
             print(
-                "  \(job.localTime)  \(job.timezone.padding(toLength: 20, withPad: " ", startingAt: 0)) \(job.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(job.channel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.agreement)"
+                "  \(job.localTime)  \(job.timezone.padding(toLength: 20, withPad: " ", startingAt: 0)) "
+                    + "\(job.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                    + "\(job.channel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.agreement)"
             )
         }
         let blocked = (try? engine.store.summaries(withOutcome: "blocked")) ?? [:]

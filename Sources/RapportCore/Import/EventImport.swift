@@ -18,7 +18,8 @@ public enum EventImport {
         guard let typeName = try root.string("type", maxLength: 40) else { throw ImportError("type is missing") }
         guard let type = EventType(rawValue: typeName) else {
             throw ImportError(
-                "type \"\(typeName.prefix(40))\" is not one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))"
+                "type \"\(typeName.prefix(40))\" is not one of "
+                    + "\(EventType.allCases.map(\.rawValue).joined(separator: ", "))"
             )
         }
         guard let at = try root.instant("at") else { throw ImportError("at is missing") }

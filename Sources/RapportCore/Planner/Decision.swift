@@ -40,7 +40,8 @@ public struct Decision: Sendable {
     public var summary: String {
         switch outcome {
         case .send(let contact):
-            "send \(contact.kind.rawValue) by \(contact.channel.rawValue) at \(Timestamp.rfc3339(contact.notBefore)): \(contact.reason)"
+            "send \(contact.kind.rawValue) by \(contact.channel.rawValue) at \(Timestamp.rfc3339(contact.notBefore)): "
+                + "\(contact.reason)"
         case .wait(let until): "wait until \(Timestamp.rfc3339(until))"
         case .blocked(let rule, let reason): "blocked by \(rule): \(reason)"
         case .idle(let reason): "idle: \(reason)"

@@ -91,7 +91,8 @@ public struct ZoneClock: Sendable {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return
-            "\(pad(parts.year, 4))-\(pad(parts.month))-\(pad(parts.day))T\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))"
+            "\(pad(parts.year, 4))-\(pad(parts.month))-\(pad(parts.day))"
+            + "T\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))"
             + "\(sign)\(pad(magnitude / 60)):\(pad(magnitude % 60))"
     }
 }

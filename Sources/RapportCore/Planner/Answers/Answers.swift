@@ -42,7 +42,8 @@ extension Planner {
                 localTime: primary.rfc3339(slot.notBefore),
                 reason: kind == .help
                     ? "help: the debtor wrote HELP on \(channel.rawValue) at \(Timestamp.rfc3339(request.at)) (R32)"
-                    : "opt_out_confirmation: \(channel.rawValue) opted out by a reply at \(Timestamp.rfc3339(request.at)) (R31)",
+                    : "opt_out_confirmation: \(channel.rawValue) opted out by a reply at "
+                        + "\(Timestamp.rfc3339(request.at)) (R31)",
                 installment: nil, statement: nil, paymentAmount: nil, currency: state.agreement.currency)
             return (contact, dropped)
         }
@@ -74,7 +75,8 @@ extension Planner {
                     return .failure(
                         NoAnswer(
                             reason:
-                                "R31: no confirmation, the 5 minutes after the reply are outside 08:00-21:00 in \(clock.identifier) (R1)"
+                                "R31: no confirmation, the 5 minutes after the reply are outside 08:00-21:00 in "
+                                + "\(clock.identifier) (R1)"
                         ))
                 }
             }
