@@ -68,4 +68,21 @@ struct ZoneOffsetsTests {
             }
         }
     }
+
+    @Test("R6: RFC 3339 local times from the table are Calendar's, in every zone")
+    func rfc3339Agrees() {
+        Self.forEveryZone(seed: 666) { zone, clock, instants in
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            for instant in instants {
+                let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+                let offset = zone.secondsFromGMT(for: instant)
+                let expected = String(
+                    format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", parts.year ?? 0, parts.month ?? 0,
+                    parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, offset < 0 ? "-" : "+",
+                    abs(offset) / 3600, abs(offset) / 60 % 60)
+                #expect(clock.rfc3339(instant) == expected, "\(zone.identifier) \(instant)")
+            }
+        }
+    }
 }

@@ -82,17 +82,25 @@ public struct ZoneClock: Sendable {
 
     /// The instant as RFC 3339 with this zone's offset, e.g. `2026-11-28T10:20:00-06:00`.
     public func rfc3339(_ instant: Date) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-        let offset = zone.secondsFromGMT(for: instant)
+        let date: LocalDate
+        let seconds: Int
+        let offset: Int
+        if let local = offsets.localSecond(of: instant) {
+            date = LocalDate(daysSinceEpoch: local / 86_400)
+            seconds = local % 86_400
+            offset = local - Int(instant.timeIntervalSince1970.rounded(.down))
+        } else {
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+            date =
+                LocalDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+                ?? LocalDate(daysSinceEpoch: 0)
+            seconds = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0)
+            offset = zone.secondsFromGMT(for: instant)
+        }
         let sign = offset < 0 ? "-" : "+"
         let magnitude = abs(offset) / 60
-        func pad(_ value: Int?, _ width: Int = 2) -> String {
-            let text = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return
-            "\(pad(parts.year, 4))-\(pad(parts.month))-\(pad(parts.day))"
-            + "T\(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second))"
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        return "\(date)T\(pad(seconds / 3600)):\(pad(seconds / 60 % 60)):\(pad(seconds % 60))"
             + "\(sign)\(pad(magnitude / 60)):\(pad(magnitude % 60))"
     }
 }

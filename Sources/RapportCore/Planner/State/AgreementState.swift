@@ -87,6 +87,7 @@ public struct AgreementState: Sendable {
         let ordered = events.filter { $0.agreement == agreement.id && $0.at <= now }
             .sorted { ($0.at, $0.type.rawValue) < ($1.at, $1.type.rawValue) }
         for event in ordered { apply(event) }
+        unpaid = self.agreement.installments.filter { !isPaid($0) }
     }
 
     /// Whether an installment is paid in full.
@@ -98,8 +99,9 @@ public struct AgreementState: Sendable {
         return left > .zero ? left : .zero
     }
 
-    /// The installments not yet paid in full, by due date.
-    public var unpaid: [Installment] { agreement.installments.filter { !isPaid($0) } }
+    /// The installments not yet paid in full, by due date: found once, when the events are
+    /// folded, because every stage of a plan asks.
+    public private(set) var unpaid: [Installment] = []
 
     /// Whether every installment is paid (an agreement with none is not "paid off").
     public var isPaidOff: Bool { !agreement.installments.isEmpty && unpaid.isEmpty }
