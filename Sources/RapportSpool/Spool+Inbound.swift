@@ -39,7 +39,8 @@ extension Spool {
     @discardableResult
     public func deliverInbound(_ message: InboundMessage, json: Data) throws(SystemError) -> String {
         let name =
-            "\(Timestamp.compact(message.receivedAt))_\(message.channel.rawValue)_\(StableHash.hex(message.identity).prefix(16)).json"
+            "\(Timestamp.compact(message.receivedAt))_\(message.channel.rawValue)_"
+            + "\(StableHash.hex(message.identity).prefix(16)).json"
         let staging = path(.inboundTmp, name)
         try SystemCalls.createDurably(staging, Array(json), mode: Self.fileMode, group: group, exclusive: false)
         do {

@@ -61,10 +61,8 @@ struct InboxCommand: ParsableCommand {
                 print("entry:       \(item.id) (\(item.state)\(item.action.map { ": \($0)" } ?? ""))")
                 print("received:    \(Timestamp.rfc3339(item.receivedAt)) by \(item.channel.rawValue) (\(item.kind))")
                 print("from:        \(item.address ?? "unknown")")
-                print(
-                    "agreements:  "
-                        + "\(item.agreements.isEmpty ? "none: unknown sender" : item.agreements.map(\.rawValue).joined(separator: ", "))"
-                )
+                let agreements = item.agreements.map(\.rawValue).joined(separator: ", ")
+                print("agreements:  \(item.agreements.isEmpty ? "none: unknown sender" : agreements)")
                 print("done so far: \(item.outcome)")
                 print("why:         \(item.why)")
                 if let job = item.inReplyTo { print("answers:     \(job)") }

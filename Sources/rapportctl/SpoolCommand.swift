@@ -121,14 +121,15 @@ struct SpoolCommand: ParsableCommand {
                     throw Failure(
                         .dataError, "\(engine.spool.path(location.folder, location.name)): not a readable job file")
                 }
+                let latest =
+                    ZoneClock(identifier: found.timezone)?.rfc3339(found.notAfter) ?? Timestamp.rfc3339(found.notAfter)
                 var lines = [
                     "job \(found.id)  [\(location.folder.rawValue)/\(location.name)]",
                     "\(found.kind.rawValue) by \(found.channel.rawValue) to "
                         + "\(reveal ? found.to : Redaction.redact(found.to, channel: found.channel)) · agreement "
                         + "\(found.agreements.map(\.rawValue).joined(separator: ", ")) · debtor \(found.debtor) · "
                         + "\(found.locale)",
-                    "send between \(found.localTime) and "
-                        + "\(ZoneClock(identifier: found.timezone)?.rfc3339(found.notAfter) ?? Timestamp.rfc3339(found.notAfter)) (\(found.timezone))",
+                    "send between \(found.localTime) and \(latest) (\(found.timezone))",
                     "reason: \(found.reason)",
                     "",
                 ]

@@ -42,7 +42,8 @@ struct ConfigTests {
     func badKeys() {
         #expect(
             message("[pacing]\nmax_per_dya = 1")
-                == "test.toml: [pacing] max_per_dya is not a known key (known: max_per_day, min_gap_hours, max_per_week)"
+                == "test.toml: [pacing] max_per_dya is not a known key "
+                + "(known: max_per_day, min_gap_hours, max_per_week)"
         )
         #expect(
             message("[daemon]\ntick_seconds = \"60\"")?.contains("[daemon] tick_seconds must be a whole number") == true

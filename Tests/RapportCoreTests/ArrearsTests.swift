@@ -93,7 +93,10 @@ struct ArrearsTests {
     }
 
     @Test(
-        "R25 R29: a new miss gets its check-in while follow-ups are stretched; a follow-up pushed past the due date gives way to it"
+        """
+        R25 R29: a new miss gets its check-in while follow-ups are stretched; a follow-up pushed past the due date \
+        gives way to it
+        """
     )
     func r25EveryMiss() throws {
         let agreement = Fixture.agreement(installments: [

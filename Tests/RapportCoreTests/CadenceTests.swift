@@ -32,7 +32,10 @@ struct CadenceTests {
     }
 
     @Test(
-        "R25: a missed installment gets a kind check-in after 2 days of grace, then follow-ups stretched by backoff (R10)"
+        """
+        R25: a missed installment gets a kind check-in after 2 days of grace, then follow-ups stretched by \
+        backoff (R10)
+        """
     )
     func r25MissedAndFollowUps() throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])

@@ -103,7 +103,8 @@ struct HoursAndZonesTests {
     func r4FederalList() {
         let holidays = HolidayCalendar()
         #expect(holidays.holiday(on: Fixture.date("2026-11-26"))?.contains("Thanksgiving") == true)
-        #expect(holidays.holiday(on: Fixture.date("2026-07-03"))?.contains("observed") == true)  // July 4th 2026 is a Saturday
+        // July 4th 2026 is a Saturday.
+        #expect(holidays.holiday(on: Fixture.date("2026-07-03"))?.contains("observed") == true)
         #expect(holidays.holiday(on: Fixture.date("2027-01-18"))?.contains("King") == true)
         #expect(holidays.holiday(on: Fixture.date("2026-12-24")) == nil)
         #expect(HolidayCalendar(usFederal: false).holiday(on: Fixture.date("2026-12-25")) == nil)
@@ -193,7 +194,10 @@ struct ZoneInferenceTests {
             #expect(TimeZone(identifier: zone) != nil, "\(zone)")
         }
         let states =
-            "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
+            """
+            AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND \
+            OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY
+            """
         for state in states.split(separator: " ") { #expect(RegionZones.zones["US-\(state)"] != nil, "US-\(state)") }
         #expect(NANPAreaCodes.zones.keys.allSatisfy { $0.count == 3 && Int($0) != nil })
         #expect(NANPAreaCodes.zones.count > 300)

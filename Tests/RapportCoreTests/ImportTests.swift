@@ -6,7 +6,12 @@ import Testing
 @Suite("Import validation")
 struct ImportTests {
     static let valid =
-        #"{"id":"A-1001","debtor":{"id":"D-77","name":"Samuel Rivera","preferred_name":"Sam","locale":"es"},"timezone":"America/Chicago","region":"US-TX","jurisdiction":"US-MA","contacts":{"sms":"+12145550100","voice":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"preferred_channel":"sms","inconvenient":{"before":"10:00","after":"19:00","days":["sun"],"channels":["voice"]},"cadence":"standard","currency":"USD","installments":[{"id":"1","due":"2026-12-01","amount":"50.00","paid":"0.00"}]}"#
+        #"{"id":"A-1001","debtor":{"id":"D-77","name":"Samuel Rivera","preferred_name":"Sam","locale":"es"},"#
+        + #""timezone":"America/Chicago","region":"US-TX","jurisdiction":"US-MA","contacts":{"sms":"+12145550100","#
+        + #""voice":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"preferred_channel":"sms","#
+        + #""inconvenient":{"before":"10:00","after":"19:00","days":["sun"],"channels":["voice"]},"#
+        + #""cadence":"standard","currency":"USD","installments":[{"id":"1","due":"2026-12-01","amount":"50.00","#
+        + #""paid":"0.00"}]}"#
 
     @Test("The contract's example line imports with every field")
     func contractExample() throws {
@@ -43,35 +48,43 @@ struct ImportTests {
             (#"{"id":"A-1","debtor":{"name":"x"},"contacts":{"fax":"1"},"installments":[]}"#, "contacts.fax"),
             (#"{"id":"A-1","debtor":{"name":"x"},"contacts":{"sms":"2145550100"},"installments":[]}"#, "E.164"),
             (
-                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"timezone":"Mars/Olympus","installments":[]}"#,
+                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"timezone":"Mars/Olympus","#
+                    + #""installments":[]}"#,
                 "not a known IANA time zone"
             ),
             (
-                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"timezone":"America/Chicago","timezones":["UTC"],"installments":[]}"#,
+                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"timezone":"America/Chicago","#
+                    + #""timezones":["UTC"],"installments":[]}"#,
                 "either timezone or timezones"
             ),
             (
-                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","due":"2026-02-30","amount":"5.00"}]}"#,
+                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","#
+                    + #""due":"2026-02-30","amount":"5.00"}]}"#,
                 "installments[0].due"
             ),
             (
-                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","due":"2026-02-10","amount":50.0}]}"#,
+                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","#
+                    + #""due":"2026-02-10","amount":50.0}]}"#,
                 "decimal string"
             ),
             (
-                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","due":"2026-02-10","amount":"-5"}]}"#,
+                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","#
+                    + #""due":"2026-02-10","amount":"-5"}]}"#,
                 "not an amount"
             ),
             (
-                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","due":"2026-02-10","amount":"1e3"}]}"#,
+                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","#
+                    + #""due":"2026-02-10","amount":"1e3"}]}"#,
                 "not an amount"
             ),
             (
-                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","due":"2026-02-10","amount":"5"},{"id":"1","due":"2026-03-10","amount":"5"}]}"#,
+                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"id":"1","#
+                    + #""due":"2026-02-10","amount":"5"},{"id":"1","due":"2026-03-10","amount":"5"}]}"#,
                 "appears twice"
             ),
             (
-                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"consent":{"sms":"yes"},"installments":[]}"#,
+                #"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"consent":{"sms":"yes"},"#
+                    + #""installments":[]}"#,
                 "consent.sms must be true or false"
             ),
             (#"{"id":"A-1","debtor":{"name":"x"},"contacts":{"email":"a@b.org"}}"#, "installments is missing"),
@@ -88,12 +101,14 @@ struct ImportTests {
     func events() throws {
         let payment = try EventImport.parse(
             line:
-                #"{"agreement":"A-1001","type":"payment","at":"2026-12-01T15:00:00Z","amount":"50.00","installment":"1"}"#
+                #"{"agreement":"A-1001","type":"payment","at":"2026-12-01T15:00:00Z","amount":"50.00","#
+                + #""installment":"1"}"#
         )
         #expect(payment.amount == Money("50.00"))
         let same = try EventImport.parse(
             line:
-                #"{"installment":"1","amount":"50.00","at":"2026-12-01T09:00:00-06:00","type":"payment","agreement":"A-1001"}"#
+                #"{"installment":"1","amount":"50.00","at":"2026-12-01T09:00:00-06:00","type":"payment","#
+                + #""agreement":"A-1001"}"#
         )
         #expect(payment.identity == same.identity)
         for (line, expected) in [

@@ -53,7 +53,10 @@ struct InvariantTests {
     }
 
     @Test(
-        "R1 R2 R8 R12 R13 R14 R16: every planned contact obeys the hard rules; no job twice; every due installment reminded or its drop explained",
+        """
+        R1 R2 R8 R12 R13 R14 R16: every planned contact obeys the hard rules; no job twice; every due installment \
+        reminded or its drop explained
+        """,
         .timeLimit(.minutes(5)))
     func hardRulesHold() async {
         await propertyCheck(count: 15, input: Gen.int(in: 0...1_000_000)) { seed in
@@ -102,7 +105,8 @@ struct InvariantTests {
                     #expect(
                         clock.localDate(of: earlier.notBefore) != clock.localDate(of: later.notBefore),
                         "R8: two contacts on one day for \(debtor) (seed \(seed))")
-                    // A payment confirmation (a thank-you, or the congratulation for the last payment) may break the gap.
+                    // A payment confirmation (a thank-you, or the congratulation for the last payment) may
+                    // break the gap.
                     if ![.thanks, .completed].contains(later.kind), ![.thanks, .completed].contains(earlier.kind) {
                         #expect(
                             later.notBefore.timeIntervalSince(earlier.notBefore) >= 48 * 3600,
@@ -133,7 +137,10 @@ struct InvariantTests {
                     let reminded = contacts.contains { ($0.touchpoint == key) || $0.covers.contains(key) }
                     #expect(
                         reminded || dropped[key]?.contains("R29") == true,
-                        "liveness: \(key) due \(installment.due) neither reminded nor dropped with a reason (seed \(seed))"
+                        """
+                        liveness: \(key) due \(installment.due) neither reminded nor dropped with a reason (seed \
+                        \(seed))
+                        """
                     )
                 }
             }

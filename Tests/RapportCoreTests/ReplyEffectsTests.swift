@@ -57,7 +57,10 @@ struct ReplyEffectsTests {
     }
 
     @Test(
-        "R34: a conversation is a reply event on the job's agreements and waits in the inbox; an unknown sender only waits"
+        """
+        R34: a conversation is a reply event on the job's agreements and waits in the inbox; an unknown sender only \
+        waits
+        """
     )
     func r34() {
         let a1 = state("A-1"), a2 = state("A-2")
@@ -69,7 +72,9 @@ struct ReplyEffectsTests {
     }
 
     @Test(
-        "R35: permanent bounce, temporary bounce, unsubscribe; a voice note's keyword applies to voice and a person looks"
+        """
+        R35: permanent bounce, temporary bounce, unsubscribe; a voice note's keyword applies to voice and a person looks
+        """
     )
     func r35() {
         let bounce = InboundMessage(

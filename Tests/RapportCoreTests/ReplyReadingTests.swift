@@ -102,19 +102,22 @@ struct ReplyReadingTests {
     func inboundParsing() throws {
         let stop = try InboundImport.parse(
             line:
-                #"{"version":1,"channel":"sms","from":"+12145550100","received_at":"2026-12-01T15:03:00Z","text":"STOP","provider_id":"SM1","media":[]}"#
+                #"{"version":1,"channel":"sms","from":"+12145550100","received_at":"2026-12-01T15:03:00Z","#
+                + #""text":"STOP","provider_id":"SM1","media":[]}"#
         )
         #expect(stop.kind == .message && stop.address == "+12145550100" && stop.identity == "provider:sms:SM1")
         let bounce = try InboundImport.parse(
             line:
-                #"{"channel":"email","kind":"bounce","recipient":"Sam@Example.org","status":"5.1.1","received_at":"2026-12-01T15:03:00Z"}"#
+                #"{"channel":"email","kind":"bounce","recipient":"Sam@Example.org","status":"5.1.1","#
+                + #""received_at":"2026-12-01T15:03:00Z"}"#
         )
         #expect(bounce.address == "sam@example.org" && bounce.isPermanentFailure)
         for (line, why) in [
             (#"{"channel":"sms","received_at":"2026-12-01T15:03:00Z","text":"x"}"#, "from is missing"),
             (#"{"channel":"fax","from":"1","received_at":"2026-12-01T15:03:00Z"}"#, "channel \"fax\""),
             (
-                #"{"channel":"email","kind":"bounce","recipient":"a@b.c","status":"bad","received_at":"2026-12-01T15:03:00Z"}"#,
+                #"{"channel":"email","kind":"bounce","recipient":"a@b.c","status":"bad","#
+                    + #""received_at":"2026-12-01T15:03:00Z"}"#,
                 "DSN"
             ),
             (#"{"channel":"sms","from":"+1214","text":"x"}"#, "received_at is missing"),

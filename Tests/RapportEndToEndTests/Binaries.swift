@@ -134,6 +134,8 @@ struct Sandbox {
         let date = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
         let debtorID = debtor ?? "D-\(id)"
         return
-            #"{"id":"\#(id)","debtor":{"id":"\#(debtorID)","name":"Sam Rivera","preferred_name":"Sam","locale":"\#(locale)"},"timezone":"\#(zone)","contacts":{"sms":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"\#(date)","amount":"50.00"}]}"#
+            #"{"id":"\#(id)","debtor":{"id":"\#(debtorID)","name":"Sam Rivera","preferred_name":"Sam","#
+            + #""locale":"\#(locale)"},"timezone":"\#(zone)","#
+            + #""contacts":{"sms":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"\#(date)","amount":"50.00"}]}"#
     }
 }

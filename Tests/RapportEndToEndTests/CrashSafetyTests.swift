@@ -32,7 +32,10 @@ struct CrashSafetyTests {
     }
 
     @Test(
-        "Fault injection: a write failing after the tmp write, after the flush, after a rename or before the mark is recovered exactly once",
+        """
+        Fault injection: a write failing after the tmp write, after the flush, after a rename or before the mark is \
+        recovered exactly once
+        """,
         arguments: FaultInjection.Step.writing)
     func failedWrite(step: FaultInjection.Step) throws {
         let sandbox = try Sandbox()
@@ -124,7 +127,10 @@ struct CrashSafetyTests {
     static let kills = ProcessInfo.processInfo.environment["RAPPORT_KILLS"].flatMap(Int.init) ?? 60
 
     @Test(
-        "Kill test: rapportd --once SIGKILLed at random moments, then clean ticks: nothing twice, nothing half-written, nothing lost"
+        """
+        Kill test: rapportd --once SIGKILLed at random moments, then clean ticks: nothing twice, nothing \
+        half-written, nothing lost
+        """
     )
     func killTest() throws {
         let sandbox = try Sandbox()
@@ -194,7 +200,11 @@ struct CrashSafetyTests {
         #expect(files > 0)
         #expect(planned == Self.killAgreements + 200, "every agreement was planned in the end")
         print(
-            "kill test: \(Self.killAgreements + 200) agreements, a run lasting \(runMilliseconds) ms, \(landed) kills landed mid-run in \(runs) runs, \(files) job files audited: nothing twice, nothing half-written, nothing lost"
+            """
+            kill test: \(Self.killAgreements + 200) agreements, a run lasting \(runMilliseconds) ms, \(landed) kills \
+            landed mid-run in \(runs) runs, \(files) job files audited: nothing twice, nothing half-written, nothing \
+            lost
+            """
         )
     }
 }

@@ -23,7 +23,10 @@ struct EndToEndTests {
     ]
 
     @Test(
-        "import → rapportd --once → valid job files in new/ → a second --once writes no duplicate → explain prints the reason"
+        """
+        import → rapportd --once → valid job files in new/ → a second --once writes no duplicate → explain prints the \
+        reason
+        """
     )
     func aroundTheGlobe() throws {
         let sandbox = try Sandbox()
@@ -90,7 +93,8 @@ struct EndToEndTests {
         let good = Sandbox.agreementLine("A-1", zone: "America/Chicago", dueInDays: 5)
         let text = [
             good, #"{"id":"A-2","debtor":{"name":"x"}"#, "",
-            #"{"id":"A-3","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"due":"2026-02-30","amount":"5"}]}"#,
+            #"{"id":"A-3","debtor":{"name":"x"},"contacts":{"email":"a@b.org"},"installments":[{"due":"2026-02-30","#
+                + #""amount":"5"}]}"#,
             good,
         ].joined(separator: "\n")
         let file = try sandbox.file("bad.jsonl", text)
@@ -122,7 +126,9 @@ struct EndToEndTests {
     }
 
     @Test(
-        "A bad config key, a missing database folder and a bad argument each give one clear line and the contract's code"
+        """
+        A bad config key, a missing database folder and a bad argument each give one clear line and the contract's code
+        """
     )
     func operatorErrors() throws {
         let broken = try Sandbox(extraConfig: "[pacing]\nmax_per_wek = 2\n")
@@ -137,7 +143,8 @@ struct EndToEndTests {
         #expect(folder.code == 74)
         #expect(
             folder.err
-                == "rapportd: database folder /nonexistent-folder does not exist; create it or set [storage] database / --database\n"
+                == "rapportd: database folder /nonexistent-folder does not exist; create it or set [storage] database "
+                + "/ --database\n"
         )
 
         let noConfig = try sandbox.run(

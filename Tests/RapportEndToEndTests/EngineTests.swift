@@ -36,7 +36,10 @@ struct EngineTests {
     }
 
     @Test(
-        "A job recorded as planned whose file never made it is written on the next tick, under the same name, with the same bytes"
+        """
+        A job recorded as planned whose file never made it is written on the next tick, under the same name, with the \
+        same bytes
+        """
     )
     func finishesInterruptedWrites() throws {
         try seed()
@@ -172,7 +175,10 @@ struct EngineOutcomeTests {
 @Suite("Catch-up after downtime")
 struct CatchUpTests {
     @Test(
-        "R29: after 10 days down, useful messages go at the next allowed time, stale ones are dropped and recorded, and nobody gets a burst"
+        """
+        R29: after 10 days down, useful messages go at the next allowed time, stale ones are dropped and recorded, \
+        and nobody gets a burst
+        """
     )
     func catchUp() throws {
         let sandbox = try Sandbox()

@@ -116,7 +116,9 @@ struct HostileInputTests {
     }
 
     @Test(
-        "Events: unknown agreements, wrong types and impossible values are refused by number; the good ones are recorded"
+        """
+        Events: unknown agreements, wrong types and impossible values are refused by number; the good ones are recorded
+        """
     )
     func badEventLines() throws {
         let sandbox = try Sandbox()

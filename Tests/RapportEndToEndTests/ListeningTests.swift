@@ -64,7 +64,10 @@ struct ListeningTests {
     }
 
     @Test(
-        "R31 R16 R18: a STOP in in/ withdraws every waiting SMS to that number on the next tick, once, with one confirmation"
+        """
+        R31 R16 R18: a STOP in in/ withdraws every waiting SMS to that number on the next tick, once, with one \
+        confirmation
+        """
     )
     func stopThroughTheSpool() throws {
         let sandbox = try prepared([
@@ -173,7 +176,10 @@ struct ListeningTests {
     }
 
     @Test(
-        "R34: a conversation waits in the inbox with its text and resets backoff; done records the action; unknown senders wait unmatched"
+        """
+        R34: a conversation waits in the inbox with its text and resets backoff; done records the action; unknown \
+        senders wait unmatched
+        """
     )
     func inbox() throws {
         let sandbox = try prepared([Self.agreement("A-1")])
@@ -225,7 +231,10 @@ struct ListeningTests {
     }
 
     @Test(
-        "Kill test: rapportd killed after recording inbound messages and before moving their files applies each exactly once"
+        """
+        Kill test: rapportd killed after recording inbound messages and before moving their files applies each \
+        exactly once
+        """
     )
     func killDuringIngestion() throws {
         let sandbox = try prepared((1...6).map { Self.agreement("A-\($0)", sms: "+1214555010\($0)") })

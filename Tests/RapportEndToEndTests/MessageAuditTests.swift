@@ -12,7 +12,9 @@ import Testing
 @Suite("What the debtor reads, over a simulated portfolio")
 struct MessageAuditTests {
     @Test(
-        "R20 R23 R25 R36: no understated amount, repeated phrase, voice thank-you, unacknowledged miss or SMS over budget"
+        """
+        R20 R23 R25 R36: no understated amount, repeated phrase, voice thank-you, unacknowledged miss or SMS over budget
+        """
     )
     func audit() throws {
         let sandbox = try Sandbox()

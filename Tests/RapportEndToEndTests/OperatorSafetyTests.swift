@@ -56,7 +56,8 @@ struct OperatorSafetyTests {
             #expect(result.code == 66, "\(verb): \(result.err)")
             #expect(
                 result.err
-                    == "rapportctl: database \(typo) does not exist (create it with rapportctl import, or check --database)\n"
+                    == "rapportctl: database \(typo) does not exist (create it with rapportctl import, or check "
+                    + "--database)\n"
             )
         }
         #expect(!FileManager.default.fileExists(atPath: typo))
@@ -90,7 +91,8 @@ struct OperatorSafetyTests {
                 "import", "events",
                 try sandbox.file(
                     "e.jsonl",
-                    #"{"agreement":"A-1","type":"payment","at":"2026-12-01T15:00:00Z","amount":"5.00","ammount":"50.00"}"#
+                    #"{"agreement":"A-1","type":"payment","at":"2026-12-01T15:00:00Z","amount":"5.00","#
+                        + #""ammount":"50.00"}"#
                 ),
             ])
         #expect(event.code == 65 && event.err.contains("e.jsonl:1: ammount is not a known key"))
@@ -119,7 +121,10 @@ struct OperatorSafetyTests {
     }
 
     @Test(
-        "R5 R18: adjust changes only what it names, --clear resets, an impossible window is refused, a job outside the new window is withdrawn"
+        """
+        R5 R18: adjust changes only what it names, --clear resets, an impossible window is refused, a job outside the \
+        new window is withdrawn
+        """
     )
     func adjust() throws {
         let sandbox = try Sandbox(extraConfig: "[cadence]\nspread_minutes = 1\n")

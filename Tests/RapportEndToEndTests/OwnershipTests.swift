@@ -19,7 +19,10 @@ struct OwnershipTests {
     }
 
     @Test(
-        "Run as root, rapportctl and rapportd --once give what they create in the spool and database folders the spool's and folder's owner and group, with the contract's modes",
+        """
+        Run as root, rapportctl and rapportd --once give what they create in the spool and database folders the \
+        spool's and folder's owner and group, with the contract's modes
+        """,
         .enabled(if: geteuid() == 0, "only root can create files for another owner"))
     func rootLeavesFilesToTheDaemon() throws {
         let sandbox = try Sandbox()

@@ -105,7 +105,10 @@ struct RapportMailTests {
     }
 
     @Test(
-        "A tick's e-mail delivered into a real Maildir with the contract's headers; a real bounce and a real STOP reply take effect",
+        """
+        A tick's e-mail delivered into a real Maildir with the contract's headers; a real bounce and a real STOP \
+        reply take effect
+        """,
         .enabled(if: postfixProblem == nil || isCI, Comment(rawValue: enableHint)), .timeLimit(.minutes(3)))
     func throughPostfix() throws {
         if let problem = Self.postfixProblem {
@@ -225,7 +228,10 @@ struct RapportMailTests {
 @Suite("rapport-mail without a transport")
 struct RapportMailSafetyTests {
     @Test(
-        "A killed rapport-mail never sends a job twice: claimed and piped but not acked, it stays in cur/ as a stale claim"
+        """
+        A killed rapport-mail never sends a job twice: claimed and piped but not acked, it stays in cur/ as a stale \
+        claim
+        """
     )
     func killedNeverTwice() throws {
         let sandbox = try Sandbox()
@@ -279,7 +285,9 @@ struct RapportMailSafetyTests {
     }
 
     @Test(
-        "rapport-mail refuses a missing [mail] from, a missing sendmail and a Maildir that is not one, each with one line"
+        """
+        rapport-mail refuses a missing [mail] from, a missing sendmail and a Maildir that is not one, each with one line
+        """
     )
     func configuration() throws {
         let sandbox = try Sandbox()

@@ -96,7 +96,9 @@ struct ServiceTests {
     }
 
     @Test(
-        "SIGHUP: a valid config takes effect at the next tick; a broken one is logged with its key and the old one stays"
+        """
+        SIGHUP: a valid config takes effect at the next tick; a broken one is logged with its key and the old one stays
+        """
     )
     func reload() throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")

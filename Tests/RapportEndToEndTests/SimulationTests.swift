@@ -22,7 +22,11 @@ struct SimulationTests {
             "Pacific/Auckland",
         ]
         let lines = zones.enumerated().map { index, zone in
-            #"{"id":"A-\#(index)","debtor":{"name":"Sam","locale":"\#(index % 2 == 0 ? "en" : "es")"},"timezone":"\#(zone)","contacts":{"sms":"+12145550100","email":"s@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"2026-12-0\#(3 + index)","amount":"50.00"},{"id":"2","due":"2027-01-0\#(3 + index)","amount":"50.00"}]}"#
+            let locale = index % 2 == 0 ? "en" : "es"
+            return #"{"id":"A-\#(index)","debtor":{"name":"Sam","locale":"\#(locale)"},"timezone":"\#(zone)","#
+                + #""contacts":{"sms":"+12145550100","email":"s@example.org"},"consent":{"sms":true},"#
+                + #""installments":[{"id":"1","due":"2026-12-0\#(3 + index)","amount":"50.00"},"#
+                + #"{"id":"2","due":"2027-01-0\#(3 + index)","amount":"50.00"}]}"#
         }
         try sandbox.run(
             "rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines.joined(separator: "\n"))])
@@ -35,7 +39,10 @@ struct SimulationTests {
     func deterministic() throws {
         let sandbox = try portfolio()
         let snapshot =
-            "SELECT (SELECT count(*) FROM job), (SELECT count(*) FROM decision), (SELECT count(*) FROM tick), (SELECT group_concat(coalesce(next_action_at, -1) || outcome) FROM agreement)"
+            """
+            SELECT (SELECT count(*) FROM job), (SELECT count(*) FROM decision), (SELECT count(*) FROM tick), (SELECT \
+            group_concat(coalesce(next_action_at, -1) || outcome) FROM agreement)
+            """
         let before = try DatabaseQueue(path: sandbox.database).read { try Row.fetchOne($0, sql: snapshot) }
         let first = try sandbox.run(
             "rapportctl",

@@ -87,7 +87,10 @@ struct SpoolGroupTests {
         let written = try Self.asTool(
             [
                 "/bin/sh", "-c",
-                "printf '%s' \"$0\" > \(sandbox.spool)/in/tmp/h.json && mv \(sandbox.spool)/in/tmp/h.json \(sandbox.spool)/in/20261201T000000Z_sms_h.json",
+                """
+                printf '%s' \"$0\" > \(sandbox.spool)/in/tmp/h.json && mv \(sandbox.spool)/in/tmp/h.json \
+                \(sandbox.spool)/in/20261201T000000Z_sms_h.json
+                """,
                 inbound,
             ],
             ids: ids, in: sandbox)

@@ -42,7 +42,10 @@ struct StorageFaultTests {
     }
 
     @Test(
-        "Locked longer than the busy timeout: the daemon logs one line, skips the tick, keeps running, and the next tick does the work"
+        """
+        Locked longer than the busy timeout: the daemon logs one line, skips the tick, keeps running, and the next \
+        tick does the work
+        """
     )
     func longLockSkipsTheTick() throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
@@ -113,7 +116,10 @@ struct FullDiskTests {
     }()
 
     @Test(
-        "The spool's disk full: the daemon logs one clear line per skipped tick, marks nothing written that is not on disk, keeps running, and spools everything once space returns",
+        """
+        The spool's disk full: the daemon logs one clear line per skipped tick, marks nothing written that is not on \
+        disk, keeps running, and spools everything once space returns
+        """,
         .enabled(if: canMount, "needs root and tmpfs"))
     func fullSpoolDisk() throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")

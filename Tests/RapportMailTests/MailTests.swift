@@ -61,7 +61,10 @@ struct MailTests {
         #expect(lines.contains("Message-ID: <\(Self.jobID)@rapport.test>"))
         #expect(
             mail.text.contains(
-                "List-Unsubscribe:\n <mailto:bounces+unsub-\(Self.jobID)@rapport.test>,\n <https://example.org/unsubscribe/\(Self.jobID)>"
+                """
+                List-Unsubscribe:\n <mailto:bounces+unsub-\(Self.jobID)@rapport.test>,\n \
+                <https://example.org/unsubscribe/\(Self.jobID)>
+                """
             ))
         #expect(lines.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
         #expect(

@@ -105,7 +105,8 @@ struct MessageTests {
         let script = try renderer().render(contact(.missed, channel: .voice)).body
         #expect(
             script
-                == "Hello, this is Acme Lending. Please call us back at +1 800 555 0100 and ask for Customer Care. Thank you."
+                == "Hello, this is Acme Lending. Please call us back at +1 800 555 0100 and ask for Customer Care. "
+                + "Thank you."
         )
         #expect(!script.contains("$50.00"))
         #expect(!script.contains("Sam"))

@@ -96,7 +96,10 @@ struct MetricsTests {
         let text = metrics.rendered()
         #expect(
             text.contains(
-                "# TYPE rapport_jobs_spooled_total counter\nrapport_jobs_spooled_total{channel=\"sms\",kind=\"pre_due\"} 2\n"
+                """
+                # TYPE rapport_jobs_spooled_total \
+                counter\nrapport_jobs_spooled_total{channel=\"sms\",kind=\"pre_due\"} 2\n
+                """
             ))
         #expect(text.contains("rapport_agreements_suppressed_total{rule=\"R12\"} 3\n"))
         #expect(text.contains("rapport_jobs_withdrawn_total 4\n"))

@@ -62,7 +62,9 @@ struct StoreTests {
             for version in [1, 2] {
                 try db.execute(
                     sql:
-                        "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES ('A-1', ?, ?, 0)",
+                        """
+                        INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES ('A-1', ?, ?, 0)
+                        """,
                     arguments: [version, agreement("A-1", amount: version == 1 ? "50.00" : "60.00").canonicalJSON])
             }
         }
@@ -89,7 +91,8 @@ struct StoreTests {
             ?? ""
         #expect(
             stored.contains(
-                #""contacts":{"email":"sam@example.org","letter":"1 Main St","sms":"+12145550100","voice":"+12145550100"}"#
+                #""contacts":{"email":"sam@example.org","letter":"1 Main St","sms":"+12145550100","#
+                    + #""voice":"+12145550100"}"#
             ))
     }
 
