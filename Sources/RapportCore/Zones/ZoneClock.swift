@@ -31,19 +31,29 @@ public struct ZoneClock: Sendable {
     public var identifier: String { zone.identifier }
 
     /// The local calendar date at `instant`.
-    public func localDate(of instant: Date) -> LocalDate {
-        // The table starts in 2000: its wall-clock seconds are positive, so `/` is a floor.
-        if let local = offsets.localSecond(of: instant) { return LocalDate(daysSinceEpoch: local / 86_400) }
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
-        return LocalDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
-            ?? LocalDate(daysSinceEpoch: 0)
-    }
+    public func localDate(of instant: Date) -> LocalDate { wallClock(at: instant).date }
 
     /// The local wall-clock time at `instant`, in whole minutes.
     public func localTime(of instant: Date) -> LocalTime {
-        if let local = offsets.localSecond(of: instant) { return LocalTime(minutes: local % 86_400 / 60) ?? .midnight }
-        let parts = calendar.dateComponents([.hour, .minute], from: instant)
-        return LocalTime(minutes: (parts.hour ?? 0) * 60 + (parts.minute ?? 0)) ?? .midnight
+        LocalTime(minutes: wallClock(at: instant).second / 60) ?? .midnight
+    }
+
+    /// The local date, the second of that day the clock shows, and the zone's offset at
+    /// `instant`: from the offset table, or from `Calendar` outside its years.
+    private func wallClock(at instant: Date) -> (date: LocalDate, second: Int, offset: Int) {
+        if let local = offsets.localSecond(of: instant) {
+            // The table starts in 2000: its wall-clock seconds are positive, so `/` is a floor.
+            return (
+                LocalDate(daysSinceEpoch: local / 86_400), local % 86_400,
+                local - Int(instant.timeIntervalSince1970.rounded(.down))
+            )
+        }
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+        let date =
+            LocalDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+            ?? LocalDate(daysSinceEpoch: 0)
+        let second = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0)
+        return (date, second, zone.secondsFromGMT(for: instant))
     }
 
     /// The first instant at which the local clock shows `time` on `date`.
@@ -82,21 +92,7 @@ public struct ZoneClock: Sendable {
 
     /// The instant as RFC 3339 with this zone's offset, e.g. `2026-11-28T10:20:00-06:00`.
     public func rfc3339(_ instant: Date) -> String {
-        let date: LocalDate
-        let seconds: Int
-        let offset: Int
-        if let local = offsets.localSecond(of: instant) {
-            date = LocalDate(daysSinceEpoch: local / 86_400)
-            seconds = local % 86_400
-            offset = local - Int(instant.timeIntervalSince1970.rounded(.down))
-        } else {
-            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
-            date =
-                LocalDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
-                ?? LocalDate(daysSinceEpoch: 0)
-            seconds = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0)
-            offset = zone.secondsFromGMT(for: instant)
-        }
+        let (date, seconds, offset) = wallClock(at: instant)
         let sign = offset < 0 ? "-" : "+"
         let magnitude = abs(offset) / 60
         func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
