@@ -11,9 +11,11 @@ import RapportStore
 ///
 /// Agreements count as existing at `from`; recorded events dated after `from`, and the
 /// simulation's own events, take effect when the clock reaches them, through the same path as
-/// `import events`. Every job is delivered at its `not_before`. The clock moves from one
-/// interesting instant to the next — the earliest next action, event or waiting job — so quiet
-/// stretches cost nothing and a 60-day run over a large portfolio takes minutes.
+/// `import events`. Every job is delivered at its `not_before`; one nobody delivers (waiting
+/// in `review/` for a person, R15) expires a second after its `not_after`. The clock moves
+/// from one interesting instant to the next — the earliest next action, event, waiting job or
+/// expiry — so quiet stretches cost nothing and a 60-day run over a large portfolio takes
+/// minutes.
 public struct Simulation: Sendable {
     /// Where the run is, for progress lines.
     public struct Progress: Sendable {
@@ -143,7 +145,8 @@ public struct Simulation: Sendable {
             }
             let candidates = [
                 // Delivering changes no agreement's next action: the tick's own answer stands.
-                ticked.nextActionAt, try store.nextWaitingJob(), events[nextEvent...].first?.at,
+                ticked.nextActionAt, try store.nextWaitingJob(), try store.nextExpiry(from: now),
+                events[nextEvent...].first?.at,
                 recorded[nextRecorded...].first?.at,
                 inbound[nextInbound...].first?.receivedAt,
                 now.addingTimeInterval(86_400),

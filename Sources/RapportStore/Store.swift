@@ -551,6 +551,46 @@ public final class Store: Sendable {
         }
     }
 
+    /// A second after the earliest `not_after`, from `instant` on, of a job still waiting (in
+    /// `new/`, `hold/` or `review/`): the first instant it is overdue. A simulation's clock stops
+    /// there, so a job expires when it would, not whenever some other debtor next needs a tick.
+    public func nextExpiry(from instant: Date) throws(StoreError) -> Date? {
+        try read { db in
+            try Double.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT min(not_after) FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after >= ?
+                        """),
+                arguments: [instant.timeIntervalSince1970]
+            ).map { Date(timeIntervalSince1970: $0 + 1) }
+        }
+    }
+
+    /// Every debtor, by id: what a forecast walks through in chunks.
+    public func debtors() throws(StoreError) -> [Identifier] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT debtor_id FROM agreement ORDER BY debtor_id").compactMap(
+                Identifier.init)
+        }
+    }
+
+    /// The agreement each job in `states` was planned for: whose next action its expiry brings
+    /// forward.
+    public func agreementsOfJobs(in states: [JobState]) throws(StoreError) -> [String: Identifier] {
+        try read { db in
+            var agreements: [String: Identifier] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, agreement_id FROM job WHERE state IN (\(databaseQuestionMarks(count: states.count)))
+                    """, arguments: StatementArguments(states.map(\.rawValue)))
+            {
+                agreements[row["id"]] = Identifier(row["agreement_id"] as String)
+            }
+            return agreements
+        }
+    }
+
     /// One job by id.
     public func job(_ id: String) throws(StoreError) -> StoredJob? {
         try read { db in
@@ -768,11 +808,5 @@ enum Coding {
             strings.append(string)
         }
         return strings
-    }
-}
-
-extension Array {
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -21,8 +21,10 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "How many agreements.") var agreements = 1000
     @Option(help: "The random seed.") var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("The day the portfolio is built around (RFC 3339; default now).", valueName: "time"))
-    var today: String?
+    @Option(
+        help: ArgumentHelp("The day the portfolio is built around (RFC 3339; default now).", valueName: "time"),
+        transform: Instant.parse)
+    var today: Date?
     @Flag(help: "Write the portfolio's events (payments and stops) instead of its agreements.") var events = false
 
     func run() throws {
@@ -30,16 +32,7 @@ struct GenerateCommand: ParsableCommand {
             guard (1...10_000_000).contains(agreements) else {
                 throw Failure(.usage, "--agreements must be between 1 and 10000000")
             }
-            let now: Date
-            if let today {
-                guard let parsed = Timestamp.parse(today) else {
-                    throw Failure(.usage, "--today \"\(today)\" is not an RFC 3339 time")
-                }
-                now = parsed
-            } else {
-                now = Date()
-            }
-            let portfolio = SyntheticPortfolio(seed: seed, today: now)
+            let portfolio = SyntheticPortfolio(seed: seed, today: today ?? Date())
             var buffer = Data()
             func flush() {
                 FileHandle.standardOutput.write(buffer)

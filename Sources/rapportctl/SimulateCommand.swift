@@ -18,8 +18,11 @@ struct SimulateCommand: ParsableCommand {
             line, in send order, with "delivered_at"; the same input gives the same bytes.
             """)
 
-    @Option(help: ArgumentHelp("Start of the simulated time (RFC 3339).", valueName: "time")) var from: String
-    @Option(help: ArgumentHelp("End of the simulated time (RFC 3339).", valueName: "time")) var until: String
+    @Option(
+        help: ArgumentHelp("Start of the simulated time (RFC 3339).", valueName: "time"), transform: Instant.parse)
+    var from: Date
+    @Option(help: ArgumentHelp("End of the simulated time (RFC 3339).", valueName: "time"), transform: Instant.parse)
+    var until: Date
     @Option(
         help: ArgumentHelp(
             "Events and inbound messages (lines with received_at) to apply when the clock reaches them.",
@@ -30,12 +33,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         try command {
-            guard let start = Timestamp.parse(from) else {
-                throw Failure(.usage, "--from \"\(from)\" is not an RFC 3339 time like 2026-11-01T00:00:00Z")
-            }
-            guard let end = Timestamp.parse(until) else {
-                throw Failure(.usage, "--until \"\(until)\" is not an RFC 3339 time like 2027-01-01T00:00:00Z")
-            }
+            let (start, end) = (from, until)
             guard start < end else { throw Failure(.usage, "--until must be later than --from") }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             var arriving: [Event] = []
@@ -76,35 +74,51 @@ struct SimulateCommand: ParsableCommand {
 struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
-        abstract:
-            "Forecast the messages per day and channel over the next days, by simulating them over a copy of the "
-            + "database.",
+        abstract: "Forecast the messages per day and channel over the next days, from the same planner.",
         discussion: """
             One row per UTC day of the messages' not_before: today (from now) and the next N-1 days, each to its \
-            end. Nothing that is not yet recorded is assumed: no payments, no replies.
+            end. Nothing that is not yet recorded is assumed: no payments, no replies. Each debtor is planned \
+            on its own, in memory (debtors share nothing); with per-minute channel limits they share each \
+            minute, and the forecast runs the whole simulation over a copy of the database instead.
             """)
 
     @Option(help: "How many days ahead.") var days = 14
+    @Option(
+        help: ArgumentHelp(
+            "Start at this instant instead of now (RFC 3339): two forecasts from one instant can be compared.",
+            valueName: "time"), transform: Instant.parse)
+    var from: Date?
     @Flag(help: "One JSON object per day, for tools.") var json = false
     @OptionGroup var storage: StorageOptions
 
     func run() throws {
         try command {
             guard (1...366).contains(days) else { throw Failure(.usage, "--days must be between 1 and 366") }
+            // Now as a whole second, as `simulate --from` takes it: both ways of forecasting
+            // (below) then visit the very same instants.
+            let now = from ?? Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
             let engine = try storage.openEngine(logger: RapportCtl.logger)
-            let now = Date()
             // N rows: today (from now) and the next N-1 UTC days, each simulated to its end.
             let firstDay = LocalDate(String(Timestamp.rfc3339(now).prefix(10))) ?? LocalDate(daysSinceEpoch: 0)
             let end = Date(timeIntervalSince1970: Double(firstDay.adding(days: days).daysSinceEpoch) * 86_400 - 1)
-            let scratch = Scratch()
-            defer { scratch.removeAll() }
             var counts: [String: [Channel: Int]] = [:]
-            _ = try Simulation(settings: engine.settings, from: now, until: end, rendersText: false).run(
-                copying: engine.store, in: try scratch.folder("forecast"),
-                spoolIn: try scratch.memoryFolder("forecast-spool"), logger: RapportCtl.logger,
-                progress: { printProgress("forecast", $0) }
-            ) { job in
-                counts[String(Timestamp.rfc3339(job.notBefore).prefix(10)), default: [:]][job.channel, default: 0] += 1
+            func count(_ notBefore: Date, _ channel: Channel) {
+                counts[String(Timestamp.rfc3339(notBefore).prefix(10)), default: [:]][channel, default: 0] += 1
+            }
+            if Forecast.isExact(for: engine.settings.policy) {
+                try Forecast(planner: engine.planner, from: now, until: end).run(
+                    over: engine.store, progress: { printProgress($0) }
+                ) { jobs in
+                    for job in jobs { count(job.notBefore, job.channel) }
+                }
+            } else {
+                let scratch = Scratch()
+                defer { scratch.removeAll() }
+                _ = try Simulation(settings: engine.settings, from: now, until: end, rendersText: false).run(
+                    copying: engine.store, in: try scratch.folder("forecast"),
+                    spoolIn: try scratch.memoryFolder("forecast-spool"), logger: RapportCtl.logger,
+                    progress: { printProgress("forecast", $0) }
+                ) { job in count(job.notBefore, job.channel) }
             }
             let dates = (0..<days).map { firstDay.adding(days: $0).description }
             if json {
@@ -196,6 +210,11 @@ final class OutputFile {
 }
 
 /// A progress line on standard error, as a long simulation goes.
+func printProgress(_ progress: Forecast.Progress) {
+    printError(
+        "forecast: \(progress.debtors) of \(progress.of) debtors, \(progress.jobs) jobs, \(Int(progress.elapsed)) s")
+}
+
 func printProgress(_ verb: String, _ progress: Simulation.Progress) {
     printError(
         "\(verb): \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, "

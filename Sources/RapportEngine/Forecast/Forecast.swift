@@ -1,0 +1,80 @@
+import Foundation
+import RapportCore
+import RapportStore
+
+/// `rapportctl forecast`: the jobs the engine would deliver from `from` through `until`, with
+/// nothing new recorded meanwhile, worked out in memory, one debtor at a time, on every core.
+///
+/// It reads the live database (each debtor's rows in one read, as a tick does) and writes
+/// nothing anywhere. It gives what `Simulation` gives over the same records — each debtor's
+/// `DebtorTimeline` does in memory what the simulated ticks do to that debtor — but only while
+/// debtors share nothing: with per-minute channel limits (R11) they share each minute's
+/// capacity, so `isExact(for:)` is false and a forecast runs `Simulation` instead.
+public struct Forecast: Sendable {
+    /// Where the run is, for progress lines.
+    public struct Progress: Sendable {
+        public var debtors: Int
+        public var of: Int
+        public var jobs: Int
+        public var elapsed: TimeInterval
+    }
+
+    /// How many debtors are read and planned together: enough to keep every core busy, few
+    /// enough that a forecast of millions holds little in memory.
+    static let chunk = 1_024
+
+    public let planner: Planner
+    public let from: Date
+    public let until: Date
+
+    public init(planner: Planner, from: Date, until: Date) {
+        self.planner = planner
+        self.from = from
+        self.until = until
+    }
+
+    /// Whether debtors are independent under `policy`, so a forecast may run them apart.
+    public static func isExact(for policy: Policy) -> Bool { policy.ratePerMinute.isEmpty }
+
+    /// Runs the forecast over `store`, handing each debtor's delivered jobs to `deliver` (in
+    /// debtor order, each debtor's in send order) and `progress` every few seconds.
+    /// - Returns: how many jobs were delivered.
+    @discardableResult
+    public func run(
+        over store: Store, progress: (Progress) -> Void = { _ in }, deliver: ([ContactRecord]) -> Void
+    ) throws(StoreError) -> Int {
+        let debtors = try store.debtors()
+        let liveWaiting = try store.agreementsOfJobs(in: [.planned, .spooled, .held])
+        var wakes: [Identifier: [(agreement: Identifier, at: Date)]] = [:]
+        for wake in try store.eventTimes(after: from) { wakes[wake.agreement, default: []].append(wake) }
+        let started = Date()
+        var lastProgress = started
+        var jobs = 0
+        for (index, chunk) in debtors.chunked(Self.chunk).enumerated() {
+            let portfolios = try store.portfolios(of: Array(chunk))
+            let timelines = chunk.compactMap { debtor in
+                portfolios[debtor].map { portfolio in
+                    DebtorTimeline(
+                        portfolio: portfolio, liveWaiting: liveWaiting,
+                        wakes: portfolio.agreements.flatMap { wakes[$0.id] ?? [] })
+                }
+            }
+            let (planner, from, until) = (planner, from, until)
+            for delivered in timelines.concurrentMap({ timeline in
+                var timeline = timeline
+                return timeline.run(planner: planner, from: from, until: until)
+            }) {
+                jobs += delivered.count
+                deliver(delivered)
+            }
+            if Date().timeIntervalSince(lastProgress) >= 2 {
+                lastProgress = Date()
+                progress(
+                    Progress(
+                        debtors: min(debtors.count, (index + 1) * Self.chunk), of: debtors.count, jobs: jobs,
+                        elapsed: lastProgress.timeIntervalSince(started)))
+            }
+        }
+        return jobs
+    }
+}
