@@ -9,11 +9,15 @@ public struct ImportedAgreement: Sendable {
     public let agreement: Agreement
     /// The stored form.
     let data: String
+    /// Its rows of the address index (R34).
+    let addresses: [(channel: Channel, address: String)]
 
-    /// Writes `agreement`'s stored form: the part of storing it that needs no database.
+    /// Writes `agreement`'s stored form and address rows: the part of storing it that needs no
+    /// database.
     public init(_ agreement: Agreement) {
         self.agreement = agreement
         self.data = agreement.canonicalJSON
+        self.addresses = AddressIndex.rows(of: agreement)
     }
 }
 
@@ -114,7 +118,7 @@ public final class ImportSession {
                 .execute(arguments: [agreement.id.rawValue, agreement.debtor.id.rawValue, imported.data, time, time])
                 summary.imported += 1
             }
-            try AddressIndex.add(agreement, db)
+            try AddressIndex.add(agreement.id, imported.addresses, db)
             debtors.insert(agreement.debtor.id)
         }
         // The debtor may have moved to these agreements from another: plan all of theirs.

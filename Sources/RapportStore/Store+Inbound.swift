@@ -13,12 +13,24 @@ enum AddressIndex {
 
     /// Adds a row for each of `agreement`'s contacts that is an address (not a letter's).
     static func add(_ agreement: Agreement, _ db: Database) throws {
-        for (channel, text) in agreement.contacts {
-            guard let address = Address.normalised(text, channel: channel) else { continue }
+        try add(agreement.id, rows(of: agreement), db)
+    }
+
+    /// The rows of `agreement`: each contact that is an address, normalised. An import works
+    /// them out on every core, leaving only the inserts to its one writer.
+    static func rows(of agreement: Agreement) -> [(channel: Channel, address: String)] {
+        agreement.contacts.compactMap { channel, text in
+            Address.normalised(text, channel: channel).map { (channel, $0) }
+        }
+    }
+
+    /// Adds `rows` for agreement `id`.
+    static func add(_ id: Identifier, _ rows: [(channel: Channel, address: String)], _ db: Database) throws {
+        for (channel, address) in rows {
             try db.cachedStatement(
                 sql: "INSERT INTO agreement_address (agreement_id, channel, address) VALUES (?, ?, ?)"
             )
-            .execute(arguments: [agreement.id.rawValue, channel.rawValue, address])
+            .execute(arguments: [id.rawValue, channel.rawValue, address])
         }
     }
 }

@@ -97,6 +97,26 @@ struct ImportTests {
         }
     }
 
+    @Test(
+        "E-mail addresses: one @ with a dotted domain, no white space or angle brackets, at most 254 characters",
+        arguments: [
+            ("a@b.org", true), ("ü@bücher.de", true), ("first.last+tag@mail.example.org", true),
+            ("@b.org", false), ("a@borg", false), ("a.b@org", false), ("a@@b.org", false), ("a@b@c.org", false),
+            ("a b@c.org", false), ("a\t@b.org", false), ("a@b.org\n", false), ("<a@b.org>", false),
+            ("ü @bücher.de", false), ("ü@bücher\u{2003}.de", false), ("ü@bücher", false),
+            (String(repeating: "a", count: 246) + "@b.org", true),
+            (String(repeating: "a", count: 249) + "@b.org", false),
+        ])
+    func emailAddresses(address: String, valid: Bool) throws {
+        var json = JSONWriter()
+        json.open(.object)
+        json.field("email", address)
+        json.close(.object)
+        let line = #"{"id":"A-1","debtor":{"name":"x"},"contacts":"# + json.text + #","installments":[]}"#
+        let accepted = (try? AgreementImport.parse(line: line)) != nil
+        #expect(accepted == valid, "\(address)")
+    }
+
     @Test("Events carry what their type needs")
     func events() throws {
         let payment = try EventImport.parse(

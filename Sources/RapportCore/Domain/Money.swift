@@ -57,20 +57,11 @@ public struct Money: Hashable, Comparable, Sendable, StringCoded {
     /// fourth decimal round half away from zero.
     public var description: String {
         let hundredths = (tenThousandths.magnitude + 50) / 100
-        // Digits last to first; 64-bit division when the amount fits, which is every real one.
-        var reversed: [UInt8] = []
-        reversed.reserveCapacity(24)
-        func write<Digits: BinaryInteger>(_ digits: Digits) {
-            var rest = digits
-            repeat {
-                reversed.append(UInt8(ascii: "0") + UInt8(rest % 10))
-                rest /= 10
-                if reversed.count == 2 { reversed.append(UInt8(ascii: ".")) }
-            } while rest > 0 || reversed.count < 4
-        }
-        if let small = UInt64(exactly: hundredths) { write(small) } else { write(hundredths) }
-        if tenThousandths < 0, hundredths > 0 { reversed.append(UInt8(ascii: "-")) }
-        return String(decoding: reversed.reversed(), as: UTF8.self)
+        // 64-bit when the amount fits, which is every real one.
+        var digits = UInt64(exactly: hundredths).map { String($0) } ?? String(hundredths)
+        if digits.utf8.count < 3 { digits = String(repeating: "0", count: 3 - digits.utf8.count) + digits }
+        let sign = tenThousandths < 0 && hundredths > 0 ? "-" : ""
+        return sign + digits.dropLast(2) + "." + digits.suffix(2)
     }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.tenThousandths < rhs.tenThousandths }

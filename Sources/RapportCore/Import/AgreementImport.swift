@@ -39,7 +39,7 @@ public enum AgreementImport {
         if timezone != nil, timezones != nil { throw ImportError("give either timezone or timezones, not both") }
         if let timezones, timezones.isEmpty { throw ImportError("timezones is empty; leave it out to infer the zone") }
         for (index, zone) in ((timezone.map { [$0] } ?? timezones) ?? []).enumerated() {
-            guard TimeZone(identifier: zone) != nil, zone.contains("/") || zone == "UTC" else {
+            guard TimeZone(identifier: zone) != nil, zone.utf8.contains(UInt8(ascii: "/")) || zone == "UTC" else {
                 let field = timezone != nil ? "timezone" : "timezones[\(index)]"
                 throw ImportError(
                     "\(field) \"\(zone.prefix(60))\" is not a known IANA time zone such as America/Chicago")
@@ -147,6 +147,27 @@ public enum AgreementImport {
             }
     }
 
+    /// Whether `address` looks like an e-mail address: one `@` with something before it and a
+    /// dot after it, at most 254 characters, no white space or angle brackets. An ASCII address
+    /// (nearly every one) is checked byte by byte, where bytes and characters are the same.
+    private static func isEmail(_ address: String) -> Bool {
+        guard address.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+            return address.count <= 254 && parts.count == 2 && !parts[0].isEmpty
+                && parts[1].utf8.contains(UInt8(ascii: "."))
+                && !address.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" })
+        }
+        let bytes = address.utf8
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at != bytes.startIndex,
+            !bytes[bytes.index(after: at)...].contains(UInt8(ascii: "@"))
+        else { return false }
+        return bytes[at...].contains(UInt8(ascii: "."))
+            && !bytes.contains { byte in
+                // ASCII white space: tab, line feed, vertical tab, form feed, carriage return, space.
+                (0x09...0x0D).contains(byte) || byte == 0x20 || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            }
+    }
+
     private static func validate(address: String, for channel: Channel) throws(ImportError) {
         switch channel {
         case .sms, .voice:
@@ -158,10 +179,9 @@ public enum AgreementImport {
                     "contacts.\(channel.rawValue) \"\(address.prefix(40))\" is not an E.164 number like +12145550100")
             }
         case .email:
-            let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-            guard address.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].utf8.contains(UInt8(ascii: ".")),
-                !address.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" })
-            else { throw ImportError("contacts.email \"\(address.prefix(60))\" is not an e-mail address") }
+            guard isEmail(address) else {
+                throw ImportError("contacts.email \"\(address.prefix(60))\" is not an e-mail address")
+            }
         case .letter:
             guard !address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw ImportError("contacts.letter is empty")

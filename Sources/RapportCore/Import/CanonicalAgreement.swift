@@ -4,7 +4,8 @@ extension Agreement {
     /// back into an equal agreement. Two imports of the same agreement give the same text, so
     /// the store can tell an unchanged re-import from a new version by comparing it.
     public var canonicalJSON: String {
-        var json = JSONWriter()
+        // A generated agreement's text is 600-1,000 bytes.
+        var json = JSONWriter(capacity: 1_024)
         json.open(.object)
         json.field("cadence", cadence)
         json.key("consent")

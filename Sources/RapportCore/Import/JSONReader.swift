@@ -49,7 +49,8 @@ struct JSONReader {
 
     private mutating func object(depth: Int) -> JSONValue? {
         index += 1
-        var fields: [String: JSONValue] = [:]
+        // Room for a record's keys at once: growing a dictionary rehashes it each time.
+        var fields: [String: JSONValue] = Dictionary(minimumCapacity: 16)
         skipWhiteSpace()
         if current == UInt8(ascii: "}") {
             index += 1

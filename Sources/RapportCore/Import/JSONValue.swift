@@ -54,7 +54,10 @@ struct FieldReader {
     /// Refuses any key but `known`: a misspelt key ("befor", "prefered_channel") would
     /// otherwise be dropped silently, and with it what the debtor asked for.
     func onlyKeys(_ known: [String]) throws(ImportError) {
-        guard let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) else { return }
+        // Sorted only to name the same key first whatever the order: most records have none.
+        guard fields.keys.contains(where: { !known.contains($0) }),
+            let unknown = fields.keys.sorted().first(where: { !known.contains($0) })
+        else { return }
         throw ImportError("\(name(unknown)) is not a known key (known: \(known.joined(separator: ", ")))")
     }
 

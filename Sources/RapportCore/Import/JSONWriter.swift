@@ -18,6 +18,10 @@ public struct JSONWriter {
     /// The JSON written so far.
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// A writer with room for `capacity` bytes, so a text of about that size is never copied
+    /// to grow.
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
     /// `values` as a JSON array of strings: how the store keeps a job's agreements and the
     /// touchpoints it covers.
     public static func strings(_ values: [String]) -> String {
