@@ -212,7 +212,7 @@ final class OutputFile {
 /// A progress line on standard error, as a long simulation goes.
 func printProgress(_ progress: Forecast.Progress) {
     printError(
-        "forecast: \(progress.debtors) of \(progress.of) debtors, \(progress.jobs) jobs, \(Int(progress.elapsed)) s")
+        "forecast: \(progress.debtors) of \(progress.total) debtors, \(progress.jobs) jobs, \(Int(progress.elapsed)) s")
 }
 
 func printProgress(_ verb: String, _ progress: Simulation.Progress) {

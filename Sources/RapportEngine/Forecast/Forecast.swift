@@ -13,8 +13,9 @@ import RapportStore
 public struct Forecast: Sendable {
     /// Where the run is, for progress lines.
     public struct Progress: Sendable {
+        /// Debtors forecast so far, of `total`.
         public var debtors: Int
-        public var of: Int
+        public var total: Int
         public var jobs: Int
         public var elapsed: TimeInterval
     }
@@ -36,8 +37,8 @@ public struct Forecast: Sendable {
     /// Whether debtors are independent under `policy`, so a forecast may run them apart.
     public static func isExact(for policy: Policy) -> Bool { policy.ratePerMinute.isEmpty }
 
-    /// Runs the forecast over `store`, handing each debtor's delivered jobs to `deliver` (in
-    /// debtor order, each debtor's in send order) and `progress` every few seconds.
+    /// Runs the forecast over `store`, handing each debtor's delivered jobs to `deliver` (debtor
+    /// by debtor, each one's in the order they went out) and `progress` every few seconds.
     /// - Returns: how many jobs were delivered.
     @discardableResult
     public func run(
@@ -71,7 +72,7 @@ public struct Forecast: Sendable {
                 lastProgress = Date()
                 progress(
                     Progress(
-                        debtors: min(debtors.count, (index + 1) * Self.chunk), of: debtors.count, jobs: jobs,
+                        debtors: min(debtors.count, (index + 1) * Self.chunk), total: debtors.count, jobs: jobs,
                         elapsed: lastProgress.timeIntervalSince(started)))
             }
         }
