@@ -19,21 +19,31 @@ import RapportStore
 public struct Simulation: Sendable {
     /// Where the run is, for progress lines.
     public struct Progress: Sendable {
+        /// The virtual clock.
         public var now: Date
+        /// How far the clock is from `from` to `until`, 0 to 1.
         public var fraction: Double
+        /// Jobs delivered so far.
         public var jobs: Int
+        /// Seconds since the run began.
         public var elapsed: TimeInterval
     }
 
     /// What the run did.
     public struct Report: Sendable {
+        /// Jobs delivered.
         public var jobs = 0
+        /// Virtual ticks run.
         public var ticks = 0
+        /// Seconds the run took.
         public var seconds = 0.0
     }
 
+    /// The live engine's settings; the run replaces their storage paths with its own.
     public let settings: Settings
+    /// Where the virtual clock starts: every agreement is planned then.
     public let from: Date
+    /// The last instant simulated.
     public let until: Date
     /// Events to apply as the clock reaches them, already validated.
     public let events: [Event]

@@ -15,8 +15,11 @@ public struct Forecast: Sendable {
     public struct Progress: Sendable {
         /// Debtors forecast so far, of `total`.
         public var debtors: Int
+        /// Every debtor in the records.
         public var total: Int
+        /// Jobs delivered so far.
         public var jobs: Int
+        /// Seconds since the run began.
         public var elapsed: TimeInterval
     }
 
@@ -24,10 +27,14 @@ public struct Forecast: Sendable {
     /// enough that a forecast of millions holds little in memory.
     static let chunk = 1_024
 
+    /// The planner of the live engine (its policy: the config's).
     public let planner: Planner
+    /// Where the forecast starts: every agreement is planned then, as a simulation's are.
     public let from: Date
+    /// The last instant forecast.
     public let until: Date
 
+    /// A forecast from `from` through `until` with `planner`.
     public init(planner: Planner, from: Date, until: Date) {
         self.planner = planner
         self.from = from
