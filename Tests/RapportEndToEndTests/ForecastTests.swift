@@ -23,11 +23,11 @@ struct ForecastTests {
     @Test(
         """
         forecast in memory delivers, job for job, what the simulation over the database delivers: live waiting jobs, \
-        review (R15) and its expiry, recorded future events, withdrawals (R18)
+        review (R15) and its expiry, recorded future events, pauses (R17), adjustments, withdrawals (R18)
         """,
         arguments: [3, 17] as [UInt64])
     func sameAsSimulation(seed: UInt64) throws {
-        let sandbox = try Sandbox()
+        let sandbox = try Sandbox(extraConfig: "[cadences.gentle]\nmissed_grace_days = 5\nfollow_up_days = 14")
         let engine = try sandbox.openEngine()
         let from = try #require(Timestamp.parse("2026-12-01T00:00:00Z"))
         let until = from.addingTimeInterval(30 * 86_400)
@@ -39,7 +39,7 @@ struct ForecastTests {
             let (agreement, past) = generator.entry(index)
             agreements.append(agreement)
             events += past
-            switch random.next() % 8 {
+            switch random.next() % 10 {
             case 0:
                 // R15: every message waits in review/ for a person, and nobody approves it here.
                 events.append(Event(agreement: agreement.id, type: .vulnerable, at: from.addingTimeInterval(-86_400)))
@@ -47,15 +47,33 @@ struct ForecastTests {
                 // Recorded before the run, dated in it: it takes effect when the clock gets there.
                 let at = from.addingTimeInterval(Double(3_600 * (1 + random.next() % (24 * 25))))
                 events.append(Event(agreement: agreement.id, type: .payment, at: at, amount: Money(hundredths: 2_500)))
+            case 3:
+                // R17: an operator's pause that ends during the run.
+                events.append(
+                    Event(
+                        agreement: agreement.id, type: .pause, at: from.addingTimeInterval(-86_400),
+                        until: LocalDate("2026-12-09")))
             default: break
             }
         }
         let recorded = from.addingTimeInterval(-3 * 86_400)
         _ = try engine.store.upsert(agreements, at: recorded)
         _ = try engine.store.append(events, at: recorded)
-        // The live spool holds jobs when the forecast starts.
+        // Operators' adjustments: another cadence, a preferred time, a longer gap (R8).
+        for agreement in agreements.prefix(30) {
+            let adjustment: Adjustment =
+                switch random.next() % 3 {
+                case 0: Adjustment(cadence: "gentle")
+                case 1: Adjustment(preferredTime: LocalTime("18:30"))
+                default: Adjustment(minGapHours: 96)
+                }
+            try engine.store.adjust(agreement.id, adjustment, reason: "test", at: recorded)
+        }
+        // The live spool holds jobs when the forecast starts, one of them claimed by a delivery tool.
         let live = try engine.tick(at: from.addingTimeInterval(-6 * 3_600))
         #expect(!live.spooled.isEmpty)
+        let claimed = try #require(try engine.store.jobs(in: .spooled).first)
+        try engine.store.setState(.claimed, of: [claimed.id], at: from.addingTimeInterval(-3_600))
         #expect(try !engine.store.jobs(in: .review).isEmpty, "R15: some jobs wait in review/ for a person")
 
         var simulated: [Delivered] = []
