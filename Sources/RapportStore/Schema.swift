@@ -99,7 +99,8 @@ enum Schema {
                         reason TEXT NOT NULL
                     );
                     CREATE INDEX decision_agreement ON decision(agreement_id, at);
-                    CREATE UNIQUE INDEX decision_dropped ON decision(agreement_id, touchpoint) WHERE outcome = 'dropped';
+                    CREATE UNIQUE INDEX decision_dropped ON decision(agreement_id, touchpoint)
+                        WHERE outcome = 'dropped';
 
                     CREATE TABLE tick (
                         id INTEGER PRIMARY KEY,

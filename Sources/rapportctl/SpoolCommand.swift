@@ -159,7 +159,9 @@ struct SpoolCommand: ParsableCommand {
     struct Claim: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "claim",
-            abstract: "Claim the oldest ready job (new/ → cur/) and print its path; print nothing when none is ready.",
+            abstract:
+                "Claim the oldest ready job (new/ → cur/) and print its path; print nothing when none is "
+                + "ready.",
             discussion:
                 "Never claims a job whose not_before is still ahead. Any number of delivery processes may claim at "
                 + "once: each job is claimed once."

@@ -136,6 +136,7 @@ struct Sandbox {
         return
             #"{"id":"\#(id)","debtor":{"id":"\#(debtorID)","name":"Sam Rivera","preferred_name":"Sam","#
             + #""locale":"\#(locale)"},"timezone":"\#(zone)","#
-            + #""contacts":{"sms":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"installments":[{"id":"1","due":"\#(date)","amount":"50.00"}]}"#
+            + #""contacts":{"sms":"+12145550100","email":"sam@example.org"},"consent":{"sms":true},"#
+            + #""installments":[{"id":"1","due":"\#(date)","amount":"50.00"}]}"#
     }
 }

@@ -24,8 +24,8 @@ struct EndToEndTests {
 
     @Test(
         """
-        import → rapportd --once → valid job files in new/ → a second --once writes no duplicate → explain prints the \
-        reason
+        import → rapportd --once → valid job files in new/ → a second --once writes no duplicate → explain \
+        prints the reason
         """
     )
     func aroundTheGlobe() throws {

@@ -73,8 +73,8 @@ public struct SMSLength: Sendable, Equatable {
 
     /// The GSM 03.38 default alphabet.
     private static let basic = Set(
-        ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u{1B}ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿"
-            + "abcdefghijklmnopqrstuvwxyzäöñüà").unicodeScalars)
+        ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u{1B}ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+            + "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà").unicodeScalars)
     /// The GSM 03.38 extension table: two septets each (escape + character).
     private static let extended = Set("^{}\\[~]|€\u{0C}".unicodeScalars)
 }
