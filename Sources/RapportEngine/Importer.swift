@@ -118,8 +118,9 @@ public struct Importer: Sendable {
             }
         }
 
-        /// Lets a worker free the chunk once written: tearing down 2,000 parsed agreements took
-        /// a tenth of the writer's time, and the writer is what an import waits for.
+        /// Lets a worker free the chunk once written (whichever of the two lets go last frees
+        /// it, nearly always the worker): tearing down 2,000 parsed agreements took a tenth of
+        /// the writer's time, and the writer is what an import waits for.
         func freeElsewhere() {
             DispatchQueue.global().async { [self] in withExtendedLifetime(self) {} }
         }

@@ -51,7 +51,7 @@ public struct Simulation: Sendable {
     /// "what if these debtors reply STOP".
     public let inbound: [InboundMessage]
     /// Whether delivered jobs carry their text (`simulate` prints it); false leaves it out for a
-    /// run that only counts jobs (`forecast`), which then plans a third faster.
+    /// run that only counts jobs (`forecast` with rate limits), which then plans a third faster.
     public let rendersText: Bool
 
     public init(

@@ -566,12 +566,21 @@ public final class Store: Sendable {
         }
     }
 
-    /// Every debtor, by id: what a forecast walks through in chunks.
-    public func debtors() throws(StoreError) -> [Identifier] {
+    /// Up to `limit` debtors by id, after `cursor`: a forecast walks every debtor a page at a
+    /// time along the `agreement_debtor` index, never holding all their ids.
+    public func debtors(after cursor: Identifier?, limit: Int) throws(StoreError) -> [Identifier] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT debtor_id FROM agreement ORDER BY debtor_id").compactMap(
-                Identifier.init)
+            try String.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT DISTINCT debtor_id FROM agreement WHERE debtor_id > ? ORDER BY debtor_id LIMIT ?"),
+                arguments: [cursor?.rawValue ?? "", limit]
+            ).compactMap(Identifier.init)
         }
+    }
+
+    /// How many debtors the records hold.
+    public func debtorCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT debtor_id) FROM agreement") ?? 0 }
     }
 
     /// The agreement each job in `states` was planned for: whose next action its expiry brings
@@ -808,5 +817,13 @@ enum Coding {
             strings.append(string)
         }
         return strings
+    }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements: how long lists are cut for
+    /// SQLite's bound parameters.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

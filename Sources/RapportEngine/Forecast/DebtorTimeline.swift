@@ -51,6 +51,7 @@ struct DebtorTimeline {
             let record = self.portfolio.history[index]
             guard [.planned, .spooled, .held].contains(record.state) else { continue }
             self.portfolio.history[index].state = .spooled
+            // A job the daemon wrote after `liveWaiting` was read is its first agreement's.
             waiting[record.jobID] = liveWaiting[record.jobID] ?? record.agreements.first
         }
     }

@@ -51,15 +51,19 @@ public struct Forecast: Sendable {
     public func run(
         over store: Store, progress: (Progress) -> Void = { _ in }, deliver: ([ContactRecord]) -> Void
     ) throws(StoreError) -> Int {
-        let debtors = try store.debtors()
+        let total = try store.debtorCount()
         let liveWaiting = try store.agreementsOfJobs(in: [.planned, .spooled, .held])
         var wakes: [Identifier: [(agreement: Identifier, at: Date)]] = [:]
         for wake in try store.eventTimes(after: from) { wakes[wake.agreement, default: []].append(wake) }
         let started = Date()
         var lastProgress = started
         var jobs = 0
-        for (index, chunk) in debtors.chunked(Self.chunk).enumerated() {
-            let portfolios = try store.portfolios(of: Array(chunk))
+        var done = 0
+        var chunk: [Identifier] = []
+        while true {
+            chunk = try store.debtors(after: chunk.last, limit: Self.chunk)
+            guard !chunk.isEmpty else { break }
+            let portfolios = try store.portfolios(of: chunk)
             let timelines = chunk.compactMap { debtor in
                 portfolios[debtor].map { portfolio in
                     DebtorTimeline(
@@ -75,12 +79,12 @@ public struct Forecast: Sendable {
                 jobs += delivered.count
                 deliver(delivered)
             }
+            done += chunk.count
             if Date().timeIntervalSince(lastProgress) >= 2 {
                 lastProgress = Date()
                 progress(
                     Progress(
-                        debtors: min(debtors.count, (index + 1) * Self.chunk), total: debtors.count, jobs: jobs,
-                        elapsed: lastProgress.timeIntervalSince(started)))
+                        debtors: done, total: total, jobs: jobs, elapsed: lastProgress.timeIntervalSince(started)))
             }
         }
         return jobs
