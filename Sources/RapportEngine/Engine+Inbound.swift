@@ -49,8 +49,7 @@ extension Engine {
                 record, events: effects.events, inbox: effects.inbox, failedJob: effects.failedJob, at: now)
         }
         guard new else { return .duplicate }
-        var withdrawn = 0
-        for agreement in concerned { withdrawn += try withdrawStale(agreement, at: now) }
+        let withdrawn = try withdrawStale(concerned, at: now)
         let waiting = effects.inbox == nil ? "" : ", waits in the inbox"
         logger.info(
             """
@@ -72,7 +71,9 @@ extension Engine {
         }
         let portfolios = try storeCall { try store.portfolios(of: debtors) }
         // In agreement-id order: the first gets an address's one confirmation or help (R31, R32).
-        return debtors.flatMap { portfolios[$0]?.states(at: now) ?? [] }.filter { agreements.contains($0.agreement.id) }
+        var states: [AgreementState] = []
+        for debtor in debtors { states += try storeCall { try portfolios[debtor]?.get().states(at: now) ?? [] } }
+        return states.filter { agreements.contains($0.agreement.id) }
             .sorted { $0.agreement.id < $1.agreement.id }
     }
 
@@ -120,7 +121,7 @@ extension Engine {
     {
         guard try storeCall({ try store.closeInbox(id, action: action, reason: reason, events: events, at: now) })
         else { return false }
-        for agreement in Set(events.map(\.agreement)).sorted() { _ = try withdrawStale(agreement, at: now) }
+        _ = try withdrawStale(events.map(\.agreement), at: now)
         return true
     }
 }

@@ -32,20 +32,30 @@ extension Engine {
         }
     }
 
-    /// Takes back, at once, every waiting job of `agreement` that the planner would no longer
-    /// send (R18): what `rapportctl` does right after recording a pause, cease or payment.
+    /// Takes back, at once, every waiting job of `agreements` that the planner would no longer
+    /// send (R18): what `rapportctl` does right after recording a pause, cease, payment, reply
+    /// or adjustment. Each debtor is planned whole (`planDebtor`), so a job speaking for several
+    /// agreements (R28) is judged on all of them; only the withdrawals are acted on here, and
+    /// the next tick plans what is to be sent instead.
     /// - Returns: how many jobs were withdrawn.
-    public func withdrawStale(_ agreement: Identifier, at now: Date) throws(EngineError) -> Int {
-        guard let stored = try storeCall({ try store.agreement(agreement) }) else { return 0 }
-        let portfolio = try storeCall { try store.portfolio(of: stored.agreement.debtor.id) }
-        guard let state = portfolio.states(at: now).first(where: { $0.agreement.id == agreement }) else { return 0 }
-        let decision = planner.plan(state, history: portfolio.history, now: now)
+    public func withdrawStale(_ agreements: some Collection<Identifier>, at now: Date) throws(EngineError) -> Int {
+        var due: [Identifier: Set<Identifier>] = [:]
+        var debtors: [Identifier] = []
+        for id in Set(agreements).sorted() {
+            guard let debtor = try storeCall({ try store.agreement(id) })?.agreement.debtor.id else { continue }
+            if due[debtor] == nil { debtors.append(debtor) }
+            due[debtor, default: []].insert(id)
+        }
         var count = 0
-        for withdrawal in decision.withdrawals {
-            guard let record = portfolio.history.first(where: { $0.jobID == withdrawal.jobID }) else { continue }
-            let result = try takeBack(record)
-            try storeCall { try store.setState(result, of: [record.jobID], detail: withdrawal.reason, at: now) }
-            if result == .withdrawn { count += 1 }
+        for debtor in debtors {
+            let portfolio = try storeCall { try store.portfolio(of: debtor) }
+            let waiting = Set(portfolio.history.filter(\.state.isWaiting).map(\.jobID))
+            let plan = planner.planDebtor(portfolio, due: due[debtor], now: now)
+            for (withdrawal, record) in plan.withdrawals where waiting.contains(withdrawal.jobID) {
+                let result = try takeBack(record)
+                try storeCall { try store.setState(result, of: [record.jobID], detail: withdrawal.reason, at: now) }
+                if result == .withdrawn { count += 1 }
+            }
         }
         return count
     }
@@ -56,9 +66,7 @@ extension Engine {
     /// - Returns: how many events were new and how many jobs were withdrawn.
     public func record(_ events: [Event], at now: Date) throws(EngineError) -> (added: Int, withdrawn: Int) {
         let added = try storeCall { try store.append(events, at: now) }
-        var withdrawn = 0
-        for agreement in Set(events.map(\.agreement)).sorted() { withdrawn += try withdrawStale(agreement, at: now) }
-        return (added, withdrawn)
+        return (added, try withdrawStale(events.map(\.agreement), at: now))
     }
 
     /// The jobs an operator action names: one job id, or every job of an agreement.

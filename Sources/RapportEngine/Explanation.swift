@@ -21,11 +21,12 @@ extension Engine {
         do {
             guard let stored = try store.agreement(id) else { return nil }
             let portfolio = try store.portfolio(of: stored.agreement.debtor.id)
-            let states = portfolio.states(at: now)
-            guard let state = states.first(where: { $0.agreement.id == id }) else { return nil }
+            guard let state = portfolio.states(at: now).first(where: { $0.agreement.id == id }),
+                let decision = planner.planDebtor(portfolio, due: [id], now: now, explaining: true)
+                    .firstDecision(about: id)
+            else { return nil }
             return Explanation(
-                stored: stored, state: state,
-                decision: planner.plan(state, siblings: states, history: portfolio.history, now: now, explaining: true),
+                stored: stored, state: state, decision: decision,
                 events: portfolio.events.filter { $0.agreement == id }, jobs: try store.jobs(of: id),
                 decisions: try store.decisions(of: id))
         } catch {

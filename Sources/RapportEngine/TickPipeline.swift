@@ -37,8 +37,20 @@ extension Engine {
         let portfolios = try report.phases.timing(\.read) { () throws(EngineError) in
             try storeCall { try store.portfolios(of: debtors) }
         }
+        var readable: [Portfolio] = []
+        for debtor in debtors {
+            switch portfolios[debtor] {
+            case .success(let portfolio): readable.append(portfolio)
+            case .failure(let error):
+                // A simulation's answer would be wrong without this debtor: it stops instead.
+                if simulated { throw .store(error) }
+                report.unreadable += 1
+                logger.error("debtor \(debtor) not planned: \(error)")
+            case nil: continue
+            }
+        }
         let planning = ContinuousClock.now
-        let planned = try plan(debtors.compactMap { portfolios[$0] }, due: dueIDs, at: now, load: &load)
+        let planned = try plan(readable, due: dueIDs, at: now, load: &load)
         report.phases.plan += planning.duration(to: .now).seconds
 
         report.due += Set(planned.map(\.agreement)).count
@@ -118,35 +130,30 @@ extension Engine {
         return planned
     }
 
-    /// One debtor's due agreements, each planned until quiet, the sends rendered and encoded.
+    /// One debtor's due agreements planned (`planDebtor`), the sends rendered and encoded.
     private func plan(_ portfolio: Portfolio, due: Set<Identifier>, at now: Date, load: inout ChannelLoad)
         throws(EngineError) -> [Planned]
     {
-        var history = portfolio.history
-        let states = portfolio.states(at: now)
+        let plan = planner.planDebtor(portfolio, due: due, load: &load, now: now)
         var planned: [Planned] = []
-        for state in states where due.contains(state.agreement.id) {
-            let decisions = planner.planUntilQuiet(
-                state, siblings: states, history: &history, load: &load, now: now)
-            for decision in decisions {
-                var item = Planned(
-                    agreement: state.agreement.id, decision: decision, job: nil,
-                    withdrawnFiles: decision.withdrawals.compactMap { withdrawal in
-                        history.first { $0.jobID == withdrawal.jobID }.map {
-                            (withdrawal, Job.fileName(notBefore: $0.notBefore, channel: $0.channel, id: $0.jobID))
-                        }
-                    })
-                if case .send(let contact) = decision.outcome {
-                    let message = rendersText ? renderer.render(contact) : .unread
-                    let job = Job(
-                        contact: contact, locale: message.locale, subject: message.subject, body: message.body,
-                        createdAt: now)
-                    do { item.job = (job, try job.encoded()) } catch {
-                        throw .configuration("job \(job.id) could not be encoded: \(error)")
+        for step in plan.steps {
+            var item = Planned(
+                agreement: step.agreement, decision: step.decision, job: nil,
+                withdrawnFiles: step.decision.withdrawals.compactMap { withdrawal in
+                    plan.history.first { $0.jobID == withdrawal.jobID }.map {
+                        (withdrawal, Job.fileName(notBefore: $0.notBefore, channel: $0.channel, id: $0.jobID))
                     }
+                })
+            if case .send(let contact) = step.decision.outcome {
+                let message = rendersText ? renderer.render(contact) : .unread
+                let job = Job(
+                    contact: contact, locale: message.locale, subject: message.subject, body: message.body,
+                    createdAt: now)
+                do { item.job = (job, try job.encoded()) } catch {
+                    throw .configuration("job \(job.id) could not be encoded: \(error)")
                 }
-                planned.append(item)
             }
+            planned.append(item)
         }
         return planned
     }

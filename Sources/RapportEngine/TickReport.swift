@@ -66,6 +66,9 @@ public struct TickReport: Sendable {
     /// Inbound messages read from `in/` (R31–R35), and files that were not inbound messages.
     public var inbound = 0
     public var inboundBad = 0
+    /// Debtors not planned because a stored row of theirs could not be read: each was logged
+    /// with the table and row, and stays due, so every tick says so until the row is fixed.
+    public var unreadable = 0
     /// Agreements planned in this tick whose contact a rule forbade, by rule id.
     public var blocked: [String: Int] = [:]
 
@@ -114,6 +117,7 @@ public struct TickReport: Sendable {
             + "\(dropped) dropped, \(expired) expired"
             + ", \(delivered) delivered, \(failed) failed" + (staleClaims > 0 ? ", \(staleClaims) stale claims" : "")
             + (recovered > 0 ? ", \(recovered) recovered" : "")
+            + (unreadable > 0 ? ", \(unreadable) debtor(s) unreadable" : "")
             + (inbound + inboundBad > 0
                 ? ", \(inbound) inbound read" + (inboundBad > 0 ? " (\(inboundBad) bad)" : "") : "")
             + ", next \(nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")"

@@ -20,21 +20,6 @@ public struct StoredAgreement: Sendable {
     public var plannedAt: Date?
 }
 
-/// Everything the planner needs about one debtor: all their agreements, those agreements'
-/// events and every job ever planned for them.
-public struct Portfolio: Sendable {
-    public var agreements: [Agreement]
-    public var events: [Event]
-    public var history: [ContactRecord]
-    /// Each agreement's adjustments, folded in order.
-    public var adjustments: [Identifier: Adjustment]
-
-    /// Every agreement's state at `now`: its events folded, its adjustment applied.
-    public func states(at now: Date) -> [AgreementState] {
-        agreements.map { AgreementState(agreement: $0, events: events, adjustment: adjustments[$0.id], now: now) }
-    }
-}
-
 /// A job row: its state and the exact bytes of its file.
 public struct StoredJob: Sendable {
     public var id: String

@@ -170,8 +170,8 @@ enum Schema {
                     );
                     CREATE INDEX agreement_address_lookup ON agreement_address(channel, address);
                     """)
-            for row in try Row.fetchAll(db, sql: "SELECT data FROM agreement") {
-                try AddressIndex.add(try Coding.agreement(from: row["data"]), db)
+            for row in try Row.fetchAll(db, sql: "SELECT id, data FROM agreement") {
+                try AddressIndex.add(try Coding.agreement(from: row["data"], row: row["id"]), db)
             }
         }
         // The trace of the last plan was written for every agreement and read by nothing:

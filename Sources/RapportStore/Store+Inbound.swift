@@ -161,14 +161,14 @@ extension Store {
     public func inbox(openOnly: Bool = true) throws(StoreError) -> [InboxItem] {
         try read { db in
             try Row.fetchAll(db, sql: Self.inboxSQL + (openOnly ? " WHERE x.state = 'open'" : "") + " ORDER BY x.id")
-                .compactMap(Self.inboxItem)
+                .map(Self.inboxItem)
         }
     }
 
     /// One inbox entry.
     public func inboxItem(_ id: Int64) throws(StoreError) -> InboxItem? {
         try read { db in
-            try Row.fetchOne(db, sql: Self.inboxSQL + " WHERE x.id = ?", arguments: [id]).flatMap(Self.inboxItem)
+            try Row.fetchOne(db, sql: Self.inboxSQL + " WHERE x.id = ?", arguments: [id]).map(Self.inboxItem)
         }
     }
 
@@ -223,9 +223,15 @@ extension Store {
         FROM inbox x JOIN inbound i ON i.id = x.inbound_id
         """
 
-    private static func inboxItem(_ row: Row) -> InboxItem? {
-        guard let channel = Channel(rawValue: row["channel"]) else { return nil }
-        let agreements = (try? Coding.decode([String].self, from: row["agreements"]))?.compactMap(Identifier.init) ?? []
+    /// An inbox entry with its message; one that cannot be read is an error naming it.
+    private static func inboxItem(_ row: Row) throws(StoreError) -> InboxItem {
+        let id: Int64 = row["id"]
+        let text: String = row["channel"]
+        guard let channel = Channel(rawValue: text) else { throw .unreadable("inbox", "\(id)", "channel \"\(text)\"") }
+        let list: String = row["agreements"]
+        guard let strings = Coding.strings(in: list), case let agreements = strings.compactMap(Identifier.init),
+            agreements.count == strings.count
+        else { throw .unreadable("inbox", "\(id)", "agreements \(list)") }
         return InboxItem(
             id: row["id"], channel: channel, kind: row["kind"], address: row["address"],
             receivedAt: Date(timeIntervalSince1970: row["received_at"]), text: row["text"], agreements: agreements,

@@ -277,24 +277,29 @@ public final class Store: Sendable {
                     db.cachedStatement(sql: DueQuery.first),
                     arguments: [now.timeIntervalSince1970, limit])
             }
-            return rows.compactMap { row in
-                guard let id = Identifier(row["id"] as String), let debtor = Identifier(row["debtor_id"] as String)
-                else { return nil }
-                return DueAgreement(agreement: id, debtor: debtor, nextActionAt: row["next_action_at"])
+            return try rows.map { row throws(StoreError) in
+                let id: String = row["id"]
+                guard let agreement = Identifier(id), let debtor = Identifier(row["debtor_id"] as String) else {
+                    throw .unreadable("agreement", id, "its id or its debtor's is not an identifier")
+                }
+                return DueAgreement(agreement: agreement, debtor: debtor, nextActionAt: row["next_action_at"])
             }
         }
     }
 
-    /// Everything the planner needs about `debtor`.
+    /// Everything the planner needs about `debtor`; a row that cannot be read is an error that
+    /// names it.
     public func portfolio(of debtor: Identifier) throws(StoreError) -> Portfolio {
         let rows = try read { db in try Self.portfolioRows(of: debtor, db) }
-        do { return try rows.decoded() } catch { throw StoreError.from(error, path: path) }
+        return try rows.decoded()
     }
 
-    /// Everything the planner needs about each of `debtors`. The rows are read in one
-    /// transaction, through statements compiled once per connection; decoding them — most of a
-    /// read's time — happens after it, on every core, so the transaction stays short.
-    public func portfolios(of debtors: [Identifier]) throws(StoreError) -> [Identifier: Portfolio] {
+    /// Everything the planner needs about each of `debtors`, each debtor's on its own: one whose
+    /// rows cannot be read is an error for that debtor alone, so a tick plans the others and
+    /// says which one it could not. The rows are read in one transaction, through statements
+    /// compiled once per connection; decoding them — most of a read's time — happens after it,
+    /// on every core, so the transaction stays short.
+    public func portfolios(of debtors: [Identifier]) throws(StoreError) -> [Identifier: Result<Portfolio, StoreError>] {
         let rows = try read { db in
             var rows: [(Identifier, PortfolioRows)] = []
             var seen: Set<Identifier> = []
@@ -303,50 +308,63 @@ public final class Store: Sendable {
             }
             return rows
         }
-        let decoded = rows.map(\.1).concurrentMap { rows in Result { try rows.decoded() } }
-        var portfolios: [Identifier: Portfolio] = [:]
-        do {
-            for (row, portfolio) in zip(rows, decoded) { portfolios[row.0] = try portfolio.get() }
-        } catch {
-            throw StoreError.from(error, path: path)
-        }
+        let decoded = rows.map(\.1).concurrentMap { rows in Result { () throws(StoreError) in try rows.decoded() } }
+        var portfolios: [Identifier: Result<Portfolio, StoreError>] = [:]
+        for (row, portfolio) in zip(rows, decoded) { portfolios[row.0] = portfolio }
         return portfolios
     }
 
-    /// One debtor's rows as stored, before decoding.
+    /// One debtor's rows as stored, before decoding, each with its table's key so an error can
+    /// name it.
     struct PortfolioRows: Sendable {
-        var agreements: [String]
-        var events: [String]
-        var history: [ContactRecord]
-        var adjustments: [(agreement: String, data: String)]
+        var agreements: [(id: String, data: String)]
+        var events: [(id: Int64, data: String)]
+        var history: Result<[ContactRecord], StoreError>
+        var adjustments: [(id: Int64, agreement: String, data: String)]
 
-        func decoded() throws -> Portfolio {
+        func decoded() throws(StoreError) -> Portfolio {
             var merged: [Identifier: Adjustment] = [:]
-            for (agreement, data) in adjustments {
-                guard let id = Identifier(agreement) else { continue }
-                let later = try Coding.decode(Adjustment.self, from: data)
-                merged[id] = merged[id].map { $0.merging(later) } ?? later
+            for (id, agreement, data) in adjustments {
+                guard let key = Identifier(agreement) else {
+                    throw .unreadable("adjustment", "\(id)", "agreement \"\(agreement)\"")
+                }
+                let later = try Self.decode(Adjustment.self, data, table: "adjustment", row: "\(id)")
+                merged[key] = merged[key].map { $0.merging(later) } ?? later
             }
             return Portfolio(
-                agreements: try agreements.map(Coding.agreement(from:)),
-                events: try events.map { try Coding.decode(Event.self, from: $0) }, history: history,
-                adjustments: merged)
+                agreements: try agreements.map { row throws(StoreError) in
+                    try Coding.agreement(from: row.data, row: row.id)
+                },
+                events: try events.map { row throws(StoreError) in
+                    try Self.decode(Event.self, row.data, table: "event", row: "\(row.id)")
+                },
+                history: try history.get(), adjustments: merged)
+        }
+
+        private static func decode<T: Decodable>(_ type: T.Type, _ data: String, table: String, row: String)
+            throws(StoreError) -> T
+        {
+            do { return try Coding.decode(type, from: data) } catch {
+                throw .unreadable(table, row, "not a stored \(table): \(error)")
+            }
         }
     }
 
     private static func portfolioRows(of debtor: Identifier, _ db: Database) throws -> PortfolioRows {
         let key: StatementArguments = [debtor.rawValue]
-        let agreements = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT data FROM agreement WHERE debtor_id = ? ORDER BY id"), arguments: key)
-        let events = try String.fetchAll(
+        let agreements = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, data FROM agreement WHERE debtor_id = ? ORDER BY id"), arguments: key
+        ).map { (id: $0["id"] as String, data: $0["data"] as String) }
+        let events = try Row.fetchAll(
             db.cachedStatement(
                 sql:
                     """
-                    SELECT e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ? ORDER BY
-                    e.at, e.id
+                    SELECT e.id, e.data FROM event e JOIN agreement a ON a.id = e.agreement_id WHERE a.debtor_id = ?
+                    ORDER BY e.at, e.id
                     """
             ),
-            arguments: key)
+            arguments: key
+        ).map { (id: $0["id"] as Int64, data: $0["data"] as String) }
         let history = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
@@ -356,18 +374,19 @@ public final class Store: Sendable {
                     """),
             arguments: key
         )
-        .compactMap(contactRecord)
         let adjustments = try Row.fetchAll(
             db.cachedStatement(
                 sql:
                     """
-                    SELECT a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id WHERE
-                    g.debtor_id = ? ORDER BY a.id
+                    SELECT a.id, a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id
+                    WHERE g.debtor_id = ? ORDER BY a.id
                     """
             ),
             arguments: key
-        ).map { (agreement: $0["agreement_id"] as String, data: $0["data"] as String) }
-        return PortfolioRows(agreements: agreements, events: events, history: history, adjustments: adjustments)
+        ).map { (id: $0["id"] as Int64, agreement: $0["agreement_id"] as String, data: $0["data"] as String) }
+        return PortfolioRows(
+            agreements: agreements, events: events,
+            history: Result { () throws(StoreError) in try history.map(contactRecord) }, adjustments: adjustments)
     }
 
     /// Commits the decisions of one batch: new jobs as `planned`, withdrawn and dropped
@@ -624,7 +643,7 @@ public final class Store: Sendable {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agreement WHERE id = ?", arguments: [id.rawValue])
             else { return nil }
             return StoredAgreement(
-                agreement: try Coding.agreement(from: row["data"]),
+                agreement: try Coding.agreement(from: row["data"], row: id.rawValue),
                 version: row["version"],
                 nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                 outcome: row["outcome"], summary: row["summary"],
@@ -749,19 +768,28 @@ public final class Store: Sendable {
             Date.init(timeIntervalSince1970:))
     }
 
-    private static func contactRecord(_ row: Row) -> ContactRecord? {
-        guard let kind = ContactKind(rawValue: row["kind"]), let channel = Channel(rawValue: row["channel"]),
-            let state = JobState(rawValue: row["state"]),
-            let agreements = Coding.strings(in: row["agreements"])?.compactMap(Identifier.init)
-        else { return nil }
+    /// A job row as the planner sees it; a row of a kind, channel or state this program does not
+    /// know is an error naming the job, not a gap in the history.
+    static func contactRecord(_ row: Row) throws(StoreError) -> ContactRecord {
+        let id: String = row["id"]
+        func column<T>(_ name: String, _ parse: (String) -> T?) throws(StoreError) -> T {
+            let text: String = row[name]
+            guard let value = parse(text) else { throw .unreadable("job", id, "\(name) \"\(text)\"") }
+            return value
+        }
+        let agreements = try column("agreements") { text -> [Identifier]? in
+            guard let strings = Coding.strings(in: text) else { return nil }
+            let ids = strings.compactMap(Identifier.init)
+            return ids.count == strings.count ? ids : nil
+        }
         var record = ContactRecord(
-            jobID: row["id"], touchpoint: TouchpointKey(rawValue: row["touchpoint"]), agreements: agreements,
-            kind: kind,
-            channel: channel,
+            jobID: id, touchpoint: TouchpointKey(rawValue: row["touchpoint"]), agreements: agreements,
+            kind: try column("kind", ContactKind.init(rawValue:)),
+            channel: try column("channel", Channel.init(rawValue:)),
             notBefore: Date(timeIntervalSince1970: row["not_before"]),
-            notAfter: Date(timeIntervalSince1970: row["not_after"]), state: state,
+            notAfter: Date(timeIntervalSince1970: row["not_after"]), state: try column("state", JobState.init(rawValue:)),
             timezone: row["timezone"], recipient: row["recipient"])
-        record.covers = (Coding.strings(in: row["covers"]) ?? []).map(TouchpointKey.init(rawValue:))
+        record.covers = try column("covers") { Coding.strings(in: $0) }.map(TouchpointKey.init(rawValue:))
         record.statement = row["statement"]
         return record
     }
@@ -797,12 +825,11 @@ enum Coding {
     /// A stored agreement (its `canonicalJSON`), read with the import's own parser: what is
     /// stored can only be what an import line could have said, and reading it costs a tenth of
     /// `JSONDecoder`'s trial decoding — a tick reads every due agreement.
-    static func agreement(from text: String) throws -> Agreement {
+    static func agreement(from text: String, row id: String) throws(StoreError) -> Agreement {
         do {
             return try AgreementImport.parse(line: text)
         } catch {
-            throw StoreError(
-                .unusable, "a stored agreement no longer reads as one (\(error.message)): \(text.prefix(80))")
+            throw .unreadable("agreement", id, error.message)
         }
     }
 

@@ -26,6 +26,14 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// A stored row this program cannot read: an error that names the table and the row, never
+    /// a row skipped, since pacing (R7–R9) is judged from the whole history.
+    static func unreadable(_ table: String, _ row: String, _ why: String) -> StoreError {
+        StoreError(
+            .unusable,
+            "\(table) row \(row) cannot be read (\(why)); was it written by a newer Rapport? Fix or restore the row")
+    }
+
     /// Maps a GRDB/SQLite error on `path` to a `StoreError`.
     static func from(_ error: any Error, path: String) -> StoreError {
         if let error = error as? StoreError { return error }

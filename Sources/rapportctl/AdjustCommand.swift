@@ -71,7 +71,7 @@ struct AdjustCommand: ParsableCommand {
                 throw Failure(.usage, "say what to adjust, or --clear (see rapportctl adjust --help)")
             }
             try engine.store.adjust(id, adjustment, reason: reason, at: now)
-            let withdrawn = try engine.withdrawStale(id, at: now)
+            let withdrawn = try engine.withdrawStale([id], at: now)
             print(
                 "adjusted \(id): \(adjustment.summary)"
                     + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))

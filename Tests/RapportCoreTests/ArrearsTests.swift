@@ -166,11 +166,9 @@ struct ArrearsTests {
         let agreement = Fixture.agreement(installments: [("2027-03-22", "25.00"), ("2027-03-15", "25.00")])
         #expect(agreement.installments.map(\.due) == [Fixture.date("2027-03-15"), Fixture.date("2027-03-22")])
         let now = Fixture.instant("2027-03-17T15:00:00Z")
-        let state = AgreementState(agreement: agreement, events: [], now: now)
-        var history: [ContactRecord] = []
-        var load = ChannelLoad.unlimited
-        let decisions = Fixture.planner.planUntilQuiet(
-            state, siblings: [state], history: &history, load: &load, now: now)
+        let decisions = Fixture.planner.planDebtor(
+            Portfolio(agreements: [agreement], events: [], history: []), now: now
+        ).steps.map(\.decision)
         #expect(decisions.flatMap(\.withdrawals).isEmpty)
         let first = try #require(decisions.first.flatMap(Fixture.contact))
         #expect(first.kind == .missed)

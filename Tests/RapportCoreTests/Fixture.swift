@@ -97,8 +97,7 @@ enum Fixture {
     }
 
     /// `run`, also returning every touchpoint dropped as stale, with its reason (R29). Each
-    /// agreement is planned until quiet through the planner's own `planUntilQuiet`, with its
-    /// debtor's history, as the engine does.
+    /// debtor is planned through the planner's own `planDebtor`, as the engine does.
     static func runRecording(
         _ agreements: [Agreement], events: [Event] = [], history earlier: [ContactRecord] = [], from start: String,
         until end: String,
@@ -106,7 +105,9 @@ enum Fixture {
     ) -> (contacts: [PlannedContact], dropped: [TouchpointKey: String]) {
         var dropped: [TouchpointKey: String] = [:]
         var histories: [Identifier: [ContactRecord]] = [:]
+        var debtors: [Identifier] = []
         for agreement in agreements where histories[agreement.debtor.id] == nil {
+            debtors.append(agreement.debtor.id)
             let theirs = Set(agreements.filter { $0.debtor.id == agreement.debtor.id }.map(\.id))
             histories[agreement.debtor.id] = earlier.filter { !theirs.isDisjoint(with: $0.agreements) }
         }
@@ -124,27 +125,23 @@ enum Fixture {
                     }
                 }
             }
-            for agreement in agreements {
-                let debtor = agreement.debtor.id
-                let states = agreements.filter { $0.debtor.id == debtor }.map {
-                    AgreementState(agreement: $0, events: events, now: now)
-                }
-                var history = histories[debtor, default: []]
-                let known = history.count
-                var load = ChannelLoad.unlimited
-                let decisions = planner.planUntilQuiet(
-                    AgreementState(agreement: agreement, events: events, now: now), siblings: states,
-                    history: &history, load: &load, now: now)
+            for debtor in debtors {
+                let known = histories[debtor, default: []].count
+                let portfolio = Portfolio(
+                    agreements: agreements.filter { $0.debtor.id == debtor }, events: events,
+                    history: histories[debtor, default: []])
+                let plan = planner.planDebtor(portfolio, now: now)
+                var history = plan.history
                 // What the spool would now hold: the new jobs, delivered at their not_before.
                 for index in known..<history.count where history[index].state == .planned {
                     history[index].state = .spooled
                 }
                 histories[debtor] = history
-                for decision in decisions {
-                    for drop in decision.dropped where dropped[drop.touchpoint] == nil {
+                for step in plan.steps {
+                    for drop in step.decision.dropped where dropped[drop.touchpoint] == nil {
                         dropped[drop.touchpoint] = drop.reason
                     }
-                    if case .send(let contact) = decision.outcome { contacts.append(contact) }
+                    if case .send(let contact) = step.decision.outcome { contacts.append(contact) }
                 }
             }
             if nextHour <= now { nextHour = now.addingTimeInterval(3600) }

@@ -43,19 +43,17 @@ struct RuleTests {
         #expect(quiet.outcome == explained.outcome)
     }
 
-    @Test("R8 R26: planUntilQuiet sends, plans again with the send in the history, and ends on a wait")
-    func planUntilQuiet() throws {
+    @Test("R8 R26: planDebtor sends, plans again with the send in the history, and ends on a wait")
+    func planDebtor() throws {
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-01-10", "50.00")])
         let now = Fixture.instant("2026-12-07T15:00:00Z")
-        let state = AgreementState(agreement: agreement, events: [], now: now)
-        var history: [ContactRecord] = []
-        var load = ChannelLoad.unlimited
-        let decisions = Fixture.planner.planUntilQuiet(
-            state, siblings: [state], history: &history, load: &load, now: now)
+        let plan = Fixture.planner.planDebtor(Portfolio(agreements: [agreement], events: [], history: []), now: now)
+        let decisions = plan.steps.map(\.decision)
         let sent = decisions.compactMap(Fixture.contact)
         #expect(sent.map(\.kind) == [.preDue])
-        #expect(history.map(\.jobID) == sent.map(\.jobID))
-        #expect(history.first?.state == .planned)
+        #expect(plan.history.map(\.jobID) == sent.map(\.jobID))
+        #expect(plan.history.first?.state == .planned)
+        #expect(plan.nextAction[agreement.id] == .some(decisions.last?.nextReview))
         guard case .wait = decisions.last?.outcome else {
             Issue.record("expected a wait last, got \(decisions.last?.summary ?? "nothing")")
             return

@@ -69,6 +69,26 @@ struct EngineTests {
         #expect(try engine.store.status().jobsByState["spooled"] == first.spooled.count)
     }
 
+    @Test("A job row of an unknown kind is an error naming it: its debtor is not planned, the others are")
+    func unreadableHistoryStopsThatDebtor() throws {
+        try seed(count: 2)
+        let now = Date()
+        _ = try engine.tick(at: now)
+        let job = try #require(try engine.store.jobs(of: Identifier("A-0")!).first)
+        try sql("UPDATE job SET kind = 'telegram' WHERE id = '\(job.id)'")
+        try sql("UPDATE agreement SET next_action_at = 0")
+        #expect(throws: StoreError.self) { try engine.store.portfolio(of: Identifier("D-A-0")!) }
+        do {
+            _ = try engine.store.portfolio(of: Identifier("D-A-0")!)
+        } catch {
+            #expect(error.message.contains("job row \(job.id)") && error.message.contains("telegram"))
+        }
+        let report = try engine.tick(at: now.addingTimeInterval(60))
+        #expect(report.unreadable == 1)
+        #expect(report.due == 1, "the other debtor is planned")
+        #expect(try engine.store.agreement(Identifier("A-0")!)?.nextActionAt.map { $0 <= now } == true, "still due")
+    }
+
     @Test("A job never claimed before its not_after is moved to expired/ and its agreement planned again")
     func expiry() throws {
         try seed(count: 1)
@@ -93,7 +113,7 @@ struct EngineTests {
         try FileManager.default.moveItem(
             atPath: "\(sandbox.spool)/new/\(job.fileName)", toPath: "\(sandbox.spool)/cur/\(job.fileName)")
         _ = try engine.store.append([Event(agreement: job.agreement, type: .cease, at: now)], at: now)
-        #expect(try engine.withdrawStale(job.agreement, at: now.addingTimeInterval(1)) == 0)
+        #expect(try engine.withdrawStale([job.agreement], at: now.addingTimeInterval(1)) == 0)
         #expect(try sandbox.jobs(in: "cur") == [job.fileName])
         #expect(try engine.store.job(job.id)?.state == .claimed)
     }

@@ -95,21 +95,12 @@ struct DebtorTimeline {
         let due = Set(portfolio.agreements.map(\.id).filter { nextAction[$0].map { $0 <= now } ?? false })
         guard !due.isEmpty else { return }
         portfolio.history.sort { ($0.notBefore, $0.jobID) < ($1.notBefore, $1.jobID) }
-        let states = portfolio.states(at: now)
-        var load = ChannelLoad.unlimited
+        let plan = planner.planDebtor(portfolio, due: due, now: now)
+        portfolio.history = plan.history
+        for jobID in plan.withdrawn { waiting[jobID] = nil }
+        for (agreement, next) in plan.nextAction { nextAction[agreement] = next }
         var sent: [String: (agreement: Identifier, review: Bool)] = [:]
-        for state in states where due.contains(state.agreement.id) {
-            let decisions = planner.planUntilQuiet(
-                state, siblings: states, history: &portfolio.history, load: &load, now: now)
-            for decision in decisions {
-                // planUntilQuiet has marked each withdrawn job in the history already.
-                for withdrawal in decision.withdrawals { waiting[withdrawal.jobID] = nil }
-                if case .send(let contact) = decision.outcome {
-                    sent[contact.jobID] = (state.agreement.id, contact.needsReview)
-                }
-            }
-            nextAction[state.agreement.id] = decisions.last?.nextReview
-        }
+        for contact in plan.sends { sent[contact.jobID] = (contact.agreement, contact.needsReview) }
         for index in portfolio.history.indices where portfolio.history[index].state == .planned {
             guard let (agreement, review) = sent[portfolio.history[index].jobID] else { continue }
             portfolio.history[index].state = review ? .review : .spooled

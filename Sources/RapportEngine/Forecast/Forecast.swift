@@ -64,12 +64,14 @@ public struct Forecast: Sendable {
             chunk = try store.debtors(after: chunk.last, limit: Self.chunk)
             guard !chunk.isEmpty else { break }
             let portfolios = try store.portfolios(of: chunk)
-            let timelines = chunk.compactMap { debtor in
-                portfolios[debtor].map { portfolio in
+            // A forecast over a record it cannot read would be wrong: it stops, naming the row.
+            var timelines: [DebtorTimeline] = []
+            for debtor in chunk {
+                guard let portfolio = try portfolios[debtor]?.get() else { continue }
+                timelines.append(
                     DebtorTimeline(
                         portfolio: portfolio, liveWaiting: liveWaiting,
-                        wakes: portfolio.agreements.flatMap { wakes[$0.id] ?? [] })
-                }
+                        wakes: portfolio.agreements.flatMap { wakes[$0.id] ?? [] }))
             }
             let (planner, from, until) = (planner, from, until)
             for delivered in timelines.concurrentMap({ timeline in
