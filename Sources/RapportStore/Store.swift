@@ -684,6 +684,7 @@ public final class Store: Sendable {
                     """, arguments: ["cutoff": cutoff.timeIntervalSince1970])
             // Every table that records an agreement cascades from it (migration v7).
             for id in stale { try db.execute(sql: "DELETE FROM agreement WHERE id = ?", arguments: [id]) }
+            try Retention.deleteByAge(before: cutoff, db)
             return stale.count
         }
     }
