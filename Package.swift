@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The domain and the pure planner: no I/O, no clock, no SQLite.
@@ -36,10 +37,13 @@ let package = Package(
             name: "RapportConfig",
             dependencies: ["RapportCore", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
-        // Agreements, events, jobs and decisions in SQLite through GRDB.
+        // The store's role interfaces and record types: what the engine and the commands ask of
+        // a store, knowing no database driver.
+        .target(name: "RapportStorage", dependencies: ["RapportCore"]),
+        // The embedded store: agreements, events, jobs and decisions in SQLite through GRDB.
         .target(
-            name: "RapportStore",
-            dependencies: ["RapportCore", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "RapportSQLiteStore",
+            dependencies: ["RapportCore", "RapportStorage", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The Maildir-style spool and the small syscall layer under it.
         .target(name: "RapportSpool", dependencies: ["RapportCore", "CRapportSystem"]),
@@ -49,7 +53,7 @@ let package = Package(
         .target(
             name: "RapportEngine",
             dependencies: [
-                "RapportCore", "RapportMessages", "RapportConfig", "RapportStore", "RapportSpool",
+                "RapportCore", "RapportMessages", "RapportConfig", "RapportStorage", "RapportSpool",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -57,7 +61,8 @@ let package = Package(
         .target(
             name: "RapportCommandLine",
             dependencies: [
-                "RapportCore", "RapportConfig", "RapportMessages", "RapportStore", "RapportEngine", "RapportSpool",
+                "RapportCore", "RapportConfig", "RapportMessages", "RapportStorage", "RapportSQLiteStore",
+                "RapportEngine", "RapportSpool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,13 +70,23 @@ let package = Package(
         // Running under systemd: sd_notify, journald-aware logs, the metrics textfile.
         .target(
             name: "RapportService",
-            dependencies: ["RapportEngine", "RapportSpool", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "RapportEngine", "RapportSpool", "RapportStorage", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // E-mail through the host's mail transport: MIME out, replies and bounces back in.
         .target(name: "RapportMail", dependencies: ["RapportCore", "RapportConfig", "RapportSpool"]),
         .executableTarget(name: "rapport-mail", dependencies: ["RapportMail", "RapportCommandLine"]),
-        .executableTarget(name: "rapportd", dependencies: ["RapportCommandLine", "RapportService"]),
-        .executableTarget(name: "rapportctl", dependencies: ["RapportCommandLine"]),
+        // The daemon: ticks on a Dispatch timer, run as a service of a swift-service-lifecycle group.
+        .executableTarget(
+            name: "rapportd",
+            dependencies: [
+                "RapportCommandLine", "RapportService", "RapportStorage",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "rapportctl", dependencies: ["RapportCommandLine", "RapportStorage"]),
         // What the test targets share: a temporary folder that removes itself.
         .target(name: "RapportTestSupport", path: "Tests/RapportTestSupport"),
         .testTarget(
@@ -88,17 +103,22 @@ let package = Package(
         ),
         .testTarget(name: "RapportConfigTests", dependencies: ["RapportConfig", "RapportTestSupport"]),
         .testTarget(
-            name: "RapportStoreTests",
-            dependencies: ["RapportStore", "RapportTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "RapportSQLiteStoreTests",
+            dependencies: [
+                "RapportSQLiteStore", "RapportStorage", "RapportTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool", "RapportTestSupport"]),
-        .testTarget(name: "RapportServiceTests", dependencies: ["RapportService"]),
+        .testTarget(name: "RapportServiceTests", dependencies: ["RapportService", "RapportStorage"]),
         .testTarget(name: "RapportMailTests", dependencies: ["RapportMail"], resources: [.copy("Fixtures")]),
         // Runs the built rapportd and rapportctl, and the engine in-process, on temp folders.
         .testTarget(
             name: "RapportEndToEndTests",
             dependencies: [
-                "RapportEngine", "RapportStore", "RapportSpool", "RapportMessages", "RapportMail", "RapportCommandLine",
+                "RapportEngine", "RapportStorage", "RapportSQLiteStore", "RapportSpool", "RapportMessages",
+                "RapportMail",
+                "RapportCommandLine",
                 "RapportTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),

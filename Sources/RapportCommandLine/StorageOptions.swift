@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import RapportConfig
 import RapportEngine
+import RapportSQLiteStore
+import RapportStorage
 import RapportSpool
 
 /// The options both programs take to find their config, database and spool.
@@ -70,10 +72,23 @@ public struct StorageOptions: ParsableArguments, Sendable {
     /// Opens the engine for these settings.
     /// - Parameter creating: whether a missing database may be created: only an import and the
     ///   daemon do; every other verb refuses a path that does not exist (exit 66).
+    /// Opens the store `[storage] database` names and the engine over it. The one place a
+    /// program chooses a store: the engine and the commands see only its interfaces.
     public func openEngine(logger: Logger, creating: Bool = false) throws(Failure) -> Engine {
-        let settings = try settings()
-        do { return try Engine.open(settings: settings, logger: logger, creating: creating) } catch {
-            throw Failure(error)
+        try Self.openEngine(settings: try settings(), logger: logger, creating: creating)
+    }
+
+    /// Opens the store `settings` name and the engine over it.
+    /// - Parameter creating: whether a missing database may be created (an import, the daemon).
+    public static func openEngine(settings: Settings, logger: Logger, creating: Bool) throws(Failure) -> Engine {
+        do {
+            let store = try SQLiteStore(
+                path: settings.storage.database, busyTimeout: settings.storage.busyTimeoutSeconds, create: creating)
+            return try Engine.open(settings: settings, store: store, logger: logger)
+        } catch let error as StoreError {
+            throw Failure(.store(error))
+        } catch {
+            throw Failure(mapping: error)
         }
     }
 }

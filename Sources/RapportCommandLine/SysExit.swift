@@ -5,7 +5,7 @@ import RapportEngine
 import RapportCore
 import RapportMessages
 import RapportSpool
-import RapportStore
+import RapportStorage
 
 /// The contract's exit codes (sysexits.h).
 public enum SysExit: Int32, Sendable {
@@ -68,9 +68,9 @@ extension Failure {
 /// Runs a command body, turning every failure into one line on standard error and the
 /// contract's exit code, so every command reports errors the same way. An `ExitCode` (a
 /// command that already reported, e.g. rejected lines) passes through.
-public func reportingFailures(program: String, _ body: () throws -> Void) throws {
+public func reportingFailures(program: String, _ body: () async throws -> Void) async throws {
     do {
-        try body()
+        try await body()
     } catch let exit as ExitCode {
         throw exit
     } catch {
@@ -84,10 +84,14 @@ extension ParsableCommand {
     /// What `main()` does, with the project's error model: a usage error (an unknown option,
     /// a missing argument, a bad value) prints one line `program: …` and exits 64; help and
     /// version print as usual; every other failure was already reported by `reportingFailures`.
-    public static func mainReportingFailures(program: String) -> Never {
+    public static func mainReportingFailures(program: String) async -> Never {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
             Foundation.exit(0)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)

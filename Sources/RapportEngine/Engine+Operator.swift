@@ -1,7 +1,7 @@
 import Foundation
 import RapportCore
 import RapportSpool
-import RapportStore
+import RapportStorage
 
 /// What an operator asked of one job, and what became of it.
 public struct OperatorResult: Sendable {
@@ -16,14 +16,14 @@ public struct OperatorResult: Sendable {
 extension Engine {
     /// Moves a waiting job's file to `withdrawn/` and says where the job ended up: withdrawn,
     /// or already claimed (too late, recorded as such).
-    func takeBack(_ record: ContactRecord) throws(EngineError) -> JobState {
-        try takeBack(Job.fileName(notBefore: record.notBefore, channel: record.channel, id: record.jobID))
+    func takeBack(_ record: ContactRecord) async throws(EngineError) -> JobState {
+        try await takeBack(Job.fileName(notBefore: record.notBefore, channel: record.channel, id: record.jobID))
     }
 
     /// Moves the job file `name` to `withdrawn/` from wherever it waits; the state of the job
     /// as its folder says (`withdrawn`, or e.g. `claimed` when a delivery tool was first).
-    func takeBack(_ name: String) throws(EngineError) -> JobState {
-        try storeCall {
+    func takeBack(_ name: String) async throws(EngineError) -> JobState {
+        try await storeCall {
             for folder in [Spool.Folder.new, .hold, .review] where try spool.move(name, from: folder, to: .withdrawn) {
                 return .withdrawn
             }
@@ -38,22 +38,27 @@ extension Engine {
     /// agreements (R28) is judged on all of them; only the withdrawals are acted on here, and
     /// the next tick plans what is to be sent instead.
     /// - Returns: how many jobs were withdrawn.
-    public func withdrawStale(_ agreements: some Collection<Identifier>, at now: Date) throws(EngineError) -> Int {
+    public func withdrawStale(_ agreements: some Collection<Identifier>, at now: Date) async throws(EngineError) -> Int
+    {
         var due: [Identifier: Set<Identifier>] = [:]
         var debtors: [Identifier] = []
         for id in Set(agreements).sorted() {
-            guard let debtor = try storeCall({ try store.agreement(id) })?.agreement.debtor.id else { continue }
+            guard let debtor = try await storeCall({ try await store.agreement(id) })?.agreement.debtor.id else {
+                continue
+            }
             if due[debtor] == nil { debtors.append(debtor) }
             due[debtor, default: []].insert(id)
         }
         var count = 0
         for debtor in debtors {
-            let portfolio = try storeCall { try store.portfolio(of: debtor) }
+            let portfolio = try await storeCall { try await store.portfolio(of: debtor) }
             let waiting = Set(portfolio.history.filter(\.state.isWaiting).map(\.jobID))
             let plan = planner.planDebtor(portfolio, due: due[debtor], now: now)
             for (withdrawal, record) in plan.withdrawals where waiting.contains(withdrawal.jobID) {
-                let result = try takeBack(record)
-                try storeCall { try store.setState(result, of: [record.jobID], detail: withdrawal.reason, at: now) }
+                let result = try await takeBack(record)
+                try await storeCall {
+                    try await store.setState(result, of: [record.jobID], detail: withdrawal.reason, at: now)
+                }
                 if result == .withdrawn { count += 1 }
             }
         }
@@ -64,69 +69,79 @@ extension Engine {
     /// (a duplicate is stored once), their agreements made due, and the waiting jobs they make
     /// obsolete withdrawn at once (R18).
     /// - Returns: how many events were new and how many jobs were withdrawn.
-    public func record(_ events: [Event], at now: Date) throws(EngineError) -> (added: Int, withdrawn: Int) {
-        let added = try storeCall { try store.append(events, at: now) }
-        return (added, try withdrawStale(events.map(\.agreement), at: now))
+    public func record(_ events: [Event], at now: Date) async throws(EngineError) -> (added: Int, withdrawn: Int) {
+        let added = try await storeCall { try await store.append(events, at: now) }
+        return await (added, try withdrawStale(events.map(\.agreement), at: now))
     }
 
     /// The jobs an operator action names: one job id, or every job of an agreement.
-    public func jobs(id: String?, agreement: Identifier?) throws(EngineError) -> [StoredJob] {
-        try storeCall {
-            if let id { return try store.job(id).map { [$0] } ?? [] }
-            if let agreement { return try store.jobs(of: agreement) }
+    public func jobs(id: String?, agreement: Identifier?) async throws(EngineError) -> [StoredJob] {
+        try await storeCall {
+            if let id { return try await store.job(id).map { [$0] } ?? [] }
+            if let agreement { return try await store.jobs(of: agreement) }
             return []
         }
     }
 
     /// Holds waiting jobs back: `new/` → `hold/`, invisible to delivery tools until released.
-    public func hold(_ jobs: [StoredJob], reason: String, at now: Date) throws(EngineError) -> [OperatorResult] {
-        try jobs.filter { $0.state == .spooled }.map { job throws(EngineError) in
-            let moved = try storeCall { try spool.move(job.fileName, from: .new, to: .hold) }
+    public func hold(_ jobs: [StoredJob], reason: String, at now: Date) async throws(EngineError) -> [OperatorResult] {
+        var results: [OperatorResult] = []
+        for job in jobs where job.state == .spooled {
+            let moved = try await storeCall { try spool.move(job.fileName, from: .new, to: .hold) }
             if moved {
-                try storeCall {
-                    try store.setState(.held, of: [job.id], detail: "held by operator: \(reason)", at: now)
+                try await storeCall {
+                    try await store.setState(.held, of: [job.id], detail: "held by operator: \(reason)", at: now)
                 }
             }
-            return OperatorResult(
-                jobID: job.id, fileName: job.fileName, state: moved ? .held : job.state, changed: moved)
+            results.append(
+                OperatorResult(jobID: job.id, fileName: job.fileName, state: moved ? .held : job.state, changed: moved))
         }
+        return results
     }
 
     /// Releases held jobs, or approves jobs in review (R15), to `new/` — or to `expired/` when
     /// their `not_after` has passed.
-    public func release(_ jobs: [StoredJob], at now: Date) throws(EngineError) -> [OperatorResult] {
-        try jobs.filter { $0.state == .held || $0.state == .review }.map { job throws(EngineError) in
+    public func release(_ jobs: [StoredJob], at now: Date) async throws(EngineError) -> [OperatorResult] {
+        var results: [OperatorResult] = []
+        for job in jobs where job.state == .held || job.state == .review {
             let late = job.notAfter <= now
             let from: Spool.Folder = job.state == .held ? .hold : .review
-            let moved = try storeCall { try spool.move(job.fileName, from: from, to: late ? .expired : .new) }
+            let moved = try await storeCall { try spool.move(job.fileName, from: from, to: late ? .expired : .new) }
             if moved {
                 let detail =
                     late
                     ? "released after its not_after"
                     : job.state == .review ? "approved in review by operator" : "released by operator"
-                try storeCall {
-                    try store.setState(late ? .expired : .spooled, of: [job.id], detail: detail, replan: late, at: now)
+                try await storeCall {
+                    try await store.setState(
+                        late ? .expired : .spooled, of: [job.id], detail: detail, replan: late, at: now)
                 }
             }
-            return OperatorResult(
-                jobID: job.id, fileName: job.fileName, state: moved ? (late ? .expired : .spooled) : job.state,
-                changed: moved)
+            results.append(
+                OperatorResult(
+                    jobID: job.id, fileName: job.fileName, state: moved ? (late ? .expired : .spooled) : job.state,
+                    changed: moved))
         }
+        return results
     }
 
     /// Withdraws waiting jobs for good: the operator's decision cancels the touchpoint, so it is
     /// not planned again.
-    public func cancel(_ jobs: [StoredJob], reason: String, at now: Date) throws(EngineError) -> [OperatorResult] {
-        try jobs.filter { $0.state.isWaiting }.map { job throws(EngineError) in
-            let result = try takeBack(job.fileName)
+    public func cancel(_ jobs: [StoredJob], reason: String, at now: Date) async throws(EngineError) -> [OperatorResult]
+    {
+        var results: [OperatorResult] = []
+        for job in jobs where job.state.isWaiting {
+            let result = try await takeBack(job.fileName)
             let state: JobState = result == .withdrawn ? .cancelled : result
-            try storeCall {
-                try store.setState(
+            try await storeCall {
+                try await store.setState(
                     state, of: [job.id],
                     detail: result == .withdrawn
                         ? "withdrawn by operator: \(reason)" : "too late to withdraw: \(result.rawValue)", at: now)
             }
-            return OperatorResult(jobID: job.id, fileName: job.fileName, state: state, changed: result == .withdrawn)
+            results.append(
+                OperatorResult(jobID: job.id, fileName: job.fileName, state: state, changed: result == .withdrawn))
         }
+        return results
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import RapportCore
 import RapportSpool
-import RapportStore
+import RapportStorage
 
 extension Engine {
     /// Brings the records up to date with what delivery tools did since the last tick: jobs
@@ -12,10 +12,10 @@ extension Engine {
     ///
     /// Only jobs the records consider in flight are looked up, so the cost follows the
     /// traffic, not the size of `done/`.
-    func reconcileOutcomes(at now: Date, into report: inout TickReport) throws(EngineError) {
+    func reconcileOutcomes(at now: Date, into report: inout TickReport) async throws(EngineError) {
         let lease = TimeInterval(settings.delivery.claimLeaseMinutes * 60)
-        for job in try storeCall({ try store.jobsInFlight(at: now, withData: false) }) {
-            try storeCall {
+        for job in try await storeCall({ try await store.jobsInFlight(at: now, withData: false) }) {
+            try await storeCall {
                 guard let location = try spool.locate(job.fileName) else { return }
                 let state = Self.state(of: location.folder)
                 switch state {
@@ -23,19 +23,19 @@ extension Engine {
                     let outcome = spool.outcome(of: location)
                     let detail = [outcome?.detail, outcome?.providerID.map { "provider id \($0)" }].compactMap { $0 }
                         .joined(separator: "; ")
-                    try store.setState(
+                    try await store.setState(
                         state, of: [job.id], detail: detail.isEmpty ? state.rawValue : detail, replan: state == .failed,
                         at: now)
                     if state == .delivered { report.delivered += 1 } else { report.failed += 1 }
                 case .claimed:
                     if job.state != .claimed {
-                        try store.setState(.claimed, of: [job.id], detail: "claimed by a delivery tool", at: now)
+                        try await store.setState(.claimed, of: [job.id], detail: "claimed by a delivery tool", at: now)
                     }
                     if let claimedAt = try spool.movedAt(location), now.timeIntervalSince(claimedAt) > lease {
                         report.staleClaims += 1
                         if job.detail?.hasPrefix("stale claim") != true {
                             let minutes = Int(now.timeIntervalSince(claimedAt) / 60)
-                            try store.setState(
+                            try await store.setState(
                                 .claimed, of: [job.id],
                                 detail:
                                     "stale claim: in cur/ for \(minutes) min, longer than the "
@@ -47,7 +47,7 @@ extension Engine {
                     }
                 case .withdrawn, .expired:
                     if job.state != state {
-                        try store.setState(
+                        try await store.setState(
                             state, of: [job.id], detail: "moved to \(location.folder.rawValue)/ by hand", replan: true,
                             at: now)
                     }
@@ -60,7 +60,7 @@ extension Engine {
 
     /// Deletes outcome files (`done/`, `failed/`, `expired/`, `withdrawn/`) older than the
     /// retention, at most once an hour. The records keep every decision (R30).
-    func pruneOutcomes(at now: Date) throws(EngineError) -> Int {
+    func pruneOutcomes(at now: Date) async throws(EngineError) -> Int {
         let due = lastPrune.withLock { last -> Bool in
             guard last.map({ now.timeIntervalSince($0) < 3600 }) != true else { return false }
             last = now
@@ -70,13 +70,13 @@ extension Engine {
         if let years = settings.recordRetentionYears {
             // R30: whole calendar years back, never a day short of them.
             let cutoff = Calendar(identifier: .gregorian).date(byAdding: .year, value: -years, to: now) ?? now
-            let deleted = try storeCall { try store.deleteRecords(inactiveSince: cutoff) }
+            let deleted = try await storeCall { try await store.deleteRecords(inactiveSince: cutoff) }
             if deleted > 0 {
                 logger.info("R30: deleted the records of \(deleted) agreement(s) inactive for \(years) years")
             }
         }
         let cutoff = now.addingTimeInterval(-TimeInterval(settings.delivery.outcomeRetentionDays * 86_400))
-        return try storeCall {
+        return try await storeCall {
             try [Spool.Folder.done, .failed, .expired, .withdrawn].reduce(0) { total, folder in
                 total + (try spool.prune(folder, movedBefore: cutoff))
             }

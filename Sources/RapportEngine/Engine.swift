@@ -4,7 +4,7 @@ import RapportConfig
 import RapportCore
 import RapportMessages
 import RapportSpool
-import RapportStore
+import RapportStorage
 import Synchronization
 
 /// Ties the planner to the records and the spool: one `tick(at:)` plans every agreement that
@@ -17,7 +17,7 @@ import Synchronization
 /// name; the spool never gets a second file for one job.
 public final class Engine: Sendable {
     public let settings: Settings
-    public let store: Store
+    public let store: any Store
     public let spool: Spool
     public let planner: Planner
     public let renderer: MessageRenderer
@@ -35,7 +35,7 @@ public final class Engine: Sendable {
     let lastPrune = Mutex<Date?>(nil)
 
     public init(
-        settings: Settings, store: Store, spool: Spool, renderer: MessageRenderer, logger: Logger,
+        settings: Settings, store: any Store, spool: Spool, renderer: MessageRenderer, logger: Logger,
         simulated: Bool = false, rendersText: Bool = true
     ) {
         self.simulated = simulated
@@ -48,18 +48,11 @@ public final class Engine: Sendable {
         self.logger = logger
     }
 
-    /// Opens the database and the spool named by `settings` and loads the templates.
-    /// - Parameter creating: whether a missing database may be created (an import, the daemon).
-    public static func open(settings: Settings, logger: Logger, creating: Bool = true) throws(EngineError) -> Engine {
+    /// The engine over `store` (opened by the program: the engine knows no database driver),
+    /// with the spool named by `settings` prepared and the templates loaded.
+    public static func open(settings: Settings, store: any Store, logger: Logger) throws(EngineError) -> Engine {
         let renderer = try templates(of: settings, logger: logger)
         let group = try spoolGroup(settings)
-        let store: Store
-        do {
-            store = try Store(
-                path: settings.storage.database, busyTimeout: settings.storage.busyTimeoutSeconds, create: creating)
-        } catch {
-            throw .store(error)
-        }
         let spool = Spool(root: settings.storage.spool, group: group)
         do { try spool.prepare() } catch { throw .spool(error, spool: spool.root) }
         return Engine(settings: settings, store: store, spool: spool, renderer: renderer, logger: logger)
@@ -121,38 +114,40 @@ public final class Engine: Sendable {
     /// Plans every agreement due at `now`, withdraws what no longer fits, spools new jobs and
     /// records every decision. `shouldContinue` is asked between batches, so a shutdown
     /// finishes the batch in hand and leaves the rest for the next start.
-    public func tick(at now: Date, shouldContinue: () -> Bool = { true }) throws(EngineError) -> TickReport {
+    public func tick(at now: Date, shouldContinue: () -> Bool = { true }) async throws(EngineError) -> TickReport {
         var report = TickReport(startedAt: now, finishedAt: now)
         // A simulation has no interrupted writes to finish: it starts with every planned job
         // written (`Simulation.run`), and each of its ticks writes what it plans or throws.
-        if !simulated { report.recovered = try finishInterruptedWrites(at: now, phases: &report.phases) }
+        if !simulated { report.recovered = try await finishInterruptedWrites(at: now, phases: &report.phases) }
         let reconciling = ContinuousClock.now
         // Replies first: an opt-out takes effect before the next message is planned (R31).
         if !simulated {
-            (report.inbound, report.inboundBad) = try ingestInbound(at: now)
-            try reconcileOutcomes(at: now, into: &report)
+            (report.inbound, report.inboundBad) = try await ingestInbound(at: now)
+            try await reconcileOutcomes(at: now, into: &report)
         }
-        report.expired = try expireUnclaimed(at: now)
-        if !simulated { report.pruned = try pruneOutcomes(at: now) }
+        report.expired = try await expireUnclaimed(at: now)
+        if !simulated { report.pruned = try await pruneOutcomes(at: now) }
         report.phases.reconcile = reconciling.duration(to: .now).seconds
-        var load = try storeCall { try store.load(from: now, limits: settings.policy.ratePerMinute) }
+        var load = try await storeCall { try await store.load(from: now, limits: settings.policy.ratePerMinute) }
         var cursor: DueAgreement?
         while shouldContinue() {
-            let due = try report.phases.timing(\.read) { () throws(EngineError) in
-                try storeCall { try store.dueAgreements(at: now, after: cursor, limit: settings.daemon.batchSize) }
+            let due = try await report.phases.timing(\.read) { () async throws(EngineError) in
+                try await storeCall {
+                    try await store.dueAgreements(at: now, after: cursor, limit: settings.daemon.batchSize)
+                }
             }
             guard let last = due.last else { break }
             cursor = last
-            try planBatch(due, at: now, load: &load, into: &report)
+            try await planBatch(due, at: now, load: &load, into: &report)
         }
-        report.nextActionAt = try storeCall { try store.nextActionAt() }
+        report.nextActionAt = try await storeCall { try await store.nextActionAt() }
         report.finishedAt = Date(timeIntervalSince1970: max(now.timeIntervalSince1970, Date().timeIntervalSince1970))
         let record = report
         // A simulation's copy is thrown away: recording each of its ten thousand virtual ticks
         // for `status` would be a write transaction a tick that nobody reads.
         if !simulated {
-            try storeCall {
-                try store.record(
+            try await storeCall {
+                try await store.record(
                     TickRecord(
                         startedAt: record.startedAt, finishedAt: record.finishedAt, due: record.due,
                         spooled: record.spooled.count,
@@ -178,36 +173,37 @@ public final class Engine: Sendable {
     /// rows whose files exist, which the next tick finds by name and only marks.
     /// - Parameter note: appended to each recorded decision, e.g. why the write happens now.
     func writeAndMark(_ files: [PendingFile], note: String = "", at now: Date, phases: inout TickReport.Phases)
-        throws(EngineError)
+        async throws(EngineError)
     {
         guard !files.isEmpty else { return }
-        try phases.timing(\.write) { () throws(EngineError) in
-            _ = try storeCall {
+        try await phases.timing(\.write) { () async throws(EngineError) in
+            _ = try await storeCall {
                 try spool.write(
                     batch: files.map {
                         Spool.FileToWrite(name: $0.fileName, data: $0.bytes, folder: $0.review ? .review : .new)
                     })
             }
-            try storeCall { try spool.faults?.reach(.beforeMarked, spool.root) }
+            try await storeCall { try spool.faults?.reach(.beforeMarked, spool.root) }
         }
-        try phases.timing(\.mark) { () throws(EngineError) in
-            try storeCall {
-                try store.setStates(
+        try await phases.timing(\.mark) { () async throws(EngineError) in
+            try await storeCall {
+                try await store.setStates(
                     [
-                        (.spooled, files.filter { !$0.review }.map(\.id), "written to new/" + note),
-                        (
-                            .review, files.filter(\.review).map(\.id),
-                            "R15: written to review/ for a person to approve" + note
-                        ),
+                        JobStateChange(
+                            state: .spooled, jobIDs: files.filter { !$0.review }.map(\.id),
+                            detail: "written to new/" + note),
+                        JobStateChange(
+                            state: .review, jobIDs: files.filter(\.review).map(\.id),
+                            detail: "R15: written to review/ for a person to approve" + note),
                     ], at: now)
             }
         }
     }
 
     /// Runs `body`, turning whatever it throws into an `EngineError`.
-    func storeCall<T>(_ body: () throws -> T) throws(EngineError) -> T {
+    func storeCall<T>(_ body: () async throws -> T) async throws(EngineError) -> T {
         do {
-            return try body()
+            return try await body()
         } catch let error as EngineError {
             throw error
         } catch let error as StoreError {
@@ -222,12 +218,12 @@ public final class Engine: Sendable {
 
 extension TickReport.Phases {
     /// Runs `body` and adds its duration to the phase at `phase`.
-    mutating func timing<T>(_ phase: WritableKeyPath<Self, Double>, _ body: () throws(EngineError) -> T)
-        throws(EngineError) -> T
+    mutating func timing<T>(_ phase: WritableKeyPath<Self, Double>, _ body: () async throws(EngineError) -> T)
+        async throws(EngineError) -> T
     {
         let start = ContinuousClock.now
         defer { self[keyPath: phase] += start.duration(to: .now).seconds }
-        return try body()
+        return try await body()
     }
 }
 

@@ -1,7 +1,7 @@
 import RapportConfig
 import RapportMessages
 import RapportSpool
-import RapportStore
+import RapportStorage
 
 /// Why the engine could not do its work, sorted by what the operator must fix.
 public enum EngineError: Error, Sendable, CustomStringConvertible {

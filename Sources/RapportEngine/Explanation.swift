@@ -1,6 +1,6 @@
 import Foundation
 import RapportCore
-import RapportStore
+import RapportStorage
 
 /// Everything `rapportctl explain` shows about one agreement: the stored facts, what the
 /// planner decides right now and why, the jobs and the recorded decisions.
@@ -17,18 +17,18 @@ public struct Explanation: Sendable {
 extension Engine {
     /// Explains agreement `id` as of `now`, or nil when it is not known. Read-only: the
     /// decision is computed, not applied.
-    public func explain(_ id: Identifier, at now: Date) throws(EngineError) -> Explanation? {
+    public func explain(_ id: Identifier, at now: Date) async throws(EngineError) -> Explanation? {
         do {
-            guard let stored = try store.agreement(id) else { return nil }
-            let portfolio = try store.portfolio(of: stored.agreement.debtor.id)
+            guard let stored = try await store.agreement(id) else { return nil }
+            let portfolio = try await store.portfolio(of: stored.agreement.debtor.id)
             guard let state = portfolio.states(at: now).first(where: { $0.agreement.id == id }),
                 let decision = planner.planDebtor(portfolio, due: [id], now: now, explaining: true)
                     .firstDecision(about: id)
             else { return nil }
             return Explanation(
                 stored: stored, state: state, decision: decision,
-                events: portfolio.events.filter { $0.agreement == id }, jobs: try store.jobs(of: id),
-                decisions: try store.decisions(of: id))
+                events: portfolio.events.filter { $0.agreement == id }, jobs: try await store.jobs(of: id),
+                decisions: try await store.decisions(of: id))
         } catch {
             throw .store(error)
         }

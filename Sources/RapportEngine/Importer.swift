@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import RapportCore
-import RapportStore
+import RapportStorage
 
 /// What an import did, and every line it refused.
 public struct ImportReport: Sendable {
@@ -29,17 +29,17 @@ public struct ImportReport: Sendable {
 /// Reads JSON Lines for `rapportctl import`: validates every line with its line number,
 /// imports the good ones in one transaction (or, with `strict`, none if any is bad).
 public struct Importer: Sendable {
-    public let store: Store
+    public let store: any Store
 
-    public init(store: Store) { self.store = store }
+    public init(store: any Store) { self.store = store }
 
     /// How many lines are validated (on every core) and written at a time inside the import's
     /// transaction.
     static let chunkSize = 2_000
 
     /// Imports agreements from JSON Lines `data`.
-    public func importAgreements(_ data: Data, strict: Bool, at now: Date) throws(StoreError) -> ImportReport {
-        try importAgreements(JSONLines(data: data), strict: strict, at: now)
+    public func importAgreements(_ data: Data, strict: Bool, at now: Date) async throws(StoreError) -> ImportReport {
+        try await importAgreements(JSONLines(data: data), strict: strict, at: now)
     }
 
     /// How often a long import reports progress.
@@ -56,12 +56,12 @@ public struct Importer: Sendable {
     public func importAgreements(
         _ lines: JSONLines, strict: Bool, allowDebtorChange: Bool = false, at now: Date,
         progress: (Int) -> Void = { _ in }
-    ) throws(StoreError) -> ImportReport {
+    ) async throws(StoreError) -> ImportReport {
         var report = ImportReport()
         var lines = lines
         var lastProgress = ContinuousClock.now
         let rules = ChunkRules(strict: strict, allowDebtorChange: allowDebtorChange)
-        report.agreements = try store.importing(at: now) { session in
+        report.agreements = try await store.importing(at: now) { session in
             var chunk: [JSONLines.Line] = []
             // The chunk read before `chunk`: it is written while `chunk` is validated, so the
             // writes (one core) and the validation (the others) overlap.
@@ -76,7 +76,7 @@ public struct Importer: Sendable {
                 if chunk.count >= Self.chunkSize {
                     let next = ValidatingChunk(chunk)
                     if let written = validated {
-                        refusedInStrict = try rules.write(written, into: session, report: &report)
+                        refusedInStrict = try await rules.write(written, into: session, report: &report)
                         written.freeElsewhere()
                     }
                     validated = next
@@ -84,10 +84,10 @@ public struct Importer: Sendable {
                 }
             }
             if !refusedInStrict, let validated {
-                refusedInStrict = try rules.write(validated, into: session, report: &report)
+                refusedInStrict = try await rules.write(validated, into: session, report: &report)
             }
             if !refusedInStrict, !chunk.isEmpty {
-                refusedInStrict = try rules.write(ValidatingChunk(chunk), into: session, report: &report)
+                refusedInStrict = try await rules.write(ValidatingChunk(chunk), into: session, report: &report)
             }
             if let code = lines.readError {
                 throw StoreError(
@@ -142,34 +142,42 @@ public struct Importer: Sendable {
         /// order, and writes the good ones.
         /// - Returns: true when `strict` refused a line: the import stops, and is rolled back.
         func write(
-            _ chunk: ValidatingChunk, into session: ImportSession, report: inout ImportReport
-        ) throws -> Bool {
+            _ chunk: ValidatingChunk, into session: any ImportSession, report: inout ImportReport
+        ) async throws -> Bool {
             let (lines, parsed) = chunk.result()
-            let stored = try session.stored(parsed.compactMap { try? $0?.get().agreement.id })
+            let valid = zip(lines, parsed).compactMap { line, result in
+                (try? result?.get()).map { (id: $0.agreement.id, line: line.number) }
+            }
+            let stored = try await session.stored(valid.map(\.id))
+            var earlier: [Int: Int] = [:]
+            for (item, line) in zip(valid, try await session.earlierLines(valid)) { earlier[item.line] = line }
             var accepted: [ImportedAgreement] = []
             for (line, result) in zip(lines, parsed) {
                 switch result {
                 case nil: report.rejected.append(.init(line: line.number, message: line.problem ?? "unreadable"))
                 case .failure(let error)?: report.rejected.append(.init(line: line.number, message: error.message))
                 case .success(let imported)?:
-                    if try accept(imported, line: line.number, stored: stored, session: session, report: &report) {
+                    if try await accept(
+                        imported, line: line.number, earlier: earlier[line.number], stored: stored, session: session,
+                        report: &report)
+                    {
                         accepted.append(imported)
                     }
                 }
                 if strict, !report.rejected.isEmpty { return true }
             }
-            try session.upsert(accepted, stored: stored)
+            try await session.upsert(accepted, stored: stored)
             return false
         }
 
         /// Whether a valid line may be imported: its id is not on an earlier line, and it keeps
         /// its debtor (or may change it). Refusals go into `report`.
         private func accept(
-            _ imported: ImportedAgreement, line number: Int, stored: [Identifier: StoredVersion],
-            session: ImportSession, report: inout ImportReport
-        ) throws -> Bool {
+            _ imported: ImportedAgreement, line number: Int, earlier: Int?, stored: [Identifier: StoredVersion],
+            session: any ImportSession, report: inout ImportReport
+        ) async throws -> Bool {
             let agreement = imported.agreement
-            if let earlier = try session.firstLine(of: agreement.id, line: number) {
+            if let earlier {
                 report.rejected.append(
                     .init(line: number, message: "id \(agreement.id) already appears on line \(earlier)"))
                 return false
@@ -186,7 +194,7 @@ public struct Importer: Sendable {
             }
             report.debtorChanges.append(
                 .init(line: number, agreement: agreement.id, from: owner, to: agreement.debtor.id))
-            try session.resetAdjustments(
+            try await session.resetAdjustments(
                 of: agreement.id, reason: "moved from debtor \(owner) to \(agreement.debtor.id) by an import")
             return true
         }
@@ -195,21 +203,22 @@ public struct Importer: Sendable {
     /// Validates events from JSON Lines `data`, in file order; an event for an unknown agreement
     /// is a bad line. Nothing is recorded: `Engine.record(_:at:)` does that.
     /// - Returns: the good events (none with `strict` when any line is bad) and the report.
-    public func validateEvents(_ data: Data, strict: Bool) throws(StoreError) -> (events: [Event], report: ImportReport)
-    {
-        let (events, _, report) = try validate(data, strict: strict, inbound: false)
+    public func validateEvents(_ data: Data, strict: Bool) async throws(StoreError) -> (
+        events: [Event], report: ImportReport
+    ) {
+        let (events, _, report) = try await validate(data, strict: strict, inbound: false)
         return (events, report)
     }
 
     /// `simulate --events`: events, and inbound messages (the lines with `received_at`, R31–R35),
     /// all validated; nothing is accepted when any line is bad.
-    public func validateSimulationInput(_ data: Data) throws(StoreError) -> (
+    public func validateSimulationInput(_ data: Data) async throws(StoreError) -> (
         events: [Event], inbound: [InboundMessage], report: ImportReport
     ) {
-        try validate(data, strict: true, inbound: true)
+        try await validate(data, strict: true, inbound: true)
     }
 
-    private func validate(_ data: Data, strict: Bool, inbound acceptInbound: Bool) throws(StoreError) -> (
+    private func validate(_ data: Data, strict: Bool, inbound acceptInbound: Bool) async throws(StoreError) -> (
         events: [Event], inbound: [InboundMessage], report: ImportReport
     ) {
         var report = ImportReport()
@@ -233,7 +242,7 @@ public struct Importer: Sendable {
                 report.rejected.append(.init(line: number, message: error.message))
             }
         }
-        let known = try store.knownAgreements(Set(parsed.map(\.1.agreement)))
+        let known = try await store.knownAgreements(Array(Set(parsed.map(\.1.agreement))))
         var accepted: [Event] = []
         for (number, event) in parsed {
             if known.contains(event.agreement) {

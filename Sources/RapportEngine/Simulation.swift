@@ -4,7 +4,7 @@ import RapportConfig
 import RapportCore
 import RapportMessages
 import RapportSpool
-import RapportStore
+import RapportStorage
 
 /// `rapportctl simulate` and `forecast`: the real engine, in virtual time, over a copy of the
 /// database and a throwaway spool. The live database and spool are never touched.
@@ -79,10 +79,10 @@ public struct Simulation: Sendable {
     ///   - spoolFolder: an empty private folder for the throwaway spool instead, ideally in
     ///     memory (`Scratch.memoryFolder`): the simulation writes and deletes a file per job.
     public func run(
-        copying live: Store, in workFolder: URL? = nil, spoolIn spoolFolder: URL? = nil, logger: Logger,
+        copying live: any Store, in workFolder: URL? = nil, spoolIn spoolFolder: URL? = nil, logger: Logger,
         progress: (Progress) -> Void = { _ in },
         deliver: (Job) throws -> Void
-    ) throws -> Report {
+    ) async throws -> Report {
         let folder: URL
         if let workFolder {
             folder = workFolder
@@ -95,13 +95,12 @@ public struct Simulation: Sendable {
         defer { if workFolder == nil { try? FileManager.default.removeItem(at: folder) } }
 
         var settings = self.settings
-        settings.storage.database = folder.appendingPathComponent("rapport.sqlite").path
         settings.storage.spool = (spoolFolder ?? folder).appendingPathComponent("spool").path
         settings.storage.spoolGroup = nil
         settings.metricsPath = nil
-        try live.copy(to: settings.storage.database)
-        let store = try Store(path: settings.storage.database, durable: false)
-        try store.makeAllDue()
+        let store = try await live.snapshot(into: folder.path)
+        settings.storage.database = store.location
+        try await store.makeAllDue()
         let spool = Spool(root: settings.storage.spool, durable: false, faults: nil)
         try spool.prepare()
         let renderer = try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender)
@@ -112,15 +111,15 @@ public struct Simulation: Sendable {
             rendersText: rendersText)
         // Jobs waiting in the live spool will go out at their not_before: so they do here.
         for state in [JobState.planned, .spooled, .held] {
-            for job in try store.jobs(in: state) {
+            for job in try await store.jobs(in: state) {
                 try spool.write(job.data, named: job.fileName)
                 if state != .spooled {
-                    try store.setState(.spooled, of: [job.id], detail: "copied into the simulation", at: from)
+                    try await store.setState(.spooled, of: [job.id], detail: "copied into the simulation", at: from)
                 }
             }
         }
 
-        let recorded = try store.eventTimes(after: from)
+        let recorded = try await store.eventTimes(after: from)
         var nextEvent = events.startIndex
         var nextRecorded = recorded.startIndex
         var nextInbound = inbound.startIndex
@@ -131,20 +130,20 @@ public struct Simulation: Sendable {
         while now <= until {
             let arriving = events[nextEvent...].prefix { $0.at <= now }
             if !arriving.isEmpty {
-                _ = try engine.record(Array(arriving), at: now)
+                _ = try await engine.record(Array(arriving), at: now)
                 nextEvent += arriving.count
             }
             let replies = inbound[nextInbound...].prefix { $0.receivedAt <= now }
-            for message in replies { _ = try engine.receive(message, at: now) }
+            for message in replies { _ = try await engine.receive(message, at: now) }
             nextInbound += replies.count
             let woken = recorded[nextRecorded...].prefix { $0.at <= now }
             if !woken.isEmpty {
-                try store.makeDue(woken.map(\.agreement))
+                try await store.makeDue(woken.map(\.agreement))
                 nextRecorded += woken.count
             }
-            let ticked = try engine.tick(at: now)
+            let ticked = try await engine.tick(at: now)
             report.ticks += 1
-            report.jobs += try deliverDue(at: now, engine: engine, deliver: deliver)
+            report.jobs += try await deliverDue(at: now, engine: engine, deliver: deliver)
 
             if Date().timeIntervalSince(lastProgress) >= 2 {
                 lastProgress = Date()
@@ -155,7 +154,7 @@ public struct Simulation: Sendable {
             }
             let candidates = [
                 // Delivering changes no agreement's next action: the tick's own answer stands.
-                ticked.nextActionAt, try store.nextWaitingJob(), try store.nextExpiry(from: now),
+                ticked.nextActionAt, try await store.nextWaitingJob(), try await store.nextExpiry(from: now),
                 events[nextEvent...].first?.at,
                 recorded[nextRecorded...].first?.at,
                 inbound[nextInbound...].first?.receivedAt,
@@ -170,15 +169,16 @@ public struct Simulation: Sendable {
     /// Delivers every waiting job whose `not_before` has come, at exactly its `not_before`.
     /// The delivery is recorded directly and the file removed: outcome files would only pile
     /// up in `done/` for the hourly pruning to list again and again.
-    private func deliverDue(at now: Date, engine: Engine, deliver: (Job) throws -> Void) throws -> Int {
-        let due = try engine.store.jobsInFlight(at: now).filter { $0.state == .spooled }.sorted {
+    private func deliverDue(at now: Date, engine: Engine, deliver: (Job) throws -> Void) async throws -> Int {
+        let due = try await engine.store.jobsInFlight(at: now).filter { $0.state == .spooled }.sorted {
             $0.fileName < $1.fileName
         }
         var delivered: [String] = []
         for stored in due {
             guard try engine.spool.remove(stored.fileName, from: .new) else {
                 // Claimed or gone in the live spool before the copy: it is not ours to deliver.
-                try engine.store.setState(.withdrawn, of: [stored.id], detail: "not in the simulated spool", at: now)
+                try await engine.store.setState(
+                    .withdrawn, of: [stored.id], detail: "not in the simulated spool", at: now)
                 continue
             }
             var job = try Job.decode(stored.data)
@@ -186,7 +186,7 @@ public struct Simulation: Sendable {
             try deliver(job)
             delivered.append(stored.id)
         }
-        try engine.store.setState(.delivered, of: delivered, detail: "delivered (simulated)", at: now)
+        try await engine.store.setState(.delivered, of: delivered, detail: "delivered (simulated)", at: now)
         return delivered.count
     }
 }

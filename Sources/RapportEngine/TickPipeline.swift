@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import RapportCore
-import RapportStore
+import RapportStorage
 import Synchronization
 
 /// One batch of a tick as a one-way pipeline: read the batch's debtors → plan them (pure, on
@@ -21,11 +21,14 @@ extension Engine {
         var decision: Decision
         /// The job and its file's exact bytes, encoded once.
         var job: (job: Job, bytes: Data)?
+        /// The debtor's records as planned on (`Portfolio.revision`).
+        var debtor: Identifier?
+        var revision: Int64
         var withdrawnFiles: [(withdrawal: Withdrawal, fileName: String)]
     }
 
     func planBatch(_ due: [DueAgreement], at now: Date, load: inout ChannelLoad, into report: inout TickReport)
-        throws(EngineError)
+        async throws(EngineError)
     {
         var debtors: [Identifier] = []
         var seenDebtors: Set<Identifier> = []
@@ -34,8 +37,8 @@ extension Engine {
             if seenDebtors.insert(item.debtor).inserted { debtors.append(item.debtor) }
             dueIDs.insert(item.agreement)
         }
-        let portfolios = try report.phases.timing(\.read) { () throws(EngineError) in
-            try storeCall { try store.portfolios(of: debtors) }
+        let portfolios = try await report.phases.timing(\.read) { () async throws(EngineError) in
+            try await storeCall { try await store.portfolios(of: debtors) }
         }
         var readable: [Portfolio] = []
         for debtor in debtors {
@@ -54,18 +57,26 @@ extension Engine {
         report.phases.plan += planning.duration(to: .now).seconds
 
         report.due += Set(planned.map(\.agreement)).count
-        let (records, withdrawnHere) = try takeBackWithdrawn(planned, into: &report)
-        report.dropped += try report.phases.timing(\.record) { () throws(EngineError) in
-            try storeCall { try store.commit(records, at: now) }
+        let (records, withdrawnHere) = try await takeBackWithdrawn(planned, into: &report)
+        let committed = try await report.phases.timing(\.record) { () async throws(EngineError) in
+            try await storeCall { try await store.commit(records, at: now) }
         }
-        try writeAndMark(
-            spooling(records, except: withdrawnHere, into: &report), at: now, phases: &report.phases)
+        report.dropped += committed.newlyDropped
+        if !committed.changedMeanwhile.isEmpty {
+            report.changedMeanwhile += committed.changedMeanwhile.count
+            logger.info(
+                "\(committed.changedMeanwhile.count) debtor(s) had new input while planned: planned again next tick")
+        }
+        let left = Set(committed.changedMeanwhile)
+        try await writeAndMark(
+            spooling(records.filter { !($0.debtor.map(left.contains) ?? false) }, except: withdrawnHere, into: &report),
+            at: now, phases: &report.phases)
     }
 
     /// Moves the files each decision withdraws to `withdrawn/` (R18), and returns the batch's
     /// records with the state each withdrawn job was found in, and the ids actually withdrawn.
     private func takeBackWithdrawn(_ planned: [Planned], into report: inout TickReport)
-        throws(EngineError) -> (records: [PlanRecord], withdrawn: Set<String>)
+        async throws(EngineError) -> (records: [PlanRecord], withdrawn: Set<String>)
     {
         var records: [PlanRecord] = []
         records.reserveCapacity(planned.count)
@@ -73,7 +84,7 @@ extension Engine {
         for item in planned {
             var withdrawn: [(Withdrawal, JobState)] = []
             for (withdrawal, fileName) in item.withdrawnFiles {
-                let state = try takeBack(fileName)
+                let state = try await takeBack(fileName)
                 withdrawn.append((withdrawal, state))
                 if state == .withdrawn {
                     report.withdrawn += 1
@@ -82,7 +93,9 @@ extension Engine {
             }
             if case .blocked(let rule, _) = item.decision.outcome { report.blocked[rule.rawValue, default: 0] += 1 }
             records.append(
-                PlanRecord(agreement: item.agreement, decision: item.decision, job: item.job, withdrawn: withdrawn))
+                PlanRecord(
+                    agreement: item.agreement, decision: item.decision, job: item.job, withdrawn: withdrawn,
+                    debtor: item.debtor, revision: item.revision))
         }
         return (records, withdrawnHere)
     }
@@ -138,7 +151,8 @@ extension Engine {
         var planned: [Planned] = []
         for step in plan.steps {
             var item = Planned(
-                agreement: step.agreement, decision: step.decision, job: nil,
+                agreement: step.agreement, decision: step.decision, job: nil, debtor: portfolio.debtor,
+                revision: portfolio.revision,
                 withdrawnFiles: step.decision.withdrawals.compactMap { withdrawal in
                     plan.history.first { $0.jobID == withdrawal.jobID }.map {
                         (withdrawal, Job.fileName(notBefore: $0.notBefore, channel: $0.channel, id: $0.jobID))

@@ -69,6 +69,9 @@ public struct TickReport: Sendable {
     /// Debtors not planned because a stored row of theirs could not be read: each was logged
     /// with the table and row, and stays due, so every tick says so until the row is fixed.
     public var unreadable = 0
+    /// Debtors whose records changed between their reading and the commit (an event, an
+    /// adjustment, an import): nothing new was committed for them; the next tick plans them.
+    public var changedMeanwhile = 0
     /// Agreements planned in this tick whose contact a rule forbade, by rule id.
     public var blocked: [String: Int] = [:]
 

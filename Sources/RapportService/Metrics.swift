@@ -1,6 +1,7 @@
 import Foundation
 import RapportCore
 import RapportEngine
+import RapportStorage
 import RapportSpool
 
 /// Rapport's metrics in the Prometheus text format, written after each tick to a file that
@@ -33,7 +34,7 @@ public struct Metrics: Sendable {
     /// Adds one tick's report.
     public mutating func record(
         _ report: TickReport, suppressed blocked: [String: Int], depth: [String: Int],
-        inbound: (byOutcome: [String: Int], inboxOpen: Int) = ([:], 0)
+        inbound: InboundCounts = InboundCounts()
     ) {
         self.inbound = inbound.byOutcome
         inboxOpen = inbound.inboxOpen

@@ -12,7 +12,7 @@ let stopRequested = Atomic<Bool>(false)
 
 /// `rapport-mail`: Rapport's e-mail delivery tool (contract, "E-mail delivery").
 @main
-struct RapportMailCommand: ParsableCommand {
+struct RapportMailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapport-mail",
         abstract: "Send Rapport's e-mail jobs through the host's mail transport and read replies and bounces back.",
@@ -26,7 +26,7 @@ struct RapportMailCommand: ParsableCommand {
         version: rapportVersion)
 
     /// Runs with the project's error model: every failure, usage errors included, is one line.
-    static func main() { mainReportingFailures(program: "rapport-mail") }
+    static func main() async { await mainReportingFailures(program: "rapport-mail") }
 
     @Option(
         help: ArgumentHelp("The config file (else $RAPPORT_CONFIG, else /etc/rapport/rapport.toml).", valueName: "path")
@@ -43,10 +43,10 @@ struct RapportMailCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds between rounds when running continuously.", valueName: "seconds"))
     var interval: Int = 5
 
-    func run() throws {
+    func run() async throws {
         RapportLogging.bootstrap()
         let logger = Logger(label: "rapport-mail")
-        try reportingFailures(program: "rapport-mail") {
+        try await reportingFailures(program: "rapport-mail") {
             let configPath = StorageOptions.configPath(config)
             var settings: Settings
             do throws(ConfigError) { settings = try ConfigLoader.load(path: configPath) } catch {

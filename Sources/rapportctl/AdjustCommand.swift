@@ -5,7 +5,7 @@ import RapportCore
 import RapportEngine
 
 /// `rapportctl adjust ID`: change how one agreement is contacted, recorded like every change.
-struct AdjustCommand: ParsableCommand {
+struct AdjustCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adjust",
         abstract:
@@ -49,17 +49,17 @@ struct AdjustCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Why, for the records.", valueName: "text")) var reason: String
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             guard let id = Identifier(agreement) else {
                 throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-")
             }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
-            guard let stored = try engine.store.agreement(id) else {
+            guard let stored = try await engine.store.agreement(id) else {
                 throw Failure(.dataError, "agreement \(id) is not known")
             }
             let now = Date()
-            let current = try engine.store.portfolio(of: stored.agreement.debtor.id).states(at: now).first {
+            let current = try await engine.store.portfolio(of: stored.agreement.debtor.id).states(at: now).first {
                 $0.agreement.id == id
             }
             // What the debtor's designated times are now: the imported ones when clearing.
@@ -70,8 +70,8 @@ struct AdjustCommand: ParsableCommand {
             guard !adjustment.summary.isEmpty else {
                 throw Failure(.usage, "say what to adjust, or --clear (see rapportctl adjust --help)")
             }
-            try engine.store.adjust(id, adjustment, reason: reason, at: now)
-            let withdrawn = try engine.withdrawStale([id], at: now)
+            try await engine.store.adjust(id, adjustment, reason: reason, at: now)
+            let withdrawn = try await engine.withdrawStale([id], at: now)
             print(
                 "adjusted \(id): \(adjustment.summary)"
                     + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))

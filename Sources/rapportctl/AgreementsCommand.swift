@@ -3,11 +3,11 @@ import Foundation
 import RapportCommandLine
 import RapportCore
 import RapportEngine
-import RapportStore
+import RapportStorage
 
 /// `rapportctl agreements ls`: which agreements are in which state, e.g. the blocked ones
 /// `status` counts.
-struct AgreementsCommand: ParsableCommand {
+struct AgreementsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agreements", abstract: "List agreements with what the planner last decided.",
         subcommands: [List.self])
@@ -17,7 +17,7 @@ struct AgreementsCommand: ParsableCommand {
         case send, wait, blocked, idle, new
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ls", abstract: "List agreements, optionally in one state.")
 
@@ -26,9 +26,9 @@ struct AgreementsCommand: ParsableCommand {
         @Flag(help: "One JSON object per line, for tools.") var json = false
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
-                let listing = try storage.openEngine(logger: RapportCtl.logger).store.agreementList(
+        func run() async throws {
+            try await command {
+                let listing = try await storage.openEngine(logger: RapportCtl.logger).store.agreementList(
                     outcome: state?.rawValue)
                 if json {
                     let encoder = JSONEncoder()

@@ -5,7 +5,7 @@ import RapportConfig
 import RapportMessages
 
 /// `rapportctl check-config`: the config and every template, checked without touching storage.
-struct CheckConfigCommand: ParsableCommand {
+struct CheckConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
         abstract: "Check the config file and the templates (R21's tone lint, R36's SMS budgets).",
@@ -18,8 +18,8 @@ struct CheckConfigCommand: ParsableCommand {
 
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             let settings = try storage.settings()
             let renderer = try templates(of: settings)
             print("config OK: \(storage.configPath)")

@@ -5,21 +5,21 @@ import RapportCore
 import RapportEngine
 
 /// `rapportctl explain ID`: the decision and every step of its reasoning.
-struct ExplainCommand: ParsableCommand {
+struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain", abstract: "Show what Rapport decides for an agreement right now, and why.")
 
     @Argument(help: "The agreement id.") var agreement: String
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             guard let id = Identifier(agreement) else {
                 throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-")
             }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             let now = Date()
-            guard let explanation = try engine.explain(id, at: now) else {
+            guard let explanation = try await engine.explain(id, at: now) else {
                 throw Failure(.dataError, "agreement \(id) is not known")
             }
             print(ExplainText.render(explanation, now: now), terminator: "")

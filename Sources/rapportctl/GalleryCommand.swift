@@ -6,7 +6,7 @@ import RapportSpool
 
 /// `rapportctl gallery`: every message a debtor can read, from the configured templates, as one
 /// Markdown page — what an operator reads after editing a template.
-struct GalleryCommand: ParsableCommand {
+struct GalleryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gallery",
         abstract:
@@ -17,8 +17,8 @@ struct GalleryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the page (default: standard output).", valueName: "file")) var out:
         String?
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             let settings = try storage.settings()
             let page = Data(MessageGallery.markdown(try templates(of: settings)).utf8)
             guard let out else {

@@ -5,7 +5,7 @@ import RapportCore
 import RapportEngine
 
 /// `rapportctl generate`: a synthetic portfolio for demos, tests and benchmarks.
-struct GenerateCommand: ParsableCommand {
+struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract:
@@ -27,8 +27,8 @@ struct GenerateCommand: ParsableCommand {
     var today: Date?
     @Flag(help: "Write the portfolio's events (payments and stops) instead of its agreements.") var events = false
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             guard (1...10_000_000).contains(agreements) else {
                 throw Failure(.usage, "--agreements must be between 1 and 10000000")
             }

@@ -5,12 +5,12 @@ import RapportCore
 import RapportEngine
 
 /// `rapportctl import agreements|events FILE|-`.
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import agreements or events from JSON Lines.",
         subcommands: [Agreements.self, Events.self])
 
-    struct Agreements: ParsableCommand {
+    struct Agreements: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import agreements (one JSON object per line); re-importing an id updates it.",
             discussion:
@@ -24,13 +24,13 @@ struct ImportCommand: ParsableCommand {
         var allowDebtorChange = false
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
+        func run() async throws {
+            try await command {
                 let input = try openInput(file)
                 defer { if input != STDIN_FILENO { close(input) } }
                 let engine = try storage.openEngine(logger: RapportCtl.logger, creating: true)
                 let started = Date()
-                let report = try Importer(store: engine.store).importAgreements(
+                let report = try await Importer(store: engine.store).importAgreements(
                     JSONLines(descriptor: input), strict: strict, allowDebtorChange: allowDebtorChange, at: Date()
                 ) { lines in
                     let seconds = max(0.001, Date().timeIntervalSince(started))
@@ -56,7 +56,7 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    struct Events: ParsableCommand {
+    struct Events: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Import events (payments, promises, stops ...) from JSON Lines; the same event twice is stored once.",
@@ -67,15 +67,15 @@ struct ImportCommand: ParsableCommand {
         @Flag(help: "Import nothing if any line is bad.") var strict = false
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
+        func run() async throws {
+            try await command {
                 let data = try readInput(file)
                 let engine = try storage.openEngine(logger: RapportCtl.logger, creating: true)
                 let now = Date()
-                let (events, report) = try Importer(store: engine.store).validateEvents(data, strict: strict)
+                let (events, report) = try await Importer(store: engine.store).validateEvents(data, strict: strict)
                 let source = file == "-" ? "stdin" : file
                 for rejection in report.rejected { printError("\(source):\(rejection.line): \(rejection.message)") }
-                let (added, withdrawn) = try engine.record(events, at: now)
+                let (added, withdrawn) = try await engine.record(events, at: now)
                 print(
                     "events: \(added) recorded, \(events.count - added) duplicate, \(report.rejected.count) rejected"
                         + (report.abandoned ? " (--strict: nothing imported)" : "")

@@ -5,7 +5,7 @@ import RapportCore
 import RapportEngine
 
 /// `rapportctl inbound FILE|-`: replies, bounces and unsubscribes in (R31–R35), applied at once.
-struct InboundCommand: ParsableCommand {
+struct InboundCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inbound",
         abstract: "Apply inbound messages (replies, bounces, unsubscribes) from JSON Lines at once.",
@@ -18,8 +18,8 @@ struct InboundCommand: ParsableCommand {
     @Argument(help: "The JSON Lines file, or - for standard input.") var file: String
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             let input = try openInput(file)
             defer { if input != STDIN_FILENO { close(input) } }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
@@ -43,7 +43,7 @@ struct InboundCommand: ParsableCommand {
                     rejected += 1
                     continue
                 }
-                switch try engine.receive(message, at: Date()) {
+                switch try await engine.receive(message, at: Date()) {
                 case .duplicate:
                     duplicates += 1
                 case .applied(let outcome, let taken):

@@ -3,16 +3,16 @@ import Foundation
 import RapportCommandLine
 import RapportCore
 import RapportEngine
-import RapportStore
+import RapportStorage
 
 /// `rapportctl inbox`: what debtors said that waits for a person (R34).
-struct InboxCommand: ParsableCommand {
+struct InboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inbox", abstract: "Work through the replies that wait for a person (R34).",
         subcommands: [List.self, Show.self, Done.self])
 
     /// `inbox ls [--json]`.
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ls", abstract: "List what waits for a person, oldest first.")
 
@@ -20,9 +20,9 @@ struct InboxCommand: ParsableCommand {
         @Flag(help: "Also list entries already done.") var all = false
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
-                let items = try storage.openEngine(logger: RapportCtl.logger).store.inbox(openOnly: !all)
+        func run() async throws {
+            try await command {
+                let items = try await storage.openEngine(logger: RapportCtl.logger).store.inbox(openOnly: !all)
                 if json {
                     for item in items { print(try InboxItemJSON(item).line()) }
                     return
@@ -46,16 +46,16 @@ struct InboxCommand: ParsableCommand {
     }
 
     /// `inbox show N`.
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show", abstract: "Show one entry, with the debtor's words.")
 
         @Argument(help: "The entry's number, from inbox ls.") var id: Int64
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
-                guard let item = try storage.openEngine(logger: RapportCtl.logger).store.inboxItem(id) else {
+        func run() async throws {
+            try await command {
+                guard let item = try await storage.openEngine(logger: RapportCtl.logger).store.inboxItem(id) else {
                     throw Failure(.dataError, "inbox entry \(id) does not exist; see rapportctl inbox ls")
                 }
                 print("entry:       \(item.id) (\(item.state)\(item.action.map { ": \($0)" } ?? ""))")
@@ -74,7 +74,7 @@ struct InboxCommand: ParsableCommand {
     }
 
     /// `inbox done N --action reply|cease|opt_out|none [--reason TEXT]`.
-    struct Done: ParsableCommand {
+    struct Done: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "done", abstract: "Close an entry with what a person decided; the action records its event.",
             discussion: """
@@ -94,10 +94,10 @@ struct InboxCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Why, in words.", valueName: "text")) var reason: String?
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
+        func run() async throws {
+            try await command {
                 let engine = try storage.openEngine(logger: RapportCtl.logger)
-                guard let item = try engine.store.inboxItem(id) else {
+                guard let item = try await engine.store.inboxItem(id) else {
                     throw Failure(.dataError, "inbox entry \(id) does not exist; see rapportctl inbox ls")
                 }
                 guard item.state == "open" else {
@@ -119,7 +119,8 @@ struct InboxCommand: ParsableCommand {
                     case .none: nil
                     }
                 }
-                guard try engine.closeInbox(id, action: action.rawValue, reason: reason, events: events, at: now) else {
+                guard try await engine.closeInbox(id, action: action.rawValue, reason: reason, events: events, at: now)
+                else {
                     throw Failure(.dataError, "inbox entry \(id) is already done")
                 }
                 print("inbox \(id): \(action.rawValue)" + (events.isEmpty ? "" : "; \(events.count) event(s) recorded"))

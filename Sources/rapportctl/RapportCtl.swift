@@ -5,7 +5,7 @@ import RapportCommandLine
 
 /// The control CLI for operators: import, record, pause, explain, inspect the spool.
 @main
-struct RapportCtl: ParsableCommand {
+struct RapportCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapportctl",
         abstract: "Steer Rapport: import agreements and events, pause, explain, inspect the spool.",
@@ -19,7 +19,7 @@ struct RapportCtl: ParsableCommand {
         ])
 
     /// Runs with the project's error model: every failure, usage errors included, is one line.
-    static func main() { mainReportingFailures(program: "rapportctl") }
+    static func main() async { await mainReportingFailures(program: "rapportctl") }
 
     /// Logging for every subcommand.
     static let logger: Logger = {
@@ -29,8 +29,8 @@ struct RapportCtl: ParsableCommand {
 }
 
 /// Runs a subcommand body with the CLI's failure reporting.
-func command(_ body: () throws -> Void) throws {
-    try reportingFailures(program: "rapportctl", body)
+func command(_ body: () async throws -> Void) async throws {
+    try await reportingFailures(program: "rapportctl", body)
 }
 
 /// Opens an input file (or standard input for `-`) for reading a line at a time.

@@ -22,7 +22,7 @@ struct EventOptions: ParsableArguments {
 /// - Parameter verb: the command the operator typed, for the help an error points to.
 func record(
     _ type: EventType, agreement: String, options: EventOptions, storage: StorageOptions, verb: String = "record"
-) throws {
+) async throws {
     guard let id = Identifier(agreement) else {
         throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-")
     }
@@ -39,17 +39,17 @@ func record(
         throw Failure(.usage, "\(error.message); see rapportctl \(verb) --help")
     }
     let engine = try storage.openEngine(logger: RapportCtl.logger)
-    guard try engine.store.knownAgreements([id]).contains(id) else {
+    guard try await engine.store.knownAgreements([id]).contains(id) else {
         throw Failure(.dataError, "agreement \(id) is not known; import it first")
     }
-    let (added, withdrawn) = try engine.record([event], at: Date())
+    let (added, withdrawn) = try await engine.record([event], at: Date())
     print(
         "\(added == 1 ? "recorded" : "already recorded"): \(type.rawValue) for \(id) at \(Timestamp.rfc3339(event.at))"
             + (withdrawn > 0 ? "; \(withdrawn) waiting job(s) withdrawn" : ""))
 }
 
 /// `rapportctl record ID TYPE [options]`.
-struct RecordCommand: ParsableCommand {
+struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Record an event for an agreement (payment, promise, reply, cease, dispute ...).")
@@ -60,8 +60,8 @@ struct RecordCommand: ParsableCommand {
     @OptionGroup var options: EventOptions
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             guard let type = EventType(rawValue: type) else {
                 throw Failure(
                     .usage,
@@ -69,13 +69,13 @@ struct RecordCommand: ParsableCommand {
                         + "\(EventType.allCases.map(\.rawValue).joined(separator: ", "))"
                 )
             }
-            try record(type, agreement: agreement, options: options, storage: storage)
+            try await record(type, agreement: agreement, options: options, storage: storage)
         }
     }
 }
 
 /// `rapportctl pause ID [--until DATE] --reason TEXT` (R17).
-struct PauseCommand: ParsableCommand {
+struct PauseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pause",
         abstract: "Pause all contact on an agreement, optionally until a date, always with a reason (R17).")
@@ -85,8 +85,8 @@ struct PauseCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Why the agreement is paused.", valueName: "text")) var reason: String
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw Failure(.usage, "--reason must say why the agreement is paused")
             }
@@ -102,21 +102,21 @@ struct PauseCommand: ParsableCommand {
             var options = try EventOptions.parse([])
             options.until = until
             options.reason = reason
-            try record(.pause, agreement: agreement, options: options, storage: storage, verb: "pause")
+            try await record(.pause, agreement: agreement, options: options, storage: storage, verb: "pause")
         }
     }
 }
 
 /// `rapportctl resume ID`.
-struct ResumeCommand: ParsableCommand {
+struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "End an operator pause (R17).")
 
     @Argument(help: "The agreement id.") var agreement: String
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
-            try record(
+    func run() async throws {
+        try await command {
+            try await record(
                 .resume, agreement: agreement, options: try EventOptions.parse([]), storage: storage, verb: "resume")
         }
     }

@@ -5,7 +5,7 @@ import RapportCore
 import RapportEngine
 
 /// `rapportctl simulate`: the contract's simulation, in virtual time over a copy of the database.
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract:
@@ -31,15 +31,15 @@ struct SimulateCommand: ParsableCommand {
     var out: String?
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             let (start, end) = (from, until)
             guard start < end else { throw Failure(.usage, "--until must be later than --from") }
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             var arriving: [Event] = []
             var replies: [InboundMessage] = []
             if let events {
-                let (valid, inbound, report) = try Importer(store: engine.store).validateSimulationInput(
+                let (valid, inbound, report) = try await Importer(store: engine.store).validateSimulationInput(
                     try readInput(events))
                 for rejection in report.rejected { printError("\(events):\(rejection.line): \(rejection.message)") }
                 guard report.rejected.isEmpty else {
@@ -54,7 +54,7 @@ struct SimulateCommand: ParsableCommand {
             let output = try OutputFile(path: out, scratch: scratch)
             let simulation = Simulation(
                 settings: engine.settings, from: start, until: end, events: arriving, inbound: replies)
-            let report = try simulation.run(
+            let report = try await simulation.run(
                 copying: engine.store, in: try scratch.folder("simulate"),
                 spoolIn: try scratch.memoryFolder("simulate-spool"), logger: RapportCtl.logger,
                 progress: { printProgress("simulate", $0) }
@@ -71,7 +71,7 @@ struct SimulateCommand: ParsableCommand {
 }
 
 /// `rapportctl forecast`: messages per day and channel, from the same engine.
-struct ForecastCommand: ParsableCommand {
+struct ForecastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
         abstract: "Forecast the messages per day and channel over the next days, from the same planner.",
@@ -91,8 +91,8 @@ struct ForecastCommand: ParsableCommand {
     @Flag(help: "One JSON object per day, for tools.") var json = false
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             guard (1...366).contains(days) else { throw Failure(.usage, "--days must be between 1 and 366") }
             // Now as a whole second, as `simulate --from` takes it: both ways of forecasting
             // (below) then visit the very same instants.
@@ -106,7 +106,7 @@ struct ForecastCommand: ParsableCommand {
                 counts[String(Timestamp.rfc3339(notBefore).prefix(10)), default: [:]][channel, default: 0] += 1
             }
             if Forecast.isExact(for: engine.settings.policy) {
-                try Forecast(planner: engine.planner, from: now, until: end).run(
+                try await Forecast(planner: engine.planner, from: now, until: end).run(
                     over: engine.store, progress: { printProgress($0) }
                 ) { jobs in
                     for job in jobs { count(job.notBefore, job.channel) }
@@ -114,7 +114,7 @@ struct ForecastCommand: ParsableCommand {
             } else {
                 let scratch = Scratch()
                 defer { scratch.removeAll() }
-                _ = try Simulation(settings: engine.settings, from: now, until: end, rendersText: false).run(
+                _ = try await Simulation(settings: engine.settings, from: now, until: end, rendersText: false).run(
                     copying: engine.store, in: try scratch.folder("forecast"),
                     spoolIn: try scratch.memoryFolder("forecast-spool"), logger: RapportCtl.logger,
                     progress: { printProgress("forecast", $0) }

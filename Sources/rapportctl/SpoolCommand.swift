@@ -4,10 +4,10 @@ import RapportCommandLine
 import RapportCore
 import RapportEngine
 import RapportSpool
-import RapportStore
+import RapportStorage
 
 /// `rapportctl spool …`: the spool as a mail queue, for delivery tools and operators.
-struct SpoolCommand: ParsableCommand {
+struct SpoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spool", abstract: "Inspect and operate the spool.",
         discussion:
@@ -45,7 +45,7 @@ struct SpoolCommand: ParsableCommand {
         return channel
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "ls", abstract: "List jobs in send order.")
 
         @Option(help: "The folder: new, hold, review, cur, done, failed, expired, withdrawn.") var state = "new"
@@ -54,8 +54,8 @@ struct SpoolCommand: ParsableCommand {
         @Flag(help: "One JSON object per line, for tools.") var json = false
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
+        func run() async throws {
+            try await command {
                 guard let folder = Spool.Folder(rawValue: state), Spool.Folder.jobFolders.contains(folder) else {
                     throw Failure(
                         .usage,
@@ -100,7 +100,7 @@ struct SpoolCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
             abstract: "Show a job's message as the debtor will see it, why it was planned, and its history.")
@@ -109,8 +109,8 @@ struct SpoolCommand: ParsableCommand {
         @Flag(help: "Show the recipient's address instead of a redacted one.") var reveal = false
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
+        func run() async throws {
+            try await command {
                 let engine = try storage.openEngine(logger: RapportCtl.logger)
                 let id = try SpoolCommand.jobKey(job) { try SpoolCommand.ids(in: engine.spool) }
                 guard let location = try engine.spool.find(id: id) else {
@@ -143,10 +143,10 @@ struct SpoolCommand: ParsableCommand {
                     lines.append(
                         "outcome: \(outcome.status) at \(outcome.at)" + (outcome.detail.map { ": \($0)" } ?? ""))
                 }
-                if let stored = try engine.store.job(found.id) {
+                if let stored = try await engine.store.job(found.id) {
                     lines.append("")
                     lines.append("history:")
-                    for record in try engine.store.decisions(of: stored.agreement, limit: 500)
+                    for record in try await engine.store.decisions(of: stored.agreement, limit: 500)
                     where record.jobID == found.id {
                         lines.append("  \(Timestamp.rfc3339(record.at))  \(record.outcome): \(record.reason)")
                     }
@@ -156,7 +156,7 @@ struct SpoolCommand: ParsableCommand {
         }
     }
 
-    struct Claim: ParsableCommand {
+    struct Claim: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "claim",
             abstract:
@@ -170,8 +170,8 @@ struct SpoolCommand: ParsableCommand {
         @Option(help: "Only claim jobs for this channel.") var channel: String?
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
+        func run() async throws {
+            try await command {
                 let channel = try SpoolCommand.channel(channel)
                 let spool = try storage.spoolOnly().spool
                 if let claimed = try spool.claim(channel: channel, at: Date()) {
@@ -181,7 +181,7 @@ struct SpoolCommand: ParsableCommand {
         }
     }
 
-    struct Ack: ParsableCommand {
+    struct Ack: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ack",
             abstract: "Record a claimed job's outcome: cur/ → done/ or failed/, with NAME.result.json beside it.")
@@ -192,8 +192,8 @@ struct SpoolCommand: ParsableCommand {
         @Option(name: .customLong("provider-id"), help: "The delivery provider's message id.") var providerID: String?
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
+        func run() async throws {
+            try await command {
                 guard status == "delivered" || status == "failed" else {
                     throw Failure(.usage, "--status must be delivered or failed, not \"\(status)\"")
                 }
@@ -227,18 +227,18 @@ struct SpoolCommand: ParsableCommand {
         @Argument(help: "A job id or job file.") var job: String?
         @Option(help: "Every waiting job of this agreement instead.") var agreement: String?
 
-        func resolve(_ engine: Engine) throws -> [StoredJobLookup] {
+        func resolve(_ engine: Engine) async throws -> [StoredJobLookup] {
             switch (job, agreement) {
             case (let job?, nil):
                 let id = try SpoolCommand.jobKey(job) { try SpoolCommand.ids(in: engine.spool) }
-                let found = try engine.jobs(id: id, agreement: nil)
+                let found = try await engine.jobs(id: id, agreement: nil)
                 guard !found.isEmpty else { throw Failure(.dataError, "job \(id) is not known") }
                 return found
             case (nil, let agreement?):
                 guard let id = Identifier(agreement) else {
                     throw Failure(.usage, "--agreement \"\(agreement)\" is not a valid id")
                 }
-                return try engine.jobs(id: nil, agreement: id)
+                return try await engine.jobs(id: nil, agreement: id)
             default:
                 throw Failure(.usage, "name one job, or --agreement ID")
             }
@@ -248,11 +248,11 @@ struct SpoolCommand: ParsableCommand {
     /// Runs an operator action on the selected jobs and prints what became of each.
     static func operate(
         _ storage: StorageOptions, _ selection: Selection, verb: String,
-        _ action: (Engine, [StoredJobLookup]) throws -> [OperatorResult]
-    ) throws {
-        try command {
+        _ action: (Engine, [StoredJobLookup]) async throws -> [OperatorResult]
+    ) async throws {
+        try await command {
             let engine = try storage.openEngine(logger: RapportCtl.logger)
-            let results = try action(engine, try selection.resolve(engine))
+            let results = try await action(engine, try selection.resolve(engine))
             for result in results {
                 print("\(result.changed ? verb : "unchanged (\(result.state.rawValue))"): \(result.fileName)")
             }
@@ -260,34 +260,34 @@ struct SpoolCommand: ParsableCommand {
         }
     }
 
-    struct Hold: ParsableCommand {
+    struct Hold: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "hold", abstract: "Hold waiting jobs back from delivery tools (new/ → hold/).")
         @OptionGroup var selection: Selection
         @Option(help: "Why, for the records.") var reason = "no reason given"
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try SpoolCommand.operate(storage, selection, verb: "held") { engine, jobs in
-                try engine.hold(jobs, reason: reason, at: Date())
+        func run() async throws {
+            try await SpoolCommand.operate(storage, selection, verb: "held") { engine, jobs in
+                try await engine.hold(jobs, reason: reason, at: Date())
             }
         }
     }
 
-    struct Release: ParsableCommand {
+    struct Release: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "release", abstract: "Release held jobs (hold/ → new/, or expired/ past their not_after).")
         @OptionGroup var selection: Selection
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try SpoolCommand.operate(storage, selection, verb: "released") { engine, jobs in
-                try engine.release(jobs, at: Date())
+        func run() async throws {
+            try await SpoolCommand.operate(storage, selection, verb: "released") { engine, jobs in
+                try await engine.release(jobs, at: Date())
             }
         }
     }
 
-    struct Withdraw: ParsableCommand {
+    struct Withdraw: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "withdraw",
             abstract: "Withdraw waiting jobs for good (→ withdrawn/); the touchpoint is not planned again.")
@@ -295,21 +295,21 @@ struct SpoolCommand: ParsableCommand {
         @Option(help: "Why, for the records.") var reason = "no reason given"
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try SpoolCommand.operate(storage, selection, verb: "withdrawn") { engine, jobs in
-                try engine.cancel(jobs, reason: reason, at: Date())
+        func run() async throws {
+            try await SpoolCommand.operate(storage, selection, verb: "withdrawn") { engine, jobs in
+                try await engine.cancel(jobs, reason: reason, at: Date())
             }
         }
     }
 
-    struct Stats: ParsableCommand {
+    struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "stats", abstract: "Count jobs per folder and channel; the oldest waiting job; stale claims.")
         @Flag(help: "One JSON object, for tools.") var json = false
         @OptionGroup var storage: StorageOptions
 
-        func run() throws {
-            try command {
+        func run() async throws {
+            try await command {
                 let (spool, settings) = try storage.spoolOnly()
                 let lease = TimeInterval((settings?.delivery.claimLeaseMinutes ?? 60) * 60)
                 let now = Date()
@@ -338,7 +338,7 @@ struct SpoolCommand: ParsableCommand {
     }
 }
 
-typealias StoredJobLookup = RapportStore.StoredJob
+typealias StoredJobLookup = RapportStorage.StoredJob
 
 /// What `spool stats` reports.
 struct SpoolStats: Encodable {

@@ -6,16 +6,16 @@ import RapportEngine
 import RapportSpool
 
 /// `rapportctl status`: counts by state and the last tick.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show agreements and jobs by state, the spool and the last tick.")
 
     @OptionGroup var storage: StorageOptions
 
-    func run() throws {
-        try command {
+    func run() async throws {
+        try await command {
             let engine = try storage.openEngine(logger: RapportCtl.logger)
-            let status = try engine.store.status()
+            let status = try await engine.store.status()
             func counts(_ table: [String: Int]) -> String {
                 table.isEmpty
                     ? "none" : table.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
             print("agreements: \(status.agreements) (\(counts(status.agreementsByOutcome)))")
             print("jobs: \(counts(status.jobsByState))")
             print("events: \(status.events)")
-            let inbound = try engine.store.inboundCounts()
+            let inbound = try await engine.store.inboundCounts()
             print(
                 "inbox: \(inbound.inboxOpen) waiting for a person (rapportctl inbox ls); inbound: "
                     + "\(counts(inbound.byOutcome))"
@@ -47,10 +47,8 @@ struct StatusCommand: ParsableCommand {
             }
             let now = Date()
             if let next = status.nextActionAt, next <= now {
-                print(
-                    "next planning: now: \(try engine.store.dueCount(at: now)) agreement(s) due (rapportd plans them "
-                        + "at its next tick)"
-                )
+                let due = try await engine.store.dueCount(at: now)
+                print("next planning: now: \(due) agreement(s) due (rapportd plans them at its next tick)")
             } else {
                 print("next planning: \(status.nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")")
             }

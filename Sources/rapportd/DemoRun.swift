@@ -4,7 +4,7 @@ import RapportCommandLine
 import RapportConfig
 import RapportCore
 import RapportEngine
-import RapportStore
+import RapportStorage
 
 /// `rapportd --demo`: a fresh demo portfolio in `./.rapport-demo`, planned by the real engine,
 /// with a readable account of what was spooled, what was held back and why, and what comes next.
@@ -13,7 +13,7 @@ struct DemoRun {
     let once: Bool
     let logger: Logger
 
-    func run() throws {
+    func run() async throws {
         let cwd = FileManager.default.currentDirectoryPath
         let folder = "\(cwd)/.rapport-demo"
         let configFile = "\(cwd)/config/rapport.toml"
@@ -35,12 +35,12 @@ struct DemoRun {
         settings.storage.spoolGroup = nil
         settings.daemon.tickSeconds = 15
 
-        let engine = try Engine.open(settings: settings, logger: logger)
+        let engine = try StorageOptions.openEngine(settings: settings, logger: logger, creating: true)
         let now = Date()
         let portfolio = DemoPortfolio.make(now: now)
         do throws(StoreError) {
-            _ = try engine.store.upsert(portfolio.agreements, at: now)
-            _ = try engine.store.append(portfolio.events, at: now)
+            _ = try await engine.store.upsert(portfolio.agreements, at: now)
+            _ = try await engine.store.append(portfolio.events, at: now)
         } catch {
             throw Failure(.ioError, error.message)
         }
@@ -51,30 +51,31 @@ struct DemoRun {
         )
         print("")
 
-        let report = try engine.tick(at: now)
-        try printSummary(report, engine: engine, cwd: cwd)
+        let report = try await engine.tick(at: now)
+        try await printSummary(report, engine: engine, cwd: cwd)
         if once { return }
 
         print("")
         print("Ticking every \(settings.daemon.tickSeconds) s; Ctrl-C to stop.")
         let demoStorage = settings.storage
-        DaemonLoop(
+        let service = TickService(
             engine: engine, storage: storage, logger: logger,
             configure: { reloaded in
                 var reloaded = reloaded
                 reloaded.storage = demoStorage
                 reloaded.daemon.tickSeconds = 15
                 return reloaded
-            }
-        ).run { report in
-            print(
-                "\(Timestamp.rfc3339(report.startedAt)): \(report.spooled.count) spooled, \(report.withdrawn) "
-                    + "withdrawn, \(report.expired) expired; next \(report.nextActionAt.map(Timestamp.rfc3339) ?? "-")"
-            )
-        }
+            },
+            afterTick: { report in
+                print(
+                    "\(Timestamp.rfc3339(report.startedAt)): \(report.spooled.count) spooled, \(report.withdrawn) "
+                        + "withdrawn, \(report.expired) expired; next "
+                        + "\(report.nextActionAt.map(Timestamp.rfc3339) ?? "-")")
+            })
+        try await TickService.runUntilStopped(service, logger: logger)
     }
 
-    private func printSummary(_ report: TickReport, engine: Engine, cwd: String) throws {
+    private func printSummary(_ report: TickReport, engine: Engine, cwd: String) async throws {
         let spoolNew = relative(engine.spool.path(.new), cwd)
         print("Spooled \(report.spooled.count) jobs into \(spoolNew)/")
         var byKind: [String: Int] = [:]
@@ -100,7 +101,7 @@ struct DemoRun {
                     + "\(job.channel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.agreement)"
             )
         }
-        let blocked = (try? engine.store.summaries(withOutcome: "blocked")) ?? [:]
+        let blocked = (try? await engine.store.summaries(withOutcome: "blocked")) ?? [:]
         if !blocked.isEmpty {
             var reasons: [String: Int] = [:]
             for (summary, count) in blocked {
@@ -112,7 +113,7 @@ struct DemoRun {
                 print("  \(count) × \(reason)")
             }
         }
-        if let status = try? engine.store.status() {
+        if let status = try? await engine.store.status() {
             print("")
             print(
                 "What comes next: \(status.agreementsByOutcome["wait", default: 0]) agreements wait for their moment; "

@@ -7,7 +7,7 @@ import RapportEngine
 
 /// The Rapport daemon: plans every due agreement on a timer and writes jobs into the spool.
 @main
-struct Rapportd: ParsableCommand {
+struct Rapportd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapportd",
         abstract: "Plan respectful repayment reminders and write them into the spool.",
@@ -19,7 +19,7 @@ struct Rapportd: ParsableCommand {
         version: rapportVersion)
 
     /// Runs with the project's error model: every failure, usage errors included, is one line.
-    static func main() { mainReportingFailures(program: "rapportd") }
+    static func main() async { await mainReportingFailures(program: "rapportd") }
 
     @OptionGroup var storage: StorageOptions
 
@@ -29,38 +29,39 @@ struct Rapportd: ParsableCommand {
     @Flag(help: "Run on an embedded demo portfolio in ./.rapport-demo (from the repository root).")
     var demo = false
 
-    func run() throws {
+    func run() async throws {
         RapportLogging.bootstrap()
         let logger = Logger(label: "rapportd")
-        try reportingFailures(program: "rapportd") {
+        try await reportingFailures(program: "rapportd") {
             if demo {
-                try DemoRun(storage: storage, once: once, logger: logger).run()
+                try await DemoRun(storage: storage, once: once, logger: logger).run()
                 return
             }
             if once {
-                _ = try storage.openEngine(logger: logger, creating: true).tick(at: Date())
+                _ = try await storage.openEngine(logger: logger, creating: true).tick(at: Date())
                 return
             }
-            DaemonLoop(engine: try openWaitingOutLocks(logger: logger), storage: storage, logger: logger).run { _ in }
+            let engine = try await openWaitingOutLocks(logger: logger)
+            try await TickService.runUntilStopped(
+                TickService(engine: engine, storage: storage, logger: logger), logger: logger)
         }
     }
 }
 
 extension Rapportd {
     /// Seconds between attempts to open a database another process keeps locked.
-    static let lockedRetrySeconds: UInt32 = 5
+    static let lockedRetrySeconds = 5
 
     /// Opens the engine; while another writer holds the database (a long import, a backup)
     /// the daemon logs it and tries again instead of exiting, as it does for a tick. Any other
     /// failure — a bad config, a missing folder — ends the start with its exit code.
-    func openWaitingOutLocks(logger: Logger) throws(Failure) -> Engine {
+    func openWaitingOutLocks(logger: Logger) async throws -> Engine {
         while true {
-            do {
-                return try storage.openEngine(logger: logger, creating: true)
-            } catch  where error.code == .unavailable {
-                logger.warning("\(error.message); retrying in \(Self.lockedRetrySeconds) s")
-                sleep(Self.lockedRetrySeconds)
-            }
+            let failure: Failure
+            do { return try storage.openEngine(logger: logger, creating: true) } catch { failure = error }
+            guard failure.code == .unavailable else { throw failure }
+            logger.warning("\(failure.message); retrying in \(Self.lockedRetrySeconds) s")
+            try await Task.sleep(for: .seconds(Self.lockedRetrySeconds))
         }
     }
 }

@@ -19,7 +19,7 @@ struct ConfigTests {
     }
 
     @Test("The shipped config loads, and its values are the rulebook's defaults (R4, R8, R24, R25)")
-    func shipped() throws {
+    func shipped() async throws {
         let settings = try ConfigLoader.load(path: Self.repository.appendingPathComponent("config/rapport.toml").path)
         var rulebook = settings.policy
         rulebook.cadences = [:]
@@ -31,7 +31,7 @@ struct ConfigTests {
     }
 
     @Test("An empty config is all defaults")
-    func empty() throws {
+    func empty() async throws {
         let settings = try parse("")
         #expect(settings.policy == .standard)
         #expect(settings.storage.database == "/var/lib/rapport/rapport.sqlite")
@@ -96,7 +96,7 @@ struct ConfigTests {
     }
 
     @Test("A missing or binary config file is one clear line")
-    func files() throws {
+    func files() async throws {
         #expect(throws: ConfigError.self) { _ = try ConfigLoader.load(path: "/nonexistent/rapport.toml") }
         let folder = try TemporaryFolder("config")
         let binary = folder.appending("binary.toml")
@@ -111,7 +111,7 @@ struct ConfigTests {
 
 extension ConfigTests {
     @Test("[mail]: from, envelope, sendmail, replies, unsubscribe_url; each bad value names its key")
-    func mail() throws {
+    func mail() async throws {
         let good = try ConfigLoader.parse(
             """
             [mail]
@@ -143,7 +143,7 @@ extension ConfigTests {
             ("pre_due_days", "31"), ("missed_grace_days", "61"), ("follow_up_days", "1"), ("backoff", "11.0"),
             ("max_follow_up_gap_days", "32"),
         ])
-    func profileKeysAreCadenceKeys(key: String, outOfRange: String) throws {
+    func profileKeysAreCadenceKeys(key: String, outOfRange: String) async throws {
         let inCadence = try #require(message("[cadence]\n\(key) = \(outOfRange)"))
         let inProfile = try #require(message("[cadences.slow]\n\(key) = \(outOfRange)"))
         #expect(inCadence.replacingOccurrences(of: "[cadence]", with: "[cadences.slow]") == inProfile)

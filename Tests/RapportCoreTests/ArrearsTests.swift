@@ -12,7 +12,7 @@ struct ArrearsTests {
     ]
 
     @Test("R20: a follow-up three installments behind states the total, the count and the oldest date")
-    func r20WholeArrears() throws {
+    func r20WholeArrears() async throws {
         let agreement = Fixture.agreement(installments: threeMonthly)
         let checkIn = Fixture.sent(.missed, at: "2026-11-30T16:00:00Z", touchpoint: "missed:A-1:3")
         let decision = Fixture.plan(agreement, history: [checkIn], at: "2026-12-07T15:00:00Z")
@@ -26,7 +26,7 @@ struct ArrearsTests {
     }
 
     @Test("R20: a partial payment lowers the total; the installments it did not clear still count")
-    func r20PartialPayment() throws {
+    func r20PartialPayment() async throws {
         let agreement = Fixture.agreement(installments: threeMonthly)
         let partial = Fixture.event(.payment, at: "2026-12-01T15:00:00Z", amount: "20.00")
         let checkIn = Fixture.sent(.missed, at: "2026-11-30T16:00:00Z", touchpoint: "missed:A-1:3")
@@ -39,7 +39,7 @@ struct ArrearsTests {
     }
 
     @Test("R20 R18: a payment on the check-in's day withdraws the waiting check-in; the new one states what is left")
-    func r20PaymentOnCheckInDay() throws {
+    func r20PaymentOnCheckInDay() async throws {
         let agreement = Fixture.agreement(installments: [("2026-11-28", "50.00"), ("2026-12-28", "50.00")])
         let first = try #require(Fixture.contact(Fixture.plan(agreement, at: "2026-11-30T15:00:00Z")))
         #expect(first.kind == .missed)
@@ -64,7 +64,7 @@ struct ArrearsTests {
     }
 
     @Test("R20: a reminder to someone in arrears states the coming amount and what is still open")
-    func r20ReminderInArrears() throws {
+    func r20ReminderInArrears() async throws {
         let agreement = Fixture.agreement(installments: threeMonthly)
         let checkIn = Fixture.sent(.missed, at: "2026-11-30T16:00:00Z", touchpoint: "missed:A-1:3")
         let reminder = try #require(
@@ -75,7 +75,7 @@ struct ArrearsTests {
     }
 
     @Test("R20 R28: one reminder for two agreements, arrears on one, states both figures")
-    func r20GroupedWithArrears() throws {
+    func r20GroupedWithArrears() async throws {
         let behind = Fixture.agreement(
             "A-1", debtor: "D-1", installments: [("2026-11-10", "40.00"), ("2026-12-10", "40.00")])
         let current = Fixture.agreement("A-2", debtor: "D-1", installments: [("2026-12-11", "25.00")])
@@ -98,7 +98,7 @@ struct ArrearsTests {
         gives way to it
         """
     )
-    func r25EveryMiss() throws {
+    func r25EveryMiss() async throws {
         let agreement = Fixture.agreement(installments: [
             ("2026-10-01", "50.00"), ("2026-11-01", "50.00"), ("2026-12-01", "50.00"), ("2027-01-01", "50.00"),
         ])
@@ -115,7 +115,7 @@ struct ArrearsTests {
     }
 
     @Test("R25 R10: after a new miss's check-in, follow-ups go on with the backoff they had")
-    func r25KeepsBackoff() throws {
+    func r25KeepsBackoff() async throws {
         let agreement = Fixture.agreement(installments: [("2026-10-01", "50.00"), ("2026-11-20", "50.00")])
         let contacts = Fixture.run([agreement], from: "2026-10-01T12:00:00Z", until: "2027-01-31T00:00:00Z")
         let arrears = contacts.filter { $0.kind == .missed || $0.kind == .followUp }
@@ -138,7 +138,7 @@ struct ArrearsTests {
     }
 
     @Test("R23: with voice the only usable channel, a thank-you is skipped and recorded; a reminder may call")
-    func r23NoVoiceThanks() throws {
+    func r23NoVoiceThanks() async throws {
         let agreement = Fixture.agreement(
             contacts: [.voice: "+12145550100"], installments: [("2026-12-10", "50.00"), ("2027-01-10", "50.00")])
         let payment = Fixture.event(.payment, at: "2026-12-02T15:00:00Z", amount: "50.00")
@@ -161,7 +161,7 @@ struct ArrearsTests {
     }
 
     @Test("R25 R18: installments given out of due order still get one check-in, not withdrawn once planned")
-    func installmentsOutOfOrder() throws {
+    func installmentsOutOfOrder() async throws {
         // Found by the R8 property test (seed 344795): "oldest unpaid" was the first listed.
         let agreement = Fixture.agreement(installments: [("2027-03-22", "25.00"), ("2027-03-15", "25.00")])
         #expect(agreement.installments.map(\.due) == [Fixture.date("2027-03-15"), Fixture.date("2027-03-22")])

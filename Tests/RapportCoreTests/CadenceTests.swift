@@ -8,7 +8,7 @@ struct CadenceTests {
     let chicago = ZoneClock(identifier: "America/Chicago")!
 
     @Test("R24: a friendly reminder 3 days before the due date, spooled within the lookahead")
-    func r24PreDue() throws {
+    func r24PreDue() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-17", "50.00")])
         let early = Fixture.plan(agreement, at: "2026-12-07T15:00:00Z")
         guard case .wait(let until) = early.outcome else { Issue.record("expected wait, got \(early.summary)"); return }
@@ -37,7 +37,7 @@ struct CadenceTests {
         backoff (R10)
         """
     )
-    func r25MissedAndFollowUps() throws {
+    func r25MissedAndFollowUps() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         let contacts = Fixture.run([agreement], from: "2026-12-02T12:00:00Z", until: "2027-01-10T00:00:00Z")
         let kinds = contacts.map(\.kind)
@@ -61,7 +61,7 @@ struct CadenceTests {
     }
 
     @Test("R26: every payment gets a thank-you; one older than a week is dropped as stale (R29)")
-    func r26Thanks() throws {
+    func r26Thanks() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-20", "50.00"), ("2027-01-20", "50.00")])
         let payment = Fixture.event(.payment, at: "2026-12-08T14:00:00Z", amount: "50.00")
         let thanks = try #require(
@@ -110,7 +110,7 @@ struct PromiseAndProgressTests {
     }
 
     @Test("R27: a broken promise (2 days past the date, unpaid) resumes follow-ups")
-    func r27Broken() throws {
+    func r27Broken() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00"), ("2027-01-01", "50.00")])
         let promise = Event(
             agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-02T16:00:00Z"),
@@ -136,7 +136,7 @@ struct PromiseAndProgressTests {
     }
 
     @Test("R26: the end of the plan gets a congratulation, which thanks for the last payment")
-    func r26Completed() throws {
+    func r26Completed() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-01-10", "50.00")])
         let first = Fixture.event(.payment, at: "2026-12-09T15:00:00Z", amount: "50.00")
         let last = Fixture.event(.payment, at: "2027-01-08T15:00:00Z", amount: "50.00")
@@ -148,7 +148,7 @@ struct PromiseAndProgressTests {
     }
 
     @Test("R26: an on-track debtor with no contact for 30 days gets a short progress update")
-    func r26Progress() throws {
+    func r26Progress() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-03-10", "50.00")])
         let payment = Fixture.event(.payment, at: "2026-12-09T15:00:00Z", amount: "50.00")
         let contacts = Fixture.run(
@@ -159,7 +159,7 @@ struct PromiseAndProgressTests {
     }
 
     @Test("R17: when a pause is lifted, a gentle check-in comes first")
-    func r17CheckIn() throws {
+    func r17CheckIn() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         let pause = Event(
             agreement: Fixture.id("A-1"), type: .pause, at: Fixture.instant("2026-12-02T15:00:00Z"), reason: "hospital")
@@ -189,7 +189,7 @@ struct AdjustmentTests {
     }
 
     @Test("R11 R5: the preferred channel and time, and designated times, bind")
-    func channelAndTime() throws {
+    func channelAndTime() async throws {
         let contact = try #require(
             Fixture.contact(
                 plan(
@@ -207,7 +207,7 @@ struct AdjustmentTests {
     }
 
     @Test("R8: a longer minimum gap for one agreement")
-    func minimumGap() throws {
+    func minimumGap() async throws {
         let history = [Fixture.sent(.missed, at: "2026-12-03T16:00:00Z", touchpoint: "missed:A-1:1")]
         let decision = plan(
             Adjustment(minGapHours: 240), at: "2026-12-10T15:00:00Z", history: history, policy: Fixture.longLookahead)
@@ -221,7 +221,7 @@ struct AdjustmentTests {
     }
 
     @Test("R25: a cadence profile changes the check-in's grace")
-    func cadenceProfile() throws {
+    func cadenceProfile() async throws {
         var policy = Policy.standard
         policy.cadences["gentle"] = CadenceProfile(missedGraceDays: 5, followUpDays: 14)
         let contacts = Fixture.run(
@@ -243,7 +243,7 @@ struct AdjustmentTests {
 struct EscalationTests {
     @Test(
         "R25: after 2 unanswered contacts, follow-ups move to the next usable channel and grow firmer; a reply resets")
-    func escalates() throws {
+    func escalates() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         let contacts = Fixture.run([agreement], from: "2026-12-02T00:00:00Z", until: "2027-02-15T00:00:00Z")
         let arrears = contacts.filter { $0.kind == .missed || $0.kind == .followUp }

@@ -13,7 +13,7 @@ struct CanonicalAgreementTests {
     }
 
     @Test("Every agreement JSONEncoder stored reads back and is written again byte for byte")
-    func sameBytesAsJSONEncoder() throws {
+    func sameBytesAsJSONEncoder() async throws {
         let lines = try Self.storedLines()
         #expect(lines.count == 153)
         for line in lines {
@@ -23,7 +23,7 @@ struct CanonicalAgreementTests {
     }
 
     @Test("A string is escaped as JSONEncoder escapes it, for every Unicode scalar")
-    func escapingMatchesJSONEncoder() throws {
+    func escapingMatchesJSONEncoder() async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var scalars = Array(0...0x3000).compactMap(Unicode.Scalar.init)
@@ -38,7 +38,7 @@ struct CanonicalAgreementTests {
     }
 
     @Test("A random agreement, written and read back, is the same agreement")
-    func roundTrip() throws {
+    func roundTrip() async throws {
         var random = SplitMix64(seed: 15)
         for index in 0..<500 {
             let agreement = Self.randomAgreement(index, &random)

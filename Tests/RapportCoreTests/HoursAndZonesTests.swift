@@ -16,7 +16,7 @@ struct HoursAndZonesTests {
             "Asia/Kolkata", "Pacific/Chatham", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns",
             "Pacific/Kiritimati", "Pacific/Pago_Pago",
         ])
-    func r1HoursInEveryZone(zone: String) throws {
+    func r1HoursInEveryZone(zone: String) async throws {
         let agreement = Fixture.agreement(zone: zone, installments: [("2026-12-10", "50.00")])
         for hour in stride(from: 0, to: 24, by: 5) {
             let now = Fixture.instant("2026-12-07T00:00:00Z").addingTimeInterval(Double(hour * 3600))
@@ -35,7 +35,7 @@ struct HoursAndZonesTests {
     }
 
     @Test("R1: a job planned late in the evening goes out the next morning, never at 22:00")
-    func r1LateEvening() throws {
+    func r1LateEvening() async throws {
         // 21:30 in Chicago on Monday 2026-12-07; the reminder is due today (due 12-10).
         let decision = Fixture.plan(Fixture.agreement(), at: "2026-12-08T03:30:00Z")
         let contact = try #require(Fixture.contact(decision))
@@ -44,7 +44,7 @@ struct HoursAndZonesTests {
     }
 
     @Test("R2: with candidate zones the window is their intersection")
-    func r2Intersection() throws {
+    func r2Intersection() async throws {
         let agreement = Fixture.agreement(zones: ["America/New_York", "America/Los_Angeles"])
         let decision = Fixture.plan(agreement, at: "2026-12-07T10:00:00Z")
         let contact = try #require(Fixture.contact(decision))
@@ -80,7 +80,7 @@ struct HoursAndZonesTests {
     }
 
     @Test("R4: no contact on Sunday; Saturday evening moves to Monday")
-    func r4Sunday() throws {
+    func r4Sunday() async throws {
         // Saturday 2026-12-05 20:30 in Chicago; reminder wanted for due 2026-12-08.
         let agreement = Fixture.agreement(installments: [("2026-12-08", "50.00")])
         let decision = Fixture.plan(agreement, at: "2026-12-06T02:30:00Z", policy: Fixture.longLookahead)
@@ -90,7 +90,7 @@ struct HoursAndZonesTests {
     }
 
     @Test("R4: no contact on a US federal holiday (Christmas 2026, a Friday)")
-    func r4Holiday() throws {
+    func r4Holiday() async throws {
         // Reminder ideal on 2026-12-25 for a due date of 2026-12-28 → Saturday 26th.
         let agreement = Fixture.agreement(installments: [("2026-12-28", "50.00")])
         let decision = Fixture.plan(agreement, at: "2026-12-25T15:00:00Z", policy: Fixture.longLookahead)
@@ -114,7 +114,7 @@ struct HoursAndZonesTests {
     }
 
     @Test("R5: the debtor's 'not before 10:00', 'never on Saturday' and 'no SMS' bind")
-    func r5Designated() throws {
+    func r5Designated() async throws {
         let limits = Inconvenience(
             before: LocalTime("10:00"), after: LocalTime("18:00"), days: [.sat], channels: [.sms])
         let agreement = Fixture.agreement(inconvenient: limits, installments: [("2026-12-08", "50.00")])
@@ -129,7 +129,7 @@ struct HoursAndZonesTests {
     }
 
     @Test("R6: after spring-forward the window still opens at 09:00 local (New York, 2027-03-14)")
-    func r6SpringForwardNorth() throws {
+    func r6SpringForwardNorth() async throws {
         // Saturday 2027-03-13 21:00 EST; Sunday is the DST day (and not a contact day).
         let agreement = Fixture.agreement(zone: "America/New_York", installments: [("2027-03-16", "50.00")])
         let decision = Fixture.plan(agreement, at: "2027-03-14T02:00:00Z", policy: Fixture.longLookahead)
@@ -142,7 +142,7 @@ struct HoursAndZonesTests {
     }
 
     @Test("R6: southern hemisphere, Sydney's spring-forward (2026-10-04) keeps 09:00-20:00 local")
-    func r6SpringForwardSouth() throws {
+    func r6SpringForwardSouth() async throws {
         let agreement = Fixture.agreement(zone: "Australia/Sydney", installments: [("2026-10-07", "50.00")])
         let decision = Fixture.plan(agreement, at: "2026-10-03T11:00:00Z", policy: Fixture.longLookahead)
         let contact = try #require(Fixture.contact(decision))
@@ -206,7 +206,7 @@ struct ZoneInferenceTests {
     }
 
     @Test("R3: an area code alone gives its zone")
-    func areaCode() throws {
+    func areaCode() async throws {
         let agreement = Fixture.agreement(zone: nil, contacts: [.sms: "+12145550100"])
         let decision = Fixture.plan(agreement, at: "2026-12-07T15:00:00Z")
         #expect(decision.trace.lines.first == "R3: zones inferred from area code 214 (America/Chicago)")
@@ -214,7 +214,7 @@ struct ZoneInferenceTests {
     }
 
     @Test("R3 R2: a region spanning two zones, or an address and a number that disagree, get the intersection")
-    func conflicting() throws {
+    func conflicting() async throws {
         var texas = Fixture.agreement(zone: nil, contacts: [.email: "sam@example.org"])
         texas.region = "US-TX"
         let inTexas = try #require(Fixture.contact(Fixture.plan(texas, at: "2026-12-07T12:00:00Z")))

@@ -14,7 +14,7 @@ struct ImportTests {
         + #""paid":"0.00"}]}"#
 
     @Test("The contract's example line imports with every field")
-    func contractExample() throws {
+    func contractExample() async throws {
         let agreement = try AgreementImport.parse(line: Self.valid)
         #expect(agreement.id.rawValue == "A-1001")
         #expect(agreement.debtor.id.rawValue == "D-77")
@@ -26,7 +26,7 @@ struct ImportTests {
     }
 
     @Test("A minimal line: debtor id defaults to the agreement id, installments may be empty")
-    func minimal() throws {
+    func minimal() async throws {
         let agreement = try AgreementImport.parse(
             line: #"{"id":"A-2","debtor":{"name":"Ana"},"contacts":{"email":"a@example.org"},"installments":[]}"#)
         #expect(agreement.debtor.id.rawValue == "A-2")
@@ -107,7 +107,7 @@ struct ImportTests {
             (String(repeating: "a", count: 246) + "@b.org", true),
             (String(repeating: "a", count: 249) + "@b.org", false),
         ])
-    func emailAddresses(address: String, valid: Bool) throws {
+    func emailAddresses(address: String, valid: Bool) async throws {
         var json = JSONWriter()
         json.open(.object)
         json.field("email", address)
@@ -118,7 +118,7 @@ struct ImportTests {
     }
 
     @Test("Events carry what their type needs")
-    func events() throws {
+    func events() async throws {
         let payment = try EventImport.parse(
             line:
                 #"{"agreement":"A-1001","type":"payment","at":"2026-12-01T15:00:00Z","amount":"50.00","#

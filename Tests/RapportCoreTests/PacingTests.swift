@@ -24,7 +24,7 @@ struct PacingTests {
     }
 
     @Test("R8: never more than 3 contacts in any 7 consecutive local days, and the trace gives the numbers")
-    func r8WeeklyCap() throws {
+    func r8WeeklyCap() async throws {
         // Contacts on Mon, Wed and Fri of one week: the next may only come when Monday's ages out.
         let history = ["2026-12-07T16:00:00Z", "2026-12-09T16:00:00Z", "2026-12-11T16:00:00Z"].map {
             Fixture.sent(.preDue, agreement: "A-9", at: $0)
@@ -46,7 +46,7 @@ struct PacingTests {
     }
 
     @Test("R8: a payment thank-you may break the 48-hour gap but never the daily limit")
-    func r8ThanksExemptFromGapOnly() throws {
+    func r8ThanksExemptFromGapOnly() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-01-10", "50.00")])
         let payment = Fixture.event(.payment, at: "2026-12-08T17:00:00Z", amount: "50.00")
         // A reminder went out yesterday at 10:00 local: 24 h ago. Thanks may go today.
@@ -67,7 +67,7 @@ struct PacingTests {
     }
 
     @Test("R8: contacts already spooled for the future count too")
-    func r8FutureContactsCount() throws {
+    func r8FutureContactsCount() async throws {
         let history = [Fixture.sent(.preDue, agreement: "A-2", at: "2026-12-08T18:00:00Z", state: .spooled)]
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
         let decision = Fixture.plan(
@@ -96,7 +96,7 @@ struct PacingTests {
 @Suite("Calls and jurisdictions")
 struct CallsAndJurisdictionTests {
     @Test("R7: no call in the 7 days after a conversation (the conversation day is day 1)")
-    func r7Conversation() throws {
+    func r7Conversation() async throws {
         let agreement = Fixture.agreement(
             contacts: [.voice: "+12145550100", .email: "sam@example.org"], preferred: .voice,
             installments: [("2026-12-01", "50.00")])
@@ -110,7 +110,7 @@ struct CallsAndJurisdictionTests {
     }
 
     @Test("R7: at most 7 call attempts about a debt in 7 days")
-    func r7Attempts() throws {
+    func r7Attempts() async throws {
         let agreement = Fixture.agreement(
             contacts: [.voice: "+12145550100", .email: "sam@example.org"], preferred: .voice,
             installments: [("2026-12-01", "50.00")])
@@ -128,7 +128,7 @@ struct CallsAndJurisdictionTests {
     }
 
     @Test("R9: US-MA allows 2 calls or texts about a debt in 7 days; other channels still pace by R8")
-    func r9Massachusetts() throws {
+    func r9Massachusetts() async throws {
         var agreement = Fixture.agreement(
             contacts: [.sms: "+12145550100", .email: "sam@example.org"], installments: [("2026-12-01", "50.00")])
         agreement.jurisdiction = "US-MA"
@@ -150,7 +150,7 @@ struct CallsAndJurisdictionTests {
     }
 
     @Test("R9: the US-WA profile caps contacts of any channel about one debt per week (here made stricter: 1)")
-    func r9Washington() throws {
+    func r9Washington() async throws {
         var agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         agreement.jurisdiction = "US-WA"
         var policy = Fixture.longLookahead
@@ -169,7 +169,7 @@ struct CallsAndJurisdictionTests {
 @Suite("Grouping")
 struct GroupingTests {
     @Test("R28: a debtor's reminders for installments due within 3 days go out as one message listing every agreement")
-    func grouped() throws {
+    func grouped() async throws {
         let first = Fixture.agreement("A-1", debtor: "D-1", installments: [("2026-12-10", "50.00")])
         let second = Fixture.agreement("A-2", debtor: "D-1", installments: [("2026-12-12", "30.00")])
         let farther = Fixture.agreement("A-3", debtor: "D-1", installments: [("2026-12-28", "20.00")])
@@ -204,7 +204,7 @@ struct GroupingTests {
 @Suite("Rate limit")
 struct RateLimitTests {
     @Test("R11: with sms limited to 2 per minute, no minute carries more, and the trace says why a send moved")
-    func perMinute() throws {
+    func perMinute() async throws {
         var policy = Policy.standard
         policy.ratePerMinute = [.sms: 2]
         policy.spreadMinutes = 1  // everyone wants the same minute

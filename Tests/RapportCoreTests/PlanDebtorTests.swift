@@ -12,9 +12,10 @@ struct PlanDebtorTests {
     ]
 
     @Test("R28 R18: planning one of a debtor's agreements keeps the grouped reminder that speaks for both")
-    func oneAgreementKeepsGroupedReminder() throws {
+    func oneAgreementKeepsGroupedReminder() async throws {
         let now = Fixture.instant("2026-12-08T14:00:00Z")
-        let first = Fixture.planner.planDebtor(Portfolio(agreements: Self.agreements, events: [], history: []), now: now)
+        let first = Fixture.planner.planDebtor(
+            Portfolio(agreements: Self.agreements, events: [], history: []), now: now)
         let reminder = try #require(first.sends.first)
         try #require(reminder.agreements.count == 2)
         var history = first.history
@@ -27,9 +28,10 @@ struct PlanDebtorTests {
     }
 
     @Test("R18: a payment of one agreement withdraws the grouped reminder, saying what changed")
-    func paymentWithdrawsGroupedReminder() throws {
+    func paymentWithdrawsGroupedReminder() async throws {
         let now = Fixture.instant("2026-12-08T14:00:00Z")
-        let first = Fixture.planner.planDebtor(Portfolio(agreements: Self.agreements, events: [], history: []), now: now)
+        let first = Fixture.planner.planDebtor(
+            Portfolio(agreements: Self.agreements, events: [], history: []), now: now)
         let reminder = try #require(first.sends.first)
         var history = first.history
         for index in history.indices { history[index].state = .spooled }

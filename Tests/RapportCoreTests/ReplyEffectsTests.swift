@@ -102,7 +102,7 @@ struct ReplyEffectsTests {
     }
 
     @Test("R31: one confirmation, only within 5 minutes of the reply and inside R1's hours; none otherwise")
-    func r31Confirmation() throws {
+    func r31Confirmation() async throws {
         let stop = ReplyEffects.of(sms("STOP"), matched: [state("A-1")], job: nil).events
         let decision = Fixture.planner.plan(state("A-1", events: stop), history: [], now: now.addingTimeInterval(30))
         let contact = try #require(Fixture.contact(decision))
@@ -124,7 +124,7 @@ struct ReplyEffectsTests {
     }
 
     @Test("R32: help goes at once outside R8's pacing, once a day, and does not count against R8")
-    func r32Help() throws {
+    func r32Help() async throws {
         let help = ReplyEffects.of(sms("HELP"), matched: [state("A-1")], job: nil).events
         let recent = Fixture.sent(.preDue, at: "2026-12-02T15:00:00Z")  // an hour ago: R8 would say no
         let decision = Fixture.planner.plan(state("A-1", events: help), history: [recent], now: now)

@@ -99,7 +99,7 @@ struct ReplyReadingTests {
     }
 
     @Test("Inbound messages: the contract's fields, clear errors, unknown fields ignored")
-    func inboundParsing() throws {
+    func inboundParsing() async throws {
         let stop = try InboundImport.parse(
             line:
                 #"{"version":1,"channel":"sms","from":"+12145550100","received_at":"2026-12-01T15:03:00Z","#

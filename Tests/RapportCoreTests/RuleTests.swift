@@ -29,7 +29,7 @@ struct RuleTests {
     }
 
     @Test("R8: the trace is off unless explaining; the decision is the same either way")
-    func traceIsLazy() throws {
+    func traceIsLazy() async throws {
         let history = [Fixture.sent(.preDue, at: "2026-12-07T16:00:00Z")]
         let agreement = Fixture.agreement(installments: [("2026-12-09", "50.00")])
         let now = Fixture.instant("2026-12-08T15:00:00Z")
@@ -44,7 +44,7 @@ struct RuleTests {
     }
 
     @Test("R8 R26: planDebtor sends, plans again with the send in the history, and ends on a wait")
-    func planDebtor() throws {
+    func planDebtor() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00"), ("2027-01-10", "50.00")])
         let now = Fixture.instant("2026-12-07T15:00:00Z")
         let plan = Fixture.planner.planDebtor(Portfolio(agreements: [agreement], events: [], history: []), now: now)

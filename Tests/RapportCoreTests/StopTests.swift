@@ -17,7 +17,7 @@ struct StopTests {
     }
 
     @Test("R12: after a cease notice only one confirmation, then nothing; waiting jobs withdrawn")
-    func r12Cease() throws {
+    func r12Cease() async throws {
         let cease = Fixture.event(.cease, at: "2026-12-08T14:00:00Z")
         let decision = Fixture.plan(agreement, events: [cease], history: [waitingReminder], at: now)
         let confirmation = try #require(Fixture.contact(decision))
@@ -45,7 +45,7 @@ struct StopTests {
     }
 
     @Test("R14: a dispute pauses collection contact until resolved; a thank-you may still go")
-    func r14Dispute() throws {
+    func r14Dispute() async throws {
         let dispute = Fixture.event(.dispute, at: "2026-12-08T14:00:00Z")
         let disputed = Fixture.plan(agreement, events: [dispute], history: [waitingReminder], at: now)
         #expect(Fixture.contact(disputed) == nil)
@@ -62,7 +62,7 @@ struct StopTests {
     }
 
     @Test("R15: bankruptcy and a deceased debtor stop everything; breathing space holds collection for 60 days")
-    func r15() throws {
+    func r15() async throws {
         for type in [EventType.bankruptcy, .deceased] {
             let decision = Fixture.plan(agreement, events: [Fixture.event(type, at: "2026-12-08T14:00:00Z")], at: now)
             #expect(Fixture.contact(decision) == nil)
@@ -78,7 +78,7 @@ struct StopTests {
     }
 
     @Test("R16: an opted-out channel is never used; SMS needs consent; no channel left blocks")
-    func r16() throws {
+    func r16() async throws {
         let optOut = Fixture.event(.optOut, at: "2026-12-08T14:00:00Z", channel: .sms)
         let decision = Fixture.plan(agreement, events: [optOut], history: [waitingReminder], at: now)
         #expect(decision.withdrawals.map(\.jobID) == [waitingReminder.jobID])
@@ -100,7 +100,7 @@ struct StopTests {
     }
 
     @Test("R17: an operator pause until a date holds everything until the day after")
-    func r17Pause() throws {
+    func r17Pause() async throws {
         let pause = Event(
             agreement: Fixture.id("A-1"), type: .pause, at: Fixture.instant("2026-12-08T14:00:00Z"),
             until: Fixture.date("2026-12-09"), reason: "debtor asked")
@@ -127,7 +127,7 @@ struct DeliveryOutcomeTests {
     let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
 
     @Test("R16: a failed SMS is retried on the next usable channel, no sooner than the retry delay")
-    func failedFallsBack() throws {
+    func failedFallsBack() async throws {
         let failed = Fixture.sent(
             .preDue, at: "2026-12-07T16:00:00Z", touchpoint: "pre_due:A-1:1", state: .failed, channel: .sms)
         let retry = try #require(
@@ -156,7 +156,7 @@ struct DeliveryOutcomeTests {
     }
 
     @Test("R8: a delivered job counts against the caps like a spooled one")
-    func deliveredCounts() throws {
+    func deliveredCounts() async throws {
         let delivered = Fixture.sent(.preDue, agreement: "A-2", at: "2026-12-07T16:00:00Z", state: .delivered)
         let contact = try #require(
             Fixture.contact(
@@ -170,7 +170,7 @@ struct DeliveryOutcomeTests {
 @Suite("Human review")
 struct ReviewTests {
     @Test("R15: for a debtor flagged vulnerable, the planned message is marked for human review")
-    func vulnerable() throws {
+    func vulnerable() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-10", "50.00")])
         let flag = Fixture.event(.vulnerable, at: "2026-12-06T12:00:00Z")
         let contact = try #require(Fixture.contact(Fixture.plan(agreement, events: [flag], at: "2026-12-07T15:00:00Z")))
@@ -182,7 +182,7 @@ struct ReviewTests {
 
 extension StopTests {
     @Test("R15: a mental-health crisis breathing space lasts 30 days beyond its end date")
-    func r15MentalHealthCrisis() throws {
+    func r15MentalHealthCrisis() async throws {
         let missed = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         let crisis = Event(
             agreement: Fixture.id("A-1"), type: .breathingSpace, at: Fixture.instant("2026-12-08T14:00:00Z"),

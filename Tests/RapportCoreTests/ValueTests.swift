@@ -29,7 +29,7 @@ struct ValueTests {
     }
 
     @Test("Money is exact: random amounts, their sums and differences print as Foundation.Decimal rounds them")
-    func moneyAgainstDecimal() throws {
+    func moneyAgainstDecimal() async throws {
         func oracle(_ value: Decimal) -> String {
             var rounded = Decimal()
             var input = value

@@ -37,40 +37,41 @@ struct CrashSafetyTests {
         recovered exactly once
         """,
         arguments: FaultInjection.Step.writing)
-    func failedWrite(step: FaultInjection.Step) throws {
+    func failedWrite(step: FaultInjection.Step) async throws {
         let sandbox = try Sandbox()
         let broken = try engine(
             sandbox,
             faults: FaultInjection(
                 step: step, arrival: step == .synced || step == .beforeMarked ? 1 : 3, action: .fail(EIO)))
-        _ = try Importer(store: broken.store).importAgreements(Data(Self.lines(12).utf8), strict: true, at: Date())
+        _ = try await Importer(store: broken.store).importAgreements(
+            Data(Self.lines(12).utf8), strict: true, at: Date())
         let now = Date()
-        #expect(throws: EngineError.self) { try broken.tick(at: now) }
+        await #expect(throws: EngineError.self) { try await broken.tick(at: now) }
         try audit(sandbox, finished: false)
         #expect(
-            try broken.store.status().jobsByState["spooled", default: 0] == 0,
+            try await broken.store.status().jobsByState["spooled", default: 0] == 0,
             "nothing is marked written by a failed batch")
 
         let healthy = try engine(sandbox, faults: nil)
-        let recovered = try healthy.tick(at: now.addingTimeInterval(60))
+        let recovered = try await healthy.tick(at: now.addingTimeInterval(60))
         #expect(recovered.recovered > 0)
         try audit(sandbox, finished: true)
         let written = try sandbox.jobs().count
-        #expect(written == (try healthy.store.status().jobsByState["spooled"]))
-        _ = try healthy.tick(at: now.addingTimeInterval(120))
+        #expect(try await written == (healthy.store.status().jobsByState["spooled"]))
+        _ = try await healthy.tick(at: now.addingTimeInterval(120))
         #expect(try sandbox.jobs().count == written, "a later tick writes nothing again")
     }
 
     @Test("R15: a message for review whose write was interrupted is finished into review/, never into new/")
-    func interruptedReviewWrite() throws {
+    func interruptedReviewWrite() async throws {
         let sandbox = try Sandbox()
         let broken = try engine(sandbox, faults: FaultInjection(step: .tempWritten, arrival: 1, action: .fail(EIO)))
-        _ = try Importer(store: broken.store).importAgreements(Data(Self.lines(3).utf8), strict: true, at: Date())
+        _ = try await Importer(store: broken.store).importAgreements(Data(Self.lines(3).utf8), strict: true, at: Date())
         let now = Date()
-        _ = try broken.record(
+        _ = try await broken.record(
             [Event(agreement: Identifier("A-0")!, type: .vulnerable, at: now.addingTimeInterval(-60))], at: now)
-        #expect(throws: EngineError.self) { try broken.tick(at: now) }
-        let recovered = try engine(sandbox, faults: nil).tick(at: now.addingTimeInterval(60))
+        await #expect(throws: EngineError.self) { try await broken.tick(at: now) }
+        let recovered = try await engine(sandbox, faults: nil).tick(at: now.addingTimeInterval(60))
         #expect(recovered.recovered == 3)
         let inReview = try sandbox.jobs(in: "review")
         #expect(inReview.count == 1)
@@ -81,13 +82,13 @@ struct CrashSafetyTests {
 
     @Test(
         "A full disk: one clear line, nothing marked written, and the next tick with space finishes the job by itself")
-    func diskFull() throws {
+    func diskFull() async throws {
         let sandbox = try Sandbox()
         let full = try engine(sandbox, faults: FaultInjection(step: .tempWritten, arrival: 1, action: .fail(ENOSPC)))
-        _ = try Importer(store: full.store).importAgreements(Data(Self.lines(6).utf8), strict: true, at: Date())
+        _ = try await Importer(store: full.store).importAgreements(Data(Self.lines(6).utf8), strict: true, at: Date())
         let now = Date()
-        #expect {
-            try full.tick(at: now)
+        await #expect {
+            try await full.tick(at: now)
         } throws: { error in
             let line = "\(error)"
             return line.contains("disk is full") && line.contains(sandbox.spool) && !line.contains("\n")
@@ -96,8 +97,8 @@ struct CrashSafetyTests {
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/tmp").isEmpty,
             "no half-written staging file is left")
-        #expect(try full.store.status().jobsByState["spooled", default: 0] == 0)
-        let report = try engine(sandbox, faults: nil).tick(at: now.addingTimeInterval(60))
+        #expect(try await full.store.status().jobsByState["spooled", default: 0] == 0)
+        let report = try await engine(sandbox, faults: nil).tick(at: now.addingTimeInterval(60))
         #expect(report.recovered == 6)
         try audit(sandbox, finished: true)
     }
@@ -105,7 +106,7 @@ struct CrashSafetyTests {
     @Test(
         "rapportd killed (SIGKILL) at each step of a spool write, then a clean tick: every job once",
         arguments: FaultInjection.Step.writing)
-    func killedAtStep(step: FaultInjection.Step) throws {
+    func killedAtStep(step: FaultInjection.Step) async throws {
         let sandbox = try Sandbox()
         let input = try sandbox.file("agreements.jsonl", Self.lines(12))
         #expect(try sandbox.run("rapportctl", ["import", "agreements", input]).code == 0)
@@ -132,7 +133,7 @@ struct CrashSafetyTests {
         half-written, nothing lost
         """
     )
-    func killTest() throws {
+    func killTest() async throws {
         let sandbox = try Sandbox()
         let now = ISO8601DateFormatter().string(from: Date())
         let generated = try sandbox.run(
@@ -150,8 +151,8 @@ struct CrashSafetyTests {
         #expect(try sandbox.run("rapportctl", ["import", "events", eventsFile]).code == 0)
 
         // New input keeps every run busy: a fifth of the book is due again, as after an import.
-        func makeSomeDue() throws {
-            try DatabaseQueue(path: sandbox.database).write { db in
+        func makeSomeDue() async throws {
+            try await DatabaseQueue(path: sandbox.database).write { db in
                 try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE abs(random()) % 5 = 0")
             }
         }
@@ -159,7 +160,7 @@ struct CrashSafetyTests {
         // reading, planning, recording, writing files or marking them. (The first run plans
         // the whole fresh import; the runs that follow plan a fifth, like the calibration.)
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
-        try makeSomeDue()
+        try await makeSomeDue()
         let calibration = Date()
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         let runMilliseconds = max(50, Int(Date().timeIntervalSince(calibration) * 1000))
@@ -170,7 +171,7 @@ struct CrashSafetyTests {
         var random = SystemRandomNumberGenerator()
         while landed < Self.kills, runs < Self.kills * 4 {
             runs += 1
-            try makeSomeDue()
+            try await makeSomeDue()
             let daemon = try sandbox.start("rapportd", ["--once"])
             let delay = Int.random(in: 0..<runMilliseconds, using: &random)
             delays.append(delay)
@@ -194,7 +195,7 @@ struct CrashSafetyTests {
             total + (try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/\(entry.folder)").count)
         }
         let planned =
-            try DatabaseQueue(path: sandbox.database).read {
+            try await DatabaseQueue(path: sandbox.database).read {
                 try Int.fetchOne($0, sql: "SELECT count(*) FROM agreement WHERE planned_at IS NOT NULL")
             } ?? 0
         #expect(files > 0)

@@ -28,7 +28,7 @@ struct EndToEndTests {
         prints the reason
         """
     )
-    func aroundTheGlobe() throws {
+    func aroundTheGlobe() async throws {
         let sandbox = try Sandbox()
         let lines = Self.zones.enumerated().map { index, zone in
             Sandbox.agreementLine("A-\(index)", zone: zone, dueInDays: 2, locale: index % 3 == 0 ? "es" : "en")
@@ -88,7 +88,7 @@ struct EndToEndTests {
     }
 
     @Test("Bad import lines give their line number and exit 65; good lines still import; --strict imports nothing")
-    func badLines() throws {
+    func badLines() async throws {
         let sandbox = try Sandbox()
         let good = Sandbox.agreementLine("A-1", zone: "America/Chicago", dueInDays: 5)
         let text = [
@@ -130,7 +130,7 @@ struct EndToEndTests {
         A bad config key, a missing database folder and a bad argument each give one clear line and the contract's code
         """
     )
-    func operatorErrors() throws {
+    func operatorErrors() async throws {
         let broken = try Sandbox(extraConfig: "[pacing]\nmax_per_wek = 2\n")
         let config = try broken.run("rapportd", ["--once"])
         #expect(config.code == 78)
@@ -161,7 +161,7 @@ struct EndToEndTests {
     }
 
     @Test("R18: a pause, cease or payment recorded through rapportctl withdraws waiting jobs at once")
-    func immediateWithdrawal() throws {
+    func immediateWithdrawal() async throws {
         let sandbox = try Sandbox()
         let lines = (0..<6).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(
             separator: "\n")
@@ -200,7 +200,7 @@ struct EndToEndTests {
     }
 
     @Test("spool ls lists in send order; spool show shows the message with the recipient redacted; status counts")
-    func inspection() throws {
+    func inspection() async throws {
         let sandbox = try Sandbox()
         let lines = ["Europe/Madrid", "America/Chicago", "Asia/Kolkata"].enumerated().map {
             Sandbox.agreementLine("A-\($0.offset)", zone: $0.element, dueInDays: 2, locale: "es")
@@ -250,7 +250,7 @@ struct EndToEndTests {
     }
 
     @Test("rapportd --demo --once builds the demo portfolio and writes jobs")
-    func demo() throws {
+    func demo() async throws {
         let sandbox = try Sandbox()
         let config = sandbox.root.appendingPathComponent("config")
         try FileManager.default.copyItem(at: Sandbox.repository.appendingPathComponent("config"), to: config)
@@ -268,7 +268,7 @@ struct EndToEndTests {
 @Suite("Adjust", .serialized)
 struct AdjustEndToEndTests {
     @Test("adjust is recorded with its reason, survives a re-import, shows in explain, and refuses what is not allowed")
-    func adjust() throws {
+    func adjust() async throws {
         let sandbox = try Sandbox()
         let line = Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 9)
         let file = try sandbox.file("a.jsonl", line)
@@ -303,7 +303,7 @@ struct AdjustEndToEndTests {
 extension EndToEndTests {
     @Test(
         "R36: check-config prints each SMS template's worst case and refuses one over budget; rapportd warns and runs")
-    func r36CheckConfig() throws {
+    func r36CheckConfig() async throws {
         let folder = try TemporaryFolder("templates")
         let templates = folder.appending("templates")
         try FileManager.default.copyItem(

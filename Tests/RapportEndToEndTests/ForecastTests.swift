@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import RapportCore
 import RapportEngine
-import RapportStore
+import RapportStorage
 import Testing
 
 /// `forecast` in memory (`Forecast`, one `DebtorTimeline` a debtor) against the engine's
@@ -26,7 +26,7 @@ struct ForecastTests {
         review (R15) and its expiry, recorded future events, pauses (R17), adjustments, withdrawals (R18)
         """,
         arguments: [3, 17] as [UInt64])
-    func sameAsSimulation(seed: UInt64) throws {
+    func sameAsSimulation(seed: UInt64) async throws {
         let sandbox = try Sandbox(extraConfig: "[cadences.gentle]\nmissed_grace_days = 5\nfollow_up_days = 14")
         let engine = try sandbox.openEngine()
         let from = try #require(Timestamp.parse("2026-12-01T00:00:00Z"))
@@ -57,8 +57,8 @@ struct ForecastTests {
             }
         }
         let recorded = from.addingTimeInterval(-3 * 86_400)
-        _ = try engine.store.upsert(agreements, at: recorded)
-        _ = try engine.store.append(events, at: recorded)
+        _ = try await engine.store.upsert(agreements, at: recorded)
+        _ = try await engine.store.append(events, at: recorded)
         // Operators' adjustments: another cadence, a preferred time, a longer gap (R8).
         for agreement in agreements.prefix(30) {
             let adjustment: Adjustment =
@@ -67,23 +67,24 @@ struct ForecastTests {
                 case 1: Adjustment(preferredTime: LocalTime("18:30"))
                 default: Adjustment(minGapHours: 96)
                 }
-            try engine.store.adjust(agreement.id, adjustment, reason: "test", at: recorded)
+            try await engine.store.adjust(agreement.id, adjustment, reason: "test", at: recorded)
         }
         // The live spool holds jobs when the forecast starts, one of them claimed by a delivery tool.
-        let live = try engine.tick(at: from.addingTimeInterval(-6 * 3_600))
+        let live = try await engine.tick(at: from.addingTimeInterval(-6 * 3_600))
         #expect(!live.spooled.isEmpty)
-        let claimed = try #require(try engine.store.jobs(in: .spooled).first)
-        try engine.store.setState(.claimed, of: [claimed.id], at: from.addingTimeInterval(-3_600))
-        #expect(try !engine.store.jobs(in: .review).isEmpty, "R15: some jobs wait in review/ for a person")
+        let claimed = try #require(try await engine.store.jobs(in: .spooled).first)
+        try await engine.store.setState(.claimed, of: [claimed.id], at: from.addingTimeInterval(-3_600))
+        #expect(try await !engine.store.jobs(in: .review).isEmpty, "R15: some jobs wait in review/ for a person")
 
         var simulated: [Delivered] = []
-        _ = try Simulation(settings: engine.settings, from: from, until: until, rendersText: false).run(
+        _ = try await Simulation(settings: engine.settings, from: from, until: until, rendersText: false).run(
             copying: engine.store, logger: Logger(label: "forecast")
         ) { job in
             simulated.append(Delivered(id: job.id, notBefore: job.notBefore, channel: job.channel, kind: job.kind))
         }
         var forecast: [Delivered] = []
-        let count = try Forecast(planner: engine.planner, from: from, until: until).run(over: engine.store) { jobs in
+        let count = try await Forecast(planner: engine.planner, from: from, until: until).run(over: engine.store) {
+            jobs in
             forecast += jobs.map {
                 Delivered(id: $0.jobID, notBefore: $0.notBefore, channel: $0.channel, kind: $0.kind)
             }
@@ -100,7 +101,7 @@ struct ForecastTests {
     }
 
     @Test("With per-minute channel limits (R11) debtors share capacity: forecast runs the whole simulation instead")
-    func limitsShareCapacity() throws {
+    func limitsShareCapacity() async throws {
         #expect(Forecast.isExact(for: Policy()))
         var limited = Policy()
         limited.ratePerMinute = [.sms: 2]

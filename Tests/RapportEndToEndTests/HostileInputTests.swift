@@ -21,7 +21,7 @@ struct HostileInputTests {
     }
 
     @Test("Every kind of bad agreement line is refused by number with its reason, and only the good line is imported")
-    func badAgreementLines() throws {
+    func badAgreementLines() async throws {
         let sandbox = try Sandbox()
         let cases: [(line: String, reason: String)] = [
             (String(Self.valid.prefix(80)), "not valid JSON"),  // truncated
@@ -73,7 +73,7 @@ struct HostileInputTests {
         #expect(errors.contains { $0.hasSuffix("hostile.jsonl:\(cases.count + 2): not UTF-8 text") })
         #expect(errors.allSatisfy { $0.count < 400 }, "no error line echoes a huge value")
         #expect(result.out.contains("1 imported, 0 updated, 0 unchanged, \(cases.count + 1) rejected"))
-        let ids = try DatabaseQueue(path: sandbox.database).read {
+        let ids = try await DatabaseQueue(path: sandbox.database).read {
             try String.fetchAll($0, sql: "SELECT id FROM agreement")
         }
         #expect(ids == ["A-ok"])
@@ -83,7 +83,7 @@ struct HostileInputTests {
     }
 
     @Test("--strict is all or nothing: one bad line among a thousand good ones imports none of them")
-    func strictIsAtomic() throws {
+    func strictIsAtomic() async throws {
         let sandbox = try Sandbox()
         var lines = (0..<1000).map { Sandbox.agreementLine("A-\($0)", zone: "Europe/Paris", dueInDays: 4) }
         lines.insert(#"{"id":"A-bad""#, at: 700)
@@ -91,14 +91,14 @@ struct HostileInputTests {
         let strict = try sandbox.run("rapportctl", ["import", "agreements", file, "--strict"])
         #expect(strict.code == 65)
         #expect(strict.err.contains("mixed.jsonl:701: not valid JSON"))
-        let count = try DatabaseQueue(path: sandbox.database).read {
+        let count = try await DatabaseQueue(path: sandbox.database).read {
             try Int.fetchOne($0, sql: "SELECT count(*) FROM agreement")
         }
         #expect(count == 0)
     }
 
     @Test("Across import chunks (validated while the one before is written): refusals in line order, duplicates found")
-    func acrossChunks() throws {
+    func acrossChunks() async throws {
         let sandbox = try Sandbox()
         let engine = try sandbox.openEngine()
         var lines = (0..<6_500).map { Sandbox.agreementLine("A-\($0)", zone: "Europe/Paris", dueInDays: 4) }
@@ -106,13 +106,13 @@ struct HostileInputTests {
         lines[4_100] = Sandbox.agreementLine("A-10", zone: "Europe/Paris", dueInDays: 5)
         lines[6_499] = Self.withID("A/..")
         let data = Data(lines.joined(separator: "\n").utf8)
-        let report = try Importer(store: engine.store).importAgreements(data, strict: false, at: Date())
+        let report = try await Importer(store: engine.store).importAgreements(data, strict: false, at: Date())
         #expect(report.rejected.map(\.line) == [3_000, 4_101, 6_500])
         #expect(report.rejected[1].message == "id A-10 already appears on line 11")
         #expect(report.agreements.imported == 6_497)
-        let strict = try Importer(store: engine.store).importAgreements(data, strict: true, at: Date())
+        let strict = try await Importer(store: engine.store).importAgreements(data, strict: true, at: Date())
         #expect(strict.abandoned && strict.rejected.map(\.line) == [3_000])
-        #expect(try engine.store.status().agreements == 6_497)
+        #expect(try await engine.store.status().agreements == 6_497)
     }
 
     @Test(
@@ -120,7 +120,7 @@ struct HostileInputTests {
         Events: unknown agreements, wrong types and impossible values are refused by number; the good ones are recorded
         """
     )
-    func badEventLines() throws {
+    func badEventLines() async throws {
         let sandbox = try Sandbox()
         let agreements = try sandbox.file("a.jsonl", Self.valid)
         #expect(try sandbox.run("rapportctl", ["import", "agreements", agreements]).code == 0)
@@ -141,7 +141,7 @@ struct HostileInputTests {
     }
 
     @Test("Configs that are empty of sense: binary, every key wrong, a directory: one line naming the file, exit 78")
-    func hostileConfigs() throws {
+    func hostileConfigs() async throws {
         let sandbox = try Sandbox()
         let binary = sandbox.root.appendingPathComponent("binary.toml")
         try Data((0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: binary)
@@ -155,7 +155,7 @@ struct HostileInputTests {
     }
 
     @Test("Fuzz: thousands of random mutations of valid lines never crash the importer; every refusal names its line")
-    func fuzz() throws {
+    func fuzz() async throws {
         let sandbox = try Sandbox()
         let engine = try sandbox.openEngine()
         let portfolio = SyntheticPortfolio(seed: 11, today: Date())
@@ -191,15 +191,15 @@ struct HostileInputTests {
             _ = try? EventImport.parse(line: line)
         }
         let data = Data(lines.joined(separator: "\n").utf8)
-        let report = try Importer(store: engine.store).importAgreements(data, strict: false, at: Date())
+        let report = try await Importer(store: engine.store).importAgreements(data, strict: false, at: Date())
         #expect(
             report.rejected.count + report.agreements.imported + report.agreements.updated + report.agreements.unchanged
                 > 0)
         #expect(report.rejected.allSatisfy { $0.line > 0 && !$0.message.isEmpty })
-        let events = try Importer(store: engine.store).validateEvents(data, strict: false)
+        let events = try await Importer(store: engine.store).validateEvents(data, strict: false)
         #expect(events.report.rejected.allSatisfy { $0.line > 0 && !$0.message.isEmpty })
-        _ = try engine.record(events.events, at: Date())
-        _ = try engine.tick(at: Date())
+        _ = try await engine.record(events.events, at: Date())
+        _ = try await engine.tick(at: Date())
         try SpoolAudit(sandbox: sandbox).problems(finished: true).forEach { Issue.record("\($0)") }
     }
 }

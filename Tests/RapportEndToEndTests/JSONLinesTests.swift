@@ -15,7 +15,7 @@ struct JSONLinesTests {
     }
 
     @Test("A line over the limit is reported by number and skipped without being kept, from a file read in chunks")
-    func overlong() throws {
+    func overlong() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString).jsonl")
             .path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -69,7 +69,7 @@ struct ListeningTests {
         confirmation
         """
     )
-    func stopThroughTheSpool() throws {
+    func stopThroughTheSpool() async throws {
         let sandbox = try prepared([
             Self.agreement("A-1"), Self.agreement("A-2"), Self.agreement("A-3", sms: "+12145550199"),
         ])
@@ -98,7 +98,7 @@ struct ListeningTests {
     }
 
     @Test("R31: rapportctl inbound applies at once; the same message twice has one effect; bad lines are named")
-    func stopThroughTheCommand() throws {
+    func stopThroughTheCommand() async throws {
         let sandbox = try prepared([Self.agreement("A-1")])
         let stop = Self.message(["channel": "sms", "from": "+12145550100", "text": "ALTO", "provider_id": "SM1"])
         let input = [stop, stop, #"{"channel":"sms","text":"STOP","received_at":"2026-12-01T15:00:00Z"}"#].joined(
@@ -111,14 +111,14 @@ struct ListeningTests {
         #expect(result.err.contains("stdin:3: from is missing"))
         #expect(try sandbox.jobs(in: "withdrawn").count == 1, "withdrawn at once, before any tick")
         #expect(try sandbox.run("rapportctl", ["inbound", "-"], stdin: stop).out.contains("0 applied, 1 duplicate"))
-        let events = try DatabaseQueue(path: sandbox.database).read {
+        let events = try await DatabaseQueue(path: sandbox.database).read {
             try Int.fetchOne($0, sql: "SELECT count(*) FROM event WHERE type = 'opt_out'")
         }
         #expect(events == 1)
     }
 
     @Test("R32: HELP yields one help job with who is writing and how to opt out, however often it is sent that day")
-    func help() throws {
+    func help() async throws {
         let sandbox = try prepared([Self.agreement("A-1")])
         let input = [
             Self.message(["channel": "sms", "from": "+12145550100", "text": "HELP", "provider_id": "h1"]),
@@ -133,7 +133,7 @@ struct ListeningTests {
     }
 
     @Test("R33: START after a keyword STOP restores SMS; after an operator's opt-out it waits for a person")
-    func start() throws {
+    func start() async throws {
         let sandbox = try prepared([Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199")])
         let stop = Self.message([
             "channel": "sms", "from": "+12145550100", "text": "STOP", "provider_id": "s1",
@@ -153,7 +153,7 @@ struct ListeningTests {
     }
 
     @Test("R35: a permanent bounce makes the address unusable until it changes; an unsubscribe opts the address out")
-    func bounceAndUnsubscribe() throws {
+    func bounceAndUnsubscribe() async throws {
         let sandbox = try prepared([
             Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199", email: "ana@example.org"),
         ])
@@ -181,7 +181,7 @@ struct ListeningTests {
         senders wait unmatched
         """
     )
-    func inbox() throws {
+    func inbox() async throws {
         let sandbox = try prepared([Self.agreement("A-1")])
         let input = [
             Self.message(["channel": "sms", "from": "+12145550100", "text": "I lost my job, can we talk?"]),
@@ -210,7 +210,7 @@ struct ListeningTests {
     }
 
     @Test("A file in in/ that is not an inbound message goes to in/bad/ with a .why; nothing is dropped")
-    func badFile() throws {
+    func badFile() async throws {
         let sandbox = try prepared([Self.agreement("A-1")])
         try Self.dropIn(sandbox, "{not json", name: "20261201T000000Z_sms_bad.json")
         try Self.dropIn(
@@ -236,7 +236,7 @@ struct ListeningTests {
         exactly once
         """
     )
-    func killDuringIngestion() throws {
+    func killDuringIngestion() async throws {
         let sandbox = try prepared((1...6).map { Self.agreement("A-\($0)", sms: "+1214555010\($0)") })
         for index in 1...6 {
             let text = index % 2 == 0 ? "STOP" : "Can I pay on Friday?"
@@ -254,7 +254,7 @@ struct ListeningTests {
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         #expect(try sandbox.jobs(in: "in").isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/in/done").count == 6)
-        let (inbound, events, inbox) = try DatabaseQueue(path: sandbox.database).read { db in
+        let (inbound, events, inbox) = try await DatabaseQueue(path: sandbox.database).read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM inbound") ?? -1,
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE type IN ('opt_out', 'reply')") ?? -1,
@@ -266,7 +266,7 @@ struct ListeningTests {
     }
 
     @Test("simulate applies inbound lines from --events when the clock reaches them")
-    func simulateWhatIf() throws {
+    func simulateWhatIf() async throws {
         let sandbox = try prepared([Self.agreement("A-1")])
         let stop = Self.message([
             "channel": "sms", "from": "+12145550100", "text": "STOP", "received_at": Self.now(days: 1),
@@ -291,7 +291,7 @@ struct ListeningTests {
 
 extension ListeningTests {
     @Test("The example webhook bridge turns a gateway's STOP into an inbound file that the next tick applies")
-    func webhookExample() throws {
+    func webhookExample() async throws {
         let sandbox = try prepared([Self.agreement("A-1")])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

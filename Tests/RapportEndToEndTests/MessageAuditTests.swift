@@ -16,7 +16,7 @@ struct MessageAuditTests {
         R20 R23 R25 R36: no understated amount, repeated phrase, voice thank-you, unacknowledged miss or SMS over budget
         """
     )
-    func audit() throws {
+    func audit() async throws {
         let sandbox = try Sandbox()
         let engine = try sandbox.openEngine()
         let from = Timestamp.parse("2026-10-01T00:00:00Z")!
@@ -36,10 +36,10 @@ struct MessageAuditTests {
                 events.append(Event(agreement: agreement.id, type: .payment, at: at, amount: amount))
             }
         }
-        _ = try engine.store.upsert(agreements, at: from)
-        _ = try engine.store.append(events.filter { $0.at <= from }, at: from)
+        _ = try await engine.store.upsert(agreements, at: from)
+        _ = try await engine.store.append(events.filter { $0.at <= from }, at: from)
         var jobs: [Job] = []
-        _ = try Simulation(
+        _ = try await Simulation(
             settings: try sandbox.settings(), from: from, until: until, events: events.filter { $0.at > from }
         )
         .run(copying: engine.store, logger: Logger(label: "audit")) { jobs.append($0) }

@@ -6,7 +6,7 @@ import RapportCore
 import RapportEngine
 import RapportMessages
 @testable import RapportSpool
-import RapportStore
+import RapportStorage
 import Testing
 
 /// Issue 14: an operator's ordinary mistakes lose nothing, leak nothing, and end in one clear
@@ -40,7 +40,7 @@ struct OperatorSafetyTests {
     }
 
     @Test("Usage errors of every program are one line and exit 64; a mistyped database is refused, never created (66)")
-    func usageAndMissingDatabase() throws {
+    func usageAndMissingDatabase() async throws {
         let sandbox = try Sandbox()
         for program in ["rapportd", "rapportctl", "rapport-mail"] {
             let result = try sandbox.run(program, ["--no-such-option"])
@@ -65,7 +65,7 @@ struct OperatorSafetyTests {
     }
 
     @Test("Import: an unknown key anywhere is a rejected line naming its path and the known keys")
-    func unknownKeys() throws {
+    func unknownKeys() async throws {
         let sandbox = try Sandbox()
         let good = Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 5)
         let lines = [
@@ -99,7 +99,7 @@ struct OperatorSafetyTests {
     }
 
     @Test("Re-import cannot move an agreement to another person unless asked; then the reset is said")
-    func debtorChange() throws {
+    func debtorChange() async throws {
         let sandbox = try Sandbox()
         try sandbox.importAgreements([Sandbox.agreementLine("A-1000", zone: "Asia/Tokyo", dueInDays: 5, debtor: "D-1")])
         #expect(
@@ -126,7 +126,7 @@ struct OperatorSafetyTests {
         new window is withdrawn
         """
     )
-    func adjust() throws {
+    func adjust() async throws {
         let sandbox = try Sandbox(extraConfig: "[cadence]\nspread_minutes = 1\n")
         try sandbox.importAgreements([ListeningTests.agreement("A-1")])
         #expect(
@@ -160,7 +160,7 @@ struct OperatorSafetyTests {
     }
 
     @Test("An interrupted simulate leaves no copy of the portfolio and no --out that looks complete")
-    func interruptedSimulation() throws {
+    func interruptedSimulation() async throws {
         let sandbox = try Sandbox()
         let lines = (0..<400).map { Sandbox.agreementLine("A-\($0)", zone: "America/Chicago", dueInDays: $0 % 28 + 1) }
         try sandbox.importAgreements(lines)
@@ -197,7 +197,7 @@ struct OperatorSafetyTests {
     }
 
     @Test("forecast --days N prints exactly N days; pause refuses a past or malformed date; status says what is due")
-    func smallThings() throws {
+    func smallThings() async throws {
         let sandbox = try Sandbox()
         try sandbox.importAgreements([Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 3)])
         let status = try sandbox.run("rapportctl", ["status"]).out
@@ -220,7 +220,7 @@ struct OperatorSafetyTests {
     }
 
     @Test("spool show takes a unique prefix; ack of a job that is not claimed says where it is")
-    func spoolCommands() throws {
+    func spoolCommands() async throws {
         let sandbox = try Sandbox()
         try sandbox.importAgreements([Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2)])
         try sandbox.run("rapportd", ["--once"])

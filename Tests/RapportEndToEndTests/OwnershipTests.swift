@@ -24,7 +24,7 @@ struct OwnershipTests {
         spool's and folder's owner and group, with the contract's modes
         """,
         .enabled(if: geteuid() == 0, "only root can create files for another owner"))
-    func rootLeavesFilesToTheDaemon() throws {
+    func rootLeavesFilesToTheDaemon() async throws {
         let sandbox = try Sandbox()
         let db = sandbox.root.appendingPathComponent("db").path
         try FileManager.default.createDirectory(atPath: sandbox.spool, withIntermediateDirectories: true)

@@ -110,7 +110,7 @@ struct RapportMailTests {
         reply take effect
         """,
         .enabled(if: postfixProblem == nil || isCI, Comment(rawValue: enableHint)), .timeLimit(.minutes(3)))
-    func throughPostfix() throws {
+    func throughPostfix() async throws {
         if let problem = Self.postfixProblem {
             Issue.record(
                 "Postfix could not be used under CI: \(problem) (scripts/postfix-test-setup should have set it up)")
@@ -233,7 +233,7 @@ struct RapportMailSafetyTests {
         claim
         """
     )
-    func killedNeverTwice() throws {
+    func killedNeverTwice() async throws {
         let sandbox = try Sandbox()
         // A transport that logs each message, then hangs: rapport-mail is killed while it waits.
         let log = sandbox.root.appendingPathComponent("sent.log").path
@@ -271,7 +271,7 @@ struct RapportMailSafetyTests {
     }
 
     @Test("Running continuously, rapport-mail stops cleanly on SIGTERM between messages and exits 0")
-    func sigterm() throws {
+    func sigterm() async throws {
         let sandbox = try Sandbox(extraConfig: "[mail]\nfrom = \"Acme <a@acme.test>\"\nsendmail = \"/bin/true\"\n")
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         let mailer = try sandbox.start("rapport-mail", ["--interval", "1"])
@@ -289,7 +289,7 @@ struct RapportMailSafetyTests {
         rapport-mail refuses a missing [mail] from, a missing sendmail and a Maildir that is not one, each with one line
         """
     )
-    func configuration() throws {
+    func configuration() async throws {
         let sandbox = try Sandbox()
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         let noFrom = try sandbox.run("rapport-mail", ["--once"])

@@ -1,7 +1,7 @@
 import Foundation
 import RapportCore
 import RapportEngine
-import RapportStore
+import RapportStorage
 import Testing
 
 /// The re-check after a reply, an event or an adjustment: it plans the whole debtor
@@ -16,15 +16,15 @@ struct RecheckTests {
     }
 
     @Test("R28 R18: a harmless reply does not withdraw a grouped reminder, nor is it planned again")
-    func harmlessReplyKeepsGroupedReminder() throws {
+    func harmlessReplyKeepsGroupedReminder() async throws {
         let sandbox = try Sandbox()
         let engine = try sandbox.openEngine()
         let now = Timestamp.parse("2026-12-08T14:00:00Z")!
-        let imported = try Importer(store: engine.store).importAgreements(
+        let imported = try await Importer(store: engine.store).importAgreements(
             Data(Self.agreements.joined(separator: "\n").utf8), strict: true, at: now)
         try #require(imported.rejected.isEmpty)
-        let first = try engine.tick(at: now)
-        let job = try #require(try engine.store.jobs(in: .spooled).first)
+        let first = try await engine.tick(at: now)
+        let job = try #require(try await engine.store.jobs(in: .spooled).first)
         try #require(first.spooled.count == 1)
         let sent = try Job.decode(job.data)
         try #require(sent.agreements.count == 2, "the reminder speaks for both agreements")
@@ -32,15 +32,16 @@ struct RecheckTests {
 
         let reply = InboundMessage(
             channel: .sms, from: "+12145550100", receivedAt: now.addingTimeInterval(300), text: "Thanks, got it")
-        guard case .applied(_, let withdrawn) = try engine.receive(reply, at: now.addingTimeInterval(300)) else {
+        guard case .applied(_, let withdrawn) = try await engine.receive(reply, at: now.addingTimeInterval(300)) else {
             Issue.record("the reply was not applied")
             return
         }
         #expect(withdrawn == 0)
-        #expect(try engine.store.job(job.id)?.state == .spooled)
-        let recorded = try ["A-1", "A-2"].flatMap { try engine.store.decisions(of: Identifier($0)!) }
+        #expect(try await engine.store.job(job.id)?.state == .spooled)
+        var recorded: [DecisionRecord] = []
+        for id in ["A-1", "A-2"] { recorded += try await engine.store.decisions(of: Identifier(id)!) }
         #expect(!recorded.contains { $0.outcome == "withdrawn" }, "no withdrawal is recorded: none happened")
-        let next = try engine.tick(at: now.addingTimeInterval(600))
+        let next = try await engine.tick(at: now.addingTimeInterval(600))
         #expect(next.spooled.isEmpty, "the same message is not planned again")
         #expect(try sandbox.jobs().count == 1)
     }

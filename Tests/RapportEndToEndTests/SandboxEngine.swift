@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RapportConfig
+import RapportCommandLine
 import RapportEngine
 
 extension Sandbox {
@@ -14,6 +15,6 @@ extension Sandbox {
 
     /// The engine over the sandbox's database and spool, for in-process tests.
     func openEngine() throws -> Engine {
-        try Engine.open(settings: try settings(), logger: Logger(label: "test"))
+        try StorageOptions.openEngine(settings: try settings(), logger: Logger(label: "test"), creating: true)
     }
 }

@@ -54,7 +54,7 @@ struct ServiceTests {
     }
 
     @Test("READY=1, STATUS= after ticks, WATCHDOG=1 at half of WATCHDOG_USEC, STOPPING=1 on SIGTERM, then exit 0")
-    func notifyAndWatchdog() throws {
+    func notifyAndWatchdog() async throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n[metrics]\ntextfile = \"rapport.prom\"\n")
         try sandbox.run(
             "rapportctl",
@@ -100,7 +100,7 @@ struct ServiceTests {
         SIGHUP: a valid config takes effect at the next tick; a broken one is logged with its key and the old one stays
         """
     )
-    func reload() throws {
+    func reload() async throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
         let listener = try Listener()
         let daemon = try sandbox.start("rapportd", [], environment: ["NOTIFY_SOCKET": listener.path])
@@ -138,7 +138,7 @@ struct ServiceTests {
     }
 
     @Test("A bad config at start exits 78 with one line naming the file and key")
-    func badConfigAtStart() throws {
+    func badConfigAtStart() async throws {
         let sandbox = try Sandbox(extraConfig: "[window]\nstart = \"07:00\"\n")
         let listener = try Listener()
         let daemon = try sandbox.start("rapportd", [], environment: ["NOTIFY_SOCKET": listener.path])

@@ -5,7 +5,7 @@ import PropertyBased
 import RapportConfig
 import RapportCore
 import RapportEngine
-import RapportStore
+import RapportStorage
 import Testing
 
 /// `simulate` and `forecast`: the real engine in virtual time.
@@ -36,7 +36,7 @@ struct SimulationTests {
     @Test(
         "simulate is deterministic, in send order, delivers at not_before, and never touches the live database or spool"
     )
-    func deterministic() throws {
+    func deterministic() async throws {
         let sandbox = try portfolio()
         let snapshot =
             """
@@ -75,7 +75,7 @@ struct SimulationTests {
     }
 
     @Test("Events are applied when the clock reaches them, through the import path")
-    func events() throws {
+    func events() async throws {
         let sandbox = try portfolio()
         let file = try sandbox.file(
             "events.jsonl",
@@ -105,7 +105,7 @@ struct SimulationTests {
     }
 
     @Test("forecast counts messages per day and channel from the same engine")
-    func forecast() throws {
+    func forecast() async throws {
         let sandbox = try Sandbox()
         let lines = (0..<4).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 5 + $0) }
         try sandbox.run(
@@ -136,20 +136,20 @@ struct SimulationInvariantTests {
     func invariants() async throws {
         await propertyCheck(count: 4, input: Gen.int(in: 0...100_000)) { seed in
             do {
-                try check(seed: UInt64(seed))
+                try await check(seed: UInt64(seed))
             } catch {
                 Issue.record("seed \(seed): \(error)")
             }
         }
     }
 
-    func check(seed: UInt64) throws {
+    func check(seed: UInt64) async throws {
         let sandbox = try Sandbox()
         let settings = try sandbox.settings()
         let engine = try sandbox.openEngine()
         let from = Timestamp.parse("2027-03-01T00:00:00Z")!
         let (agreements, stops) = DemoPortfolio.make(count: 40, now: from, seed: seed)
-        _ = try engine.store.upsert(agreements, at: from)
+        _ = try await engine.store.upsert(agreements, at: from)
         var random = SplitMix64(seed: seed)
         var events = stops
         for agreement in agreements where random.next() % 4 == 0 {
@@ -161,10 +161,12 @@ struct SimulationInvariantTests {
                     channel: type == .optOut ? .sms : nil))
         }
         let future = events.filter { $0.at > from }
-        _ = try engine.store.append(events.filter { $0.at <= from }, at: from)
+        _ = try await engine.store.append(events.filter { $0.at <= from }, at: from)
         var jobs: [Job] = []
-        _ = try Simulation(settings: settings, from: from, until: from.addingTimeInterval(30 * 86_400), events: future)
-            .run(copying: engine.store, logger: Logger(label: "test")) { jobs.append($0) }
+        _ = try await Simulation(
+            settings: settings, from: from, until: from.addingTimeInterval(30 * 86_400), events: future
+        )
+        .run(copying: engine.store, logger: Logger(label: "test")) { jobs.append($0) }
 
         #expect(Set(jobs.map(\.id)).count == jobs.count, "a job went out twice (seed \(seed))")
         #expect(!jobs.isEmpty)

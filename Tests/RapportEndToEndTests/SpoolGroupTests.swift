@@ -59,7 +59,7 @@ struct SpoolGroupTests {
         .enabled(
             if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
             "needs root and setpriv"))
-    func otherUser() throws {
+    func otherUser() async throws {
         let ids = try Self.ids()
         let sandbox = try Sandbox(extraConfig: "[cadence]\nspread_minutes = 1\n")
         let config = try String(contentsOfFile: sandbox.config, encoding: .utf8)

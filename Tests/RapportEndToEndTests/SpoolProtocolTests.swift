@@ -59,7 +59,7 @@ struct SpoolProtocolEndToEndTests {
     }
 
     @Test("The reference delivery tool in examples/ claims SMS jobs, delivers them to a file and acks")
-    func referenceTool() throws {
+    func referenceTool() async throws {
         let sandbox = try Sandbox()
         let sms = try readyJobs(sandbox, count: 5)
         _ = try readyJobs(sandbox, count: 3, channel: .email, prefix: "e")
@@ -90,7 +90,7 @@ struct SpoolProtocolEndToEndTests {
     }
 
     @Test("claim prints nothing and exits 0 when no job is ready; ack refuses a job that is not claimed")
-    func emptyAndUnclaimed() throws {
+    func emptyAndUnclaimed() async throws {
         let sandbox = try Sandbox()
         let jobs = try readyJobs(sandbox, count: 1)
         let ack = try sandbox.run(
@@ -116,7 +116,7 @@ struct SpoolProtocolEndToEndTests {
     }
 
     @Test("Operators hold, release and withdraw jobs like a mail queue; stats counts them")
-    func operatorQueue() throws {
+    func operatorQueue() async throws {
         let sandbox = try Sandbox()
         let lines = (0..<3).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(
             separator: "\n")
@@ -160,7 +160,7 @@ struct SpoolProtocolEndToEndTests {
 @Suite("Spool permissions")
 struct SpoolPermissionTests {
     @Test("Folders 2770 where delivery tools write, else 0750; files 0640; all owned by the configured group")
-    func group() throws {
+    func group() async throws {
         // As root any group will do; otherwise only a group of our own can be given away to.
         let name = geteuid() == 0 ? "nogroup" : String(cString: getgrgid(getegid())!.pointee.gr_name)
         let gid = try #require(getgrnam(name)).pointee.gr_gid
@@ -205,7 +205,7 @@ struct SpoolPermissionTests {
 @Suite("Review queue", .serialized)
 struct ReviewQueueTests {
     @Test("R15: a vulnerable debtor's message waits in review/; release approves it into new/, withdraw refuses it")
-    func review() throws {
+    func review() async throws {
         let sandbox = try Sandbox()
         let lines = (0..<2).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(
             separator: "\n")

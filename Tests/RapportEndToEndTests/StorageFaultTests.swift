@@ -27,14 +27,14 @@ struct StorageFaultTests {
     }
 
     @Test("The database locked by another writer for 10 s: the tick waits (busy timeout 15 s) and finishes its work")
-    func shortLockIsWaitedOut() throws {
+    func shortLockIsWaitedOut() async throws {
         let sandbox = try Sandbox()
         let engine = try sandbox.openEngine()
-        _ = try Importer(store: engine.store).importAgreements(
+        _ = try await Importer(store: engine.store).importAgreements(
             Data(CrashSafetyTests.lines(5).utf8), strict: true, at: Date())
         let released = try Self.holdWriteLock(sandbox.database, for: 10)
         let started = Date()
-        let report = try engine.tick(at: Date())
+        let report = try await engine.tick(at: Date())
         #expect(Date().timeIntervalSince(started) >= 9, "the tick waited for the lock")
         #expect(report.spooled.count == 5)
         released.wait()
@@ -47,7 +47,7 @@ struct StorageFaultTests {
         tick does the work
         """
     )
-    func longLockSkipsTheTick() throws {
+    func longLockSkipsTheTick() async throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
         let settings = try String(contentsOfFile: sandbox.config, encoding: .utf8)
             .replacingOccurrences(of: "[storage]\n", with: "[storage]\nbusy_timeout_seconds = 1\n")
@@ -121,7 +121,7 @@ struct FullDiskTests {
         disk, keeps running, and spools everything once space returns
         """,
         .enabled(if: canMount, "needs root and tmpfs"))
-    func fullSpoolDisk() throws {
+    func fullSpoolDisk() async throws {
         let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
         try FileManager.default.createDirectory(atPath: sandbox.spool, withIntermediateDirectories: true)
         #expect(Self.mount(["-t", "tmpfs", "-o", "size=128k", "tmpfs", sandbox.spool]))

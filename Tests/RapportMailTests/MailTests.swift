@@ -41,7 +41,7 @@ struct MailTests {
     @Test(
         "The message: every header of the contract, RFC 2047 for non-ASCII, lines within 78, the envelope names the job"
     )
-    func outgoing() throws {
+    func outgoing() async throws {
         let body =
             "Hola María José:\n\nLe recordamos que su pago de $50.00 vence el martes 1 de diciembre. "
             + String(repeating: "Muy largo. ", count: 12)
@@ -75,7 +75,7 @@ struct MailTests {
     }
 
     @Test("Header injection: CR/LF in a subject or a name never makes an extra header; a bad recipient is refused")
-    func injection() throws {
+    func injection() async throws {
         var settings = Self.settings
         settings.from = "Acme\r\nBcc: evil@example.org <replies@rapport.test>"
         let mail = try OutgoingMail(
@@ -98,7 +98,7 @@ struct MailTests {
     }
 
     @Test("R35: Postfix's real bounce becomes a bounce with its recipient, status and job")
-    func dsn() throws {
+    func dsn() async throws {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/postfix-dsn", withExtension: "eml"))
         let message = ReplyMailbox.inbound(from: ReceivedMail(try Data(contentsOf: url)), fallbackTime: Date())
         #expect(message.kind == .bounce && message.channel == .email)

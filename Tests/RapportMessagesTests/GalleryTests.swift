@@ -20,7 +20,7 @@ struct GalleryTests {
     }
 
     @Test("docs/MESSAGES.md is the gallery of the shipped templates (regenerate it when they change)")
-    func galleryIsCurrent() throws {
+    func galleryIsCurrent() async throws {
         let committed = try String(contentsOf: Self.root.appendingPathComponent("docs/MESSAGES.md"), encoding: .utf8)
         let current = MessageGallery.markdown(try Self.shipped())
         #expect(
@@ -32,7 +32,7 @@ struct GalleryTests {
     }
 
     @Test("R36: every shipped SMS template fits its language's budget at its worst case")
-    func r36Budgets() throws {
+    func r36Budgets() async throws {
         let cases = try Self.shipped().smsWorstCases()
         #expect(cases.count == 2 * ContactKind.allCases.count)
         for worst in cases {
@@ -75,7 +75,7 @@ struct GalleryTests {
     }
 
     @Test("R20: no message repeats six words, in any kind, channel, language or firmness", arguments: [false, true])
-    func r20NoRepetition(debtCollector: Bool) throws {
+    func r20NoRepetition(debtCollector: Bool) async throws {
         let renderer = try Self.shipped(debtCollector: debtCollector)
         for language in MessageRenderer.languages {
             for kind in ContactKind.allCases {
@@ -128,7 +128,7 @@ struct GalleryTests {
     }
 
     @Test("R36: an English SMS to \"Fatima López\" stays GSM-7; a Spanish one keeps its accents")
-    func r36Folding() throws {
+    func r36Folding() async throws {
         let folded = SMSLength.gsmFolded("Fatima López, Zoë “Ana” García – 王伟")
         #expect(folded == "Fatima Lopez, Zoe \"Ana\" Garcia - 王伟")
         let accented = SMSLength.gsmFolded("Señor Müller, ¿café?")
@@ -147,7 +147,7 @@ struct GalleryTests {
     }
 
     @Test("R36: an SMS job says its encoding and segments; an e-mail job does not")
-    func r36JobFields() throws {
+    func r36JobFields() async throws {
         let sms = MessageExamples.contact(.preDue, language: "es", name: "Ana", statement: nil, installment: nil)
         let job = Job(
             contact: sms, locale: "es", subject: nil, body: "Hola Ana, ¿cómo está?",

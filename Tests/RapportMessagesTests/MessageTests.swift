@@ -37,7 +37,7 @@ struct MessageTests {
     }
 
     @Test("R19: every SMS and e-mail carries the opt-out line, in every kind and language", arguments: ["en", "es"])
-    func r19OptOut(locale: String) throws {
+    func r19OptOut(locale: String) async throws {
         let renderer = try renderer()
         for kind in ContactKind.allCases where kind != .optOutConfirmation {
             let sms = renderer.render(contact(kind, channel: .sms, locale: locale))
@@ -52,7 +52,7 @@ struct MessageTests {
     }
 
     @Test("R20: preferred name, plain amount and date, a way to get help; Spanish when asked, English otherwise")
-    func r20() throws {
+    func r20() async throws {
         let renderer = try renderer()
         let english = renderer.render(contact(.preDue, channel: .sms))
         #expect(english.body.hasPrefix("Hi Sam,"))
@@ -70,7 +70,7 @@ struct MessageTests {
     }
 
     @Test("R21: the shipped templates never threaten, and a threatening template is refused")
-    func r21() throws {
+    func r21() async throws {
         for language in MessageRenderer.languages {
             for file in try FileManager.default.contentsOfDirectory(atPath: "\(Self.templates)/\(language)") {
                 let text = try String(contentsOfFile: "\(Self.templates)/\(language)/\(file)", encoding: .utf8)
@@ -90,7 +90,7 @@ struct MessageTests {
     }
 
     @Test("R22: the collector disclosure is added when configured")
-    func r22() throws {
+    func r22() async throws {
         #expect(
             try renderer(debtCollector: true).render(contact(.missed, channel: .sms)).body.contains("debt collector"))
         #expect(try !renderer().render(contact(.missed, channel: .sms)).body.contains("debt collector"))
@@ -101,7 +101,7 @@ struct MessageTests {
 
     @Test(
         "R23: a voice job's script only names the business, asks for a call back, names a person and gives the number")
-    func r23() throws {
+    func r23() async throws {
         let script = try renderer().render(contact(.missed, channel: .voice)).body
         #expect(
             script
@@ -113,7 +113,7 @@ struct MessageTests {
     }
 
     @Test("A missing template is refused at load, naming the file")
-    func missingTemplate() throws {
+    func missingTemplate() async throws {
         let folder = try TemporaryFolder("templates")
         let copy = folder.appending("templates")
         try FileManager.default.copyItem(atPath: Self.templates, toPath: copy.path)
@@ -128,7 +128,7 @@ struct MessageTests {
 
 extension MessageTests {
     @Test("R25 R21: an escalated follow-up is firmer, and still passes the tone lint")
-    func firmer() throws {
+    func firmer() async throws {
         var contact = contact(
             .followUp, channel: .sms,
             overdue: Arrears(total: Money("50.00")!, count: 1, oldest: LocalDate("2026-12-01")!))

@@ -4,6 +4,7 @@
 import Foundation
 import RapportCore
 import RapportEngine
+import RapportStorage
 import Testing
 @testable import RapportService
 
@@ -57,7 +58,7 @@ struct NotifierTests {
     @Test(
         "Datagrams reach a path socket and an abstract one; without NOTIFY_SOCKET nothing is sent",
         arguments: [false, true])
-    func sends(abstract: Bool) throws {
+    func sends(abstract: Bool) async throws {
         let socket = try NotifySocket(abstract: abstract)
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.address])
         notifier.notify("READY=1\nSTATUS=ok")
@@ -80,7 +81,7 @@ struct NotifierTests {
 @Suite("Metrics")
 struct MetricsTests {
     @Test("The Prometheus text format: HELP, TYPE, labelled samples, counters accumulate")
-    func rendering() throws {
+    func rendering() async throws {
         var metrics = Metrics()
         var report = TickReport(
             startedAt: Date(timeIntervalSince1970: 100), finishedAt: Date(timeIntervalSince1970: 101.5))
@@ -92,7 +93,8 @@ struct MetricsTests {
         report.withdrawn = 2
         metrics.record(report, suppressed: ["R12": 1], depth: ["new": 4, "cur": 1])
         metrics.record(
-            report, suppressed: ["R12": 2], depth: ["new": 5], inbound: (["message/opt_out": 3, "bounce/bounce": 1], 2))
+            report, suppressed: ["R12": 2], depth: ["new": 5],
+            inbound: InboundCounts(byOutcome: ["message/opt_out": 3, "bounce/bounce": 1], inboxOpen: 2))
         let text = metrics.rendered()
         #expect(
             text.contains(

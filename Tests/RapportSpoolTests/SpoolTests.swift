@@ -36,7 +36,7 @@ struct SpoolTests {
     }
 
     @Test("prepare creates every folder of the contract: 2770 where delivery tools write, 0750 elsewhere")
-    func folders() throws {
+    func folders() async throws {
         let shared: Set<Spool.Folder> = [.new, .cur, .done, .failed, .inbound, .inboundTmp]
         for folder in Spool.Folder.allCases {
             #expect(try mode(spool.path(folder)) == (shared.contains(folder) ? 0o2770 : 0o750), "\(folder)")
@@ -45,7 +45,7 @@ struct SpoolTests {
     }
 
     @Test("A job lands in new/ complete, mode 0640, named for send order; tmp/ is left empty")
-    func write() throws {
+    func write() async throws {
         let job = job()
         let location = try spool.write(job)
         #expect(location.folder == .new)
@@ -57,7 +57,7 @@ struct SpoolTests {
     }
 
     @Test("Writing the same job again, from any folder it has reached, never makes a second file")
-    func idempotent() throws {
+    func idempotent() async throws {
         let job = job()
         try spool.write(job)
         try spool.write(job)
@@ -68,7 +68,7 @@ struct SpoolTests {
     }
 
     @Test("A move loses the race cleanly when someone else moved the file first")
-    func moveRace() throws {
+    func moveRace() async throws {
         let job = job()
         try spool.write(job)
         #expect(try spool.move(job.fileName, from: .new, to: .cur))
@@ -77,14 +77,14 @@ struct SpoolTests {
     }
 
     @Test("prepare removes what a crash left in tmp/")
-    func cleansTmp() throws {
+    func cleansTmp() async throws {
         _ = FileManager.default.createFile(atPath: spool.path(.tmp, "half-written.json"), contents: Data("{".utf8))
         try spool.prepare()
         #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path(.tmp)).isEmpty)
     }
 
     @Test("ls lists in send order; only job names the spool issues are accepted")
-    func namesAndOrder() throws {
+    func namesAndOrder() async throws {
         try spool.write(job("b", notBefore: Date(timeIntervalSince1970: 1_796_100_000)))
         try spool.write(job("a", notBefore: Date(timeIntervalSince1970: 1_796_000_000)))
         let names = try spool.list(.new)
@@ -108,7 +108,7 @@ struct SpoolTests {
     }
 
     @Test("A batch lands whole in its folders with one flush; a name already in any folder is left as it is")
-    func batch() throws {
+    func batch() async throws {
         let jobs = (0..<5).map { job("b\($0)") }
         _ = try spool.write(jobs[0], into: .cur)
         let files = try jobs.enumerated().map { index, job in
@@ -122,7 +122,7 @@ struct SpoolTests {
     }
 
     @Test("A batch with a name the spool would never issue writes nothing")
-    func batchRefusesBadNames() throws {
+    func batchRefusesBadNames() async throws {
         let good = job("g")
         let files = [
             Spool.FileToWrite(name: good.fileName, data: try good.encoded(), folder: .new),
@@ -166,7 +166,7 @@ struct SpoolProtocolTests {
     }
 
     @Test("claim takes the oldest ready job first, by channel, and never one whose not_before is ahead")
-    func claimOrder() throws {
+    func claimOrder() async throws {
         let later = try job("later", minutesFromNow: -5)
         let oldest = try job("oldest", minutesFromNow: -30)
         _ = try job("email", channel: .email, minutesFromNow: -60)
@@ -180,7 +180,7 @@ struct SpoolProtocolTests {
     }
 
     @Test("ack writes NAME.result.json beside the job, then moves it from cur/ to done/ or failed/")
-    func acknowledge() throws {
+    func acknowledge() async throws {
         let delivered = try job("a", minutesFromNow: -2)
         let failed = try job("b", minutesFromNow: -1)
         _ = try spool.claim(at: now)
@@ -207,7 +207,7 @@ struct SpoolProtocolTests {
     }
 
     @Test("prune deletes outcome files moved before the cutoff, with their result files")
-    func prune() throws {
+    func prune() async throws {
         let old = try job("old", minutesFromNow: -2)
         _ = try spool.claim(at: now)
         try spool.acknowledge(old.fileName, outcome: Outcome(delivered: true, at: now))

@@ -65,7 +65,7 @@ public enum Rule: String, Sendable, CaseIterable, Codable, CustomStringConvertib
         case .promises: "RapportCore/Planner/Touchpoints/Promises.swift"
         case .grouping: "RapportCore/Planner/Grouping.swift"
         case .catchUp: "RapportCore/Planner/Slotting/CatchUp.swift"
-        case .records: "RapportStore/Store.swift"
+        case .records: "RapportStorage/StoreRoles.swift"
         case .optOutWords, .help: "RapportCore/Planner/Answers/Answers.swift"
         case .optBackIn, .conversation: "RapportCore/Listening/ReplyEffects.swift"
         case .smsLength: "RapportCore/Job/SMSLength.swift"

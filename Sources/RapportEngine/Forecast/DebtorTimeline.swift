@@ -1,6 +1,6 @@
 import Foundation
 import RapportCore
-import RapportStore
+import RapportStorage
 
 /// One debtor's part of a forecast: what the simulated ticks over the store do to this
 /// debtor, done in memory, visiting only the debtor's own instants.

@@ -1,6 +1,6 @@
 import Foundation
 import RapportCore
-import RapportStore
+import RapportStorage
 
 /// `rapportctl forecast`: the jobs the engine would deliver from `from` through `until`, with
 /// nothing new recorded meanwhile, worked out in memory, one debtor at a time, on every core.
@@ -49,21 +49,21 @@ public struct Forecast: Sendable {
     /// - Returns: how many jobs were delivered.
     @discardableResult
     public func run(
-        over store: Store, progress: (Progress) -> Void = { _ in }, deliver: ([ContactRecord]) -> Void
-    ) throws(StoreError) -> Int {
-        let total = try store.debtorCount()
-        let liveWaiting = try store.agreementsOfJobs(in: [.planned, .spooled, .held])
+        over store: any Store, progress: (Progress) -> Void = { _ in }, deliver: ([ContactRecord]) -> Void
+    ) async throws(StoreError) -> Int {
+        let total = try await store.debtorCount()
+        let liveWaiting = try await store.agreementsOfJobs(in: [.planned, .spooled, .held])
         var wakes: [Identifier: [(agreement: Identifier, at: Date)]] = [:]
-        for wake in try store.eventTimes(after: from) { wakes[wake.agreement, default: []].append(wake) }
+        for wake in try await store.eventTimes(after: from) { wakes[wake.agreement, default: []].append(wake) }
         let started = Date()
         var lastProgress = started
         var jobs = 0
         var done = 0
         var chunk: [Identifier] = []
         while true {
-            chunk = try store.debtors(after: chunk.last, limit: Self.chunk)
+            chunk = try await store.debtors(after: chunk.last, limit: Self.chunk)
             guard !chunk.isEmpty else { break }
-            let portfolios = try store.portfolios(of: chunk)
+            let portfolios = try await store.portfolios(of: chunk)
             // A forecast over a record it cannot read would be wrong: it stops, naming the row.
             var timelines: [DebtorTimeline] = []
             for debtor in chunk {

@@ -13,15 +13,23 @@ public struct Portfolio: Sendable {
     public var history: [ContactRecord]
     /// Each agreement's adjustments, folded in order.
     public var adjustments: [Identifier: Adjustment]
+    /// The store's revision of this debtor's records as read: any new input (an event, an
+    /// adjustment, an import) moves it, and a plan made on an older revision is not committed.
+    public var revision: Int64
 
     public init(
-        agreements: [Agreement], events: [Event], history: [ContactRecord], adjustments: [Identifier: Adjustment] = [:]
+        agreements: [Agreement], events: [Event], history: [ContactRecord], adjustments: [Identifier: Adjustment] = [:],
+        revision: Int64 = 0
     ) {
         self.agreements = agreements
         self.events = events
         self.history = history
         self.adjustments = adjustments
+        self.revision = revision
     }
+
+    /// The debtor whose portfolio this is (nil only for an empty one).
+    public var debtor: Identifier? { agreements.first?.debtor.id }
 
     /// Every agreement's state at `now`: its events folded, its adjustment applied.
     public func states(at now: Date) -> [AgreementState] {

@@ -1,56 +1,43 @@
 import Foundation
 import GRDB
 import RapportCore
+import RapportStorage
+import Synchronization
 
-/// An agreement ready to store: validated, and written in its stored form (`canonicalJSON`).
-/// The importer makes these on every core; only the SQLite writes are left for the session.
-public struct ImportedAgreement: Sendable {
-    /// The validated agreement.
-    public let agreement: Agreement
-    /// The stored form.
-    let data: String
-    /// Its rows of the address index (R34).
-    let addresses: [(channel: Channel, address: String)]
-
-    /// Writes `agreement`'s stored form and address rows: the part of storing it that needs no
-    /// database.
-    public init(_ agreement: Agreement) {
-        self.agreement = agreement
-        self.data = agreement.canonicalJSON
-        self.addresses = AddressIndex.rows(of: agreement)
-    }
-}
-
-/// What the store holds of an agreement before an import touches it.
-public struct StoredVersion: Sendable {
-    /// The debtor it belongs to now.
-    public let debtor: Identifier?
-    let data: String
-    let version: Int
-    /// When this version was imported (unix seconds).
-    let importedAt: Double
-}
-
-/// One import in progress, inside its transaction (see `Store.importing`).
+/// One import in progress on SQLite (see `SQLiteStore.importing`): its own connection holds
+/// the write transaction from the first chunk to the commit, so the importer can await
+/// between chunks while nothing else writes in between.
 ///
-/// An import works a chunk of lines at a time: `stored(_:)` reads what is stored for the whole
-/// chunk in one query, the importer checks each line against it, and `upsert(_:stored:)` writes
-/// the chunk. Lines naming the same agreement twice are refused (`firstLine`), so a chunk never
+/// Lines naming the same agreement twice are refused (`earlierLines`), so a chunk never
 /// changes what it read.
-public final class ImportSession {
-    private let db: Database
+final class SQLiteImportSession: ImportSession, Sendable {
+    private let connection: DatabaseQueue
+    private let path: String
     private let now: Date
-    /// What the upserts so far did.
-    public private(set) var summary = ImportSummary()
+    private let counted = Mutex(ImportSummary())
 
-    init(db: Database, now: Date) {
-        self.db = db
+    init(connection: DatabaseQueue, path: String, now: Date) {
+        self.connection = connection
+        self.path = path
         self.now = now
+    }
+
+    var summary: ImportSummary { counted.withLock { $0 } }
+
+    /// Runs `body` inside the import's transaction.
+    func run<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await connection.writeWithoutTransaction(body) } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    func earlierLines(_ lines: [(id: Identifier, line: Int)]) async throws(StoreError) -> [Int?] {
+        try await run { db in try lines.map { try Self.firstLine(of: $0.id, line: $0.line, db) } }
     }
 
     /// Remembers that `id` is on `line` of the file; returns the earlier line when the id was
     /// already there. Kept in a temporary table, not in memory, however large the file.
-    public func firstLine(of id: Identifier, line: Int) throws -> Int? {
+    private static func firstLine(of id: Identifier, line: Int, _ db: Database) throws -> Int? {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_line (id, line) VALUES (?, ?)").execute(arguments: [
             id.rawValue, line,
         ])
@@ -60,7 +47,11 @@ public final class ImportSession {
     }
 
     /// The stored version of each of `ids` that is already stored.
-    public func stored(_ ids: [Identifier]) throws -> [Identifier: StoredVersion] {
+    func stored(_ ids: [Identifier]) async throws(StoreError) -> [Identifier: StoredVersion] {
+        try await run { db in try Self.stored(ids, db) }
+    }
+
+    private static func stored(_ ids: [Identifier], _ db: Database) throws -> [Identifier: StoredVersion] {
         var stored: [Identifier: StoredVersion] = [:]
         for chunk in ids.chunked(500) {
             let rows = try Row.fetchCursor(
@@ -81,24 +72,35 @@ public final class ImportSession {
 
     /// Records that `id` moved to another person: the operator's adjustments were that
     /// person's wishes, so they are cleared (kept in the records, no longer in force).
-    public func resetAdjustments(of id: Identifier, reason: String) throws {
-        try db.execute(
-            sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
-            arguments: [
-                id.rawValue, now.timeIntervalSince1970, try Coding.encode(Adjustment(clearsEarlier: true)), reason,
-            ])
-    }
-
-    /// Inserts or updates agreements, reading what is stored of them first.
-    public func upsert(_ agreements: [Agreement]) throws {
-        try upsert(agreements.map(ImportedAgreement.init), stored: stored(agreements.map(\.id)))
+    func resetAdjustments(of id: Identifier, reason: String) async throws(StoreError) {
+        let now = now
+        try await run { db in
+            try db.execute(
+                sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
+                arguments: [
+                    id.rawValue, now.timeIntervalSince1970, try Coding.encode(Adjustment(clearsEarlier: true)), reason,
+                ])
+        }
     }
 
     /// Inserts or updates agreements, given what `stored(_:)` read of them; a changed one keeps
     /// the version it replaces in `agreement_version` and becomes due for planning at once,
-    /// with every agreement of its debtor.
-    public func upsert(_ agreements: [ImportedAgreement], stored: [Identifier: StoredVersion]) throws {
+    /// with every agreement of its debtor. A new or changed agreement moves its debtor's
+    /// revision, so a plan made before it is not committed.
+    func upsert(_ agreements: [ImportedAgreement], stored: [Identifier: StoredVersion]) async throws(StoreError) {
         let time = now.timeIntervalSince1970
+        let counts = try await run { db in try Self.upsert(agreements, stored: stored, at: time, db) }
+        counted.withLock {
+            $0.imported += counts.imported
+            $0.updated += counts.updated
+            $0.unchanged += counts.unchanged
+        }
+    }
+
+    private static func upsert(
+        _ agreements: [ImportedAgreement], stored: [Identifier: StoredVersion], at time: Double, _ db: Database
+    ) throws -> ImportSummary {
+        var summary = ImportSummary()
         var debtors: Set<Identifier> = []
         for imported in agreements {
             let agreement = imported.agreement
@@ -107,13 +109,13 @@ public final class ImportSession {
                     summary.unchanged += 1
                     continue
                 }
-                try replace(existing, with: imported, at: time)
+                try replace(existing, with: imported, at: time, db)
                 summary.updated += 1
             } else {
                 try db.cachedStatement(
                     sql:
-                        "INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at) "
-                        + "VALUES (?, ?, ?, 1, 0, ?, ?)"
+                        "INSERT INTO agreement (id, debtor_id, data, version, next_action_at, created_at, updated_at, "
+                        + "revision) VALUES (?, ?, ?, 1, 0, ?, ?, 1)"
                 )
                 .execute(arguments: [agreement.id.rawValue, agreement.debtor.id.rawValue, imported.data, time, time])
                 summary.imported += 1
@@ -129,10 +131,13 @@ public final class ImportSession {
                     + "(\(databaseQuestionMarks(count: chunk.count))) AND next_action_at IS NOT 0",
                 arguments: StatementArguments(chunk.map(\.rawValue)))
         }
+        return summary
     }
 
     /// Keeps `existing` as a superseded version and stores `imported` as the next one.
-    private func replace(_ existing: StoredVersion, with imported: ImportedAgreement, at time: Double) throws {
+    private static func replace(
+        _ existing: StoredVersion, with imported: ImportedAgreement, at time: Double, _ db: Database
+    ) throws {
         let id = imported.agreement.id.rawValue
         try db.cachedStatement(
             sql: "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES (?, ?, ?, ?)"
@@ -140,8 +145,8 @@ public final class ImportSession {
         .execute(arguments: [id, existing.version, existing.data, existing.importedAt])
         try db.cachedStatement(
             sql:
-                "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ? "
-                + "WHERE id = ?"
+                "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ?, "
+                + "revision = revision + 1 WHERE id = ?"
         )
         .execute(arguments: [imported.agreement.debtor.id.rawValue, imported.data, existing.version + 1, time, id])
         try AddressIndex.remove(imported.agreement.id, db)

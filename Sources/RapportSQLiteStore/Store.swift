@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GRDB
 import RapportCore
+import RapportStorage
 import Synchronization
 
 /// Rapport's records in one SQLite file, through GRDB: agreements and their versions, the
@@ -10,9 +11,10 @@ import Synchronization
 /// Opened in WAL mode so `rapportctl` can read while the daemon writes, with a busy timeout so
 /// a short lock by another writer is waited out instead of failing. The daemon finds work by
 /// the index on `next_action_at`, never by scanning every agreement.
-public final class Store: Sendable {
+public final class SQLiteStore: Store {
     /// The database file.
     public let path: String
+    public var location: String { path }
     /// A pool (WAL: the daemon writes while operators read) for the live records; one
     /// connection for a throwaway copy.
     private let writer: any DatabaseWriter
@@ -47,6 +49,9 @@ public final class Store: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "rapport"
+        // An import's own connection keeps its transaction open between chunks
+        // (`SQLiteImportSession`); nothing else leaves one open.
+        configuration.allowsUnsafeTransactions = true
         configuration.prepareDatabase { db in
             if durable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -57,6 +62,7 @@ public final class Store: Sendable {
         }
         self.path = path
         self.durable = durable
+        self.configuration = configuration
         do {
             writer =
                 durable
@@ -69,9 +75,12 @@ public final class Store: Sendable {
         adoptFolderOwnership()
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// The configuration every connection to this database uses.
+    private let configuration: Configuration
+
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         defer { adoptFolderOwnership() }
-        do { return try writer.write(body) } catch { throw StoreError.from(error, path: path) }
+        do { return try await writer.write(body) } catch { throw StoreError.from(error, path: path) }
     }
 
     /// Run as root (an operator's `rapportctl`), the files SQLite creates — the database, its
@@ -90,36 +99,39 @@ public final class Store: Sendable {
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             // A copy's one connection has no writer to be isolated from, and GRDB's isolation
             // there (`PRAGMA query_only` on and off) would expire every compiled statement.
-            return try durable ? writer.read(body) : writer.unsafeRead(body)
+            return try await durable ? writer.read(body) : writer.unsafeRead(body)
         } catch {
             throw StoreError.from(error, path: path)
         }
     }
 
-    /// Copies the whole database, consistently, into a new file at `path` (SQLite's online
-    /// backup): what `simulate` and `forecast` run on, never touching the live records.
-    public func copy(to path: String) throws(StoreError) {
+    /// Copies the whole database, consistently, into `folder` (SQLite's online backup) and
+    /// opens the copy as a throwaway: what `simulate` and `forecast` run on, never touching the
+    /// live records.
+    public func snapshot(into folder: String) async throws(StoreError) -> any Store {
+        let path = (folder as NSString).appendingPathComponent("rapport.sqlite")
         do {
             let destination = try DatabaseQueue(path: path)
             try writer.backup(to: destination)
         } catch {
             throw StoreError.from(error, path: path)
         }
+        return try SQLiteStore(path: path, durable: false)
     }
 
     /// Makes every agreement due at once (a simulation starts by planning everything).
-    public func makeAllDue() throws(StoreError) {
-        try write { db in try db.execute(sql: "UPDATE agreement SET next_action_at = 0") }
+    public func makeAllDue() async throws(StoreError) {
+        try await write { db in try db.execute(sql: "UPDATE agreement SET next_action_at = 0") }
     }
 
     /// Makes `agreements` due at once.
-    public func makeDue(_ agreements: some Collection<Identifier>) throws(StoreError) {
-        try write { db in
-            for chunk in Array(agreements).chunked(500) {
+    public func makeDue(_ agreements: [Identifier]) async throws(StoreError) {
+        try await write { db in
+            for chunk in agreements.chunked(500) {
                 try db.execute(
                     sql:
                         """
@@ -133,8 +145,8 @@ public final class Store: Sendable {
 
     /// The recorded events dated after `instant`, by time: in a simulation they take effect
     /// when the clock reaches them.
-    public func eventTimes(after instant: Date) throws(StoreError) -> [(agreement: Identifier, at: Date)] {
-        try read { db in
+    public func eventTimes(after instant: Date) async throws(StoreError) -> [(agreement: Identifier, at: Date)] {
+        try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT agreement_id, at FROM event WHERE at > ? ORDER BY at",
                 arguments: [instant.timeIntervalSince1970]
@@ -149,48 +161,60 @@ public final class Store: Sendable {
 
     /// Inserts or updates agreements in one transaction; a changed agreement keeps its earlier
     /// versions and becomes due for planning at once.
-    public func upsert(_ agreements: [Agreement], at now: Date) throws(StoreError) -> ImportSummary {
-        try importing(at: now) { session in
-            try session.upsert(agreements)
+    public func upsert(_ agreements: [Agreement], at now: Date) async throws(StoreError) -> ImportSummary {
+        try await importing(at: now) { session in
+            let imported = agreements.map(ImportedAgreement.init)
+            try await session.upsert(imported, stored: try await session.stored(agreements.map(\.id)))
             return true
         }
     }
 
-    /// Runs a whole import in one write transaction: `body` upserts chunk after chunk as it
-    /// reads them, so the file never has to be in memory, and the import is applied entirely
-    /// or — when `body` returns false or throws — not at all.
+    /// Runs a whole import in one write transaction, held by a connection of its own from the
+    /// first chunk to the commit: `body` upserts chunk after chunk as it reads them, so the file
+    /// never has to be in memory, and the import is applied entirely or — when `body` returns
+    /// false or throws — not at all.
     /// - Returns: what the session counted (zero when it was rolled back).
-    public func importing(at now: Date, _ body: (ImportSession) throws -> Bool) throws(StoreError) -> ImportSummary {
+    public func importing(at now: Date, _ body: (any ImportSession) async throws -> Bool) async throws(StoreError)
+        -> ImportSummary
+    {
         defer { adoptFolderOwnership() }
+        let connection: DatabaseQueue
         do {
-            return try writer.writeWithoutTransaction { db in
-                var summary = ImportSummary()
-                try db.inTransaction {
-                    let session = ImportSession(db: db, now: now)
-                    try db.execute(
-                        sql:
-                            """
-                            CREATE TEMP TABLE IF NOT EXISTS import_line (id TEXT PRIMARY KEY NOT NULL, line INTEGER NOT
-                            NULL)
-                            """
-                    )
-                    try db.execute(sql: "DELETE FROM import_line")
-                    guard try body(session) else { return .rollback }
-                    summary = session.summary
-                    return .commit
-                }
-                return summary
-            }
+            // A throwaway copy holds its file exclusively: its import runs on its one connection.
+            connection = try (writer as? DatabaseQueue) ?? DatabaseQueue(path: path, configuration: configuration)
         } catch {
             throw StoreError.from(error, path: path)
         }
+        let session = SQLiteImportSession(connection: connection, path: path, now: now)
+        try await session.run { db in
+            try db.beginTransaction(.immediate)
+            try db.execute(
+                sql: "CREATE TEMP TABLE IF NOT EXISTS import_line (id TEXT PRIMARY KEY NOT NULL, line INTEGER NOT NULL)"
+            )
+            try db.execute(sql: "DELETE FROM import_line")
+        }
+        let keep: Bool
+        do {
+            keep = try await body(session)
+        } catch {
+            try? await session.run { db in try db.rollback() }
+            if let error = error as? StoreError { throw error }
+            throw StoreError(.unusable, "database \(path): the import stopped and was undone: \(error)")
+        }
+        do {
+            try await session.run { db in keep ? try db.commit() : try db.rollback() }
+        } catch {
+            try? await session.run { db in try db.rollback() }
+            throw error
+        }
+        return keep ? session.summary : ImportSummary()
     }
 
     /// The ids among `ids` that are known agreements.
-    public func knownAgreements(_ ids: some Collection<Identifier>) throws(StoreError) -> Set<Identifier> {
-        try read { db in
+    public func knownAgreements(_ ids: [Identifier]) async throws(StoreError) -> Set<Identifier> {
+        try await read { db in
             var known: Set<Identifier> = []
-            for chunk in Array(ids).chunked(500) {
+            for chunk in ids.chunked(500) {
                 let marks = databaseQuestionMarks(count: chunk.count)
                 for id in try String.fetchAll(
                     db, sql: "SELECT id FROM agreement WHERE id IN (\(marks))",
@@ -206,8 +230,8 @@ public final class Store: Sendable {
     /// Appends events in one transaction; an event already stored (same agreement, type, time
     /// and payload) is skipped. Every agreement touched becomes due for planning at once.
     /// - Returns: how many were new.
-    public func append(_ events: [Event], at now: Date) throws(StoreError) -> Int {
-        try write { db in
+    public func append(_ events: [Event], at now: Date) async throws(StoreError) -> Int {
+        try await write { db in
             var added = 0
             for event in events {
                 guard
@@ -230,9 +254,7 @@ public final class Store: Sendable {
                     ])
                 guard db.changesCount > 0 else { continue }
                 added += 1
-                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [
-                    event.agreement.rawValue
-                ])
+                try Self.makeDueRevised(event.agreement, db)
             }
             return added
         }
@@ -241,17 +263,24 @@ public final class Store: Sendable {
     /// Records an operator's adjustment of how `agreement` is contacted, with the reason, and
     /// makes the agreement due for planning at once.
     public func adjust(_ agreement: Identifier, _ adjustment: Adjustment, reason: String, at now: Date)
-        throws(StoreError)
+        async throws(StoreError)
     {
-        try write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
                 arguments: [agreement.rawValue, now.timeIntervalSince1970, try Coding.encode(adjustment), reason])
-            try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [agreement.rawValue])
+            try Self.makeDueRevised(agreement, db)
             try DecisionRecord(
                 agreement: agreement, at: now, outcome: "adjusted", reason: "\(adjustment.summary) (\(reason))"
             ).insert(db)
         }
+    }
+
+    /// Makes `agreement` due and moves its debtor's revision: what is planned for the debtor
+    /// must now be planned on this new input (see `commit`).
+    static func makeDueRevised(_ agreement: Identifier, _ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0, revision = revision + 1 WHERE id = ?")
+            .execute(arguments: [agreement.rawValue])
     }
 
     // MARK: - Planning
@@ -263,10 +292,10 @@ public final class Store: Sendable {
     /// O(limit) however large the portfolio is, and an agreement the tick has just planned (its
     /// next action moved past `now`) is never read again. One made due by someone else during
     /// the tick sorts before the cursor and waits for the next tick, which then comes at once.
-    public func dueAgreements(at now: Date, after cursor: DueAgreement? = nil, limit: Int) throws(StoreError)
+    public func dueAgreements(at now: Date, after cursor: DueAgreement? = nil, limit: Int) async throws(StoreError)
         -> [DueAgreement]
     {
-        try read { db in
+        try await read { db in
             let rows: [Row]
             if let cursor {
                 rows = try Row.fetchAll(
@@ -289,8 +318,8 @@ public final class Store: Sendable {
 
     /// Everything the planner needs about `debtor`; a row that cannot be read is an error that
     /// names it.
-    public func portfolio(of debtor: Identifier) throws(StoreError) -> Portfolio {
-        let rows = try read { db in try Self.portfolioRows(of: debtor, db) }
+    public func portfolio(of debtor: Identifier) async throws(StoreError) -> Portfolio {
+        let rows = try await read { db in try Self.portfolioRows(of: debtor, db) }
         return try rows.decoded()
     }
 
@@ -299,8 +328,10 @@ public final class Store: Sendable {
     /// says which one it could not. The rows are read in one transaction, through statements
     /// compiled once per connection; decoding them — most of a read's time — happens after it,
     /// on every core, so the transaction stays short.
-    public func portfolios(of debtors: [Identifier]) throws(StoreError) -> [Identifier: Result<Portfolio, StoreError>] {
-        let rows = try read { db in
+    public func portfolios(of debtors: [Identifier]) async throws(StoreError) -> [Identifier: Result<
+        Portfolio, StoreError
+    >] {
+        let rows = try await read { db in
             var rows: [(Identifier, PortfolioRows)] = []
             var seen: Set<Identifier> = []
             for debtor in debtors where seen.insert(debtor).inserted {
@@ -321,6 +352,7 @@ public final class Store: Sendable {
         var events: [(id: Int64, data: String)]
         var history: Result<[ContactRecord], StoreError>
         var adjustments: [(id: Int64, agreement: String, data: String)]
+        var revision: Int64
 
         func decoded() throws(StoreError) -> Portfolio {
             var merged: [Identifier: Adjustment] = [:]
@@ -338,7 +370,7 @@ public final class Store: Sendable {
                 events: try events.map { row throws(StoreError) in
                     try Self.decode(Event.self, row.data, table: "event", row: "\(row.id)")
                 },
-                history: try history.get(), adjustments: merged)
+                history: try history.get(), adjustments: merged, revision: revision)
         }
 
         private static func decode<T: Decodable>(_ type: T.Type, _ data: String, table: String, row: String)
@@ -348,6 +380,14 @@ public final class Store: Sendable {
                 throw .unreadable(table, row, "not a stored \(table): \(error)")
             }
         }
+    }
+
+    /// A debtor's revision: the sum of their agreements' revisions, which only grow, so any new
+    /// input — and an agreement gained or lost — changes it.
+    static func revision(of debtor: Identifier, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT coalesce(sum(revision), 0) FROM agreement WHERE debtor_id = ?"),
+            arguments: [debtor.rawValue]) ?? 0
     }
 
     private static func portfolioRows(of debtor: Identifier, _ db: Database) throws -> PortfolioRows {
@@ -386,7 +426,8 @@ public final class Store: Sendable {
         ).map { (id: $0["id"] as Int64, agreement: $0["agreement_id"] as String, data: $0["data"] as String) }
         return PortfolioRows(
             agreements: agreements, events: events,
-            history: Result { () throws(StoreError) in try history.map(contactRecord) }, adjustments: adjustments)
+            history: Result { () throws(StoreError) in try history.map(contactRecord) }, adjustments: adjustments,
+            revision: try revision(of: debtor, db))
     }
 
     /// Commits the decisions of one batch: new jobs as `planned`, withdrawn and dropped
@@ -394,13 +435,15 @@ public final class Store: Sendable {
     /// Records for one agreement are applied in order; the last one's next action stands.
     /// - Returns: how many stale touchpoints were dropped for the first time.
     @discardableResult
-    public func commit(_ records: [PlanRecord], at now: Date) throws(StoreError) -> Int {
+    public func commit(_ records: [PlanRecord], at now: Date) async throws(StoreError) -> CommitResult {
         let time = now.timeIntervalSince1970
-        return try write { db in
-            var newlyDropped = 0
+        return try await write { db in
+            var result = CommitResult()
+            var unchanged: [Identifier: Bool] = [:]
             for record in records {
                 let id = record.agreement.rawValue
                 let decision = record.decision
+                // Taken back before the commit: recorded whatever else changed.
                 for (withdrawal, state) in record.withdrawn {
                     try db.cachedStatement(sql: "UPDATE job SET state = ?, detail = ?, updated_at = ? WHERE id = ?")
                         .execute(arguments: [state.rawValue, withdrawal.reason, time, withdrawal.jobID])
@@ -410,12 +453,19 @@ public final class Store: Sendable {
                         reason: withdrawal.reason
                     ).insert(db)
                 }
+                if let debtor = record.debtor, let revision = record.revision {
+                    let same = try unchanged[debtor] ?? (Self.revision(of: debtor, db) == revision)
+                    if unchanged.updateValue(same, forKey: debtor) == nil, !same {
+                        result.changedMeanwhile.append(debtor)
+                    }
+                    guard same else { continue }
+                }
                 for dropped in decision.dropped {
                     try DecisionRecord(
                         agreement: record.agreement, at: now, outcome: "dropped", touchpoint: dropped.touchpoint,
                         reason: dropped.reason
                     ).insert(db, ignoringDuplicates: true)
-                    newlyDropped += db.changesCount
+                    result.newlyDropped += db.changesCount
                 }
                 if let (job, bytes) = record.job, case .send(let contact) = decision.outcome {
                     try PlannedJobRow(agreement: record.agreement, job: job, contact: contact, bytes: bytes, at: time)
@@ -448,27 +498,18 @@ public final class Store: Sendable {
                     decision.nextReview?.timeIntervalSince1970, outcome, decision.summary, time, id,
                 ])
             }
-            return newlyDropped
+            return result
         }
     }
 
     /// Sets the state of jobs (e.g. `spooled` once their files are durable), recording each
     /// change against its agreement, and makes the agreements due when asked.
-    public func setState(
-        _ state: JobState, of jobIDs: [String], detail: String? = nil, replan: Bool = false, at now: Date
-    ) throws(StoreError) {
-        guard !jobIDs.isEmpty else { return }
-        try write { db in try Self.setState(state, of: jobIDs, detail: detail, replan: replan, at: now, db) }
-    }
-
-    /// Several state changes in one transaction: how a batch's written jobs are marked.
-    public func setStates(_ changes: [(state: JobState, jobIDs: [String], detail: String)], at now: Date)
-        throws(StoreError)
-    {
+    public func setStates(_ changes: [JobStateChange], at now: Date) async throws(StoreError) {
         guard changes.contains(where: { !$0.jobIDs.isEmpty }) else { return }
-        try write { db in
+        try await write { db in
             for change in changes {
-                try Self.setState(change.state, of: change.jobIDs, detail: change.detail, replan: false, at: now, db)
+                try Self.setState(
+                    change.state, of: change.jobIDs, detail: change.detail, replan: change.replan, at: now, db)
             }
         }
     }
@@ -500,8 +541,8 @@ public final class Store: Sendable {
     }
 
     /// Jobs in `state`, oldest first.
-    public func jobs(in state: JobState, limit: Int = .max) throws(StoreError) -> [StoredJob] {
-        try read { db in
+    public func jobs(in state: JobState, limit: Int = .max) async throws(StoreError) -> [StoredJob] {
+        try await read { db in
             try StoredJob.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM job WHERE state = ? ORDER BY not_before, id LIMIT ?"),
                 arguments: [state.rawValue, limit])
@@ -509,8 +550,8 @@ public final class Store: Sendable {
     }
 
     /// Waiting jobs (in `new/` or `hold/`) whose `not_after` has passed: candidates for `expired/`.
-    public func overdueJobs(at now: Date) throws(StoreError) -> [StoredJob] {
-        try read { db in
+    public func overdueJobs(at now: Date) async throws(StoreError) -> [StoredJob] {
+        try await read { db in
             try StoredJob.fetchAll(
                 db.cachedStatement(
                     sql:
@@ -527,8 +568,8 @@ public final class Store: Sendable {
     /// `not_before` has come, and claimed ones.
     /// - Parameter withData: false leaves `data` empty: a tick only needs to know where each
     ///   job is, and reading every waiting job's text each minute would cost what the spool holds.
-    public func jobsInFlight(at now: Date, withData: Bool = true) throws(StoreError) -> [StoredJob] {
-        try read { db in
+    public func jobsInFlight(at now: Date, withData: Bool = true) async throws(StoreError) -> [StoredJob] {
+        try await read { db in
             try StoredJob.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -543,10 +584,10 @@ public final class Store: Sendable {
 
     /// Jobs still to go out per channel and minute of `not_before`, from `instant` on: the
     /// starting load for R11's per-channel rate limit.
-    public func load(from instant: Date, limits: [Channel: Int]) throws(StoreError) -> ChannelLoad {
-        var load = ChannelLoad(limits: limits)
-        guard !limits.isEmpty else { return load }
-        try read { db in
+    public func load(from instant: Date, limits: [Channel: Int]) async throws(StoreError) -> ChannelLoad {
+        guard !limits.isEmpty else { return ChannelLoad(limits: limits) }
+        return try await read { db in
+            var load = ChannelLoad(limits: limits)
             for row in try Row.fetchAll(
                 db,
                 sql: """
@@ -558,13 +599,13 @@ public final class Store: Sendable {
                     load.add(channel, minute: row["minute"], jobs: row["n"])
                 }
             }
+            return load
         }
-        return load
     }
 
     /// The earliest `not_before` of a job still waiting in `new/`.
-    public func nextWaitingJob() throws(StoreError) -> Date? {
-        try read { db in
+    public func nextWaitingJob() async throws(StoreError) -> Date? {
+        try await read { db in
             try Double.fetchOne(db.cachedStatement(sql: "SELECT min(not_before) FROM job WHERE state = 'spooled'")).map(
                 Date.init(timeIntervalSince1970:))
         }
@@ -573,8 +614,8 @@ public final class Store: Sendable {
     /// A second after the earliest `not_after`, from `instant` on, of a job still waiting (in
     /// `new/`, `hold/` or `review/`): the first instant it is overdue. A simulation's clock stops
     /// there, so a job expires when it would, not whenever some other debtor next needs a tick.
-    public func nextExpiry(from instant: Date) throws(StoreError) -> Date? {
-        try read { db in
+    public func nextExpiry(from instant: Date) async throws(StoreError) -> Date? {
+        try await read { db in
             try Double.fetchOne(
                 db.cachedStatement(
                     sql: """
@@ -587,8 +628,8 @@ public final class Store: Sendable {
 
     /// Up to `limit` debtors by id, after `cursor`: a forecast walks every debtor a page at a
     /// time along the `agreement_debtor` index, never holding all their ids.
-    public func debtors(after cursor: Identifier?, limit: Int) throws(StoreError) -> [Identifier] {
-        try read { db in
+    public func debtors(after cursor: Identifier?, limit: Int) async throws(StoreError) -> [Identifier] {
+        try await read { db in
             try String.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT DISTINCT debtor_id FROM agreement WHERE debtor_id > ? ORDER BY debtor_id LIMIT ?"),
@@ -598,14 +639,14 @@ public final class Store: Sendable {
     }
 
     /// How many debtors the records hold.
-    public func debtorCount() throws(StoreError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT debtor_id) FROM agreement") ?? 0 }
+    public func debtorCount() async throws(StoreError) -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT debtor_id) FROM agreement") ?? 0 }
     }
 
     /// The agreement each job in `states` was planned for: whose next action its expiry brings
     /// forward.
-    public func agreementsOfJobs(in states: [JobState]) throws(StoreError) -> [String: Identifier] {
-        try read { db in
+    public func agreementsOfJobs(in states: [JobState]) async throws(StoreError) -> [String: Identifier] {
+        try await read { db in
             var agreements: [String: Identifier] = [:]
             for row in try Row.fetchAll(
                 db,
@@ -620,15 +661,15 @@ public final class Store: Sendable {
     }
 
     /// One job by id.
-    public func job(_ id: String) throws(StoreError) -> StoredJob? {
-        try read { db in
+    public func job(_ id: String) async throws(StoreError) -> StoredJob? {
+        try await read { db in
             try StoredJob.fetchOne(db, key: id)
         }
     }
 
     /// Waiting jobs of an agreement (for immediate withdrawal from the CLI).
-    public func jobs(of agreement: Identifier) throws(StoreError) -> [StoredJob] {
-        try read { db in
+    public func jobs(of agreement: Identifier) async throws(StoreError) -> [StoredJob] {
+        try await read { db in
             try StoredJob.fetchAll(
                 db, sql: "SELECT * FROM job WHERE agreement_id = ? ORDER BY not_before, id",
                 arguments: [agreement.rawValue])
@@ -638,8 +679,8 @@ public final class Store: Sendable {
     // MARK: - Inspection
 
     /// One agreement with its last decision.
-    public func agreement(_ id: Identifier) throws(StoreError) -> StoredAgreement? {
-        try read { db in
+    public func agreement(_ id: Identifier) async throws(StoreError) -> StoredAgreement? {
+        try await read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agreement WHERE id = ?", arguments: [id.rawValue])
             else { return nil }
             return StoredAgreement(
@@ -652,8 +693,8 @@ public final class Store: Sendable {
     }
 
     /// The recorded decisions of an agreement, oldest first.
-    public func decisions(of agreement: Identifier, limit: Int = 50) throws(StoreError) -> [DecisionRecord] {
-        try read { db in
+    public func decisions(of agreement: Identifier, limit: Int = 50) async throws(StoreError) -> [DecisionRecord] {
+        try await read { db in
             try DecisionRecord.fetchAll(
                 db,
                 sql:
@@ -668,8 +709,8 @@ public final class Store: Sendable {
     /// R30: deletes every record of the agreements whose last activity — an import, an event,
     /// a job, a decision, an adjustment — is older than `cutoff`.
     /// - Returns: how many agreements were deleted.
-    public func deleteRecords(inactiveSince cutoff: Date) throws(StoreError) -> Int {
-        try write { db in
+    public func deleteRecords(inactiveSince cutoff: Date) async throws(StoreError) -> Int {
+        try await write { db in
             let stale = try String.fetchAll(
                 db,
                 sql: """
@@ -690,20 +731,20 @@ public final class Store: Sendable {
     }
 
     /// Records a finished tick.
-    public func record(_ tick: TickRecord) throws(StoreError) {
-        try write { db in try tick.insert(db) }
+    public func record(_ tick: TickRecord) async throws(StoreError) {
+        try await write { db in try tick.insert(db) }
     }
 
     /// The earliest next action of any agreement.
-    public func nextActionAt() throws(StoreError) -> Date? {
-        try read { db in
+    public func nextActionAt() async throws(StoreError) -> Date? {
+        try await read { db in
             try Self.nextActionAt(db)
         }
     }
 
     /// Counts for `status`.
-    public func status() throws(StoreError) -> StoreStatus {
-        try read { db in
+    public func status() async throws(StoreError) -> StoreStatus {
+        try await read { db in
             var byOutcome: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT outcome, count(*) AS n FROM agreement GROUP BY outcome") {
                 byOutcome[row["outcome"]] = row["n"]
@@ -722,8 +763,8 @@ public final class Store: Sendable {
 
     /// The summaries of agreements whose last decision was `outcome`, with how many share each.
     /// How many agreements are due for planning at `now`.
-    public func dueCount(at now: Date) throws(StoreError) -> Int {
-        try read { db in
+    public func dueCount(at now: Date) async throws(StoreError) -> Int {
+        try await read { db in
             try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM agreement WHERE next_action_at <= ?",
                 arguments: [now.timeIntervalSince1970]) ?? 0
@@ -732,8 +773,8 @@ public final class Store: Sendable {
 
     /// Every agreement with what the planner last decided, optionally only those with one
     /// `outcome` (send, wait, blocked, idle, new), by id.
-    public func agreementList(outcome: String?) throws(StoreError) -> [AgreementListing] {
-        try read { db in
+    public func agreementList(outcome: String?) async throws(StoreError) -> [AgreementListing] {
+        try await read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT id, debtor_id, outcome, summary, next_action_at FROM agreement"
@@ -747,8 +788,8 @@ public final class Store: Sendable {
         }
     }
 
-    public func summaries(withOutcome outcome: String) throws(StoreError) -> [String: Int] {
-        try read { db in
+    public func summaries(withOutcome outcome: String) async throws(StoreError) -> [String: Int] {
+        try await read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT summary, count(*) AS n FROM agreement WHERE outcome = ? GROUP BY summary",
@@ -788,7 +829,8 @@ public final class Store: Sendable {
             kind: try column("kind", ContactKind.init(rawValue:)),
             channel: try column("channel", Channel.init(rawValue:)),
             notBefore: Date(timeIntervalSince1970: row["not_before"]),
-            notAfter: Date(timeIntervalSince1970: row["not_after"]), state: try column("state", JobState.init(rawValue:)),
+            notAfter: Date(timeIntervalSince1970: row["not_after"]),
+            state: try column("state", JobState.init(rawValue:)),
             timezone: row["timezone"], recipient: row["recipient"])
         record.covers = try column("covers") { Coding.strings(in: $0) }.map(TouchpointKey.init(rawValue:))
         record.statement = row["statement"]

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RapportCore
+import RapportStorage
 
 // GRDB record types for the rows a tick writes and `status`, `explain` and the spool read: each
 // type names its table and maps its columns in one place, with `init(row:)` written out rather

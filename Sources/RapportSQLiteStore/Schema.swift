@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RapportCore
+import RapportStorage
 
 /// The database schema, as an ordered list of migrations: a database of any earlier version is
 /// brought up to date when it is opened, and a migration never changes once released.
@@ -196,6 +197,11 @@ enum Schema {
             for table in ["event", "job", "adjustment", "decision", "agreement_version"] {
                 try cascadeDeletes(from: table, db)
             }
+        }
+        // A debtor's revision (the sum of their agreements'): new input moves it, and a tick's
+        // commit writes nothing for a debtor whose revision moved while it planned (`commit`).
+        migrator.registerMigration("v8") { db in
+            try db.execute(sql: "ALTER TABLE agreement ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")
         }
         return migrator
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RapportCore
+import RapportStorage
 
 /// The `agreement_address` table: each agreement's contacts, normalised (R34).
 enum AddressIndex {
@@ -13,15 +14,7 @@ enum AddressIndex {
 
     /// Adds a row for each of `agreement`'s contacts that is an address (not a letter's).
     static func add(_ agreement: Agreement, _ db: Database) throws {
-        try add(agreement.id, rows(of: agreement), db)
-    }
-
-    /// The rows of `agreement`: each contact that is an address, normalised. An import works
-    /// them out on every core, leaving only the inserts to its one writer.
-    static func rows(of agreement: Agreement) -> [(channel: Channel, address: String)] {
-        agreement.contacts.compactMap { channel, text in
-            Address.normalised(text, channel: channel).map { (channel, $0) }
-        }
+        try add(agreement.id, ImportedAgreement(agreement).addresses, db)
     }
 
     /// Adds `rows` for agreement `id`.
@@ -35,67 +28,18 @@ enum AddressIndex {
     }
 }
 
-/// A row of `inbound`: one message a delivery tool handed back, with what it did.
-public struct InboundRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+extension InboundRecord: FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "inbound"
-    public var id: Int64?
-    public var identity: String
-    public var channel: String
-    public var kind: String
-    public var address: String?
-    public var receivedAt: Double
-    public var text: String
-    public var inReplyTo: String?
-    public var providerId: String?
-    public var outcome: String
-    /// JSON array of agreement ids.
-    public var agreements: String
-    public var recordedAt: Double
-
-    public init(
-        identity: String, channel: String, kind: String, address: String?, receivedAt: Double, text: String,
-        inReplyTo: String?, providerId: String?, outcome: String, agreements: String, recordedAt: Double
-    ) {
-        self.identity = identity
-        self.channel = channel
-        self.kind = kind
-        self.address = address
-        self.receivedAt = receivedAt
-        self.text = text
-        self.inReplyTo = inReplyTo
-        self.providerId = providerId
-        self.outcome = outcome
-        self.agreements = agreements
-        self.recordedAt = recordedAt
-    }
-
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
-/// What waits in the inbox for a person (R34).
-public struct InboxItem: Sendable {
-    public var id: Int64
-    public var channel: Channel
-    public var kind: String
-    public var address: String?
-    public var receivedAt: Date
-    public var text: String
-    public var agreements: [Identifier]
-    public var why: String
-    public var outcome: String
-    public var inReplyTo: String?
-    public var state: String
-    public var action: String?
-    public var reason: String?
-}
-
-extension Store {
+extension SQLiteStore {
     /// The agreements whose contact on `channel` is `address` (normalised).
-    public func agreements(using address: String, on channel: Channel) throws(StoreError) -> [Identifier] {
-        try read { db in
+    public func agreements(using address: String, on channel: Channel) async throws(StoreError) -> [Identifier] {
+        try await read { db in
             try String.fetchAll(
                 db.cachedStatement(
                     sql:
@@ -110,8 +54,8 @@ extension Store {
     }
 
     /// Whether a message with this identity was already received.
-    public func received(_ identity: String) throws(StoreError) -> Bool {
-        try read { db in try InboundRecord.filter(Column("identity") == identity).fetchCount(db) > 0 }
+    public func received(_ identity: String) async throws(StoreError) -> Bool {
+        try await read { db in try InboundRecord.filter(Column("identity") == identity).fetchCount(db) > 0 }
     }
 
     /// Records an inbound message and its effects in one transaction: the message, its events
@@ -120,8 +64,8 @@ extension Store {
     /// - Returns: false when the message had been received before.
     public func receive(
         _ record: InboundRecord, events: [Event], inbox why: String?, failedJob: String?, at now: Date
-    ) throws(StoreError) -> Bool {
-        try write { db in
+    ) async throws(StoreError) -> Bool {
+        try await write { db in
             var record = record
             try record.insert(db, onConflict: .ignore)
             guard db.changesCount > 0, let id = record.id else { return false }
@@ -137,9 +81,7 @@ extension Store {
                     try Coding.encode(event),
                     event.identity, now.timeIntervalSince1970,
                 ])
-                try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [
-                    event.agreement.rawValue
-                ])
+                try Self.makeDueRevised(event.agreement, db)
             }
             if let why {
                 try db.execute(sql: "INSERT INTO inbox (inbound_id, why) VALUES (?, ?)", arguments: [id, why])
@@ -158,16 +100,16 @@ extension Store {
     }
 
     /// The inbox: what waits for a person (`open`), or everything.
-    public func inbox(openOnly: Bool = true) throws(StoreError) -> [InboxItem] {
-        try read { db in
+    public func inbox(openOnly: Bool = true) async throws(StoreError) -> [InboxItem] {
+        try await read { db in
             try Row.fetchAll(db, sql: Self.inboxSQL + (openOnly ? " WHERE x.state = 'open'" : "") + " ORDER BY x.id")
                 .map(Self.inboxItem)
         }
     }
 
     /// One inbox entry.
-    public func inboxItem(_ id: Int64) throws(StoreError) -> InboxItem? {
-        try read { db in
+    public func inboxItem(_ id: Int64) async throws(StoreError) -> InboxItem? {
+        try await read { db in
             try Row.fetchOne(db, sql: Self.inboxSQL + " WHERE x.id = ?", arguments: [id]).map(Self.inboxItem)
         }
     }
@@ -175,9 +117,9 @@ extension Store {
     /// Closes an open inbox entry with a person's action, recording the events it means.
     /// - Returns: false when the entry is not open.
     public func closeInbox(_ id: Int64, action: String, reason: String?, events: [Event], at now: Date)
-        throws(StoreError) -> Bool
+        async throws(StoreError) -> Bool
     {
-        try write { db in
+        try await write { db in
             try db.execute(
                 sql:
                     """
@@ -197,23 +139,24 @@ extension Store {
                         try Coding.encode(event),
                         event.identity, now.timeIntervalSince1970,
                     ])
-                try db.execute(
-                    sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?", arguments: [event.agreement.rawValue])
+                try Self.makeDueRevised(event.agreement, db)
             }
             return true
         }
     }
 
     /// Inbound messages by kind and outcome, and the inbox's depth, for metrics and `status`.
-    public func inboundCounts() throws(StoreError) -> (byOutcome: [String: Int], inboxOpen: Int) {
-        try read { db in
+    public func inboundCounts() async throws(StoreError) -> InboundCounts {
+        try await read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT kind, outcome, count(*) AS n FROM inbound GROUP BY kind, outcome")
             {
                 counts["\(row["kind"] as String)/\(row["outcome"] as String)"] = row["n"]
             }
-            return (counts, try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE state = 'open'") ?? 0)
+            return InboundCounts(
+                byOutcome: counts,
+                inboxOpen: try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE state = 'open'") ?? 0)
         }
     }
 

@@ -18,6 +18,18 @@ public struct StoredAgreement: Sendable {
     public var outcome: String
     public var summary: String
     public var plannedAt: Date?
+
+    public init(
+        agreement: Agreement, version: Int, nextActionAt: Date? = nil, outcome: String, summary: String,
+        plannedAt: Date? = nil
+    ) {
+        self.agreement = agreement
+        self.version = version
+        self.nextActionAt = nextActionAt
+        self.outcome = outcome
+        self.summary = summary
+        self.plannedAt = plannedAt
+    }
 }
 
 /// A job row: its state and the exact bytes of its file.
@@ -37,6 +49,27 @@ public struct StoredJob: Sendable {
     public var data: Data
     public var createdAt: Date
     public var updatedAt: Date
+
+    public init(
+        id: String, touchpoint: TouchpointKey, agreement: Identifier, kind: ContactKind, channel: Channel,
+        notBefore: Date, notAfter: Date, fileName: String, state: JobState, review: Bool, detail: String? = nil,
+        data: Data, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.touchpoint = touchpoint
+        self.agreement = agreement
+        self.kind = kind
+        self.channel = channel
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.fileName = fileName
+        self.state = state
+        self.review = review
+        self.detail = detail
+        self.data = data
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 /// The outcome of planning one agreement, ready to be committed in one transaction.
@@ -49,14 +82,21 @@ public struct PlanRecord: Sendable {
     public var job: (job: Job, bytes: Data)?
     /// The jobs the decision withdrew, with the folder their file was found in.
     public var withdrawn: [(Withdrawal, JobState)]
+    /// The debtor and their `Portfolio.revision` as planned on: when the records have moved on
+    /// since, `commit` records only the withdrawals. Nil for no check.
+    public var debtor: Identifier?
+    public var revision: Int64?
 
     public init(
-        agreement: Identifier, decision: Decision, job: (job: Job, bytes: Data)?, withdrawn: [(Withdrawal, JobState)]
+        agreement: Identifier, decision: Decision, job: (job: Job, bytes: Data)?, withdrawn: [(Withdrawal, JobState)],
+        debtor: Identifier? = nil, revision: Int64? = nil
     ) {
         self.agreement = agreement
         self.decision = decision
         self.job = job
         self.withdrawn = withdrawn
+        self.debtor = debtor
+        self.revision = revision
     }
 }
 
@@ -68,6 +108,18 @@ public struct DecisionRecord: Sendable {
     public var jobID: String?
     public var touchpoint: TouchpointKey?
     public var reason: String
+
+    public init(
+        agreement: Identifier, at: Date, outcome: String, jobID: String? = nil, touchpoint: TouchpointKey? = nil,
+        reason: String
+    ) {
+        self.agreement = agreement
+        self.at = at
+        self.outcome = outcome
+        self.jobID = jobID
+        self.touchpoint = touchpoint
+        self.reason = reason
+    }
 }
 
 /// One tick, as recorded for `status`.
@@ -104,6 +156,16 @@ public struct AgreementListing: Sendable, Encodable {
     public var outcome: String
     public var summary: String
     public var nextActionAt: Date?
+
+    public init(
+        id: String, debtor: String, outcome: String, summary: String, nextActionAt: Date? = nil
+    ) {
+        self.id = id
+        self.debtor = debtor
+        self.outcome = outcome
+        self.summary = summary
+        self.nextActionAt = nextActionAt
+    }
 }
 
 /// Counts for `rapportctl status`.
@@ -114,6 +176,18 @@ public struct StoreStatus: Sendable {
     public var events: Int
     public var lastTick: TickRecord?
     public var nextActionAt: Date?
+
+    public init(
+        agreements: Int, agreementsByOutcome: [String: Int], jobsByState: [String: Int], events: Int,
+        lastTick: TickRecord? = nil, nextActionAt: Date? = nil
+    ) {
+        self.agreements = agreements
+        self.agreementsByOutcome = agreementsByOutcome
+        self.jobsByState = jobsByState
+        self.events = events
+        self.lastTick = lastTick
+        self.nextActionAt = nextActionAt
+    }
 }
 
 /// An agreement whose next action is due, as a tick finds it; the last of a batch is where
@@ -128,5 +202,46 @@ public struct DueAgreement: Sendable, Equatable {
         self.agreement = agreement
         self.debtor = debtor
         self.nextActionAt = nextActionAt
+    }
+}
+
+/// Jobs moved to one state in one go, with why (R30).
+public struct JobStateChange: Sendable {
+    public var state: JobState
+    public var jobIDs: [String]
+    public var detail: String?
+    /// Whether the jobs' agreements become due (an expiry: the touchpoint may be planned again).
+    public var replan: Bool
+
+    public init(state: JobState, jobIDs: [String], detail: String?, replan: Bool = false) {
+        self.state = state
+        self.jobIDs = jobIDs
+        self.detail = detail
+        self.replan = replan
+    }
+}
+
+/// What committing a batch did.
+public struct CommitResult: Sendable, Equatable {
+    /// Stale touchpoints dropped for the first time (R29).
+    public var newlyDropped = 0
+    /// Debtors whose records changed after they were read: nothing new was committed for them,
+    /// and their agreements stay due for the next tick.
+    public var changedMeanwhile: [Identifier] = []
+
+    public init(newlyDropped: Int = 0, changedMeanwhile: [Identifier] = []) {
+        self.newlyDropped = newlyDropped
+        self.changedMeanwhile = changedMeanwhile
+    }
+}
+
+/// Inbound messages by `kind/outcome`, and the inbox entries still open: the metrics' figures.
+public struct InboundCounts: Sendable, Equatable {
+    public var byOutcome: [String: Int]
+    public var inboxOpen: Int
+
+    public init(byOutcome: [String: Int] = [:], inboxOpen: Int = 0) {
+        self.byOutcome = byOutcome
+        self.inboxOpen = inboxOpen
     }
 }
