@@ -27,16 +27,16 @@ extension Engine {
                         state, of: [job.id], detail: detail.isEmpty ? state.rawValue : detail, replan: state == .failed,
                         at: now)
                     if state == .delivered { report.delivered += 1 } else { report.failed += 1 }
-                case .claimed:
-                    if job.state != .claimed {
+                case .claimed, .staleClaim:
+                    if !JobState.claimedByATool.contains(job.state) {
                         try await store.setState(.claimed, of: [job.id], detail: "claimed by a delivery tool", at: now)
                     }
                     if let claimedAt = try spool.movedAt(location), now.timeIntervalSince(claimedAt) > lease {
                         report.staleClaims += 1
-                        if job.detail?.hasPrefix("stale claim") != true {
+                        if job.state != .staleClaim {
                             let minutes = Int(now.timeIntervalSince(claimedAt) / 60)
                             try await store.setState(
-                                .claimed, of: [job.id],
+                                .staleClaim, of: [job.id],
                                 detail:
                                     "stale claim: in cur/ for \(minutes) min, longer than the "
                                     + "\(settings.delivery.claimLeaseMinutes) min lease",

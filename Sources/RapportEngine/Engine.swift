@@ -91,11 +91,7 @@ public final class Engine: Sendable {
         }
         for worst in renderer.smsWorstCases() where !worst.fits {
             logger.warning(
-                """
-                \(settings.templatesDirectory)/\(worst.file): an SMS can take \(worst.length.segments) segments, over \
-                the budget of \(worst.budget) (R36); shorten it (rapportctl check-config shows the worst case)
-                """
-            )
+                "\(worst.overBudget(in: settings.templatesDirectory)) (rapportctl check-config shows the worst case)")
         }
         return renderer
     }

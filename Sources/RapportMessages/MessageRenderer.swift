@@ -93,6 +93,7 @@ public struct MessageRenderer: Sendable {
             }
             if contact.channel == .letter { subject = nil }
         }
+        // R22: a collector says so in every message.
         if sender.debtCollector { body += (contact.channel == .sms ? " " : "\n\n") + text("disclosure") }
         // R19: every SMS and e-mail says how to opt out — except the confirmation that it was
         // done, which says how to opt back in (R33).

@@ -25,6 +25,12 @@ public enum SMSBudget {
         /// The worst-case text itself, for a person to read.
         public var text: String
         public var fits: Bool { length.segments <= budget }
+
+        /// One line naming the template in `directory` and how far over its budget it goes.
+        public func overBudget(in directory: String) -> String {
+            "\(directory)/\(file): an SMS can take \(length.segments) segments at its worst case, over the budget of "
+                + "\(budget) (R36); shorten it"
+        }
     }
 }
 

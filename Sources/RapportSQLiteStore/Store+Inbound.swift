@@ -91,7 +91,7 @@ extension SQLiteStore {
                     sql: """
                         UPDATE job SET state = 'failed', detail =
                         'R35: temporary delivery failure reported after delivery', updated_at = ?
-                        WHERE id = ? AND state IN ('delivered', 'claimed', 'spooled')
+                        WHERE id = ? AND state IN (\(JobState.mayHaveGone.sqlList))
                         """,
                     arguments: [now.timeIntervalSince1970, failedJob])
             }

@@ -556,8 +556,8 @@ public final class SQLiteStore: Store {
                 db.cachedStatement(
                     sql:
                         """
-                        SELECT * FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after < ? ORDER BY
-                        not_after
+                        SELECT * FROM job WHERE state IN (\(JobState.awaitingDelivery.sqlList)) AND not_after < ?
+                        ORDER BY not_after
                         """
                 ),
                 arguments: [now.timeIntervalSince1970])
@@ -576,7 +576,9 @@ public final class SQLiteStore: Store {
                         SELECT id, touchpoint, agreement_id, kind, channel, not_before, not_after, file_name, state,
                         review, detail,
                                \(withData ? "data" : "'' AS data"), created_at, updated_at
-                        FROM job WHERE (state = 'spooled' AND not_before <= ?) OR state = 'claimed' ORDER BY not_before
+                        FROM job WHERE (state = 'spooled' AND not_before <= ?)
+                           OR state IN (\(JobState.claimedByATool.sqlList))
+                        ORDER BY not_before
                         """),
                 arguments: [now.timeIntervalSince1970])
         }
@@ -592,7 +594,7 @@ public final class SQLiteStore: Store {
                 db,
                 sql: """
                     SELECT channel, CAST(not_before / 60 AS INTEGER) AS minute, count(*) AS n FROM job
-                    WHERE state IN ('planned', 'spooled', 'held', 'review') AND not_before >= ? GROUP BY channel, minute
+                    WHERE state IN (\(JobState.waiting.sqlList)) AND not_before >= ? GROUP BY channel, minute
                     """, arguments: [instant.timeIntervalSince1970])
             {
                 if let channel = Channel(rawValue: row["channel"]) {
@@ -619,7 +621,8 @@ public final class SQLiteStore: Store {
             try Double.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT min(not_after) FROM job WHERE state IN ('spooled', 'held', 'review') AND not_after >= ?
+                        SELECT min(not_after) FROM job
+                        WHERE state IN (\(JobState.awaitingDelivery.sqlList)) AND not_after >= ?
                         """),
                 arguments: [instant.timeIntervalSince1970]
             ).map { Date(timeIntervalSince1970: $0 + 1) }
@@ -888,6 +891,12 @@ enum Coding {
         }
         return strings
     }
+}
+
+extension [JobState] {
+    /// The states as a list of SQL literals for `IN (…)`: the store's queries name their state
+    /// sets through `JobState`'s, never a copy of them.
+    var sqlList: String { map { "'\($0.rawValue)'" }.joined(separator: ", ") }
 }
 
 extension Array {

@@ -34,10 +34,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
             }
             if let over = cases.first(where: { !$0.fits }) {
                 throw Failure(
-                    .config,
-                    "\(settings.templatesDirectory)/\(over.file): an SMS takes \(over.length.segments) segments at its "
-                        + "worst "
-                        + "case, over the budget of \(over.budget) (R36); shorten it. Worst case: \(over.text)")
+                    .config, "\(over.overBudget(in: settings.templatesDirectory)). Worst case: \(over.text)")
             }
             print("templates OK: \(settings.templatesDirectory) (\(MessageRenderer.languages.joined(separator: ", ")))")
         }

@@ -9,23 +9,52 @@ struct RuleTests {
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources")
 
-    @Test("R1-R36: every rule of the rulebook has a case, in order, and a home file that exists")
-    func everyRuleHasAHome() {
+    @Test("R1-R36: every rule of the rulebook has a case, in order, and a home file whose code names it")
+    func everyRuleHasAHome() throws {
         #expect(Rule.allCases.map(\.rawValue) == (1...36).map { "R\($0)" })
         for rule in Rule.allCases {
             let path = Self.sources.appendingPathComponent(rule.home).path
-            #expect(FileManager.default.fileExists(atPath: path), "\(rule): \(rule.home) is missing")
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(
+                try Self.codeNames(rule, in: text), "\(rule): \(rule.home) does not name it outside its doc comments")
         }
     }
 
-    @Test("The planner's stages are where Rule.home says: one folder per stage under Planner/")
+    /// Whether `text`, its doc comments left out, names `rule`: its id as a word (in a reason,
+    /// a trace line or a comment on the deciding line) or its case (`.pause`, `Rule.pause`).
+    static func codeNames(_ rule: Rule, in text: String) throws -> Bool {
+        let code = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("///") }
+        let names = [rule.rawValue, "." + (try caseName(of: rule))]
+        return code.contains { line in
+            names.contains { name in
+                line.ranges(of: name).contains { range in
+                    let after = line[range.upperBound...].first
+                    return after.map { !$0.isLetter && !$0.isNumber } ?? true
+                }
+            }
+        }
+    }
+
+    /// The case's name in `Rule.swift` (`hours` for R1).
+    static func caseName(of rule: Rule) throws -> String {
+        let source = try String(
+            contentsOfFile: sources.appendingPathComponent("RapportCore/Planner/Rule.swift").path, encoding: .utf8)
+        let line = try #require(source.split(separator: "\n").first { $0.hasSuffix(" = \"\(rule.rawValue)\"") })
+        return String(line.trimmingCharacters(in: .whitespaces).dropFirst("case ".count).prefix { $0 != " " })
+    }
+
+    @Test("The planner's rules are decided in the pure core: Planner/ stages, and Time/ for the windows")
     func plannerRulesLiveInThePlanner() {
         let planner: [Rule] = [
             .hours, .location, .zoneInference, .pacing, .jurisdiction, .backoff, .noBurst, .cease, .attorney,
             .dispute, .protection, .optOut, .pause, .withdrawal, .voiceScript, .remindBefore, .checkInAfterMiss,
             .keepInTheLoop, .promises, .grouping, .catchUp, .optOutWords, .help,
         ]
-        for rule in planner { #expect(rule.home.hasPrefix("RapportCore/Planner/"), "\(rule)") }
+        for rule in planner {
+            #expect(
+                rule.home.hasPrefix("RapportCore/Planner/") || rule.home == "RapportCore/Time/ContactWindows.swift",
+                "\(rule)")
+        }
     }
 
     @Test("R8: the trace is off unless explaining; the decision is the same either way")

@@ -324,7 +324,7 @@ extension EndToEndTests {
         let refused = try sandbox.run("rapportctl", ["check-config"])
         #expect(refused.code == 78)
         #expect(refused.err.split(separator: "\n").count == 1)
-        #expect(refused.err.contains("en/thanks.sms.mustache: an SMS takes 3 segments"))
+        #expect(refused.err.contains("en/thanks.sms.mustache: an SMS can take 3 segments at its worst case"))
         let daemon = try sandbox.run("rapportd", ["--once"])
         #expect(daemon.code == 0)
         #expect(daemon.err.contains("en/thanks.sms.mustache: an SMS can take 3 segments"))

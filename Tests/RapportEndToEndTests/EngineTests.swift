@@ -179,7 +179,11 @@ struct EngineOutcomeTests {
         _ = try engine.spool.claim(at: job.notBefore)
         let report = try await engine.tick(at: job.notBefore.addingTimeInterval(10 * 60))
         #expect(report.staleClaims == 1)
+        #expect(try await engine.store.job(job.id)?.state == .staleClaim)
         #expect(try await engine.store.job(job.id)?.detail?.hasPrefix("stale claim") == true)
+        let again = try await engine.tick(at: job.notBefore.addingTimeInterval(20 * 60))
+        #expect(again.staleClaims == 1, "still counted while it stays in cur/")
+        #expect(try await engine.store.decisions(of: job.agreement).filter { $0.outcome == "stale_claim" }.count == 1)
         #expect(try sandbox.jobs(in: "cur").count == 1)
         #expect(try sandbox.jobs().isEmpty)
     }

@@ -85,7 +85,8 @@ extension Planner {
         let written = self.channels(for: touchpoint.kind, among: channels.usable)
         guard !written.isEmpty else {
             let reason = notACall(touchpoint.kind)
-            choice.dropped.append(Dropped(touchpoint: touchpoint.key, kind: touchpoint.kind, reason: reason))
+            choice.dropped.append(
+                Dropped(touchpoint: touchpoint.key, kind: touchpoint.kind, rule: .voiceScript, reason: reason))
             trace.note(.voiceScript, held + " → skipped (\(reason))")
             return
         }
@@ -105,7 +106,8 @@ extension Planner {
             return
         }
         if let reason = staleness(of: touchpoint, at: slot, clock: primary) {
-            choice.dropped.append(Dropped(touchpoint: touchpoint.key, kind: touchpoint.kind, reason: reason))
+            choice.dropped.append(
+                Dropped(touchpoint: touchpoint.key, kind: touchpoint.kind, rule: .catchUp, reason: reason))
             trace.note(.catchUp, held + " → dropped (\(reason))")
             return
         }

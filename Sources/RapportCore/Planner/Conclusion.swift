@@ -44,20 +44,11 @@ extension Planner {
             contact.reason += "; R15: vulnerability flag, routed to human review"
             trace.note(.protection, "R15: vulnerability flag: the message waits in review/ for a person")
         }
-        var about = [state]
-        for (sibling, covered) in grouped(with: touchpoint, contact: contact, context) {
-            contact.covers.append(covered.key)
-            contact.agreements.append(sibling.agreement.id)
-            about.append(sibling)
-            contact.reason +=
-                "; R28: also covers \(sibling.agreement.id) installment \(covered.installment?.id.rawValue ?? "?")"
-                + " due \(covered.installment?.due.description ?? "?")"
-            trace.note(.grouping, "R28: one message also covers \(covered.key)")
-        }
+        let about = [state] + group(&contact, with: touchpoint, context, trace: &trace)
         contact.statement = statement(
             of: touchpoint.kind, keys: [touchpoint.key] + contact.covers, about: about,
             on: context.primary.localDate(of: slot.notBefore))
-        if let figures = contact.statement { contact.reason += "; R20: states \(figures.fingerprint)" }
+        if let figures = contact.statement { contact.reason += "; " + figures.reasonNote }
         return contact
     }
 

@@ -49,16 +49,21 @@ public struct Decision: Sendable {
     }
 }
 
-/// A waiting job to take back, and why.
+/// A waiting job to take back, the rule that takes it back, and why in words.
 public struct Withdrawal: Sendable, Equatable {
     public var jobID: String
+    /// What no longer holds: a stop (R12–R17), a channel (R16), the figures (R20), the debtor's
+    /// times (R5), a promise (R27), no zone (R2), or R18 itself when the debt is paid.
+    public var rule: Rule
     public var reason: String
 }
 
-/// A touchpoint dropped as stale, and why.
+/// A touchpoint not sent, the rule that dropped it, and why in words: stale (R29), not for a
+/// call (R23), or an answer that can no longer be given (R31, R32).
 public struct Dropped: Sendable, Equatable {
     public var touchpoint: TouchpointKey
     public var kind: ContactKind
+    public var rule: Rule
     public var reason: String
 }
 

@@ -4,6 +4,25 @@ import Foundation
 /// installment due within `groupingDays`, still unreminded, free to be contacted, to the same
 /// address in the same currency — are covered by this one message instead of one each.
 extension Planner {
+    /// Makes `contact` speak for the siblings `grouped` finds (R28): their touchpoints, their
+    /// agreements and a note of each in its reason and the trace.
+    /// - Returns: the siblings covered, whose figures the message states too.
+    func group(
+        _ contact: inout PlannedContact, with touchpoint: Touchpoint, _ context: PlanContext, trace: inout Trace
+    ) -> [AgreementState] {
+        var covering: [AgreementState] = []
+        for (sibling, covered) in grouped(with: touchpoint, contact: contact, context) {
+            contact.covers.append(covered.key)
+            contact.agreements.append(sibling.agreement.id)
+            covering.append(sibling)
+            contact.reason +=
+                "; R28: also covers \(sibling.agreement.id) installment \(covered.installment?.id.rawValue ?? "?")"
+                + " due \(covered.installment?.due.description ?? "?")"
+            trace.note(.grouping, "R28: one message also covers \(covered.key)")
+        }
+        return covering
+    }
+
     func grouped(with touchpoint: Touchpoint, contact: PlannedContact, _ context: PlanContext)
         -> [(AgreementState, Touchpoint)]
     {

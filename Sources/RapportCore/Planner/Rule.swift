@@ -43,18 +43,21 @@ public enum Rule: String, Sendable, CaseIterable, Codable, CustomStringConvertib
     /// The rulebook id, e.g. `R12`: what a rule reads as in every reason and trace line.
     public var description: String { rawValue }
 
-    /// The source file, relative to `Sources/`, that decides the rule. Rules about what the
-    /// planner chooses live under `RapportCore/Planner/`, one stage a file; rules about wording,
-    /// reading replies and records live with the module that applies them.
+    /// The source file, relative to `Sources/`, that decides the rule: the one whose code names
+    /// it where the decision is made (a typed `Rule`, or the id in the reason it gives), which
+    /// `RuleTests` checks. Rules about what the planner chooses live under `RapportCore/`, one
+    /// stage a file; rules about wording, reading replies and records live with the module that
+    /// applies them.
     public var home: String {
         switch self {
-        case .hours, .location, .policyWindow, .debtorTimes, .daylightSaving, .noBurst:
-            "RapportCore/Planner/Slotting/Slotting.swift"
-        case .zoneInference: "RapportCore/Planner/Slotting/Zones.swift"
+        case .hours, .policyWindow, .debtorTimes, .daylightSaving: "RapportCore/Time/ContactWindows.swift"
+        case .location, .zoneInference: "RapportCore/Planner/Slotting/Zones.swift"
+        case .noBurst: "RapportCore/Planner/Slotting/Slotting.swift"
         case .callsPerDebt: "RapportCore/Planner/Channels/ChannelChoice.swift"
         case .pacing, .jurisdiction: "RapportCore/Planner/Slotting/Pacing.swift"
         case .backoff, .checkInAfterMiss: "RapportCore/Planner/Touchpoints/Arrears.swift"
-        case .cease, .attorney, .dispute, .protection, .pause: "RapportCore/Planner/Stops/Stops.swift"
+        case .cease: "RapportCore/Planner/Stops/Stops.swift"
+        case .attorney, .dispute, .protection, .pause: "RapportCore/Planner/State/AgreementState.swift"
         case .optOut, .bounces: "RapportCore/Planner/Channels/ChannelChoice.swift"
         case .withdrawal: "RapportCore/Planner/Stops/Withdrawals.swift"
         case .optOutInstruction, .tone, .disclosure: "RapportMessages/MessageRenderer.swift"
@@ -65,10 +68,10 @@ public enum Rule: String, Sendable, CaseIterable, Codable, CustomStringConvertib
         case .promises: "RapportCore/Planner/Touchpoints/Promises.swift"
         case .grouping: "RapportCore/Planner/Grouping.swift"
         case .catchUp: "RapportCore/Planner/Slotting/CatchUp.swift"
-        case .records: "RapportStorage/StoreRoles.swift"
+        case .records: "RapportEngine/Engine+Outcomes.swift"
         case .optOutWords, .help: "RapportCore/Planner/Answers/Answers.swift"
         case .optBackIn, .conversation: "RapportCore/Listening/ReplyEffects.swift"
-        case .smsLength: "RapportCore/Job/SMSLength.swift"
+        case .smsLength: "RapportMessages/SMSBudget.swift"
         }
     }
 }

@@ -18,6 +18,9 @@ public struct Statement: Sendable, Equatable {
         self.overdue = overdue
     }
 
+    /// What a job's reason says of the figures: "R20: states …".
+    public var reasonNote: String { "R20: states \(fingerprint)" }
+
     /// A short, stable rendering of the figures, stored with the job: two statements are the
     /// same message exactly when their fingerprints are equal.
     public var fingerprint: String {

@@ -45,6 +45,16 @@ public struct ContactWindows: Sendable {
         self.minimumLength = TimeInterval(policy.minimumSendMinutes * 60)
     }
 
+    /// The window as `explain` shows it, with the rules that make it: R1's hard hours, the
+    /// policy's window and days (R4), the debtor's own limits (R5), each day in local wall-clock
+    /// time (R6), intersected over every candidate zone (R2).
+    public var summary: String {
+        "window \(dailyStart)-\(dailyEnd) local on "
+            + Weekday.allCases.filter(days.contains).map(\.rawValue).joined(separator: ",")
+            + " (R1 hours, R4 policy, R5 debtor; R6 each day's local time"
+            + (clocks.count > 1 ? ", R2 in every candidate zone)" : ")")
+    }
+
     /// Why `date` is closed in one zone, or nil when it is a contact day.
     public func closure(of date: LocalDate) -> String? {
         if !days.contains(date.weekday) { return "\(date.weekday.rawValue) is not a contact day (R4/R5)" }

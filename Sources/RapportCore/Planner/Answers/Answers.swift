@@ -28,7 +28,9 @@ extension Planner {
             let slot: (notBefore: Date, notAfter: Date)
             switch answerSlot(kind, request: request, channel: channel, state: state, clocks: clocks, now: now) {
             case .failure(let why):
-                dropped.append(Dropped(touchpoint: key, kind: kind, reason: why.reason))
+                dropped.append(
+                    Dropped(touchpoint: key, kind: kind, rule: kind == .help ? .help : .optOutWords, reason: why.reason)
+                )
                 continue
             case .success(let found):
                 slot = found

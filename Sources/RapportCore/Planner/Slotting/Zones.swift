@@ -26,10 +26,7 @@ extension Planner {
                 + (clocks.count > 1
                     ? "; candidate zones \(clocks.map(\.identifier).joined(separator: ", ")) (R2: windows intersected)"
                     : ""))
-        trace.note(
-            nil,
-            "window \(windows.dailyStart)-\(windows.dailyEnd) local on "
-                + Weekday.allCases.filter(windows.days.contains).map(\.rawValue).joined(separator: ","))
+        trace.note(nil, windows.summary)
         return Situation(clocks: clocks, windows: windows, today: primary.localDate(of: now))
     }
 
@@ -45,7 +42,7 @@ extension Planner {
             "R2/R3: no timezone or timezones, no known region and no NANP phone number; set a zone with a re-import")
         decision.trace = trace
         decision.withdrawals = mine.filter(\.state.isWaiting).map {
-            Withdrawal(jobID: $0.jobID, reason: "R2: no time zone known")
+            Withdrawal(jobID: $0.jobID, rule: .location, reason: "R2: no time zone known")
         }
         return decision
     }

@@ -1,15 +1,29 @@
 import Foundation
 
 /// Where a job is in its life: mostly the spool folder it sits in, plus `planned` (recorded in
-/// the database, file not yet confirmed durable) and `cancelled` (withdrawn by an operator).
+/// the database, file not yet confirmed durable), `cancelled` (withdrawn by an operator) and
+/// `staleClaim` (claimed, and held by its delivery tool longer than the claim lease: reported
+/// once, never offered again, as the tool may have sent it).
 public enum JobState: String, CaseIterable, Codable, Sendable {
     case planned, spooled, held, review, claimed, delivered, failed, expired, withdrawn, cancelled
+    case staleClaim = "stale_claim"
+
+    /// Waiting in the spool for a delivery tool or a person (`new/`, `hold/`, `review/`): what
+    /// expires at its `not_after`.
+    public static let awaitingDelivery: [JobState] = [.spooled, .held, .review]
+    /// Every state that `isWaiting`: what a rule may still withdraw, and what counts toward a
+    /// channel's per-minute load (R11).
+    public static let waiting: [JobState] = allCases.filter(\.isWaiting)
+    /// In a delivery tool's hands: what the daemon looks for in `done/` and `failed/`.
+    public static let claimedByATool: [JobState] = [.claimed, .staleClaim]
+    /// Possibly on its way or arrived: a failure reported after delivery (R35) may still come.
+    public static let mayHaveGone: [JobState] = [.delivered, .claimed, .staleClaim, .spooled]
 
     /// Whether a job in this state is, or may still become, a contact with the debtor: these
     /// count against the caps (R8).
     public var countsAsContact: Bool {
         switch self {
-        case .planned, .spooled, .held, .review, .claimed, .delivered: true
+        case .planned, .spooled, .held, .review, .claimed, .staleClaim, .delivered: true
         case .failed, .expired, .withdrawn, .cancelled: false
         }
     }

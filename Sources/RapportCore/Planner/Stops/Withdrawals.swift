@@ -9,47 +9,47 @@ extension Planner {
         var withdrawals: [Withdrawal] = []
         for job in context.mine where job.state.isWaiting {
             guard
-                let reason = withdrawalReason(
+                let (rule, reason) = withdrawalReason(
                     for: job, touchpoints: touchpoints, state: context.state, siblings: context.siblings,
                     clock: context.primary) ?? outsideWindows(job, context.windows)
             else { continue }
-            withdrawals.append(Withdrawal(jobID: job.jobID, reason: reason))
+            withdrawals.append(Withdrawal(jobID: job.jobID, rule: rule, reason: reason))
             trace.note(.withdrawal, "withdraw \(job.jobID) (\(job.kind.rawValue)): \(reason)")
         }
         return withdrawals
     }
 
-    /// Why a waiting job must not go out any more, or nil when it still fits.
+    /// The rule a waiting job now breaks and why in words, or nil when it still fits.
     private func withdrawalReason(
         for job: ContactRecord, touchpoints: [Touchpoint], state: AgreementState, siblings: [AgreementState],
         clock: ZoneClock
-    ) -> String? {
+    ) -> (Rule, String)? {
         if job.kind.isAnswer { return answerWithdrawalReason(for: job, state: state) }
         guard let touchpoint = touchpoints.first(where: { job.touchpoints.contains($0.key) }) else {
-            if state.isPaidOff { return "R18: the agreement is paid" }
-            return "R18: \(job.kind.rawValue) is no longer wanted (installment paid or superseded)"
+            if state.isPaidOff { return (.withdrawal, "R18: the agreement is paid") }
+            return (.withdrawal, "R18: \(job.kind.rawValue) is no longer wanted (installment paid or superseded)")
         }
         let day = clock.localDate(of: job.notBefore)
         if let stop = state.stops(on: day).first(where: { blocks($0, touchpoint) }) {
-            return "R18: \(stop.rule) \(stop.reason)"
+            return (stop.rule, "R18: \(stop.rule) \(stop.reason)")
         }
         if let earliest = touchpoint.earliest, job.notBefore < earliest {
-            return "R27: a promise to pay holds \(job.kind.rawValue) back"
+            return (.promises, "R27: a promise to pay holds \(job.kind.rawValue) back")
         }
         if !usableChannels(for: state, history: [], clock: clock, now: job.notBefore).usable.contains(job.channel) {
-            return "R18/R16: \(job.channel.rawValue) may no longer be used"
+            return (.optOut, "R18/R16: \(job.channel.rawValue) may no longer be used")
         }
-        return changedFigures(of: job, state: state, siblings: siblings, on: day)
+        return changedFigures(of: job, state: state, siblings: siblings, on: day).map { (.plainWords, $0) }
     }
 
     /// An answer stays wanted unless every message is stopped, or a help's channel was opted
     /// out since (the confirmation of an opt-out is the one message allowed on it).
-    private func answerWithdrawalReason(for job: ContactRecord, state: AgreementState) -> String? {
+    private func answerWithdrawalReason(for job: ContactRecord, state: AgreementState) -> (Rule, String)? {
         if let stop = state.stops.first(where: { $0.blocksEverything && $0.through == nil }) {
-            return "R18: \(stop.rule) \(stop.reason)"
+            return (stop.rule, "R18: \(stop.rule) \(stop.reason)")
         }
         return job.kind == .help && state.optedOut.contains(job.channel)
-            ? "R18/R16: \(job.channel.rawValue) was opted out" : nil
+            ? (.optOut, "R18/R16: \(job.channel.rawValue) was opted out") : nil
     }
 
     /// R18 R20: the figures a waiting job states are no longer true on its send day.
@@ -68,9 +68,12 @@ extension Planner {
 
     /// R5 R18: a waiting job no longer inside the debtor's windows (an `adjust` narrowed them,
     /// a holiday was added) is withdrawn and planned again; answers keep R1's hours only.
-    private func outsideWindows(_ job: ContactRecord, _ windows: ContactWindows) -> String? {
+    private func outsideWindows(_ job: ContactRecord, _ windows: ContactWindows) -> (Rule, String)? {
         guard job.channel.isTimeBound, !job.kind.isAnswer, !windows.contains(from: job.notBefore, until: job.notAfter)
         else { return nil }
-        return "R18/R5: its send time is no longer inside the debtor's window \(windows.dailyStart)-\(windows.dailyEnd)"
+        return (
+            .debtorTimes,
+            "R18/R5: its send time is no longer inside the debtor's window \(windows.dailyStart)-\(windows.dailyEnd)"
+        )
     }
 }

@@ -23,7 +23,8 @@ extension Planner {
         let episode = chasing.filter { clock.localDate(of: $0.notBefore) > oldest.due }
         var wanted = episode.map { done in
             Touchpoint(
-                key: done.touchpoint, kind: done.kind, installment: oldest, ideal: done.notBefore, usefulThrough: nil,
+                rule: .checkInAfterMiss, key: done.touchpoint, kind: done.kind, installment: oldest,
+                ideal: done.notBefore, usefulThrough: nil,
                 purpose: .arrearsContact(kind: done.kind, since: oldest.due), earliest: hold?.until)
         }
 
@@ -51,7 +52,8 @@ extension Planner {
         let number = episode.filter { $0.kind == .followUp }.count + 1
         let escalation = unanswered / max(1, policy.escalateAfter)
         var followUp = Touchpoint(
-            key: TouchpointKey.followUp(id, since: oldest.id, number: number), kind: .followUp, installment: oldest,
+            rule: .backoff, key: TouchpointKey.followUp(id, since: oldest.id, number: number), kind: .followUp,
+            installment: oldest,
             ideal: clock.instant(of: clock.localDate(of: last).adding(days: gapDays), at: opening),
             // Once the next installment is missed, its check-in says everything: R29 drops a
             // follow-up that pacing pushed past that date.
@@ -74,7 +76,7 @@ extension Planner {
         clock: ZoneClock, hold: PromiseHold?
     ) -> Touchpoint {
         Touchpoint(
-            key: TouchpointKey.missed(id, installment.id), kind: .missed, installment: oldest,
+            rule: .checkInAfterMiss, key: TouchpointKey.missed(id, installment.id), kind: .missed, installment: oldest,
             ideal: clock.instant(of: first.due.adding(days: policy.missedGraceDays), at: opening),
             usefulThrough: nil,
             purpose: .missed(

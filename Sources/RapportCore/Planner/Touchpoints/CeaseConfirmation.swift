@@ -7,7 +7,8 @@ extension Planner {
         guard let ceased = state.ceasedAt else { return [] }
         return [
             Touchpoint(
-                key: TouchpointKey.ceaseConfirmation(state.agreement.id), kind: .ceaseConfirmation, installment: nil,
+                rule: .cease, key: TouchpointKey.ceaseConfirmation(state.agreement.id), kind: .ceaseConfirmation,
+                installment: nil,
                 ideal: ceased, usefulThrough: clock.localDate(of: ceased).adding(days: 14), purpose: .ceaseConfirmation)
         ]
     }

@@ -10,7 +10,8 @@ extension Planner {
         for installment in state.unpaid {
             wanted.append(
                 Touchpoint(
-                    key: TouchpointKey.reminder(.preDue, id, installment.id), kind: .preDue, installment: installment,
+                    rule: .remindBefore, key: TouchpointKey.reminder(.preDue, id, installment.id), kind: .preDue,
+                    installment: installment,
                     ideal: clock.instant(of: installment.due.adding(days: -policy.preDueDays), at: opening),
                     usefulThrough: policy.dueDayReminder ? installment.due.adding(days: -1) : installment.due,
                     purpose: .preDue(installment: installment.id, due: installment.due, daysBefore: policy.preDueDays)
@@ -18,7 +19,8 @@ extension Planner {
             if policy.dueDayReminder {
                 wanted.append(
                     Touchpoint(
-                        key: TouchpointKey.reminder(.dueToday, id, installment.id), kind: .dueToday,
+                        rule: .remindBefore, key: TouchpointKey.reminder(.dueToday, id, installment.id),
+                        kind: .dueToday,
                         installment: installment,
                         ideal: clock.instant(of: installment.due, at: opening), usefulThrough: installment.due,
                         purpose: .dueToday(installment: installment.id, due: installment.due)))

@@ -12,7 +12,8 @@ extension Planner {
         if let completing {
             wanted.append(
                 Touchpoint(
-                    key: TouchpointKey.completed(agreement.id), kind: .completed, installment: nil,
+                    rule: .keepInTheLoop, key: TouchpointKey.completed(agreement.id), kind: .completed,
+                    installment: nil,
                     ideal: completing.at,
                     usefulThrough: clock.localDate(of: completing.at).adding(days: 14),
                     purpose: .completed(amount: completing.amount, currency: agreement.currency)))
@@ -20,7 +21,8 @@ extension Planner {
         for payment in state.payments where payment != completing {
             wanted.append(
                 Touchpoint(
-                    key: TouchpointKey.thanks(agreement.id, payment), kind: .thanks, installment: nil,
+                    rule: .keepInTheLoop, key: TouchpointKey.thanks(agreement.id, payment), kind: .thanks,
+                    installment: nil,
                     ideal: payment.at,
                     usefulThrough: clock.localDate(of: payment.at).adding(days: policy.thanksStaleDays),
                     purpose: .thanks(
@@ -39,14 +41,15 @@ extension Planner {
         guard onTrack else { return [] }
         var wanted = history.filter { $0.kind == .progress && $0.state.countsAsContact }.map { update in
             Touchpoint(
-                key: update.touchpoint, kind: .progress, installment: state.unpaid.first, ideal: update.notBefore,
+                rule: .keepInTheLoop, key: update.touchpoint, kind: .progress, installment: state.unpaid.first,
+                ideal: update.notBefore,
                 usefulThrough: nil, purpose: .progress)
         }
         if let last = debtorHistory.filter(\.state.countsAsContact).map(\.notBefore).max() {
             let day = clock.localDate(of: last).adding(days: 30)
             wanted.append(
                 Touchpoint(
-                    key: TouchpointKey.progress(state.agreement.id, on: day), kind: .progress,
+                    rule: .keepInTheLoop, key: TouchpointKey.progress(state.agreement.id, on: day), kind: .progress,
                     installment: state.unpaid.first,
                     ideal: clock.instant(of: day, at: opening), usefulThrough: nil, purpose: .progressAfterQuiet))
         }

@@ -11,7 +11,7 @@ extension Planner {
         else { return [] }
         return [
             Touchpoint(
-                key: TouchpointKey.pauseCheckIn(state.agreement.id, pause), kind: .checkIn,
+                rule: .pause, key: TouchpointKey.pauseCheckIn(state.agreement.id, pause), kind: .checkIn,
                 installment: state.unpaid.first, ideal: ended,
                 usefulThrough: clock.localDate(of: ended).adding(days: 14),
                 purpose: .pauseCheckIn)

@@ -19,7 +19,7 @@ extension Planner {
         let hold = PromiseHold(
             date: promise.date, until: clock.instant(of: promise.date.adding(days: 3), at: .midnight))
         let reminder = Touchpoint(
-            key: TouchpointKey.promiseReminder(state.agreement.id, promise),
+            rule: .promises, key: TouchpointKey.promiseReminder(state.agreement.id, promise),
             kind: .promiseReminder, installment: state.unpaid.first,
             ideal: clock.instant(of: promise.date.adding(days: -1), at: opening),
             usefulThrough: promise.date.adding(days: -1), purpose: .promiseReminder(date: promise.date))

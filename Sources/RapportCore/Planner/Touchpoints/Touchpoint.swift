@@ -4,6 +4,10 @@ import Foundation
 /// due date, a check-in after a miss, a thank-you. The planner finds, for each, the earliest
 /// moment the rules allow.
 public struct Touchpoint: Sendable, Equatable {
+    /// The rule that wants it, and so decides when: R24 a reminder, R25 a check-in, R10 the
+    /// backoff of a follow-up, R26 a thank-you or progress, R27 a promise's reminder, R17 the
+    /// word after a pause, R12 the one confirmation of a cease.
+    public var rule: Rule
     /// Stable across re-planning, e.g. `pre_due:A-1001:1` (`TouchpointKey`); the job id derives from it.
     public var key: TouchpointKey
     public var kind: ContactKind
@@ -25,9 +29,11 @@ public struct Touchpoint: Sendable, Equatable {
     public var exemptFromGap: Bool { kind == .thanks || kind == .completed }
 
     public init(
-        key: TouchpointKey, kind: ContactKind, installment: Installment?, ideal: Date, usefulThrough: LocalDate?,
+        rule: Rule, key: TouchpointKey, kind: ContactKind, installment: Installment?, ideal: Date,
+        usefulThrough: LocalDate?,
         purpose: Purpose, earliest: Date? = nil
     ) {
+        self.rule = rule
         self.key = key
         self.kind = kind
         self.installment = installment
