@@ -45,110 +45,13 @@ public enum ConfigLoader {
                 "cadences", "channels", "jurisdictions", "records", "mail",
             ], in: nil)
 
-        if let storage = try reader.section(table, "storage") {
-            try reader.onlyKeys(storage, ["database", "spool", "busy_timeout_seconds", "spool_group"], in: "storage")
-            if let value = try reader.string(storage, "database", in: "storage") {
-                settings.storage.database = resolve(value, against: baseDirectory)
+        for (name, keys) in SettingKey.sections {
+            guard let section = try reader.section(table, name) else { continue }
+            try reader.onlyKeys(section, keys.map(\.name), in: name)
+            for key in keys {
+                try key.read(
+                    section, in: name, reader, resolving: { resolve($0, against: baseDirectory) }, into: &settings)
             }
-            if let value = try reader.string(storage, "spool", in: "storage") {
-                settings.storage.spool = resolve(value, against: baseDirectory)
-            }
-            if let value = try reader.number(storage, "busy_timeout_seconds", in: "storage", range: 0...3600) {
-                settings.storage.busyTimeoutSeconds = value
-            }
-            settings.storage.spoolGroup = try reader.string(storage, "spool_group", in: "storage")
-        }
-        if let daemon = try reader.section(table, "daemon") {
-            try reader.onlyKeys(daemon, ["tick_seconds", "batch_size"], in: "daemon")
-            if let value = try reader.integer(daemon, "tick_seconds", in: "daemon", range: 1...3600) {
-                settings.daemon.tickSeconds = value
-            }
-            if let value = try reader.integer(daemon, "batch_size", in: "daemon", range: 1...100_000) {
-                settings.daemon.batchSize = value
-            }
-        }
-        if let records = try reader.section(table, "records") {
-            try reader.onlyKeys(records, ["retention_years"], in: "records")
-            settings.recordRetentionYears = try reader.integer(
-                records, "retention_years", in: "records", range: 3...100,
-                why: "R30: kept at least 3 years after the last activity")
-        }
-        if let metrics = try reader.section(table, "metrics") {
-            try reader.onlyKeys(metrics, ["textfile"], in: "metrics")
-            if let value = try reader.string(metrics, "textfile", in: "metrics"), !value.isEmpty {
-                guard value.hasSuffix(".prom") else {
-                    throw reader.error("metrics", "textfile", "must end in .prom (node_exporter reads only those)")
-                }
-                settings.metricsPath = resolve(value, against: baseDirectory)
-            }
-        }
-        if let delivery = try reader.section(table, "delivery") {
-            try reader.onlyKeys(
-                delivery,
-                ["retry_after_minutes", "failures_before_unusable", "claim_lease_minutes", "outcome_retention_days"],
-                in: "delivery")
-            if let value = try reader.integer(delivery, "retry_after_minutes", in: "delivery", range: 5...10_080) {
-                settings.policy.retryAfterMinutes = value
-            }
-            if let value = try reader.integer(delivery, "failures_before_unusable", in: "delivery", range: 1...20) {
-                settings.policy.failuresBeforeUnusable = value
-            }
-            if let value = try reader.integer(delivery, "claim_lease_minutes", in: "delivery", range: 1...10_080) {
-                settings.delivery.claimLeaseMinutes = value
-            }
-            if let value = try reader.integer(delivery, "outcome_retention_days", in: "delivery", range: 1...3650) {
-                settings.delivery.outcomeRetentionDays = value
-            }
-        }
-        if let templates = try reader.section(table, "templates") {
-            try reader.onlyKeys(templates, ["directory"], in: "templates")
-            if let value = try reader.string(templates, "directory", in: "templates") {
-                settings.templatesDirectory = resolve(value, against: baseDirectory)
-            }
-        }
-        if let mail = try reader.section(table, "mail") {
-            try reader.onlyKeys(mail, ["from", "envelope", "sendmail", "replies", "unsubscribe_url"], in: "mail")
-            if let value = try reader.string(mail, "from", in: "mail") {
-                guard value.contains("@"), !value.contains("\n"), !value.contains("\r") else {
-                    throw reader.error(
-                        "mail", "from", "must be an address like \"Acme Lending <billing@acme.example>\"")
-                }
-                settings.mail.from = value
-            }
-            if let value = try reader.string(mail, "envelope", in: "mail"), !value.isEmpty {
-                guard value.contains("@"), !value.contains("+"), !value.contains(" ") else {
-                    throw reader.error("mail", "envelope", "must be a bare address without + like bounces@acme.example")
-                }
-                settings.mail.envelope = value
-            }
-            if let value = try reader.string(mail, "sendmail", in: "mail") { settings.mail.sendmail = value }
-            if let value = try reader.string(mail, "replies", in: "mail"), !value.isEmpty {
-                settings.mail.replies = resolve(value, against: baseDirectory)
-            }
-            if let value = try reader.string(mail, "unsubscribe_url", in: "mail"), !value.isEmpty {
-                guard value.hasPrefix("https://") else {
-                    throw reader.error(
-                        "mail", "unsubscribe_url", "must be an https:// URL (RFC 8058 one-click unsubscribe)")
-                }
-                settings.mail.unsubscribeURL = value
-            }
-        }
-        if let sender = try reader.section(table, "sender") {
-            try reader.onlyKeys(
-                sender, ["business_name", "phone", "contact_person", "help_url", "debt_collector", "disclosure"],
-                in: "sender")
-            if let value = try reader.string(sender, "business_name", in: "sender") {
-                settings.sender.businessName = value
-            }
-            if let value = try reader.string(sender, "phone", in: "sender") { settings.sender.phone = value }
-            if let value = try reader.string(sender, "contact_person", in: "sender") {
-                settings.sender.contactPerson = value
-            }
-            if let value = try reader.string(sender, "help_url", in: "sender") { settings.sender.helpURL = value }
-            if let value = try reader.bool(sender, "debt_collector", in: "sender") {
-                settings.sender.debtCollector = value
-            }
-            if let value = try reader.string(sender, "disclosure", in: "sender") { settings.sender.disclosure = value }
         }
         if let window = try reader.section(table, "window") {
             try reader.onlyKeys(window, ["start", "end", "days", "holidays", "extra_holidays"], in: "window")
@@ -194,25 +97,6 @@ public enum ConfigLoader {
                 return date
             }
             settings.policy.holidays = HolidayCalendar(usFederal: usFederal, extra: Set(extra))
-        }
-        if let pacing = try reader.section(table, "pacing") {
-            try reader.onlyKeys(pacing, ["max_per_day", "min_gap_hours", "max_per_week"], in: "pacing")
-            if let value = try reader.integer(
-                pacing, "max_per_day", in: "pacing", range: 1...1, why: "R8: at most 1 contact per local day")
-            {
-                settings.policy.maxPerDay = value
-            }
-            if let value = try reader.integer(
-                pacing, "min_gap_hours", in: "pacing", range: 48...24 * 60,
-                why: "R8: at least 48 hours between contacts")
-            {
-                settings.policy.minGapHours = value
-            }
-            if let value = try reader.integer(
-                pacing, "max_per_week", in: "pacing", range: 1...3, why: "R8: at most 3 contacts in 7 days")
-            {
-                settings.policy.maxPerWeek = value
-            }
         }
         if let cadence = try reader.section(table, "cadence") {
             try reader.onlyKeys(cadence, CadenceKey.all.map(\.name), in: "cadence")
@@ -364,7 +248,7 @@ private struct CadenceKey {
     }
 }
 
-private struct Reader {
+struct Reader {
     let file: String
 
     func error(_ section: String?, _ key: String, _ problem: String) -> ConfigError {

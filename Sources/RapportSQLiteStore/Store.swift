@@ -271,7 +271,7 @@ public final class SQLiteStore: Store {
                 arguments: [agreement.rawValue, now.timeIntervalSince1970, try Coding.encode(adjustment), reason])
             try Self.makeDueRevised(agreement, db)
             try DecisionRecord(
-                agreement: agreement, at: now, outcome: "adjusted", reason: "\(adjustment.summary) (\(reason))"
+                agreement: agreement, at: now, outcome: .adjusted, reason: "\(adjustment.summary) (\(reason))"
             ).insert(db)
         }
     }
@@ -447,7 +447,7 @@ public final class SQLiteStore: Store {
                 for (withdrawal, state) in record.withdrawn {
                     try db.cachedStatement(sql: "UPDATE job SET state = ?, detail = ?, updated_at = ? WHERE id = ?")
                         .execute(arguments: [state.rawValue, withdrawal.reason, time, withdrawal.jobID])
-                    let outcome = state == .withdrawn ? "withdrawn" : "withdraw-too-late"
+                    let outcome: RecordedOutcome = state == .withdrawn ? .withdrawn : .withdrawTooLate
                     try DecisionRecord(
                         agreement: record.agreement, at: now, outcome: outcome, jobID: withdrawal.jobID,
                         reason: withdrawal.reason
@@ -462,7 +462,7 @@ public final class SQLiteStore: Store {
                 }
                 for dropped in decision.dropped {
                     try DecisionRecord(
-                        agreement: record.agreement, at: now, outcome: "dropped", touchpoint: dropped.touchpoint,
+                        agreement: record.agreement, at: now, outcome: .dropped, touchpoint: dropped.touchpoint,
                         reason: dropped.reason
                     ).insert(db, ignoringDuplicates: true)
                     result.newlyDropped += db.changesCount
@@ -471,22 +471,15 @@ public final class SQLiteStore: Store {
                     try PlannedJobRow(agreement: record.agreement, job: job, contact: contact, bytes: bytes, at: time)
                         .insert(db)
                     try DecisionRecord(
-                        agreement: record.agreement, at: now, outcome: "planned", jobID: job.id,
+                        agreement: record.agreement, at: now, outcome: .planned, jobID: job.id,
                         touchpoint: contact.touchpoint, reason: job.reason
                     ).insert(db)
-                }
-                let outcome: String
-                switch decision.outcome {
-                case .send: outcome = "send"
-                case .wait: outcome = "wait"
-                case .blocked: outcome = "blocked"
-                case .idle: outcome = "idle"
                 }
                 let previous = try String.fetchOne(
                     db.cachedStatement(sql: "SELECT summary FROM agreement WHERE id = ?"), arguments: [id])
                 if case .blocked = decision.outcome, previous != decision.summary {
                     try DecisionRecord(
-                        agreement: record.agreement, at: now, outcome: "suppressed", reason: decision.summary
+                        agreement: record.agreement, at: now, outcome: .suppressed, reason: decision.summary
                     )
                     .insert(db)
                 }
@@ -495,7 +488,7 @@ public final class SQLiteStore: Store {
                         "UPDATE agreement SET next_action_at = ?, outcome = ?, summary = ?, planned_at = ? WHERE id = ?"
                 )
                 .execute(arguments: [
-                    decision.nextReview?.timeIntervalSince1970, outcome, decision.summary, time, id,
+                    decision.nextReview?.timeIntervalSince1970, decision.kind.rawValue, decision.summary, time, id,
                 ])
             }
             return result
@@ -530,7 +523,7 @@ public final class SQLiteStore: Store {
                 let id = Identifier(agreement)
             else { continue }
             try DecisionRecord(
-                agreement: id, at: now, outcome: state.rawValue, jobID: jobID, reason: detail ?? state.rawValue
+                agreement: id, at: now, outcome: RecordedOutcome(state), jobID: jobID, reason: detail ?? state.rawValue
             ).insert(db)
             if replan {
                 try db.cachedStatement(sql: "UPDATE agreement SET next_action_at = 0 WHERE id = ?").execute(arguments: [
@@ -690,7 +683,7 @@ public final class SQLiteStore: Store {
                 agreement: try Coding.agreement(from: row["data"], row: id.rawValue),
                 version: row["version"],
                 nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                outcome: row["outcome"], summary: row["summary"],
+                outcome: try Self.planOutcome(row, table: "agreement", key: id.rawValue), summary: row["summary"],
                 plannedAt: (row["planned_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
         }
     }
@@ -748,9 +741,9 @@ public final class SQLiteStore: Store {
     /// Counts for `status`.
     public func status() async throws(StoreError) -> StoreStatus {
         try await read { db in
-            var byOutcome: [String: Int] = [:]
+            var byOutcome: [PlanOutcome: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT outcome, count(*) AS n FROM agreement GROUP BY outcome") {
-                byOutcome[row["outcome"]] = row["n"]
+                byOutcome[try Self.planOutcome(row, table: "agreement", key: "(grouped)")] = row["n"]
             }
             var byState: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM job GROUP BY state") {
@@ -776,27 +769,29 @@ public final class SQLiteStore: Store {
 
     /// Every agreement with what the planner last decided, optionally only those with one
     /// `outcome` (send, wait, blocked, idle, new), by id.
-    public func agreementList(outcome: String?) async throws(StoreError) -> [AgreementListing] {
+    public func agreementList(outcome: PlanOutcome?) async throws(StoreError) -> [AgreementListing] {
         try await read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT id, debtor_id, outcome, summary, next_action_at FROM agreement"
                     + (outcome == nil ? "" : " WHERE outcome = ?") + " ORDER BY id",
-                arguments: StatementArguments(outcome.map { [$0] } ?? [])
+                arguments: StatementArguments(outcome.map { [$0.rawValue] } ?? [])
             ).map { row in
                 AgreementListing(
-                    id: row["id"], debtor: row["debtor_id"], outcome: row["outcome"], summary: row["summary"],
+                    id: row["id"], debtor: row["debtor_id"],
+                    outcome: try Self.planOutcome(row, table: "agreement", key: row["id"]),
+                    summary: row["summary"],
                     nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
     }
 
-    public func summaries(withOutcome outcome: String) async throws(StoreError) -> [String: Int] {
+    public func summaries(withOutcome outcome: PlanOutcome) async throws(StoreError) -> [String: Int] {
         try await read { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT summary, count(*) AS n FROM agreement WHERE outcome = ? GROUP BY summary",
-                arguments: [outcome])
+                arguments: [outcome.rawValue])
             {
                 counts[row["summary"], default: 0] += row["n"] as Int
             }
@@ -811,6 +806,13 @@ public final class SQLiteStore: Store {
             db.cachedStatement(sql: "SELECT min(next_action_at) FROM agreement WHERE next_action_at IS NOT NULL")
         ).map(
             Date.init(timeIntervalSince1970:))
+    }
+
+    /// An agreement row's last outcome; one this program does not know is an error naming it.
+    static func planOutcome(_ row: Row, table: String, key: String) throws(StoreError) -> PlanOutcome {
+        let text: String = row["outcome"]
+        guard let outcome = PlanOutcome(rawValue: text) else { throw .unreadable(table, key, "outcome \"\(text)\"") }
+        return outcome
     }
 
     /// A job row as the planner sees it; a row of a kind, channel or state this program does not

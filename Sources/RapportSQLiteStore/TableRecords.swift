@@ -39,8 +39,12 @@ extension DecisionRecord: FetchableRecord, TableRecord {
         guard let agreement = Identifier(row["agreement_id"]) else {
             throw StoreError(.unusable, "decision \(row["id"] ?? "?") names no valid agreement")
         }
+        let text: String = row["outcome"]
+        guard let outcome = RecordedOutcome(rawValue: text) else {
+            throw StoreError.unreadable("decision", "\(row["id"] ?? "?")", "outcome \"\(text)\"")
+        }
         self.init(
-            agreement: agreement, at: Date(timeIntervalSince1970: row["at"]), outcome: row["outcome"],
+            agreement: agreement, at: Date(timeIntervalSince1970: row["at"]), outcome: outcome,
             jobID: row["job_id"], touchpoint: (row["touchpoint"] as String?).map(TouchpointKey.init(rawValue:)),
             reason: row["reason"])
     }
@@ -58,7 +62,7 @@ extension DecisionRecord: FetchableRecord, TableRecord {
                 + "?)"
         )
         .execute(arguments: [
-            agreement.rawValue, at.timeIntervalSince1970, outcome, jobID, touchpoint?.rawValue, reason,
+            agreement.rawValue, at.timeIntervalSince1970, outcome.rawValue, jobID, touchpoint?.rawValue, reason,
         ])
     }
 }

@@ -15,12 +15,12 @@ public struct StoredAgreement: Sendable {
     public var version: Int
     public var nextActionAt: Date?
     /// `send`, `wait`, `blocked`, `idle`, or `new` before the first plan.
-    public var outcome: String
+    public var outcome: PlanOutcome
     public var summary: String
     public var plannedAt: Date?
 
     public init(
-        agreement: Agreement, version: Int, nextActionAt: Date? = nil, outcome: String, summary: String,
+        agreement: Agreement, version: Int, nextActionAt: Date? = nil, outcome: PlanOutcome, summary: String,
         plannedAt: Date? = nil
     ) {
         self.agreement = agreement
@@ -100,17 +100,49 @@ public struct PlanRecord: Sendable {
     }
 }
 
+/// What a recorded decision (R30) says happened: a tick's own decisions, an operator's
+/// adjustment, and every later step of a job's life.
+public enum RecordedOutcome: String, Sendable, CaseIterable, Codable {
+    /// A job planned (written to the spool next), a stale touchpoint dropped (R29), a contact
+    /// a rule forbade (recorded when the reason changes).
+    case planned, dropped, suppressed
+    /// A withdrawal that came after a delivery tool had claimed the job.
+    case withdrawTooLate = "withdraw-too-late"
+    /// An operator's adjustment of how an agreement is contacted.
+    case adjusted
+    case spooled, held, review, claimed, delivered, failed, expired, withdrawn, cancelled
+    case staleClaim = "stale_claim"
+
+    /// The record of a job moving to `state`.
+    public init(_ state: JobState) {
+        switch state {
+        case .planned: self = .planned
+        case .spooled: self = .spooled
+        case .held: self = .held
+        case .review: self = .review
+        case .claimed: self = .claimed
+        case .staleClaim: self = .staleClaim
+        case .delivered: self = .delivered
+        case .failed: self = .failed
+        case .expired: self = .expired
+        case .withdrawn: self = .withdrawn
+        case .cancelled: self = .cancelled
+        }
+    }
+}
+
 /// A recorded decision (R30).
 public struct DecisionRecord: Sendable {
     public var agreement: Identifier
     public var at: Date
-    public var outcome: String
+    public var outcome: RecordedOutcome
     public var jobID: String?
     public var touchpoint: TouchpointKey?
     public var reason: String
 
     public init(
-        agreement: Identifier, at: Date, outcome: String, jobID: String? = nil, touchpoint: TouchpointKey? = nil,
+        agreement: Identifier, at: Date, outcome: RecordedOutcome, jobID: String? = nil,
+        touchpoint: TouchpointKey? = nil,
         reason: String
     ) {
         self.agreement = agreement
@@ -153,12 +185,12 @@ public struct AgreementListing: Sendable, Encodable {
     public var id: String
     public var debtor: String
     /// What the planner last decided: send, wait, blocked, idle, or new before the first plan.
-    public var outcome: String
+    public var outcome: PlanOutcome
     public var summary: String
     public var nextActionAt: Date?
 
     public init(
-        id: String, debtor: String, outcome: String, summary: String, nextActionAt: Date? = nil
+        id: String, debtor: String, outcome: PlanOutcome, summary: String, nextActionAt: Date? = nil
     ) {
         self.id = id
         self.debtor = debtor
@@ -171,14 +203,14 @@ public struct AgreementListing: Sendable, Encodable {
 /// Counts for `rapportctl status`.
 public struct StoreStatus: Sendable {
     public var agreements: Int
-    public var agreementsByOutcome: [String: Int]
+    public var agreementsByOutcome: [PlanOutcome: Int]
     public var jobsByState: [String: Int]
     public var events: Int
     public var lastTick: TickRecord?
     public var nextActionAt: Date?
 
     public init(
-        agreements: Int, agreementsByOutcome: [String: Int], jobsByState: [String: Int], events: Int,
+        agreements: Int, agreementsByOutcome: [PlanOutcome: Int], jobsByState: [String: Int], events: Int,
         lastTick: TickRecord? = nil, nextActionAt: Date? = nil
     ) {
         self.agreements = agreements

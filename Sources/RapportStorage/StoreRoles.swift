@@ -106,9 +106,9 @@ public protocol OperatorStore: Sendable {
     func decisions(of agreement: Identifier, limit: Int) async throws(StoreError) -> [DecisionRecord]
     func status() async throws(StoreError) -> StoreStatus
     func dueCount(at now: Date) async throws(StoreError) -> Int
-    func agreementList(outcome: String?) async throws(StoreError) -> [AgreementListing]
+    func agreementList(outcome: PlanOutcome?) async throws(StoreError) -> [AgreementListing]
     /// How many agreements have each summary, among those whose last outcome is `outcome`.
-    func summaries(withOutcome outcome: String) async throws(StoreError) -> [String: Int]
+    func summaries(withOutcome outcome: PlanOutcome) async throws(StoreError) -> [String: Int]
     /// Debtors in id order after `cursor`: how a forecast pages through a book.
     func debtors(after cursor: Identifier?, limit: Int) async throws(StoreError) -> [Identifier]
     func debtorCount() async throws(StoreError) -> Int

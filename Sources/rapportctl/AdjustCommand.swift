@@ -18,11 +18,11 @@ struct AdjustCommand: AsyncParsableCommand {
             Adjustments survive re-imports of the agreement and are recorded with their reason; explain shows them.
             """)
 
-    @Argument(help: "The agreement id.") var agreement: String
+    @Argument(help: "The agreement id.") var agreement: Identifier
     @Option(help: ArgumentHelp("A cadence profile from [cadences.NAME] in the config, or standard.", valueName: "name"))
     var cadence: String?
     @Option(help: ArgumentHelp("The channel to prefer: sms, email, voice, letter.", valueName: "channel")) var channel:
-        String?
+        Channel?
     @Option(
         name: .customLong("preferred-time"),
         help: ArgumentHelp("The local time the debtor prefers (HH:MM).", valueName: "time")) var preferredTime: String?
@@ -51,9 +51,7 @@ struct AdjustCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await command {
-            guard let id = Identifier(agreement) else {
-                throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-")
-            }
+            let id = agreement
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             guard let stored = try await engine.store.agreement(id) else {
                 throw Failure(.dataError, "agreement \(id) is not known")
@@ -92,12 +90,7 @@ struct AdjustCommand: AsyncParsableCommand {
             }
             adjustment.cadence = cadence
         }
-        if let channel {
-            guard let value = Channel(rawValue: channel) else {
-                throw Failure(.usage, "--channel \"\(channel)\" is not one of sms, email, voice, letter")
-            }
-            adjustment.preferredChannel = value
-        }
+        if let channel { adjustment.preferredChannel = channel }
         func time(_ text: String?, _ option: String) throws(Failure) -> LocalTime? {
             guard let text else { return nil }
             guard let value = LocalTime(text), value.minutes < 1440 else {

@@ -12,24 +12,19 @@ struct AgreementsCommand: AsyncParsableCommand {
         commandName: "agreements", abstract: "List agreements with what the planner last decided.",
         subcommands: [List.self])
 
-    /// What the planner last decided about an agreement.
-    enum State: String, ExpressibleByArgument, CaseIterable {
-        case send, wait, blocked, idle, new
-    }
-
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ls", abstract: "List agreements, optionally in one state.")
 
         @Option(help: "Only agreements whose last decision was send, wait, blocked, idle, or new (not planned yet).")
-        var state: State?
+        var state: PlanOutcome?
         @Flag(help: "One JSON object per line, for tools.") var json = false
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
             try await command {
                 let listing = try await storage.openEngine(logger: RapportCtl.logger).store.agreementList(
-                    outcome: state?.rawValue)
+                    outcome: state)
                 if json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -46,7 +41,7 @@ struct AgreementsCommand: AsyncParsableCommand {
                     return
                 }
                 let rows = listing.map {
-                    [$0.id, $0.debtor, $0.outcome, $0.nextActionAt.map(Timestamp.rfc3339) ?? "-", $0.summary]
+                    [$0.id, $0.debtor, $0.outcome.rawValue, $0.nextActionAt.map(Timestamp.rfc3339) ?? "-", $0.summary]
                 }
                 print(
                     TextTable.render(header: ["AGREEMENT", "DEBTOR", "STATE", "NEXT", "WHY"], rows: rows),

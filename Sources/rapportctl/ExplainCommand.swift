@@ -9,14 +9,12 @@ struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain", abstract: "Show what Rapport decides for an agreement right now, and why.")
 
-    @Argument(help: "The agreement id.") var agreement: String
+    @Argument(help: "The agreement id.") var agreement: Identifier
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
         try await command {
-            guard let id = Identifier(agreement) else {
-                throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-")
-            }
+            let id = agreement
             let engine = try storage.openEngine(logger: RapportCtl.logger)
             let now = Date()
             guard let explanation = try await engine.explain(id, at: now) else {

@@ -10,7 +10,7 @@ struct EventOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Amount, for payment or promise (\"50.00\").", valueName: "amount")) var amount: String?
     @Option(help: ArgumentHelp("Installment id, for payment.", valueName: "id")) var installment: String?
     @Option(help: ArgumentHelp("Promised date, for promise (YYYY-MM-DD).", valueName: "date")) var date: String?
-    @Option(help: ArgumentHelp("Channel, for opt_out, opt_in or reply.", valueName: "channel")) var channel: String?
+    @Option(help: ArgumentHelp("Channel, for opt_out, opt_in or reply.", valueName: "channel")) var channel: Channel?
     @Option(
         help: ArgumentHelp("Last local date of a pause, breathing space or hardship (YYYY-MM-DD).", valueName: "date"))
     var until: String?
@@ -21,16 +21,14 @@ struct EventOptions: ParsableArguments {
 /// waiting jobs it makes obsolete (R18).
 /// - Parameter verb: the command the operator typed, for the help an error points to.
 func record(
-    _ type: EventType, agreement: String, options: EventOptions, storage: StorageOptions, verb: String = "record"
+    _ type: EventType, agreement id: Identifier, options: EventOptions, storage: StorageOptions,
+    verb: String = "record"
 ) async throws {
-    guard let id = Identifier(agreement) else {
-        throw Failure(.usage, "agreement id \"\(agreement)\" must be 1-64 characters of A-Za-z0-9._:-")
-    }
     var fields: [String: JSONValue] = ["agreement": .string(id.rawValue), "type": .string(type.rawValue)]
     fields["at"] = .string(options.at ?? Timestamp.rfc3339(Date()))
     for (key, value) in [
         ("amount", options.amount), ("installment", options.installment), ("date", options.date),
-        ("channel", options.channel), ("until", options.until), ("reason", options.reason),
+        ("channel", options.channel?.rawValue), ("until", options.until), ("reason", options.reason),
     ] {
         if let value { fields[key] = .string(value) }
     }
@@ -54,7 +52,7 @@ struct RecordCommand: AsyncParsableCommand {
         commandName: "record",
         abstract: "Record an event for an agreement (payment, promise, reply, cease, dispute ...).")
 
-    @Argument(help: "The agreement id.") var agreement: String
+    @Argument(help: "The agreement id.") var agreement: Identifier
     @Argument(help: ArgumentHelp("The event type: \(EventType.allCases.map(\.rawValue).joined(separator: ", "))."))
     var type: String
     @OptionGroup var options: EventOptions
@@ -80,7 +78,7 @@ struct PauseCommand: AsyncParsableCommand {
         commandName: "pause",
         abstract: "Pause all contact on an agreement, optionally until a date, always with a reason (R17).")
 
-    @Argument(help: "The agreement id.") var agreement: String
+    @Argument(help: "The agreement id.") var agreement: Identifier
     @Option(help: ArgumentHelp("The last local date of the pause (YYYY-MM-DD).", valueName: "date")) var until: String?
     @Option(help: ArgumentHelp("Why the agreement is paused.", valueName: "text")) var reason: String
     @OptionGroup var storage: StorageOptions
@@ -111,7 +109,7 @@ struct PauseCommand: AsyncParsableCommand {
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "End an operator pause (R17).")
 
-    @Argument(help: "The agreement id.") var agreement: String
+    @Argument(help: "The agreement id.") var agreement: Identifier
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {

@@ -20,7 +20,9 @@ struct StatusCommand: AsyncParsableCommand {
                 table.isEmpty
                     ? "none" : table.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             }
-            print("agreements: \(status.agreements) (\(counts(status.agreementsByOutcome)))")
+            let byOutcome = Dictionary(
+                uniqueKeysWithValues: status.agreementsByOutcome.map { ($0.key.rawValue, $0.value) })
+            print("agreements: \(status.agreements) (\(counts(byOutcome)))")
             print("jobs: \(counts(status.jobsByState))")
             print("events: \(status.events)")
             let inbound = try await engine.store.inboundCounts()
@@ -52,7 +54,7 @@ struct StatusCommand: AsyncParsableCommand {
             } else {
                 print("next planning: \(status.nextActionAt.map(Timestamp.rfc3339) ?? "when new input arrives")")
             }
-            if let blocked = status.agreementsByOutcome["blocked"], blocked > 0 {
+            if let blocked = status.agreementsByOutcome[.blocked], blocked > 0 {
                 print("blocked: \(blocked) (rapportctl agreements ls --state blocked lists them)")
             }
         }

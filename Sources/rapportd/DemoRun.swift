@@ -101,7 +101,7 @@ struct DemoRun {
                     + "\(job.channel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(job.agreement)"
             )
         }
-        let blocked = (try? await engine.store.summaries(withOutcome: "blocked")) ?? [:]
+        let blocked = (try? await engine.store.summaries(withOutcome: .blocked)) ?? [:]
         if !blocked.isEmpty {
             var reasons: [String: Int] = [:]
             for (summary, count) in blocked {
@@ -116,7 +116,7 @@ struct DemoRun {
         if let status = try? await engine.store.status() {
             print("")
             print(
-                "What comes next: \(status.agreementsByOutcome["wait", default: 0]) agreements wait for their moment; "
+                "What comes next: \(status.agreementsByOutcome[.wait, default: 0]) agreements wait for their moment; "
                     + "the next planning is at \(status.nextActionAt.map(Timestamp.rfc3339) ?? "-").")
         }
         let options = "--config config/rapport.toml --database .rapport-demo/rapport.sqlite --spool .rapport-demo/spool"

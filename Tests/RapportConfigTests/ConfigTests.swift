@@ -152,4 +152,21 @@ extension ConfigTests {
                 "[cadences.slow] lookahead_hours is not a known key")
                 == true)
     }
+
+    @Test("Every flat section is read through its table of keys: an unknown key is refused with the section's keys")
+    func everySectionRefusesUnknownKeys() {
+        for (section, keys) in SettingKey.sections {
+            #expect(!keys.isEmpty)
+            let names = keys.map(\.name)
+            #expect(Set(names).count == names.count, "[\(section)] lists a key twice")
+            #expect {
+                try parse("[\(section)]\nno_such_key = 1\n")
+            } throws: { error in
+                let message = "\(error)"
+                return message.contains("[\(section)]") && message.contains("no_such_key")
+                    && names.allSatisfy { message.contains($0) }
+            }
+        }
+    }
+
 }

@@ -103,7 +103,7 @@ struct EngineTests {
         let explanation = try #require(
             try await engine.explain(job.agreement, at: job.notAfter.addingTimeInterval(120)))
         #expect(explanation.jobs.first?.state == .expired)
-        #expect(explanation.decisions.contains { $0.outcome == "expired" })
+        #expect(explanation.decisions.contains { $0.outcome == .expired })
     }
 
     @Test("A claimed job is not withdrawn, and the records say it was too late")
@@ -154,7 +154,7 @@ struct EngineOutcomeTests {
         #expect(stored.detail == "gateway accepted; provider id p-9")
         #expect(
             try await engine.store.decisions(of: job.agreement).contains {
-                $0.outcome == "delivered" && $0.jobID == job.id
+                $0.outcome == .delivered && $0.jobID == job.id
             })
     }
 
@@ -183,7 +183,7 @@ struct EngineOutcomeTests {
         #expect(try await engine.store.job(job.id)?.detail?.hasPrefix("stale claim") == true)
         let again = try await engine.tick(at: job.notBefore.addingTimeInterval(20 * 60))
         #expect(again.staleClaims == 1, "still counted while it stays in cur/")
-        #expect(try await engine.store.decisions(of: job.agreement).filter { $0.outcome == "stale_claim" }.count == 1)
+        #expect(try await engine.store.decisions(of: job.agreement).filter { $0.outcome == .staleClaim }.count == 1)
         #expect(try sandbox.jobs(in: "cur").count == 1)
         #expect(try sandbox.jobs().isEmpty)
     }
@@ -228,7 +228,7 @@ struct CatchUpTests {
         #expect(perDebtor.values.allSatisfy { $0.count == 1 }, "one message per debtor, not a burst of old ones")
         var dropped: [DecisionRecord] = []
         for agreement in agreements {
-            dropped += try await engine.store.decisions(of: agreement.id).filter { $0.outcome == "dropped" }
+            dropped += try await engine.store.decisions(of: agreement.id).filter { $0.outcome == .dropped }
         }
         #expect(
             dropped.contains { $0.reason.contains("R29") && $0.touchpoint?.rawValue.hasPrefix("pre_due:") == true },

@@ -40,7 +40,7 @@ struct RecheckTests {
         #expect(try await engine.store.job(job.id)?.state == .spooled)
         var recorded: [DecisionRecord] = []
         for id in ["A-1", "A-2"] { recorded += try await engine.store.decisions(of: Identifier(id)!) }
-        #expect(!recorded.contains { $0.outcome == "withdrawn" }, "no withdrawal is recorded: none happened")
+        #expect(!recorded.contains { $0.outcome == .withdrawn }, "no withdrawal is recorded: none happened")
         let next = try await engine.tick(at: now.addingTimeInterval(600))
         #expect(next.spooled.isEmpty, "the same message is not planned again")
         #expect(try sandbox.jobs().count == 1)

@@ -204,7 +204,7 @@ struct StoreTests {
         #expect(try await store.jobs(in: .planned).isEmpty)
         #expect(try await store.portfolio(of: Identifier("D-1")!).history.first?.state == .spooled)
         let outcomes = try await store.decisions(of: Identifier("A-1")!).map(\.outcome)
-        #expect(outcomes == ["planned", "spooled"])
+        #expect(outcomes == [.planned, .spooled])
     }
 }
 

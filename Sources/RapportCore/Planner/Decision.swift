@@ -15,6 +15,16 @@ public struct Decision: Sendable {
     }
 
     public var outcome: Outcome
+
+    /// The headline's kind: what the records and `rapportctl agreements ls` keep of it.
+    public var kind: PlanOutcome {
+        switch outcome {
+        case .send: .send
+        case .wait: .wait
+        case .blocked: .blocked
+        case .idle: .idle
+        }
+    }
     /// Jobs still waiting in the spool that must not go out any more (R18).
     public var withdrawals: [Withdrawal] = []
     /// Touchpoints that went stale and are dropped rather than sent late (R29).
@@ -47,6 +57,13 @@ public struct Decision: Sendable {
         case .idle(let reason): "idle: \(reason)"
         }
     }
+}
+
+/// What the planner last decided about an agreement, as its record keeps it.
+public enum PlanOutcome: String, Sendable, CaseIterable, Codable {
+    case send, wait, blocked, idle
+    /// Imported, not planned yet.
+    case new
 }
 
 /// A waiting job to take back, the rule that takes it back, and why in words.
