@@ -20,8 +20,9 @@ extension Engine {
             return .duplicate
         }
         var answered: [Identifier] = []
-        var job: String?
-        if let id = message.inReplyTo, let stored = try await storeCall({ try await store.job(id) }),
+        var job: JobID?
+        if let id = message.inReplyTo.flatMap(JobID.init),
+            let stored = try await storeCall({ try await store.job(id) }),
             let sent = try? Job.decode(stored.data)
         {
             job = id

@@ -5,7 +5,7 @@ import RapportStorage
 
 /// What an operator asked of one job, and what became of it.
 public struct OperatorResult: Sendable {
-    public var jobID: String
+    public var jobID: JobID
     public var fileName: String
     /// The job's state afterwards.
     public var state: JobState
@@ -75,7 +75,7 @@ extension Engine {
     }
 
     /// The jobs an operator action names: one job id, or every job of an agreement.
-    public func jobs(id: String?, agreement: Identifier?) async throws(EngineError) -> [StoredJob] {
+    public func jobs(id: JobID?, agreement: Identifier?) async throws(EngineError) -> [StoredJob] {
         try await storeCall {
             if let id { return try await store.job(id).map { [$0] } ?? [] }
             if let agreement { return try await store.jobs(of: agreement) }

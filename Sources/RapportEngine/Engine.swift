@@ -158,7 +158,7 @@ public final class Engine: Sendable {
     /// A job file to write: the job's id, its file name and exact bytes, and whether it waits
     /// in `review/` for a person (R15) rather than in `new/`.
     struct PendingFile {
-        var id: String
+        var id: JobID
         var fileName: String
         var bytes: Data
         var review: Bool

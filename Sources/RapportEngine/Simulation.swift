@@ -173,7 +173,7 @@ public struct Simulation: Sendable {
         let due = try await engine.store.jobsInFlight(at: now).filter { $0.state == .spooled }.sorted {
             $0.fileName < $1.fileName
         }
-        var delivered: [String] = []
+        var delivered: [JobID] = []
         for stored in due {
             guard try engine.spool.remove(stored.fileName, from: .new) else {
                 // Claimed or gone in the live spool before the copy: it is not ours to deliver.

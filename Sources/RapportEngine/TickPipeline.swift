@@ -76,11 +76,11 @@ extension Engine {
     /// Moves the files each decision withdraws to `withdrawn/` (R18), and returns the batch's
     /// records with the state each withdrawn job was found in, and the ids actually withdrawn.
     private func takeBackWithdrawn(_ planned: [Planned], into report: inout TickReport)
-        async throws(EngineError) -> (records: [PlanRecord], withdrawn: Set<String>)
+        async throws(EngineError) -> (records: [PlanRecord], withdrawn: Set<JobID>)
     {
         var records: [PlanRecord] = []
         records.reserveCapacity(planned.count)
-        var withdrawnHere: Set<String> = []
+        var withdrawnHere: Set<JobID> = []
         for item in planned {
             var withdrawn: [(Withdrawal, JobState)] = []
             for (withdrawal, fileName) in item.withdrawnFiles {
@@ -102,7 +102,7 @@ extension Engine {
 
     /// The files of the jobs `records` plan, in order, each noted in the report — but not those
     /// a later plan of the same batch withdrew (R18): the commit recorded them withdrawn.
-    private func spooling(_ records: [PlanRecord], except withdrawn: Set<String>, into report: inout TickReport)
+    private func spooling(_ records: [PlanRecord], except withdrawn: Set<JobID>, into report: inout TickReport)
         -> [PendingFile]
     {
         var files: [PendingFile] = []

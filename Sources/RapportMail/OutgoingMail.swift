@@ -21,16 +21,15 @@ public struct OutgoingMail: Sendable {
         guard let from = MailAddress(mail.from) else {
             throw MailError("[mail] from is not set to an address; set it in rapport.toml")
         }
-        guard Job.isValidID(job.id) else { throw MailError("job id \(job.id.prefix(40)) is not valid") }
         guard let to = MailAddress.bare(job.to) else {
             throw MailError("\(job.id): the recipient is not a plain e-mail address")
         }
         let bounces = MailAddress.envelope(mail, from: from)
-        envelopeSender = bounces.tagged(job.id)
+        envelopeSender = bounces.tagged(job.id.rawValue)
         recipient = to
-        var unsubscribe = "<mailto:\(bounces.tagged("unsub-" + job.id))>"
+        var unsubscribe = "<mailto:\(bounces.tagged("unsub-" + job.id.rawValue))>"
         if let url = mail.unsubscribeURL {
-            unsubscribe += ", <\(url.replacingOccurrences(of: "{{job}}", with: job.id))>"
+            unsubscribe += ", <\(url.replacingOccurrences(of: "{{job}}", with: job.id.rawValue))>"
         }
         var headers = [
             MIMEEncoding.header("From", from.headerValue),

@@ -48,8 +48,9 @@ enum MessageExamples {
         statement: Statement?, agreements: Int = 1, installment: Installment?
     ) -> PlannedContact {
         let ids = (1...agreements).map { id("A-\($0)") }
+        let touchpoint = TouchpointKey(rawValue: "\(kind.rawValue):A-1")
         return PlannedContact(
-            jobID: "j-example", touchpoint: TouchpointKey(rawValue: "\(kind.rawValue):A-1"), kind: kind,
+            jobID: JobID(touchpoint: touchpoint, attempt: 0), touchpoint: touchpoint, kind: kind,
             channel: channel, to: "+12145550100",
             agreement: ids[0], agreements: ids, debtor: Debtor(id: id("D-1"), name: name, locale: language),
             timezone: "America/Chicago", notBefore: Date(timeIntervalSince1970: 0),

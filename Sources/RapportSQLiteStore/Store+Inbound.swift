@@ -63,7 +63,7 @@ extension SQLiteStore {
     /// received changes nothing.
     /// - Returns: false when the message had been received before.
     public func receive(
-        _ record: InboundRecord, events: [Event], inbox why: String?, failedJob: String?, at now: Date
+        _ record: InboundRecord, events: [Event], inbox why: String?, failedJob: JobID?, at now: Date
     ) async throws(StoreError) -> Bool {
         try await write { db in
             var record = record
@@ -93,7 +93,7 @@ extension SQLiteStore {
                         'R35: temporary delivery failure reported after delivery', updated_at = ?
                         WHERE id = ? AND state IN (\(JobState.mayHaveGone.sqlList))
                         """,
-                    arguments: [now.timeIntervalSince1970, failedJob])
+                    arguments: [now.timeIntervalSince1970, failedJob.rawValue])
             }
             return true
         }

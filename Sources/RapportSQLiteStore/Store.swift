@@ -446,7 +446,7 @@ public final class SQLiteStore: Store {
                 // Taken back before the commit: recorded whatever else changed.
                 for (withdrawal, state) in record.withdrawn {
                     try db.cachedStatement(sql: "UPDATE job SET state = ?, detail = ?, updated_at = ? WHERE id = ?")
-                        .execute(arguments: [state.rawValue, withdrawal.reason, time, withdrawal.jobID])
+                        .execute(arguments: [state.rawValue, withdrawal.reason, time, withdrawal.jobID.rawValue])
                     let outcome: RecordedOutcome = state == .withdrawn ? .withdrawn : .withdrawTooLate
                     try DecisionRecord(
                         agreement: record.agreement, at: now, outcome: outcome, jobID: withdrawal.jobID,
@@ -508,7 +508,7 @@ public final class SQLiteStore: Store {
     }
 
     private static func setState(
-        _ state: JobState, of jobIDs: [String], detail: String?, replan: Bool, at now: Date, _ db: Database
+        _ state: JobState, of jobIDs: [JobID], detail: String?, replan: Bool, at now: Date, _ db: Database
     ) throws {
         let time = now.timeIntervalSince1970
         let update = try db.cachedStatement(
@@ -519,7 +519,8 @@ public final class SQLiteStore: Store {
                 """
         )
         for jobID in jobIDs {
-            guard let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID]),
+            guard
+                let agreement = try String.fetchOne(update, arguments: [state.rawValue, detail, time, jobID.rawValue]),
                 let id = Identifier(agreement)
             else { continue }
             try DecisionRecord(
@@ -641,25 +642,27 @@ public final class SQLiteStore: Store {
 
     /// The agreement each job in `states` was planned for: whose next action its expiry brings
     /// forward.
-    public func agreementsOfJobs(in states: [JobState]) async throws(StoreError) -> [String: Identifier] {
+    public func agreementsOfJobs(in states: [JobState]) async throws(StoreError) -> [JobID: Identifier] {
         try await read { db in
-            var agreements: [String: Identifier] = [:]
+            var agreements: [JobID: Identifier] = [:]
             for row in try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, agreement_id FROM job WHERE state IN (\(databaseQuestionMarks(count: states.count)))
                     """, arguments: StatementArguments(states.map(\.rawValue)))
             {
-                agreements[row["id"]] = Identifier(row["agreement_id"] as String)
+                let id: String = row["id"]
+                guard let job = JobID(id) else { throw StoreError.unreadable("job", id, "not a job id") }
+                agreements[job] = Identifier(row["agreement_id"] as String)
             }
             return agreements
         }
     }
 
     /// One job by id.
-    public func job(_ id: String) async throws(StoreError) -> StoredJob? {
+    public func job(_ id: JobID) async throws(StoreError) -> StoredJob? {
         try await read { db in
-            try StoredJob.fetchOne(db, key: id)
+            try StoredJob.fetchOne(db, key: id.rawValue)
         }
     }
 
@@ -818,10 +821,11 @@ public final class SQLiteStore: Store {
     /// A job row as the planner sees it; a row of a kind, channel or state this program does not
     /// know is an error naming the job, not a gap in the history.
     static func contactRecord(_ row: Row) throws(StoreError) -> ContactRecord {
-        let id: String = row["id"]
+        let text: String = row["id"]
+        guard let id = JobID(text) else { throw .unreadable("job", text, "not a job id") }
         func column<T>(_ name: String, _ parse: (String) -> T?) throws(StoreError) -> T {
             let text: String = row[name]
-            guard let value = parse(text) else { throw .unreadable("job", id, "\(name) \"\(text)\"") }
+            guard let value = parse(text) else { throw .unreadable("job", id.rawValue, "\(name) \"\(text)\"") }
             return value
         }
         let agreements = try column("agreements") { text -> [Identifier]? in

@@ -45,7 +45,8 @@ extension DecisionRecord: FetchableRecord, TableRecord {
         }
         self.init(
             agreement: agreement, at: Date(timeIntervalSince1970: row["at"]), outcome: outcome,
-            jobID: row["job_id"], touchpoint: (row["touchpoint"] as String?).map(TouchpointKey.init(rawValue:)),
+            jobID: (row["job_id"] as String?).flatMap(JobID.init),
+            touchpoint: (row["touchpoint"] as String?).map(TouchpointKey.init(rawValue:)),
             reason: row["reason"])
     }
 
@@ -62,7 +63,8 @@ extension DecisionRecord: FetchableRecord, TableRecord {
                 + "?)"
         )
         .execute(arguments: [
-            agreement.rawValue, at.timeIntervalSince1970, outcome.rawValue, jobID, touchpoint?.rawValue, reason,
+            agreement.rawValue, at.timeIntervalSince1970, outcome.rawValue, jobID?.rawValue, touchpoint?.rawValue,
+            reason,
         ])
     }
 }
@@ -72,11 +74,12 @@ extension StoredJob: FetchableRecord, TableRecord {
 
     public init(row: Row) throws {
         let id: String = row["id"]
-        guard let agreement = Identifier(row["agreement_id"] as String), let kind = ContactKind(rawValue: row["kind"]),
+        guard let jobID = JobID(id), let agreement = Identifier(row["agreement_id"] as String),
+            let kind = ContactKind(rawValue: row["kind"]),
             let channel = Channel(rawValue: row["channel"]), let state = JobState(rawValue: row["state"])
-        else { throw StoreError(.unusable, "job \(id) has a kind, channel or state this version does not know") }
+        else { throw StoreError.unreadable("job", id, "an id, kind, channel or state this version does not know") }
         self.init(
-            id: id, touchpoint: TouchpointKey(rawValue: row["touchpoint"]), agreement: agreement, kind: kind,
+            id: jobID, touchpoint: TouchpointKey(rawValue: row["touchpoint"]), agreement: agreement, kind: kind,
             channel: channel,
             notBefore: Date(timeIntervalSince1970: row["not_before"]),
             notAfter: Date(timeIntervalSince1970: row["not_after"]),
@@ -108,7 +111,8 @@ struct PlannedJobRow {
                 """
         )
         .execute(arguments: [
-            job.id, contact.touchpoint.rawValue, JSONWriter.strings(contact.covers.map(\.rawValue)), agreement.rawValue,
+            job.id.rawValue, contact.touchpoint.rawValue, JSONWriter.strings(contact.covers.map(\.rawValue)),
+            agreement.rawValue,
             JSONWriter.strings(job.agreements.map(\.rawValue)), job.debtor.rawValue, job.kind.rawValue,
             job.channel.rawValue, job.notBefore.timeIntervalSince1970, job.notAfter.timeIntervalSince1970,
             job.timezone, job.to, job.fileName, contact.needsReview, String(decoding: bytes, as: UTF8.self), at, at,

@@ -347,10 +347,10 @@ public struct Spool: Sendable {
     /// the only names the spool ever creates, so no id can smuggle a path into it.
     public static func isJobFileName(_ name: String) -> Bool { JobFileName(name) != nil }
 
-    /// Finds a job by id (or by its file name) in any folder.
-    public func find(id: String) throws(SystemError) -> Location? {
+    /// Finds a job by id in any job folder.
+    public func find(id: JobID) throws(SystemError) -> Location? {
         for folder in Folder.jobFolders {
-            if let name = try list(folder).first(where: { $0 == id || $0.hasSuffix("_\(id).json") }) {
+            if let name = try list(folder).first(where: { JobFileName($0)?.id == id }) {
                 return Location(folder: folder, name: name)
             }
         }

@@ -34,7 +34,7 @@ public struct StoredAgreement: Sendable {
 
 /// A job row: its state and the exact bytes of its file.
 public struct StoredJob: Sendable {
-    public var id: String
+    public var id: JobID
     public var touchpoint: TouchpointKey
     public var agreement: Identifier
     public var kind: ContactKind
@@ -51,7 +51,7 @@ public struct StoredJob: Sendable {
     public var updatedAt: Date
 
     public init(
-        id: String, touchpoint: TouchpointKey, agreement: Identifier, kind: ContactKind, channel: Channel,
+        id: JobID, touchpoint: TouchpointKey, agreement: Identifier, kind: ContactKind, channel: Channel,
         notBefore: Date, notAfter: Date, fileName: String, state: JobState, review: Bool, detail: String? = nil,
         data: Data, createdAt: Date, updatedAt: Date
     ) {
@@ -136,12 +136,12 @@ public struct DecisionRecord: Sendable {
     public var agreement: Identifier
     public var at: Date
     public var outcome: RecordedOutcome
-    public var jobID: String?
+    public var jobID: JobID?
     public var touchpoint: TouchpointKey?
     public var reason: String
 
     public init(
-        agreement: Identifier, at: Date, outcome: RecordedOutcome, jobID: String? = nil,
+        agreement: Identifier, at: Date, outcome: RecordedOutcome, jobID: JobID? = nil,
         touchpoint: TouchpointKey? = nil,
         reason: String
     ) {
@@ -240,12 +240,12 @@ public struct DueAgreement: Sendable, Equatable {
 /// Jobs moved to one state in one go, with why (R30).
 public struct JobStateChange: Sendable {
     public var state: JobState
-    public var jobIDs: [String]
+    public var jobIDs: [JobID]
     public var detail: String?
     /// Whether the jobs' agreements become due (an expiry: the touchpoint may be planned again).
     public var replan: Bool
 
-    public init(state: JobState, jobIDs: [String], detail: String?, replan: Bool = false) {
+    public init(state: JobState, jobIDs: [JobID], detail: String?, replan: Bool = false) {
         self.state = state
         self.jobIDs = jobIDs
         self.detail = detail

@@ -81,7 +81,7 @@ public protocol InboundStore: Sendable {
     func received(_ identity: String) async throws(StoreError) -> Bool
     /// Records an inbound message and its effects in one transaction.
     /// - Returns: false when the message had been received before (nothing changed).
-    func receive(_ record: InboundRecord, events: [Event], inbox why: String?, failedJob: String?, at now: Date)
+    func receive(_ record: InboundRecord, events: [Event], inbox why: String?, failedJob: JobID?, at now: Date)
         async throws(StoreError) -> Bool
     /// The inbox: what waits for a person (`open`), or everything.
     func inbox(openOnly: Bool) async throws(StoreError) -> [InboxItem]
@@ -100,7 +100,7 @@ public protocol OperatorStore: Sendable {
     /// Where the records are, for logs and `status` (never a password).
     var location: String { get }
     func agreement(_ id: Identifier) async throws(StoreError) -> StoredAgreement?
-    func job(_ id: String) async throws(StoreError) -> StoredJob?
+    func job(_ id: JobID) async throws(StoreError) -> StoredJob?
     func jobs(of agreement: Identifier) async throws(StoreError) -> [StoredJob]
     /// The recorded decisions of an agreement, oldest first.
     func decisions(of agreement: Identifier, limit: Int) async throws(StoreError) -> [DecisionRecord]
@@ -113,7 +113,7 @@ public protocol OperatorStore: Sendable {
     func debtors(after cursor: Identifier?, limit: Int) async throws(StoreError) -> [Identifier]
     func debtorCount() async throws(StoreError) -> Int
     /// The agreement each job in `states` was planned for.
-    func agreementsOfJobs(in states: [JobState]) async throws(StoreError) -> [String: Identifier]
+    func agreementsOfJobs(in states: [JobState]) async throws(StoreError) -> [JobID: Identifier]
 }
 
 /// R30: records kept as long as the rulebook says, and no longer.
@@ -166,7 +166,7 @@ public typealias Store =
 extension PlanningStore {
     /// Moves jobs to `state`, with one detail; with `replan`, their agreements become due.
     public func setState(
-        _ state: JobState, of jobIDs: [String], detail: String? = nil, replan: Bool = false, at now: Date
+        _ state: JobState, of jobIDs: [JobID], detail: String? = nil, replan: Bool = false, at now: Date
     ) async throws(StoreError) {
         try await setStates([JobStateChange(state: state, jobIDs: jobIDs, detail: detail, replan: replan)], at: now)
     }

@@ -78,7 +78,7 @@ enum Fixture {
     ) -> ContactRecord {
         let instant = instant(at)
         return ContactRecord(
-            jobID: "j-" + StableHash.hex(at + kind.rawValue + agreement),
+            jobID: JobID("j-" + StableHash.hex(at + kind.rawValue + agreement))!,
             touchpoint: TouchpointKey(rawValue: touchpoint ?? "\(kind.rawValue):\(agreement):x:\(at)"),
             agreements: [id(agreement)], kind: kind, channel: channel, notBefore: instant,
             notAfter: instant.addingTimeInterval(3600), state: state,

@@ -6,6 +6,8 @@ import Testing
 /// planner sends (R31's confirmation, R32's help).
 @Suite("What a reply does")
 struct ReplyEffectsTests {
+    /// The job a delivery report concerns.
+    static let job = JobID(touchpoint: TouchpointKey(rawValue: "pre_due:A-1:1"), attempt: 0)
     let now = Fixture.instant("2026-12-02T16:00:00Z")  // 10:00 in Chicago
 
     func state(_ id: String, events: [Event] = [], contacts: [Channel: String]? = nil) -> AgreementState {
@@ -64,7 +66,9 @@ struct ReplyEffectsTests {
     )
     func r34() {
         let a1 = state("A-1"), a2 = state("A-2")
-        let effects = ReplyEffects.of(sms("Can I pay Friday?"), matched: [a1, a2], answered: [a2], job: "j-x")
+        let effects = ReplyEffects.of(
+            sms("Can I pay Friday?"), matched: [a1, a2], answered: [a2],
+            job: JobID(touchpoint: TouchpointKey(rawValue: "x"), attempt: 0))
         #expect(effects.outcome == .conversation && effects.inbox != nil)
         #expect(effects.events.map(\.agreement) == [Fixture.id("A-2")] && effects.events.first?.type == .reply)
         let unknown = ReplyEffects.of(sms("STOP", from: "+19995550000"), matched: [], job: nil)
@@ -83,8 +87,8 @@ struct ReplyEffectsTests {
         var temporary = bounce
         temporary.status = "4.4.1"
         #expect(
-            ReplyEffects.of(temporary, matched: [state("A-1")], job: "j-1")
-                == ReplyEffects(outcome: .temporaryFailure, failedJob: "j-1"))
+            ReplyEffects.of(temporary, matched: [state("A-1")], job: Self.job)
+                == ReplyEffects(outcome: .temporaryFailure, failedJob: Self.job))
         let unsubscribe = InboundMessage(
             channel: .email, kind: .unsubscribe, from: nil, receivedAt: now, recipient: "sam@example.org")
         let events = ReplyEffects.of(unsubscribe, matched: [state("A-1")], job: nil).events

@@ -106,7 +106,8 @@ struct ValueTests {
     @Test("Job file names sort by not_before and carry only validated ids")
     func jobFileNames() {
         let name = Job.fileName(
-            notBefore: Timestamp.parse("2026-11-28T16:20:00Z")!, channel: .sms, id: "j-" + StableHash.hex("x"))
+            notBefore: Timestamp.parse("2026-11-28T16:20:00Z")!, channel: .sms,
+            id: JobID(touchpoint: TouchpointKey(rawValue: "x"), attempt: 0))
         #expect(name.hasPrefix("20261128T162000Z_sms_j-"))
         #expect(name.hasSuffix(".json"))
         #expect(Job.isValidID("j-" + StableHash.hex("x")))

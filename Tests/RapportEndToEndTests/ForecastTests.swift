@@ -11,7 +11,7 @@ import Testing
 struct ForecastTests {
     /// A delivered job, as both ways of forecasting can tell it.
     struct Delivered: Comparable, CustomStringConvertible {
-        var id: String
+        var id: JobID
         var notBefore: Date
         var channel: Channel
         var kind: ContactKind

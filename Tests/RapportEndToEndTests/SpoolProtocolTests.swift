@@ -16,7 +16,7 @@ struct SpoolProtocolEndToEndTests {
         return try (0..<count).map { index in
             let notBefore = now.addingTimeInterval(-Double(60 * (count - index)))
             let contact = PlannedContact(
-                jobID: "j-" + StableHash.hex("\(prefix)\(index)"),
+                jobID: JobID("j-" + StableHash.hex("\(prefix)\(index)"))!,
                 touchpoint: TouchpointKey(rawValue: "\(prefix)\(index)"), kind: .preDue,
                 channel: channel, to: "+12145550100",
                 agreement: Identifier("A-\(index)")!, agreements: [Identifier("A-\(index)")!],
@@ -94,7 +94,7 @@ struct SpoolProtocolEndToEndTests {
         let sandbox = try Sandbox()
         let jobs = try readyJobs(sandbox, count: 1)
         let ack = try sandbox.run(
-            "rapportctl", ["spool", "ack", jobs[0].id, "--status", "delivered", "--spool", sandbox.spool],
+            "rapportctl", ["spool", "ack", jobs[0].id.rawValue, "--status", "delivered", "--spool", sandbox.spool],
             withConfig: false)
         #expect(ack.code == 65)
         #expect(ack.err.contains("waits in new/: a delivery tool claims it first"))
@@ -112,7 +112,7 @@ struct SpoolProtocolEndToEndTests {
             ])
         #expect(byPath.code == 0, "\(byPath.err)")
         #expect(try sandbox.jobs(in: "failed") == [jobs[0].fileName])
-        #expect(try sandbox.run("rapportctl", ["spool", "ack", jobs[0].id, "--status", "maybe"]).code == 64)
+        #expect(try sandbox.run("rapportctl", ["spool", "ack", jobs[0].id.rawValue, "--status", "maybe"]).code == 64)
     }
 
     @Test("Operators hold, release and withdraw jobs like a mail queue; stats counts them")

@@ -16,7 +16,7 @@ struct MailTests {
     ) -> Job {
         var job = Job(
             contact: PlannedContact(
-                jobID: jobID, touchpoint: TouchpointKey(rawValue: "t"), kind: .preDue, channel: .email,
+                jobID: JobID(jobID)!, touchpoint: TouchpointKey(rawValue: "t"), kind: .preDue, channel: .email,
                 to: "sam@example.org",
                 agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
                 debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),

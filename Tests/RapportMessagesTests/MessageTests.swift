@@ -17,7 +17,8 @@ struct MessageTests {
         overdue: Arrears? = nil
     ) -> PlannedContact {
         PlannedContact(
-            jobID: "j-" + StableHash.hex("x"), touchpoint: TouchpointKey(rawValue: "t"), kind: kind, channel: channel,
+            jobID: JobID("j-" + StableHash.hex("x"))!, touchpoint: TouchpointKey(rawValue: "t"), kind: kind,
+            channel: channel,
             to: "x",
             agreement: Identifier("A-1")!,
             agreements: [Identifier("A-1")!],

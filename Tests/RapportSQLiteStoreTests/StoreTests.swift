@@ -182,7 +182,8 @@ struct StoreTests {
     func jobLifecycle() async throws {
         _ = try await store.upsert([agreement("A-1")], at: now)
         let contact = PlannedContact(
-            jobID: "j-" + StableHash.hex("k"), touchpoint: .reminder(.preDue, Identifier("A-1")!, Identifier("1")!),
+            jobID: JobID("j-" + StableHash.hex("k"))!,
+            touchpoint: .reminder(.preDue, Identifier("A-1")!, Identifier("1")!),
             kind: .preDue, channel: .email,
             to: "sam@example.org",
             agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
@@ -214,7 +215,7 @@ extension StoreTests {
     func commitJob(_ agreement: String, at instant: Date, revision: Int64? = nil) async throws -> CommitResult {
         let id = Identifier(agreement)!
         let contact = PlannedContact(
-            jobID: "j-" + StableHash.hex(agreement), touchpoint: .reminder(.preDue, id, Identifier("1")!),
+            jobID: JobID("j-" + StableHash.hex(agreement))!, touchpoint: .reminder(.preDue, id, Identifier("1")!),
             kind: .preDue, channel: .email, to: "sam@example.org", agreement: id, agreements: [id],
             debtor: Debtor(id: Identifier("D-1")!, name: "Sam"), timezone: "America/Chicago",
             notBefore: instant.addingTimeInterval(3600), notAfter: instant.addingTimeInterval(7200), localTime: "x",

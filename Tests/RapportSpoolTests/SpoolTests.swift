@@ -20,7 +20,8 @@ struct SpoolTests {
 
     func job(_ key: String = "k", notBefore: Date = Date(timeIntervalSince1970: 1_796_000_000)) -> Job {
         let contact = PlannedContact(
-            jobID: "j-" + StableHash.hex(key), touchpoint: TouchpointKey(rawValue: key), kind: .preDue, channel: .sms,
+            jobID: JobID("j-" + StableHash.hex(key))!, touchpoint: TouchpointKey(rawValue: key), kind: .preDue,
+            channel: .sms,
             to: "+12145550100",
             agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
             debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),
@@ -153,7 +154,7 @@ struct SpoolProtocolTests {
         let notBefore = Date(
             timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 + minutesFromNow * 60)
         let contact = PlannedContact(
-            jobID: "j-" + StableHash.hex(key), touchpoint: TouchpointKey(rawValue: key), kind: .preDue,
+            jobID: JobID("j-" + StableHash.hex(key))!, touchpoint: TouchpointKey(rawValue: key), kind: .preDue,
             channel: channel, to: "+12145550100",
             agreement: Identifier("A-1")!, agreements: [Identifier("A-1")!],
             debtor: Debtor(id: Identifier("D-1")!, name: "Sam"),

@@ -5,7 +5,7 @@ import Foundation
 public struct Job: Sendable, Equatable, Codable {
     /// The job file format version.
     public var version = 1
-    public var id: String
+    public var id: JobID
     public var agreement: Identifier
     public var agreements: [Identifier]
     public var debtor: Identifier
@@ -55,19 +55,13 @@ public struct Job: Sendable, Equatable, Codable {
     public var fileName: String { Self.fileName(notBefore: notBefore, channel: channel, id: id) }
 
     /// The file name for a job with these fields.
-    public static func fileName(notBefore: Date, channel: Channel, id: String) -> String {
+    public static func fileName(notBefore: Date, channel: Channel, id: JobID) -> String {
         JobFileName(notBefore: notBefore, channel: channel, id: id).description
     }
 
     /// Whether `id` has the shape of a job id this project issues (`j-` and 32 hex digits);
     /// anything else never reaches a file name.
-    public static func isValidID(_ id: String) -> Bool {
-        id.utf8.count == 34 && id.hasPrefix("j-")
-            && id.utf8.dropFirst(2).allSatisfy {
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
-            }
-    }
+    public static func isValidID(_ id: String) -> Bool { JobID.isValid(id) }
 
     /// The job as the bytes of its spool file: one JSON object, keys sorted, so the same job
     /// always gives the same bytes.
@@ -104,7 +98,7 @@ public struct Job: Sendable, Equatable, Codable {
             return date
         }
         version = try c.decode(Int.self, forKey: .version)
-        id = try c.decode(String.self, forKey: .id)
+        id = try c.decode(JobID.self, forKey: .id)
         agreement = try c.decode(Identifier.self, forKey: .agreement)
         agreements = try c.decode([Identifier].self, forKey: .agreements)
         debtor = try c.decode(Identifier.self, forKey: .debtor)

@@ -6,10 +6,10 @@ import Foundation
 public struct JobFileName: Sendable, Equatable, CustomStringConvertible {
     public let notBefore: Date
     public let channel: Channel
-    /// A valid job id (`Job.isValidID`): it can never smuggle a path into the spool.
-    public let id: String
+    /// A job id: it can never smuggle a path into the spool.
+    public let id: JobID
 
-    public init(notBefore: Date, channel: Channel, id: String) {
+    public init(notBefore: Date, channel: Channel, id: JobID) {
         self.notBefore = notBefore
         self.channel = channel
         self.id = id
@@ -21,8 +21,7 @@ public struct JobFileName: Sendable, Equatable, CustomStringConvertible {
         guard parts.count == 3, let notBefore = Timestamp.parseCompact(String(parts[0])),
             let channel = Channel(rawValue: String(parts[1])), parts[2].hasSuffix(".json")
         else { return nil }
-        let id = String(parts[2].dropLast(5))
-        guard Job.isValidID(id) else { return nil }
+        guard let id = JobID(String(parts[2].dropLast(5))) else { return nil }
         self.init(notBefore: notBefore, channel: channel, id: id)
     }
 

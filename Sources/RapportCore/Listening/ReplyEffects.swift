@@ -24,13 +24,13 @@ public struct ReplyEffects: Sendable, Equatable {
     /// Why a person must look; nil when nobody needs to.
     public var inbox: String?
     /// R35: the job a temporary delivery failure counts against.
-    public var failedJob: String?
+    public var failedJob: JobID?
 
     /// The effects of `message` on `matched` (every agreement using its address, and those of
     /// the job it answers), with `job` the job it answers and `answered` that job's agreements
     /// when known: a conversation concerns those (R34), an opt-out every agreement (R31).
     public static func of(
-        _ message: InboundMessage, matched: [AgreementState], answered: [AgreementState] = [], job: String?
+        _ message: InboundMessage, matched: [AgreementState], answered: [AgreementState] = [], job: JobID?
     ) -> ReplyEffects {
         guard let address = message.address, !matched.isEmpty else {
             return ReplyEffects(outcome: .unmatched, inbox: "from an unknown sender: no agreement uses this address")

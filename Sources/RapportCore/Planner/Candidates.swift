@@ -35,7 +35,7 @@ extension Planner {
     }
 
     /// R8 R9: the debtor's contacts that count, and this debt's for its jurisdiction.
-    private func pacing(_ context: PlanContext, excluding withdrawn: Set<String>) -> Pacing {
+    private func pacing(_ context: PlanContext, excluding withdrawn: Set<JobID>) -> Pacing {
         let paced = context.history.filter {
             $0.state.countsAsContact && !$0.kind.isAnswer && !withdrawn.contains($0.jobID)
         }

@@ -63,7 +63,7 @@ extension Planner {
             "\(touchpoint.purpose); window \(windows.dailyStart)-\(windows.dailyEnd) \(zones)"
             + slot.notes.map { "; \($0)" }.joined()
         return PlannedContact(
-            jobID: "j-" + StableHash.hex("\(touchpoint.key)#\(attempt)"),
+            jobID: JobID(touchpoint: touchpoint.key, attempt: attempt),
             touchpoint: touchpoint.key, kind: touchpoint.kind, channel: channel, to: agreement.contacts[channel] ?? "",
             agreement: agreement.id, agreements: [agreement.id], debtor: agreement.debtor,
             timezone: context.primary.identifier, notBefore: slot.notBefore, notAfter: slot.notAfter,

@@ -68,7 +68,7 @@ public enum PlanOutcome: String, Sendable, CaseIterable, Codable {
 
 /// A waiting job to take back, the rule that takes it back, and why in words.
 public struct Withdrawal: Sendable, Equatable {
-    public var jobID: String
+    public var jobID: JobID
     /// What no longer holds: a stop (R12–R17), a channel (R16), the figures (R20), the debtor's
     /// times (R5), a promise (R27), no zone (R2), or R18 itself when the debt is paid.
     public var rule: Rule
@@ -87,7 +87,7 @@ public struct Dropped: Sendable, Equatable {
 /// A contact the planner wants spooled: everything except the rendered text.
 public struct PlannedContact: Sendable, Equatable {
     /// Deterministic: the same touchpoint and attempt always give the same id.
-    public var jobID: String
+    public var jobID: JobID
     public var touchpoint: TouchpointKey
     /// Other agreements' touchpoints this message also serves (R28).
     public var covers: [TouchpointKey] = []
@@ -117,7 +117,7 @@ public struct PlannedContact: Sendable, Equatable {
     public var currency: String
 
     public init(
-        jobID: String, touchpoint: TouchpointKey, kind: ContactKind, channel: Channel, to: String,
+        jobID: JobID, touchpoint: TouchpointKey, kind: ContactKind, channel: Channel, to: String,
         agreement: Identifier,
         agreements: [Identifier], debtor: Debtor, timezone: String, notBefore: Date, notAfter: Date, localTime: String,
         reason: String, installment: Installment?, statement: Statement?, paymentAmount: Money?, currency: String

@@ -73,7 +73,7 @@ public struct DebtorPlan: Sendable {
     /// `withdrawn`.
     public var history: [ContactRecord]
     /// Every job the plan withdrew (R18), those it planned itself included.
-    public private(set) var withdrawn: Set<String> = []
+    public private(set) var withdrawn: Set<JobID> = []
 
     init(history: [ContactRecord]) { self.history = history }
 

@@ -35,14 +35,14 @@ struct DebtorTimeline {
     private var nextAction: [Identifier: Date] = [:]
     /// The jobs whose files wait in the simulated spool, each with the agreement an expiry
     /// makes due again.
-    private var waiting: [String: Identifier] = [:]
+    private var waiting: [JobID: Identifier] = [:]
     /// Recorded events dated after the start, by time: each makes its agreement due.
     private var wakes: ArraySlice<(agreement: Identifier, at: Date)>
 
     /// The timeline of `portfolio` as a simulation starts it: every agreement due, every job
     /// waiting in the live spool (planned, spooled or held; `liveWaiting` says for which
     /// agreement) copied into the simulated `new/`.
-    init(portfolio: Portfolio, liveWaiting: [String: Identifier], wakes: [(agreement: Identifier, at: Date)]) {
+    init(portfolio: Portfolio, liveWaiting: [JobID: Identifier], wakes: [(agreement: Identifier, at: Date)]) {
         self.portfolio = portfolio
         self.wakes = ArraySlice(wakes.sorted { $0.at < $1.at })
         let start = Date(timeIntervalSince1970: 0)
@@ -99,7 +99,7 @@ struct DebtorTimeline {
         portfolio.history = plan.history
         for jobID in plan.withdrawn { waiting[jobID] = nil }
         for (agreement, next) in plan.nextAction { nextAction[agreement] = next }
-        var sent: [String: (agreement: Identifier, review: Bool)] = [:]
+        var sent: [JobID: (agreement: Identifier, review: Bool)] = [:]
         for contact in plan.sends { sent[contact.jobID] = (contact.agreement, contact.needsReview) }
         for index in portfolio.history.indices where portfolio.history[index].state == .planned {
             guard let (agreement, review) = sent[portfolio.history[index].jobID] else { continue }

@@ -17,14 +17,15 @@ struct SpoolCommand: AsyncParsableCommand {
 
     /// The job a command names: a job id, a unique prefix of one (`j-400fed`, as git takes a
     /// commit), a file name or a file path; `among` lists the ids it may be.
-    static func jobKey(_ text: String, among ids: () throws -> [String]) throws -> String {
+    static func jobKey(_ text: String, among ids: () throws -> [JobID]) throws -> JobID {
         let key = (text as NSString).lastPathComponent
-        let id = key.hasSuffix(".json") ? JobFileName(key)?.id ?? key : key
-        if Job.isValidID(id) { return id }
+        if key.hasSuffix(".json"), let name = JobFileName(key) { return name.id }
+        if let id = JobID(key) { return id }
+        let id = key
         guard id.hasPrefix("j-"), id.count >= 4, id.dropFirst(2).allSatisfy(\.isHexDigit) else {
             throw Failure(.usage, "\"\(text)\" is not a job id (j-…), a prefix of one, or a job file")
         }
-        let matches = Set(try ids().filter { $0.hasPrefix(id) })
+        let matches = Set(try ids().filter { $0.rawValue.hasPrefix(id) })
         guard let only = matches.first else { throw Failure(.dataError, "no job id starts with \(id)") }
         guard matches.count == 1 else {
             throw Failure(.usage, "\(id) is ambiguous: \(matches.count) jobs start with it; give more of the id")
@@ -33,12 +34,12 @@ struct SpoolCommand: AsyncParsableCommand {
     }
 
     /// The ids of the job files in the spool's job folders.
-    static func ids(in spool: Spool) throws -> [String] {
+    static func ids(in spool: Spool) throws -> [JobID] {
         try Spool.Folder.jobFolders.flatMap { try spool.list($0) }.compactMap { JobFileName($0)?.id }
     }
 
     /// Why a job cannot be acknowledged: where it is instead.
-    static func notClaimed(_ id: String, spool: Spool) throws -> String {
+    static func notClaimed(_ id: JobID, spool: Spool) throws -> String {
         guard let location = try spool.find(id: id) else { return "job \(id) is not in the spool \(spool.root)" }
         switch location.folder {
         case .done, .failed: return "job \(id) was already acknowledged (\(location.folder.rawValue)/); nothing to do"

@@ -40,7 +40,7 @@ extension SpoolCommand {
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                     for job in rows {
                         let line: [String: String] = [
-                            "state": folder.rawValue, "file": job.fileName, "id": job.id,
+                            "state": folder.rawValue, "file": job.fileName, "id": job.id.rawValue,
                             "agreement": job.agreement.rawValue, "kind": job.kind.rawValue,
                             "channel": job.channel.rawValue, "not_before": Timestamp.rfc3339(job.notBefore),
                             "not_after": Timestamp.rfc3339(job.notAfter),
@@ -56,7 +56,7 @@ extension SpoolCommand {
                         Timestamp.rfc3339(job.notBefore),
                         String(job.localTime.prefix(16)).replacingOccurrences(of: "T", with: " "), job.timezone,
                         job.kind.rawValue, job.channel.rawValue, job.agreements.map(\.rawValue).joined(separator: ","),
-                        job.id,
+                        job.id.rawValue,
                     ]
                 }
                 print(TextTable.render(header: header, rows: table), terminator: "")

@@ -37,7 +37,7 @@ extension Planner {
             }
             let attempt = history.filter { $0.touchpoints.contains(key) }.count
             let contact = PlannedContact(
-                jobID: "j-" + StableHash.hex("\(key)#\(attempt)"), touchpoint: key, kind: kind, channel: channel,
+                jobID: JobID(touchpoint: key, attempt: attempt), touchpoint: key, kind: kind, channel: channel,
                 to: address,
                 agreement: state.agreement.id, agreements: [state.agreement.id], debtor: state.agreement.debtor,
                 timezone: primary.identifier, notBefore: slot.notBefore, notAfter: slot.notAfter,

@@ -39,7 +39,7 @@ public enum JobState: String, CaseIterable, Codable, Sendable {
 
 /// One job from a debtor's history, as the planner sees it.
 public struct ContactRecord: Sendable, Equatable {
-    public var jobID: String
+    public var jobID: JobID
     /// The touchpoint the job serves, e.g. `pre_due:A-1001:1`.
     public var touchpoint: TouchpointKey
     /// Other agreements' touchpoints one grouped message also serves (R28).
@@ -61,7 +61,7 @@ public struct ContactRecord: Sendable, Equatable {
     public var statement: String?
 
     public init(
-        jobID: String, touchpoint: TouchpointKey, agreements: [Identifier], kind: ContactKind, channel: Channel,
+        jobID: JobID, touchpoint: TouchpointKey, agreements: [Identifier], kind: ContactKind, channel: Channel,
         notBefore: Date, notAfter: Date, state: JobState, timezone: String, recipient: String
     ) {
         self.timezone = timezone
