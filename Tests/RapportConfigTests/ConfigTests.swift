@@ -54,39 +54,39 @@ struct ConfigTests {
     }
 
     @Test("R1 HARD: the window cannot open before 08:00 or close after 21:00")
-    func hardHours() {
+    func hardHours() throws {
         #expect(message("[window]\nstart = \"07:30\"")?.contains("R1 HARD") == true)
         #expect(message("[window]\nend = \"21:30\"")?.contains("R1 HARD") == true)
         #expect(message("[window]\nstart = \"10:00\"\nend = \"09:00\"")?.contains("later than start") == true)
-        #expect((try? parse("[window]\nstart = \"08:00\"\nend = \"21:00\""))?.policy.windowEnd == LocalTime("21:00"))
+        #expect(try parse("[window]\nstart = \"08:00\"\nend = \"21:00\"").policy.windowEnd == LocalTime("21:00"))
     }
 
     @Test("R8: pacing may only be made stricter")
-    func stricterPacing() {
+    func stricterPacing() throws {
         #expect(message("[pacing]\nmax_per_week = 5")?.contains("R8") == true)
         #expect(message("[pacing]\nmin_gap_hours = 24")?.contains("R8") == true)
         #expect(message("[pacing]\nmax_per_day = 2")?.contains("R8") == true)
-        #expect((try? parse("[pacing]\nmax_per_week = 2\nmin_gap_hours = 72"))?.policy.maxPerWeek == 2)
+        #expect(try parse("[pacing]\nmax_per_week = 2\nmin_gap_hours = 72").policy.maxPerWeek == 2)
     }
 
     @Test("R9: jurisdiction profiles may only be made stricter; cadence profiles name valid keys")
-    func profiles() {
+    func profiles() throws {
         #expect(
             message("[jurisdictions.US-MA]\nmax_calls_and_texts_per_week = 5")?.contains(
                 "[jurisdictions.US-MA] max_calls_and_texts_per_week must be between 1 and 2") == true)
         #expect(
-            (try? parse("[jurisdictions.US-NY]\nmax_contacts_per_week = 2"))?.policy.jurisdictions["US-NY"]?
+            try parse("[jurisdictions.US-NY]\nmax_contacts_per_week = 2").policy.jurisdictions["US-NY"]?
                 .maxContactsPerWeek == 2)
         #expect(
             message("[cadences.slow]\nfollowup_days = 9")?.contains("[cadences.slow] followup_days is not a known key")
                 == true)
-        #expect((try? parse("[cadences.slow]\nfollow_up_days = 21"))?.policy.cadences["slow"]?.followUpDays == 21)
+        #expect(try parse("[cadences.slow]\nfollow_up_days = 21").policy.cadences["slow"]?.followUpDays == 21)
     }
 
     @Test("R30: record retention is optional and never shorter than 3 years")
-    func retention() {
-        #expect((try? parse(""))?.recordRetentionYears == nil)
-        #expect((try? parse("[records]\nretention_years = 7"))?.recordRetentionYears == 7)
+    func retention() throws {
+        #expect(try parse("").recordRetentionYears == nil)
+        #expect(try parse("[records]\nretention_years = 7").recordRetentionYears == 7)
         #expect(message("[records]\nretention_years = 2")?.contains("R30") == true)
     }
 

@@ -109,22 +109,31 @@ struct CallsAndJurisdictionTests {
         #expect(Fixture.contact(Fixture.plan(voiceOnly, events: [talk], at: "2026-12-09T15:00:00Z")) == nil)
     }
 
-    @Test("R7: at most 7 call attempts about a debt in 7 days")
-    func r7Attempts() async throws {
+    /// Seven call attempts in the seven days before 2026-12-08T17:00Z: two reached the debtor
+    /// (R8 allows a third contact now, 48 hours after the last), the last one reached them (a
+    /// failed channel would yield to the next) and the last three did not all fail (R35 keeps
+    /// voice usable). Only R7 stands between the planner and another call.
+    static let callAttempts: [ContactRecord] = [
+        ("2026-12-02T16:00:00Z", JobState.failed), ("2026-12-02T19:00:00Z", .failed),
+        ("2026-12-03T16:00:00Z", .delivered), ("2026-12-04T16:00:00Z", .failed),
+        ("2026-12-05T16:00:00Z", .failed), ("2026-12-06T15:00:00Z", .failed), ("2026-12-06T16:30:00Z", .delivered),
+    ].map { at, state in Fixture.sent(.followUp, at: at, state: state, channel: .voice) }
+
+    @Test("R7: at most 7 call attempts about a debt in 7 days, unanswered ones included")
+    func r7Attempts() throws {
         let agreement = Fixture.agreement(
             contacts: [.voice: "+12145550100", .email: "sam@example.org"], preferred: .voice,
-            installments: [("2026-12-01", "50.00")])
-        let calls = (0..<7).map {
-            Fixture.sent(.followUp, at: "2026-12-0\($0 + 1)T16:00:00Z", state: .failed, channel: .voice)
-        }
-        .map { record -> ContactRecord in
-            var record = record; record.state = .delivered; return record
-        }
-        var policy = Policy.standard
-        policy.minGapHours = 48
-        let contact = Fixture.contact(
-            Fixture.plan(agreement, history: calls, at: "2026-12-07T20:00:00Z", policy: Fixture.longLookahead))
-        #expect(contact?.channel != .voice)
+            installments: [("2026-11-20", "50.00")])
+        let now = "2026-12-08T17:00:00Z"
+        let six = Fixture.contact(
+            Fixture.plan(
+                agreement, history: Array(Self.callAttempts.dropFirst()), at: now, policy: Fixture.longLookahead))
+        #expect(six?.channel == .voice, "with six attempts the planner calls: R7 is what stops the seventh")
+        let seven = try #require(
+            Fixture.contact(
+                Fixture.plan(agreement, history: Self.callAttempts, at: now, policy: Fixture.longLookahead)))
+        // The oldest of the seven leaves the 7 days at 2026-12-09T16:00Z: no call before that.
+        #expect(seven.channel != .voice || seven.notBefore > Fixture.instant("2026-12-09T16:00:00Z"))
     }
 
     @Test("R9: US-MA allows 2 calls or texts about a debt in 7 days; other channels still pace by R8")

@@ -146,7 +146,17 @@ struct ReplyEffectsTests {
         let second = Fixture.planner.plan(
             state("A-1", events: again), history: [sent], now: now.addingTimeInterval(700))
         #expect(Fixture.contact(second)?.kind != .help, "one a day")
-        // The help does not count: a reminder three days later is not pushed by it.
-        #expect(ContactKind.help.isAnswer && ContactKind.optOutConfirmation.isAnswer)
+        // The help does not count: the reminder due on its day is planned as if it never went.
+        let reminderDay = Fixture.instant("2026-12-07T15:30:00Z")
+        let reminderState = AgreementState(
+            agreement: Fixture.agreement("A-1", installments: [("2026-12-10", "50.00")]), events: help, now: reminderDay
+        )
+        var answered = Fixture.sent(.help, at: "2026-12-07T15:00:00Z", touchpoint: contact.touchpoint.rawValue)
+        answered.jobID = contact.jobID
+        let unhelped = try #require(
+            Fixture.contact(Fixture.planner.plan(reminderState, history: [], now: reminderDay)))
+        let helped = Fixture.contact(Fixture.planner.plan(reminderState, history: [answered], now: reminderDay))
+        #expect(unhelped.kind == .preDue)
+        #expect(helped?.kind == .preDue && helped?.notBefore == unhelped.notBefore)
     }
 }

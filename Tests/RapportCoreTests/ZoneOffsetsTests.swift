@@ -52,7 +52,7 @@ struct ZoneOffsetsTests {
         }
     }
 
-    @Test("R6: the instant of a local time is Calendar's, skipped and repeated times included, in every zone")
+    @Test("R6: the instant of a local time is the same from the offset table as from Calendar, in every zone")
     func instantsAgree() {
         Self.forEveryZone(seed: 66) { zone, clock, instants in
             for instant in instants {
@@ -84,5 +84,50 @@ struct ZoneOffsetsTests {
                 #expect(clock.rfc3339(instant) == expected, "\(zone.identifier) \(instant)")
             }
         }
+    }
+
+    @Test(
+        """
+        R6: skipped and repeated local times around every transition of 2025-2027, in every zone, against instants \
+        worked out from the zone's offsets alone: a skipped time is sent at the transition, a repeated one once, at \
+        its first occurrence
+        """
+    )
+    func transitionsFromOffsets() {
+        let end = Date(timeIntervalSince1970: 1_830_297_600)  // 2028-01-01
+        var checked = 0
+        for identifier in TimeZone.knownTimeZoneIdentifiers {
+            guard let zone = TimeZone(identifier: identifier) else { continue }
+            let clock = ZoneClock(zone: zone)
+            var cursor = Date(timeIntervalSince1970: 1_735_689_600)  // 2025-01-01
+            while let transition = zone.nextDaylightSavingTimeTransition(after: cursor), transition < end {
+                cursor = transition
+                let before = zone.secondsFromGMT(for: transition.addingTimeInterval(-1))
+                let after = zone.secondsFromGMT(for: transition)
+                let at = Int(transition.timeIntervalSince1970)
+                // Every quarter hour of local time from two hours before the change to two after.
+                let first = (at + min(before, after) - 7200) / 900 * 900
+                for local in stride(from: first, through: at + max(before, after) + 7200, by: 900) {
+                    let expected: Int
+                    if local < at + min(before, after) {
+                        expected = local - before
+                    } else if local >= at + max(before, after) {
+                        expected = local - after
+                    } else if after > before {
+                        expected = at  // skipped: the clock reaches this time at the change
+                    } else {
+                        expected = local - before  // repeated: its first occurrence only
+                    }
+                    let date = LocalDate(daysSinceEpoch: Int((Double(local) / 86_400).rounded(.down)))
+                    let minutes = (local - date.daysSinceEpoch * 86_400) / 60
+                    guard let time = LocalTime(minutes: minutes) else { continue }
+                    checked += 1
+                    #expect(
+                        Int(clock.instant(of: date, at: time).timeIntervalSince1970) == expected,
+                        "\(identifier) \(date) \(time) around \(transition)")
+                }
+            }
+        }
+        #expect(checked > 10_000, "transitions were found and checked")
     }
 }

@@ -192,9 +192,12 @@ struct HostileInputTests {
         }
         let data = Data(lines.joined(separator: "\n").utf8)
         let report = try await Importer(store: engine.store).importAgreements(data, strict: false, at: Date())
+        // Every line that is not blank is accounted for: imported, updated, unchanged or refused.
+        let lineCount = JSONLines(data: data).reduce(0) { count, _ in count + 1 }
+        #expect(lineCount > 0)
         #expect(
             report.rejected.count + report.agreements.imported + report.agreements.updated + report.agreements.unchanged
-                > 0)
+                == lineCount)
         #expect(report.rejected.allSatisfy { $0.line > 0 && !$0.message.isEmpty })
         let events = try await Importer(store: engine.store).validateEvents(data, strict: false)
         #expect(events.report.rejected.allSatisfy { $0.line > 0 && !$0.message.isEmpty })

@@ -281,6 +281,9 @@ struct ListeningTests {
             return String(line[range.upperBound...].prefix(20)) > Self.now(days: 1)
         }
         #expect(after.allSatisfy { $0.contains("opt_out_confirmation") }, "\(after)")
+        #expect(
+            texts.filter { $0.contains("opt_out_confirmation") }.count == 1, "the STOP is confirmed once: \(texts)")
+        #expect(texts.count > after.count + 1, "texts went before the STOP")
         #expect(try sandbox.jobs(in: "withdrawn").isEmpty, "the live spool is untouched")
     }
 

@@ -84,8 +84,10 @@ extension Planner {
             return "voice: a conversation on \(talked); no call through \(talked.adding(days: 6)) (R7)"
         }
         let weekAgo = now.addingTimeInterval(-7 * 86_400)
+        // An unanswered call is an attempt too: it counts here though not against R8's pacing.
         let attempts = history.filter {
-            $0.channel == .voice && $0.state.countsAsContact && $0.notBefore > weekAgo && $0.notBefore <= now
+            $0.channel == .voice && ($0.state.countsAsContact || $0.state == .failed) && $0.notBefore > weekAgo
+                && $0.notBefore <= now
         }
         return attempts.count >= 7 ? "voice: 7 call attempts in the last 7 days (R7)" : nil
     }
