@@ -111,7 +111,10 @@ let package = Package(
         ),
         .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool", "RapportTestSupport"]),
         .testTarget(name: "RapportServiceTests", dependencies: ["RapportService", "RapportStorage"]),
-        .testTarget(name: "RapportMailTests", dependencies: ["RapportMail"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "RapportMailTests", dependencies: ["RapportMail", "RapportTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         // Runs the built rapportd and rapportctl, and the engine in-process, on temp folders.
         .testTarget(
             name: "RapportEndToEndTests",

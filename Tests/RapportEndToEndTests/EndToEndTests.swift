@@ -330,3 +330,24 @@ extension EndToEndTests {
         #expect(daemon.err.contains("en/thanks.sms.mustache: an SMS can take 3 segments"))
     }
 }
+
+/// `rapportctl gallery`: the page an operator reads after editing a template.
+@Suite("The message gallery")
+struct GalleryCommandTests {
+    @Test("R20 R21: rapportctl gallery writes docs/MESSAGES.md from the shipped templates, to a file or standard out")
+    func galleryIsTheShippedPage() throws {
+        let sandbox = try Sandbox()
+        let shipped = try String(
+            contentsOf: Sandbox.repository.appendingPathComponent("docs/MESSAGES.md"), encoding: .utf8)
+        let config = ["--config", Sandbox.repository.appendingPathComponent("config/rapport.toml").path]
+        let printed = try sandbox.run("rapportctl", ["gallery"] + config, withConfig: false)
+        #expect(printed.code == 0, "\(printed.err)")
+        #expect(printed.out == shipped, "docs/MESSAGES.md is what the shipped templates render: regenerate it")
+        let out = sandbox.root.appendingPathComponent("gallery.md").path
+        #expect(try sandbox.run("rapportctl", ["gallery", "--out", out] + config, withConfig: false).code == 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == shipped)
+        let refused = try sandbox.run(
+            "rapportctl", ["gallery", "--out", "/nonexistent/folder/gallery.md"] + config, withConfig: false)
+        #expect(refused.code == 74 && refused.err.contains("/nonexistent/folder/gallery.md"), "\(refused.err)")
+    }
+}

@@ -236,3 +236,45 @@ struct CatchUpTests {
         #expect(!report.spooled.sample.contains { $0.kind == .preDue && $0.localTime < "2026-12-11" })
     }
 }
+
+/// R30 as the tick runs it: records kept whole years after the last activity, then deleted;
+/// outcome files kept `outcome_retention_days`; both at most once an hour.
+@Suite("Retention by the tick")
+struct RetentionByTheTickTests {
+    @Test("R30: the tick deletes records inactive for whole years and prunes old outcome files, once an hour")
+    func retentionByTheTick() async throws {
+        let sandbox = try Sandbox(extraConfig: "[records]\nretention_years = 3\n")
+        let engine = try sandbox.openEngine()
+        let start = Date()
+        // A virtual now eight days ahead: outcome files written today are past the 7-day
+        // `outcome_retention_days` set below (the config's default is 30).
+        let now = start.addingTimeInterval(8 * 86_400)
+        let calendar = Calendar(identifier: .gregorian)
+        let threeYearsAgo = try #require(calendar.date(byAdding: .year, value: -3, to: now))
+        for (id, at) in [("A-old", threeYearsAgo.addingTimeInterval(-86_400)), ("A-young", threeYearsAgo + 86_400)] {
+            let line = Sandbox.agreementLine(id, zone: "America/Chicago", dueInDays: -1200)
+            _ = try await Importer(store: engine.store).importAgreements(Data(line.utf8), strict: true, at: at)
+        }
+        var settings = engine.settings
+        settings.delivery.outcomeRetentionDays = 7
+        let ticking = try engine.reconfigured(settings)
+        func outcome(_ n: Int) throws -> String {
+            let id = JobID(touchpoint: TouchpointKey(rawValue: "outcome-\(n)"), attempt: 0)
+            let name = Job.fileName(notBefore: start, channel: .sms, id: id)
+            try Data("{}".utf8).write(to: URL(fileURLWithPath: "\(sandbox.spool)/done/\(name)"))
+            return name
+        }
+        let first = try outcome(1)
+
+        let report = try await ticking.tick(at: now)
+        #expect(try await ticking.store.agreement(Identifier("A-old")!) == nil, "inactive for over 3 whole years")
+        #expect(try await ticking.store.agreement(Identifier("A-young")!) != nil, "a day short of 3 years: kept")
+        #expect(report.pruned == 1 && !FileManager.default.fileExists(atPath: "\(sandbox.spool)/done/\(first)"))
+
+        let second = try outcome(2)
+        _ = try await ticking.tick(at: now.addingTimeInterval(30 * 60))
+        #expect(FileManager.default.fileExists(atPath: "\(sandbox.spool)/done/\(second)"), "not again within the hour")
+        let later = try await ticking.tick(at: now.addingTimeInterval(61 * 60))
+        #expect(later.pruned == 1 && !FileManager.default.fileExists(atPath: "\(sandbox.spool)/done/\(second)"))
+    }
+}
