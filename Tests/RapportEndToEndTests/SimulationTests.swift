@@ -202,3 +202,38 @@ struct SimulationInvariantTests {
         }
     }
 }
+
+/// An operator's Ctrl-C or a SIGTERM in the middle of a long simulation.
+@Suite("Interrupted simulation")
+struct InterruptedSimulationTests {
+    @Test("simulate stopped by SIGTERM removes its private copy and leaves no output that looks finished")
+    func sigtermLeavesNothing() throws {
+        let sandbox = try Sandbox()
+        let today = ISO8601DateFormatter().string(from: Date())
+        let book = try sandbox.run(
+            "rapportctl", ["generate", "--agreements", "3000", "--today", today], withConfig: false)
+        #expect(
+            try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("book.jsonl", book.out)]).code == 0)
+        let scratch = sandbox.root.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let out = sandbox.root.appendingPathComponent("simulated.jsonl").path
+        let until = ISO8601DateFormatter().string(from: Date().addingTimeInterval(120 * 86_400))
+        let process = try sandbox.start(
+            "rapportctl", ["simulate", "--from", today, "--until", until, "--out", out],
+            environment: ["TMPDIR": scratch.path])
+        func leftovers() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("rapport-") }
+        }
+        // Interrupt it once its copy exists: it is working in it.
+        let deadline = Date().addingTimeInterval(60)
+        while try leftovers().isEmpty, process.isRunning, Date() < deadline { usleep(50_000) }
+        try #require(process.isRunning, "the simulation ended before it could be interrupted: give it a longer run")
+        #expect(try !leftovers().isEmpty)
+        usleep(300_000)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + SIGTERM)
+        #expect(try leftovers().isEmpty, "the private copy is removed")
+        #expect(!FileManager.default.fileExists(atPath: out), "no output that looks finished")
+    }
+}
