@@ -128,6 +128,18 @@ struct HoursAndZonesTests {
         #expect(localMinutes(contact.notAfter, "America/Chicago") <= 18 * 60)
     }
 
+    @Test("R5: the debtor's 'not before 19:00' binds every send, wherever R11 would spread it")
+    func r5LateStart() throws {
+        let limits = Inconvenience(before: LocalTime("19:00"))
+        for number in 1...12 {
+            let agreement = Fixture.agreement(
+                "A-\(number)", inconvenient: limits, installments: [("2026-12-10", "50.00")])
+            let contact = try #require(
+                Fixture.contact(Fixture.plan(agreement, at: "2026-12-07T13:00:00Z", policy: Fixture.longLookahead)))
+            #expect(localMinutes(contact.notBefore, "America/Chicago") >= 19 * 60, "A-\(number)")
+        }
+    }
+
     @Test("R6: after spring-forward the window still opens at 09:00 local (New York, 2027-03-14)")
     func r6SpringForwardNorth() async throws {
         // Saturday 2027-03-13 21:00 EST; Sunday is the DST day (and not a contact day).
