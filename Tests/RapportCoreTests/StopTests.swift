@@ -34,6 +34,16 @@ struct StopTests {
         #expect(contacts.map(\.kind) == [.ceaseConfirmation])
     }
 
+    @Test("R12: after a cease, a payment gets no thank-you and paying in full no congratulation")
+    func r12NoThanksAfterCease() {
+        let cease = Fixture.event(.cease, at: "2026-12-08T14:00:00Z")
+        let partial = Fixture.event(.payment, at: "2026-12-15T15:00:00Z", amount: "20.00")
+        let full = Fixture.event(.payment, at: "2027-01-05T15:00:00Z", amount: "30.00")
+        let contacts = Fixture.run(
+            [agreement], events: [cease, partial, full], from: "2026-12-08T14:30:00Z", until: "2027-02-01T00:00:00Z")
+        #expect(contacts.map(\.kind) == [.ceaseConfirmation], "only the one confirmation")
+    }
+
     @Test("R13: attorney representation stops all contact, without a confirmation")
     func r13Attorney() {
         let attorney = Fixture.event(.attorney, at: "2026-12-08T14:00:00Z")
