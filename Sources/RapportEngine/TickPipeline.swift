@@ -153,10 +153,8 @@ extension Engine {
             var item = Planned(
                 agreement: step.agreement, decision: step.decision, job: nil, debtor: portfolio.debtor,
                 revision: portfolio.revision,
-                withdrawnFiles: step.decision.withdrawals.compactMap { withdrawal in
-                    plan.history.first { $0.jobID == withdrawal.jobID }.map {
-                        (withdrawal, Job.fileName(notBefore: $0.notBefore, channel: $0.channel, id: $0.jobID))
-                    }
+                withdrawnFiles: plan.withdrawals(of: step).map { withdrawal, job in
+                    (withdrawal, Job.fileName(notBefore: job.notBefore, channel: job.channel, id: job.jobID))
                 })
             if case .send(let contact) = step.decision.outcome {
                 let message = rendersText ? renderer.render(contact) : .unread

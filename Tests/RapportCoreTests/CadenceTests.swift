@@ -87,7 +87,7 @@ struct CadenceTests {
         let a = Fixture.contact(Fixture.plan(Fixture.agreement(), at: "2026-12-07T15:00:00Z"))
         let b = Fixture.contact(Fixture.plan(Fixture.agreement(), at: "2026-12-07T16:00:00Z"))
         #expect(a?.jobID == b?.jobID)
-        #expect(a.map { Job.isValidID($0.jobID.rawValue) } == true)
+        #expect(a.map { JobID.isValid($0.jobID.rawValue) } == true)
     }
 }
 

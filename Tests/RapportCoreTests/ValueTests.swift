@@ -110,8 +110,8 @@ struct ValueTests {
             id: JobID(touchpoint: TouchpointKey(rawValue: "x"), attempt: 0))
         #expect(name.hasPrefix("20261128T162000Z_sms_j-"))
         #expect(name.hasSuffix(".json"))
-        #expect(Job.isValidID("j-" + StableHash.hex("x")))
-        #expect(!Job.isValidID("j-../../etc/passwd"))
+        #expect(JobID.isValid("j-" + StableHash.hex("x")))
+        #expect(!JobID.isValid("j-../../etc/passwd"))
         #expect(StableHash.hex("pre_due:A-1:1#0") == StableHash.hex("pre_due:A-1:1#0"))
         #expect(StableHash.hex("pre_due:A-1:1#0") != StableHash.hex("pre_due:A-1:1#1"))
     }

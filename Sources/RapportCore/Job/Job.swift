@@ -59,10 +59,6 @@ public struct Job: Sendable, Equatable, Codable {
         JobFileName(notBefore: notBefore, channel: channel, id: id).description
     }
 
-    /// Whether `id` has the shape of a job id this project issues (`j-` and 32 hex digits);
-    /// anything else never reaches a file name.
-    public static func isValidID(_ id: String) -> Bool { JobID.isValid(id) }
-
     /// The job as the bytes of its spool file: one JSON object, keys sorted, so the same job
     /// always gives the same bytes.
     public func encoded() throws -> Data {

@@ -127,7 +127,7 @@ public enum InboundImport {
         if message.kind != .message, message.channel != .email {
             throw ImportError("\(message.kind.rawValue) is for channel email")
         }
-        if let job = message.inReplyTo, !Job.isValidID(job) {
+        if let job = message.inReplyTo, !JobID.isValid(job) {
             throw ImportError("in_reply_to is not a job id (j- and 32 hex digits)")
         }
     }

@@ -87,11 +87,12 @@ public struct DebtorPlan: Sendable {
 
     /// Each withdrawal with the job it takes back (its file name is the job's; its state is
     /// now `withdrawn`). A job the plan itself planned and then withdrew is included.
-    public var withdrawals: [(withdrawal: Withdrawal, job: ContactRecord)] {
-        steps.flatMap { step in
-            step.decision.withdrawals.compactMap { withdrawal in
-                history.first { $0.jobID == withdrawal.jobID }.map { (withdrawal, $0) }
-            }
+    public var withdrawals: [(withdrawal: Withdrawal, job: ContactRecord)] { steps.flatMap(withdrawals(of:)) }
+
+    /// The withdrawals of one step, each with the job it takes back.
+    public func withdrawals(of step: Step) -> [(withdrawal: Withdrawal, job: ContactRecord)] {
+        step.decision.withdrawals.compactMap { withdrawal in
+            history.first { $0.jobID == withdrawal.jobID }.map { (withdrawal, $0) }
         }
     }
 
