@@ -53,6 +53,7 @@ public enum ConfigLoader {
                     section, in: name, reader, resolving: { resolve($0, against: baseDirectory) }, into: &settings)
             }
         }
+        settings.policy.collector = settings.sender.debtCollector
         if let window = try reader.section(table, "window") {
             try reader.onlyKeys(window, ["start", "end", "days", "holidays", "extra_holidays"], in: "window")
             if let value = try reader.time(window, "start", in: "window") {
@@ -196,6 +197,10 @@ private struct CadenceKey {
     static var all: [CadenceKey] {
         [
             CadenceKey(name: "pre_due_days", target: .integer(1...30, why: nil, \.preDueDays, profile: \.preDueDays)),
+            CadenceKey(
+                name: "letter_pre_due_days",
+                target: .integer(
+                    2...30, why: "R24: a letter must arrive before the date", \.letterPreDueDays, profile: nil)),
             CadenceKey(name: "due_day_reminder", target: .flag(\.dueDayReminder)),
             CadenceKey(
                 name: "missed_grace_days",

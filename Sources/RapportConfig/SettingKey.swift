@@ -118,10 +118,21 @@ struct SettingKey {
                 [
                     SettingKey("business_name", .text(\.sender.businessName)),
                     SettingKey("phone", .text(\.sender.phone)),
+                    SettingKey("phone_hours", .text(\.sender.phoneHours)),
+                    SettingKey("phone_hours_es", .text(\.sender.phoneHoursSpanish)),
                     SettingKey("contact_person", .text(\.sender.contactPerson)),
+                    SettingKey("contact_person_es", .text(\.sender.contactPersonSpanish)),
                     SettingKey("help_url", .text(\.sender.helpURL)),
+                    SettingKey("pay_url", .text(\.sender.payURL)),
+                    SettingKey("pay_instructions", .text(\.sender.payInstructions)),
+                    SettingKey("pay_instructions_es", .text(\.sender.payInstructionsSpanish)),
+                    SettingKey(
+                        "answer_within_days",
+                        .integer(1...10, why: "R40: a person answers within working days", \.sender.answerWithinDays)),
                     SettingKey("debt_collector", .flag(\.sender.debtCollector)),
                     SettingKey("disclosure", .text(\.sender.disclosure)),
+                    SettingKey("sms_disclosure", .text(\.sender.smsDisclosure)),
+                    SettingKey("initial_disclosure", .text(\.sender.initialDisclosure)),
                 ]
             ),
             (

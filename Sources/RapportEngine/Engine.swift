@@ -79,21 +79,18 @@ public final class Engine: Sendable {
             logger: logger)
     }
 
-    /// Loads the templates (a missing or threatening one stops the start, R21) and warns about
-    /// each SMS template over its budget at its worst case (R36): `rapportctl check-config`
-    /// refuses those, the daemon keeps sending what is due.
+    /// Loads the templates: a missing or threatening one (R21) or an SMS template over its
+    /// budget at its worst case (R36, with the collector's disclosure when configured, R22)
+    /// stops the start and a reload, naming the file, rather than send a message long; a
+    /// preview that gives the debt away (R38) is logged (`rapportctl check-config` refuses it).
     private static func templates(of settings: Settings, logger: Logger) throws(EngineError) -> MessageRenderer {
-        let renderer: MessageRenderer
         do {
-            renderer = try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender)
+            return try MessageRenderer.checked(directory: settings.templatesDirectory, sender: settings.sender) {
+                logger.warning("\($0)")
+            }
         } catch {
             throw EngineError(error)
         }
-        for worst in renderer.smsWorstCases() where !worst.fits {
-            logger.warning(
-                "\(worst.overBudget(in: settings.templatesDirectory)) (rapportctl check-config shows the worst case)")
-        }
-        return renderer
     }
 
     private static func spoolGroup(_ settings: Settings) throws(EngineError) -> gid_t? {

@@ -103,7 +103,9 @@ public struct Simulation: Sendable {
         try await store.makeAllDue()
         let spool = Spool(root: settings.storage.spool, durable: false, faults: nil)
         try spool.prepare()
-        let renderer = try MessageRenderer(directory: settings.templatesDirectory, sender: settings.sender)
+        let renderer = try MessageRenderer.checked(directory: settings.templatesDirectory, sender: settings.sender) {
+            logger.warning("\($0)")
+        }
         var quiet = logger
         quiet.logLevel = .warning
         let engine = Engine(

@@ -5,19 +5,20 @@ import RapportCore
 /// Turns a planned contact into the words the debtor reads, from the operator's mustache
 /// templates.
 ///
-/// Layout of the templates folder, one subfolder per language (`en`, `es`):
-/// `<kind>.sms.mustache`, `<kind>.email.mustache` (first line `Subject: …`; letters reuse the
-/// e-mail body), `voice.mustache` (the one call script, R23), `footer.sms.mustache` and
-/// `footer.email.mustache` (the opt-out line, R19) and `disclosure.mustache` (R22).
-///
-/// The footer and the disclosure are appended here, not left to each template, so no
-/// message can go out without them.
+/// Layout of the templates folder, one subfolder per language (`en`, `es`): `<kind>.sms.mustache`
+/// and `<kind>.email.mustache` (first line `Subject: …`; letters reuse the e-mail body), and
+/// the parts every message of a channel shares, appended or prepended here so no message can go
+/// out without them: `opening.sms` (who writes to whom, the discreet preview of R38),
+/// `act.sms` / `act.email` (the reference, how to pay and how to reach a person, R39, in every
+/// message that asks for a payment), `letterhead` (a letter's date, address and reference),
+/// `advice.email` (free debt advice for UK debtors, FCA CONC 7.3), `disclosure` (R22),
+/// `footer.sms` / `footer.email` (the opt-out line, R19) and `voice` (the one call script, R23).
 public struct MessageRenderer: Sendable {
     /// The languages templates are shipped for; any other locale falls back to English.
     public static let languages = ["en", "es"]
 
     private let library: MustacheLibrary
-    private let sender: Sender
+    let sender: Sender
 
     /// The message of a job.
     public struct Message: Sendable, Equatable {
@@ -30,7 +31,7 @@ public struct MessageRenderer: Sendable {
     }
 
     /// Loads every template under `directory` and checks that each one the planner can need
-    /// exists and parses.
+    /// exists and parses, and threatens nobody (R21).
     public init(directory: String, sender: Sender) throws(TemplateError) {
         var templates: [String: MustacheTemplate] = [:]
         for language in Self.languages {
@@ -59,7 +60,10 @@ public struct MessageRenderer: Sendable {
     /// The template names each language must provide.
     static var requiredNames: [String] {
         ContactKind.allCases.flatMap { ["\($0.rawValue).sms", "\($0.rawValue).email"] }
-            + ["voice", "footer.sms", "footer.email", "disclosure"]
+            + [
+                "voice", "opening.sms", "act.sms", "act.email", "letterhead", "advice.email", "footer.sms",
+                "footer.email", "disclosure",
+            ]
     }
 
     /// The language used for `locale`: its primary subtag when shipped, else English.
@@ -71,76 +75,77 @@ public struct MessageRenderer: Sendable {
     /// The message for `contact`.
     public func render(_ contact: PlannedContact) -> Message {
         let language = Self.language(for: contact.debtor.locale)
-        let context = self.context(for: contact, language: language)
+        let style = LocaleStyle(locale: contact.debtor.locale, language: language, currency: contact.currency)
+        let context = self.context(for: contact, style: style)
         func text(_ name: String) -> String {
             (library.render(context, withTemplate: "\(language)/\(name)") ?? "").trimmingCharacters(
                 in: .whitespacesAndNewlines)
         }
-        var subject: String?
-        var body: String
         switch contact.channel {
         case .voice:
             // R23: the call script only names the business, asks for a call back, names a
             // person to ask for and gives the number, whatever the kind.
             return Message(locale: language, subject: nil, body: text("voice"))
         case .sms:
-            body = text("\(contact.kind.rawValue).sms")
+            return Message(locale: language, subject: nil, body: sms(contact, language: language, text: text))
         case .email, .letter:
-            body = text("\(contact.kind.rawValue).email")
-            if body.hasPrefix("Subject:"), let newline = body.firstIndex(of: "\n") {
-                subject = body[body.index(body.startIndex, offsetBy: 8)..<newline].trimmingCharacters(in: .whitespaces)
-                body = body[newline...].trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            if contact.channel == .letter { subject = nil }
+            var (subject, body) = Self.splitSubject(text("\(contact.kind.rawValue).email"))
+            body = written(contact, body: body, style: style, text: text)
+            if contact.channel == .letter { return Message(locale: language, subject: nil, body: body) }
+            return Message(locale: language, subject: subject, body: body)
         }
-        // R22: a collector says so in every message.
-        if sender.debtCollector { body += (contact.channel == .sms ? " " : "\n\n") + text("disclosure") }
-        // R19: every SMS and e-mail says how to opt out — except the confirmation that it was
-        // done, which says how to opt back in (R33).
-        let footer = contact.kind != .optOutConfirmation
-        switch contact.channel {
-        case .sms:
-            if footer { body += " " + text("footer.sms") }
-            // R36: an English SMS travels in GSM-7; a name like "López" must not double its cost.
-            if SMSBudget.foldsToGSM(language) { body = SMSLength.gsmFolded(body) }
-        case .email: if footer { body += "\n\n" + text("footer.email") }
-        case .voice, .letter: break
-        }
-        return Message(locale: language, subject: subject, body: body)
     }
 
-    func context(for contact: PlannedContact, language: String) -> [String: Any] {
-        var context: [String: Any] = [
-            "name": contact.debtor.greetingName,
-            "business": sender.businessName,
-            "phone": sender.phone,
-            "person": sender.contactPerson,
-            "currency": contact.currency,
-            "disclosure": sender.disclosure,
-        ]
-        if !sender.helpURL.isEmpty { context["help_url"] = sender.helpURL }
-        let money = { (amount: Money) in MoneyWords.format(amount, currency: contact.currency, language: language) }
-        if let due = contact.statement?.due { context["amount"] = money(due) }
-        if let overdue = contact.statement?.overdue {
-            // R20: the whole of what is overdue on the send day, never one installment's part.
-            context["overdue"] = money(overdue.total)
-            context["overdue_count"] = String(overdue.count)
-            context["oldest_date"] = DateWords.format(overdue.oldest, language: language, weekday: false)
-            if overdue.count > 1 { context["several_overdue"] = true }
+    /// An SMS: the discreet opening (R38), the message, what the debtor needs to act (R39), the
+    /// disclosure (R22) and the opt-out line (R19), shaped to its budget (R36).
+    private func sms(_ contact: PlannedContact, language: String, text: (String) -> String) -> String {
+        var body = text("opening.sms") + " " + text("\(contact.kind.rawValue).sms")
+        if Self.statesWhatToAct(contact.kind) { body += " " + text("act.sms") }
+        // R22: a collector says so in every message; R19: every SMS says how to opt out.
+        if sender.debtCollector { body += " " + text("disclosure") }
+        if Self.hasFooter(contact.kind) { body += " " + text("footer.sms") }
+        return SMSBudget.shaped(body, language: language)
+    }
+
+    /// An e-mail or letter body: the message, what the debtor needs to act (R39), free debt
+    /// advice for a UK debtor, the disclosure (R22), the opt-out line on e-mail (R19), and a
+    /// letter's letterhead above it all.
+    private func written(
+        _ contact: PlannedContact, body: String, style: LocaleStyle, text: (String) -> String
+    ) -> String {
+        var body = body
+        if Self.statesWhatToAct(contact.kind) { body += "\n\n" + text("act.email") }
+        if Self.isUK(contact, style: style), contact.kind.isCollection { body += "\n\n" + text("advice.email") }
+        if sender.debtCollector { body += "\n\n" + text("disclosure") }
+        switch contact.channel {
+        case .email where Self.hasFooter(contact.kind): body += "\n\n" + text("footer.email")
+        case .letter: body = text("letterhead") + "\n\n" + body
+        default: break
         }
-        if contact.firm { context["firm"] = true }
-        if contact.agreements.count > 1 {
-            // R28: one message covering several agreements says so.
-            context["several"] = true
-            context["agreement_count"] = String(contact.agreements.count)
-        }
-        if let amount = contact.paymentAmount { context["payment_amount"] = money(amount) }
-        if let installment = contact.installment {
-            context["installment"] = installment.id.rawValue
-            context["due_date"] = DateWords.format(installment.due, language: language)
-            context["due_date_short"] = DateWords.format(installment.due, language: language, weekday: false)
-        }
-        return context
+        return body
+    }
+
+    /// R19: every SMS and e-mail says how to opt out, except the two confirmations that end
+    /// contact: the opt-out's (which says how to opt back in, R33) and the cease's (R12: it is
+    /// the last message, and "reply STOP" would contradict it).
+    static func hasFooter(_ kind: ContactKind) -> Bool { kind != .optOutConfirmation && kind != .ceaseConfirmation }
+
+    /// The messages that carry the reference, how to pay and how to reach a person (R39): every
+    /// collection message, and the ones that state a schedule or what is overdue.
+    static func statesWhatToAct(_ kind: ContactKind) -> Bool {
+        kind.asksForPayment || kind == .checkIn || kind == .welcome || kind == .planChanged
+    }
+
+    /// A UK debtor: British English, or an agreement in a UK jurisdiction.
+    static func isUK(_ contact: PlannedContact, style: LocaleStyle) -> Bool {
+        style.country == "GB" || ["GB", "UK"].contains(contact.region?.split(separator: "-").first.map(String.init))
+    }
+
+    /// An e-mail template's `Subject:` line and the body after it.
+    private static func splitSubject(_ text: String) -> (String?, String) {
+        guard text.hasPrefix("Subject:"), let newline = text.firstIndex(of: "\n") else { return (nil, text) }
+        let subject = text[text.index(text.startIndex, offsetBy: 8)..<newline].trimmingCharacters(in: .whitespaces)
+        return (subject, text[newline...].trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
 

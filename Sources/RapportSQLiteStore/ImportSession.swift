@@ -143,12 +143,17 @@ final class SQLiteImportSession: ImportSession, Sendable {
             sql: "INSERT INTO agreement_version (agreement_id, version, data, imported_at) VALUES (?, ?, ?, ?)"
         )
         .execute(arguments: [id, existing.version, existing.data, existing.importedAt])
+        let previous = try? AgreementImport.parse(line: existing.data)
+        let rescheduled = previous.map { !$0.hasSameSchedule(as: imported.agreement) } ?? false
         try db.cachedStatement(
             sql:
                 "UPDATE agreement SET debtor_id = ?, data = ?, version = ?, next_action_at = 0, updated_at = ?, "
-                + "revision = revision + 1 WHERE id = ?"
+                + "revision = revision + 1, schedule_changed_at = CASE WHEN ? THEN ? ELSE schedule_changed_at END "
+                + "WHERE id = ?"
         )
-        .execute(arguments: [imported.agreement.debtor.id.rawValue, imported.data, existing.version + 1, time, id])
+        .execute(arguments: [
+            imported.agreement.debtor.id.rawValue, imported.data, existing.version + 1, time, rescheduled, time, id,
+        ])
         try AddressIndex.remove(imported.agreement.id, db)
     }
 }

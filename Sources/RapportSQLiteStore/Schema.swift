@@ -203,6 +203,11 @@ enum Schema {
         migrator.registerMigration("v8") { db in
             try db.execute(sql: "ALTER TABLE agreement ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")
         }
+        // R40: when a re-import last changed an agreement's installments (their dates or
+        // amounts, not what was paid), so the new schedule is confirmed once.
+        migrator.registerMigration("v9") { db in
+            try db.execute(sql: "ALTER TABLE agreement ADD COLUMN schedule_changed_at REAL")
+        }
         return migrator
     }
 

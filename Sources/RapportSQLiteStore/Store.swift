@@ -348,7 +348,7 @@ public final class SQLiteStore: Store {
     /// One debtor's rows as stored, before decoding, each with its table's key so an error can
     /// name it.
     struct PortfolioRows: Sendable {
-        var agreements: [(id: String, data: String)]
+        var agreements: [(id: String, data: String, scheduleChangedAt: Double?)]
         var events: [(id: Int64, data: String)]
         var history: Result<[ContactRecord], StoreError>
         var adjustments: [(id: Int64, agreement: String, data: String)]
@@ -365,7 +365,9 @@ public final class SQLiteStore: Store {
             }
             return Portfolio(
                 agreements: try agreements.map { row throws(StoreError) in
-                    try Coding.agreement(from: row.data, row: row.id)
+                    var agreement = try Coding.agreement(from: row.data, row: row.id)
+                    agreement.scheduleChangedAt = row.scheduleChangedAt.map(Date.init(timeIntervalSince1970:))
+                    return agreement
                 },
                 events: try events.map { row throws(StoreError) in
                     try Self.decode(Event.self, row.data, table: "event", row: "\(row.id)")
@@ -393,8 +395,15 @@ public final class SQLiteStore: Store {
     private static func portfolioRows(of debtor: Identifier, _ db: Database) throws -> PortfolioRows {
         let key: StatementArguments = [debtor.rawValue]
         let agreements = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT id, data FROM agreement WHERE debtor_id = ? ORDER BY id"), arguments: key
-        ).map { (id: $0["id"] as String, data: $0["data"] as String) }
+            db.cachedStatement(
+                sql: "SELECT id, data, schedule_changed_at FROM agreement WHERE debtor_id = ? ORDER BY id"),
+            arguments: key
+        ).map {
+            (
+                id: $0["id"] as String, data: $0["data"] as String,
+                scheduleChangedAt: $0["schedule_changed_at"] as Double?
+            )
+        }
         let events = try Row.fetchAll(
             db.cachedStatement(
                 sql:

@@ -34,7 +34,9 @@ struct ArrearsTests {
             Fixture.contact(Fixture.plan(agreement, events: [partial], history: [checkIn], at: "2026-12-09T15:00:00Z")))
         #expect(contact.kind == .followUp)
         #expect(
-            contact.statement?.overdue == Arrears(total: Money("130.00")!, count: 3, oldest: Fixture.date("2026-09-28"))
+            contact.statement?.overdue
+                == Arrears(
+                    total: Money("130.00")!, count: 3, oldest: Fixture.date("2026-09-28"), received: Money("20.00")!)
         )
     }
 

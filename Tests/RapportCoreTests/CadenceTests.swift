@@ -96,8 +96,8 @@ struct CadenceTests {
 struct PromiseAndProgressTests {
     let chicago = ZoneClock(identifier: "America/Chicago")!
 
-    @Test("R27: a promise replaces follow-ups with one reminder the day before the promised date")
-    func r27Kept() {
+    @Test("R27 R40: a promise is acknowledged, then one reminder on the last allowed day before the promised date")
+    func r27Kept() throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00"), ("2027-01-01", "50.00")])
         let promise = Event(
             agreement: Fixture.id("A-1"), type: .promise, at: Fixture.instant("2026-12-02T16:00:00Z"),
@@ -105,8 +105,14 @@ struct PromiseAndProgressTests {
         let payment = Fixture.event(.payment, at: "2026-12-15T18:00:00Z", amount: "50.00")
         let contacts = Fixture.run(
             [agreement], events: [promise, payment], from: "2026-12-02T16:30:00Z", until: "2026-12-24T00:00:00Z")
-        #expect(contacts.map(\.kind) == [.promiseReminder, .thanks], "\(contacts.map(\.kind))")
-        #expect(contacts.first.map { chicago.localDate(of: $0.notBefore) } == Fixture.date("2026-12-14"))
+        #expect(contacts.map(\.kind) == [.promiseAck, .promiseReminder, .thanks], "\(contacts.map(\.kind))")
+        // The acknowledgment is an answer: at once, outside R8's pacing.
+        #expect(contacts.first?.notBefore == Fixture.instant("2026-12-02T16:30:00Z"))
+        let reminder = try #require(contacts.first { $0.kind == .promiseReminder })
+        #expect(chicago.localDate(of: reminder.notBefore) == Fixture.date("2026-12-14"))
+        // R27 R37: the reminder states the promised date and amount, from the record.
+        #expect(reminder.statement?.promise?.date == Fixture.date("2026-12-15"))
+        #expect(reminder.statement?.promise?.amount == Money("50.00"))
     }
 
     @Test("R27: a broken promise (2 days past the date, unpaid) resumes follow-ups")
@@ -117,8 +123,8 @@ struct PromiseAndProgressTests {
             date: Fixture.date("2026-12-15"))
         let contacts = Fixture.run(
             [agreement], events: [promise], from: "2026-12-02T16:30:00Z", until: "2026-12-24T00:00:00Z")
-        #expect(contacts.first?.kind == .promiseReminder)
-        let resumed = try #require(contacts.dropFirst().first)
+        #expect(contacts.prefix(2).map(\.kind) == [.promiseAck, .promiseReminder])
+        let resumed = try #require(contacts.dropFirst(2).first)
         #expect(resumed.kind == .missed)
         #expect(chicago.localDate(of: resumed.notBefore) >= Fixture.date("2026-12-18"))
         #expect(resumed.reason.contains("R27") == false || resumed.notBefore >= Fixture.instant("2026-12-18T06:00:00Z"))
@@ -158,18 +164,22 @@ struct PromiseAndProgressTests {
         #expect(chicago.localDate(of: thanks.notBefore).days(until: chicago.localDate(of: progress.notBefore)) >= 30)
     }
 
-    @Test("R17: when a pause is lifted, a gentle check-in comes first")
+    @Test("R17: when a pause is lifted, a gentle check-in comes first, and no follow-up in the 7 days after it")
     func r17CheckIn() async throws {
         let agreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         let pause = Event(
             agreement: Fixture.id("A-1"), type: .pause, at: Fixture.instant("2026-12-02T15:00:00Z"), reason: "hospital")
         let resume = Fixture.event(.resume, at: "2026-12-10T15:00:00Z")
         let contacts = Fixture.run(
-            [agreement], events: [pause, resume], from: "2026-12-02T15:30:00Z", until: "2026-12-20T00:00:00Z")
+            [agreement], events: [pause, resume], from: "2026-12-02T15:30:00Z", until: "2026-12-24T00:00:00Z")
         let first = try #require(contacts.first)
         #expect(first.kind == .checkIn)
         #expect(first.notBefore >= Fixture.instant("2026-12-10T15:00:00Z"))
-        #expect(contacts.dropFirst().first?.kind == .missed)
+        // The check-in stated what is overdue: no check-in about the miss repeats it, and the
+        // next word about the arrears is a follow-up after 7 quiet days.
+        let next = try #require(contacts.dropFirst().first)
+        #expect(next.kind == .followUp)
+        #expect(chicago.localDate(of: next.notBefore) > chicago.localDate(of: first.notBefore).adding(days: 7))
     }
 }
 

@@ -57,13 +57,19 @@ struct StopTests {
     @Test("R14: a dispute pauses collection contact until resolved; a thank-you may still go")
     func r14Dispute() async throws {
         let dispute = Fixture.event(.dispute, at: "2026-12-08T14:00:00Z")
-        let disputed = Fixture.plan(agreement, events: [dispute], history: [waitingReminder], at: now)
+        // R40: the dispute is acknowledged once; after that, collection waits.
+        let acknowledged = Fixture.plan(agreement, events: [dispute], history: [waitingReminder], at: now)
+        let acknowledgment = try #require(Fixture.contact(acknowledged))
+        #expect(acknowledgment.kind == .disputeAck)
+        #expect(acknowledged.withdrawals.count == 1)
+        let sent = ContactRecord(planned: acknowledgment)
+        let disputed = Fixture.plan(agreement, events: [dispute], history: [waitingReminder, sent], at: now)
         #expect(Fixture.contact(disputed) == nil)
         #expect(blockedRule(disputed) == "R14")
-        #expect(disputed.withdrawals.count == 1)
 
         let payment = Fixture.event(.payment, at: "2026-12-08T14:30:00Z", amount: "10.00")
-        let thanks = try #require(Fixture.contact(Fixture.plan(agreement, events: [dispute, payment], at: now)))
+        let thanks = try #require(
+            Fixture.contact(Fixture.plan(agreement, events: [dispute, payment], history: [sent], at: now)))
         #expect(thanks.kind == .thanks)
 
         let resolved = Fixture.event(.disputeResolved, at: "2026-12-08T14:45:00Z")
@@ -81,7 +87,9 @@ struct StopTests {
         let missedAgreement = Fixture.agreement(installments: [("2026-12-01", "50.00")])
         let space = Fixture.event(.breathingSpace, at: "2026-12-08T14:00:00Z")
         let contacts = Fixture.run([missedAgreement], events: [space], from: now, until: "2027-02-15T00:00:00Z")
-        let first = try #require(contacts.first)
+        // R40: the breathing space is acknowledged at once; nothing about the debt follows inside it.
+        #expect(contacts.first?.kind == .pauseAck)
+        let first = try #require(contacts.dropFirst().first)
         // 60 days from 2026-12-08 is 2027-02-06; the next contact day after it is Monday the 8th.
         #expect(chicago.localDate(of: first.notBefore) == Fixture.date("2027-02-08"))
         #expect(first.kind == .missed)
@@ -198,13 +206,17 @@ extension StopTests {
             agreement: Fixture.id("A-1"), type: .breathingSpace, at: Fixture.instant("2026-12-08T14:00:00Z"),
             until: Fixture.date("2027-01-10"), reason: "mental health crisis moratorium")
         let first = try #require(
-            Fixture.run([missed], events: [crisis], from: now, until: "2027-02-20T00:00:00Z").first)
+            Fixture.run([missed], events: [crisis], from: now, until: "2027-02-20T00:00:00Z").first {
+                $0.kind != .pauseAck
+            })
         #expect(chicago.localDate(of: first.notBefore) >= Fixture.date("2027-02-10"))
         let plain = Event(
             agreement: Fixture.id("A-1"), type: .breathingSpace, at: Fixture.instant("2026-12-08T14:00:00Z"),
             until: Fixture.date("2027-01-10"))
         let sooner = try #require(
-            Fixture.run([missed], events: [plain], from: now, until: "2027-02-20T00:00:00Z").first)
+            Fixture.run([missed], events: [plain], from: now, until: "2027-02-20T00:00:00Z").first {
+                $0.kind != .pauseAck
+            })
         #expect(chicago.localDate(of: sooner.notBefore) >= Fixture.date("2027-01-11"))
         #expect(chicago.localDate(of: sooner.notBefore) < Fixture.date("2027-01-20"))
     }

@@ -13,11 +13,18 @@ import Testing
 struct MessageAuditTests {
     @Test(
         """
-        R20 R23 R25 R36: no understated amount, repeated phrase, voice thank-you, unacknowledged miss or SMS over budget
+        R20 R23 R25 R36 R37 R38 R39: no understated amount, repeated phrase, voice thank-you, unacknowledged miss, \
+        SMS over budget, claim the record does not support, telling preview, or collection message without the \
+        reference, how to pay and the phone
         """
     )
     func audit() async throws {
-        let sandbox = try Sandbox()
+        let sandbox = try Sandbox(
+            extraConfig:
+                "pay_url = \"example.org/pay\"\nphone_hours = \"Mon-Fri 9-6 CT\"\n"
+                + "phone_hours_es = \"lun-vie 9-18 h CT\"\n"
+        )
+        let sender = try sandbox.settings().sender
         let engine = try sandbox.openEngine()
         let from = Timestamp.parse("2026-10-01T00:00:00Z")!
         let until = from.addingTimeInterval(90 * 86_400)
@@ -49,6 +56,13 @@ struct MessageAuditTests {
         for job in jobs {
             let agreement = try #require(byID[job.agreement])
             #expect(job.channel != .voice || job.kind.mayUseVoice, "R23: \(job.kind) \(job.id) is a call")
+            let message = MessageRenderer.Message(locale: job.locale, subject: job.subject, body: job.body)
+            #expect(MessageChecks.previewLeak(message, channel: job.channel) == nil, "R38: \(job.id): \(job.body)")
+            let missing = MessageChecks.missingToAct(
+                message, kind: job.kind, channel: job.channel, reference: agreement.referenceForMessages,
+                sender: sender)
+            #expect(missing.isEmpty, "R39: \(job.id) lacks \(missing): \(job.body)")
+            checkTrue(job, agreement: agreement, events: events, jobs: jobs)
             let text = (job.subject.map { $0 + "\n" } ?? "") + job.body
             let repeated = Repetition.first(in: text)
             #expect(repeated == nil, "R20: \(job.id) repeats \"\(repeated ?? "")\"")
@@ -58,7 +72,7 @@ struct MessageAuditTests {
                     job.encoding == length.encoding && job.segments == length.segments,
                     "R36: \(job.id) misstates its length")
                 #expect(
-                    length.segments <= SMSBudget.segments(for: job.locale),
+                    SMSBudget.fits(length, language: job.locale),
                     "R36: \(job.id) takes \(length.segments) segments: \(job.body)")
             }
             guard [.missed, .followUp].contains(job.kind), job.channel != .voice, job.agreements.count == 1 else {
@@ -75,6 +89,32 @@ struct MessageAuditTests {
                 "R20: \(job.id) does not say \(owed.count) payments")
         }
         checkEveryMiss(agreements: agreements, events: events, jobs: jobs, from: from, until: until)
+    }
+
+    /// R37: no claim the record does not support, in either language: "several times" only after
+    /// three unanswered written contacts since the debtor was last heard from; "has not reached
+    /// us" only when nothing was paid toward it; "today" and "tomorrow" only in an SMS.
+    func checkTrue(_ job: Job, agreement: Agreement, events: [Event], jobs: [Job]) {
+        let text = job.body.lowercased()
+        let state = AgreementState(agreement: agreement, events: events, now: job.notBefore)
+        if text.contains("several times") || text.contains("varias veces") {
+            let heard = state.lastHeard ?? .distantPast
+            let written = jobs.filter {
+                $0.agreements.contains(agreement.id) && $0.channel != .voice && $0.kind.isCollection
+                    && $0.notBefore > heard && $0.notBefore < job.notBefore
+            }
+            #expect(written.count >= 3, "R37: \(job.id) says several times after \(written.count): \(job.body)")
+        }
+        if text.contains("has not reached us") || text.contains("no nos ha llegado") || text.contains("no recibimos"),
+            let clock = ZoneClock(identifier: job.timezone)
+        {
+            let owed = Statement.arrears(of: state, on: clock.localDate(of: job.notBefore))
+            #expect(owed?.received == .zero, "R37: \(job.id) calls a partly paid installment missing: \(job.body)")
+        }
+        if job.channel == .email || job.channel == .letter {
+            let words = Set(text.split { !$0.isLetter })
+            #expect(words.isDisjoint(with: ["today", "tomorrow", "hoy"]), "R37: \(job.id): \(job.body)")
+        }
     }
 
     /// R25: every installment missed during the run, still unpaid after the grace and a few

@@ -28,7 +28,9 @@ struct RecheckTests {
         try #require(first.spooled.count == 1)
         let sent = try Job.decode(job.data)
         try #require(sent.agreements.count == 2, "the reminder speaks for both agreements")
-        #expect(sent.body.contains("130.00"))
+        // R37: each agreement's amount and date, as they are due on different days.
+        #expect(
+            sent.body.contains("$80.00 (A-1) due December 11") && sent.body.contains("$50.00 (A-2) due December 12"))
 
         let reply = InboundMessage(
             channel: .sms, from: "+12145550100", receivedAt: now.addingTimeInterval(300), text: "Thanks, got it")
@@ -42,7 +44,9 @@ struct RecheckTests {
         for id in ["A-1", "A-2"] { recorded += try await engine.store.decisions(of: Identifier(id)!) }
         #expect(!recorded.contains { $0.outcome == .withdrawn }, "no withdrawal is recorded: none happened")
         let next = try await engine.tick(at: now.addingTimeInterval(600))
-        #expect(next.spooled.isEmpty, "the same message is not planned again")
-        #expect(try sandbox.jobs().count == 1)
+        // R40: the reply is acknowledged ("a person will answer"); the reminder is not planned again.
+        #expect(next.spooled.count == 1)
+        let jobs = try sandbox.jobs().map { try sandbox.job($0) }
+        #expect(jobs.compactMap { $0["kind"] as? String }.sorted() == ["pre_due", "reply_ack"])
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A repayment agreement as imported: who owes, how to reach them, and the installments.
 ///
 /// Stored as its `canonicalJSON` (the contract's import shape), so a re-import that changes
@@ -27,6 +29,29 @@ public struct Agreement: Sendable, Equatable {
     /// In due order (then by id): the planner's "oldest unpaid" and "next due" rely on it, so
     /// the initialiser sorts whatever it is given.
     public var installments: [Installment]
+    /// The account reference the debtor knows (the import's `reference`), quoted in collection
+    /// messages (R39); nil when the import gave none, and the id is quoted instead.
+    public var reference: String?
+    /// Whether the import asked for a welcome (R40): only a plan new to the debtor gets one,
+    /// never a book moved into Rapport.
+    public var welcome = false
+    /// When a re-import last changed the installments (R40's `plan_changed`): kept by the store,
+    /// not part of the import line.
+    public var scheduleChangedAt: Date?
+
+    /// The reference a message names the agreement by (R39): the import's `reference`, else the
+    /// id; a long one by its last 4 characters, as statements print card numbers.
+    public var referenceForMessages: String {
+        let full = reference ?? id.rawValue
+        return full.count > 8 ? "…" + full.suffix(4) : full
+    }
+
+    /// Whether `other` has the same installments — ids, dates and amounts; what was paid may
+    /// differ — so a re-import that only records payments is not a changed plan (R40).
+    public func hasSameSchedule(as other: Agreement) -> Bool {
+        installments.map { [$0.id.rawValue, $0.due.description, $0.amount.description] }
+            == other.installments.map { [$0.id.rawValue, $0.due.description, $0.amount.description] }
+    }
 
     /// The zones the debtor may be in, in the order given; empty when none is known.
     public var candidateZones: [String] { timezone.map { [$0] } ?? timezones ?? [] }
@@ -35,8 +60,11 @@ public struct Agreement: Sendable, Equatable {
         id: Identifier, debtor: Debtor, timezone: String? = nil, timezones: [String]? = nil,
         region: String? = nil, jurisdiction: String? = nil, contacts: [Channel: String],
         consent: Consent = Consent(), preferredChannel: Channel? = nil, inconvenient: Inconvenience? = nil,
-        cadence: String = "standard", currency: String = "USD", installments: [Installment]
+        cadence: String = "standard", currency: String = "USD", installments: [Installment],
+        reference: String? = nil, welcome: Bool = false
     ) {
+        self.reference = reference
+        self.welcome = welcome
         self.id = id
         self.debtor = debtor
         self.timezone = timezone
@@ -59,18 +87,26 @@ public struct Debtor: Sendable, Equatable {
     public var id: Identifier
     public var name: String
     public var preferredName: String?
+    /// The given (first) name: the greeting's fallback when no preferred name is known, so
+    /// nobody is greeted by their full legal name (R20).
+    public var givenName: String?
     /// A language tag such as `en` or `es`; messages fall back to English.
     public var locale: String?
 
-    public init(id: Identifier, name: String, preferredName: String? = nil, locale: String? = nil) {
+    public init(
+        id: Identifier, name: String, preferredName: String? = nil, givenName: String? = nil, locale: String? = nil
+    ) {
+        self.givenName = givenName
         self.id = id
         self.name = name
         self.preferredName = preferredName
         self.locale = locale
     }
 
-    /// The name to greet the debtor with (R20).
-    public var greetingName: String { preferredName ?? name }
+    /// The name to greet the debtor with (R20): the preferred name, else the given name; nil
+    /// when neither is known, and the message greets without a name rather than by the full
+    /// legal name.
+    public var greetingName: String? { preferredName ?? givenName }
 }
 
 /// What the debtor agreed to receive. SMS is never sent without it (R16).

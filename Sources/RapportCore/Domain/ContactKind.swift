@@ -14,12 +14,26 @@ public enum ContactKind: String, CaseIterable, Codable, Sendable {
     case optOutConfirmation = "opt_out_confirmation"
     /// R32: the answer to a HELP reply: who is writing, how to reach a person, how to opt out.
     case help
+    /// R40: a re-import changed the installments; the new schedule, once.
+    case planChanged = "plan_changed"
+    /// R40 R27: a promise to pay acknowledged once, with its date and amount.
+    case promiseAck = "promise_ack"
+    /// R40 R14: a dispute acknowledged once: collection on the agreement is paused.
+    case disputeAck = "dispute_ack"
+    /// R40 R15: hardship or breathing space acknowledged once: contact is paused.
+    case pauseAck = "pause_ack"
+    /// R40 R33: a START confirmed once.
+    case optInConfirmation = "opt_in_confirmation"
+    /// R40 R34: "we have your message; a person will answer", at most once a day.
+    case replyAck = "reply_ack"
 
     /// Collection contacts are the ones every stop (R12–R15) forbids; thanks and the
     /// confirmations the rulebook allows are not collection contacts.
     public var isCollection: Bool {
         switch self {
-        case .thanks, .ceaseConfirmation, .optOutConfirmation, .completed, .help: false
+        case .thanks, .ceaseConfirmation, .optOutConfirmation, .completed, .help, .promiseAck, .disputeAck, .pauseAck,
+            .optInConfirmation, .replyAck:
+            false
         default: true
         }
     }
@@ -30,28 +44,42 @@ public enum ContactKind: String, CaseIterable, Codable, Sendable {
     public var mayUseVoice: Bool {
         switch self {
         case .preDue, .dueToday, .missed, .followUp, .promiseReminder: true
-        case .welcome, .thanks, .progress, .checkIn, .completed, .ceaseConfirmation, .optOutConfirmation, .help: false
+        case .welcome, .thanks, .progress, .checkIn, .completed, .ceaseConfirmation, .optOutConfirmation, .help,
+            .planChanged, .promiseAck, .disputeAck, .pauseAck, .optInConfirmation, .replyAck:
+            false
         }
     }
 
-    /// Answers to what the debtor just sent (R31's confirmation, R32's help) go out at once,
-    /// outside R8's pacing, and do not count against it.
-    public var isAnswer: Bool { self == .help || self == .optOutConfirmation }
+    /// Answers to what the debtor just did (R31's confirmation, R32's help, R40's
+    /// acknowledgments of a promise, a dispute, a hardship, a START or a message) go out at the
+    /// next allowed moment, outside R8's pacing, and do not count against it.
+    public var isAnswer: Bool {
+        switch self {
+        case .help, .optOutConfirmation, .promiseAck, .disputeAck, .pauseAck, .optInConfirmation, .replyAck: true
+        default: false
+        }
+    }
+
+    /// Whether the message states a debt and asks for payment: what R39 requires a reference,
+    /// how to pay and a phone in.
+    public var asksForPayment: Bool { mayUseVoice }
 
     /// When two touchpoints want the same moment, the lower rank goes first: acknowledging a
     /// payment or a request to stop matters more to trust than another reminder.
     var urgencyRank: Int {
         switch self {
-        case .ceaseConfirmation, .optOutConfirmation, .help: 0
+        case .ceaseConfirmation, .optOutConfirmation, .help, .promiseAck, .disputeAck, .pauseAck, .optInConfirmation,
+            .replyAck:
+            0
         case .thanks: 1
         case .completed: 2
-        case .checkIn: 3
+        case .checkIn, .planChanged, .welcome: 3
         case .missed: 4
         case .promiseReminder: 5
         case .followUp: 6
         case .dueToday: 7
         case .preDue: 8
-        case .progress, .welcome: 9
+        case .progress: 9
         }
     }
 }

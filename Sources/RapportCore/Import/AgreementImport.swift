@@ -17,16 +17,17 @@ public enum AgreementImport {
         try root.onlyKeys([
             "id", "debtor", "timezone", "timezones", "region", "jurisdiction", "contacts", "consent",
             "preferred_channel",
-            "inconvenient", "cadence", "currency", "installments",
+            "inconvenient", "cadence", "currency", "installments", "reference", "welcome",
         ])
         guard let id = try root.identifier("id") else { throw ImportError("id is missing") }
 
         guard let debtorFields = try root.object("debtor") else { throw ImportError("debtor is missing") }
-        try debtorFields.onlyKeys(["id", "name", "preferred_name", "locale"])
+        try debtorFields.onlyKeys(["id", "name", "preferred_name", "given_name", "locale"])
         let debtor = Debtor(
             id: try debtorFields.identifier("id") ?? id,
             name: try debtorFields.requiredString("name", maxLength: 200),
             preferredName: try debtorFields.string("preferred_name", maxLength: 200).flatMap { $0.isEmpty ? nil : $0 },
+            givenName: try debtorFields.string("given_name", maxLength: 200).flatMap { $0.isEmpty ? nil : $0 },
             locale: try locale(debtorFields.string("locale", maxLength: 35)))
 
         let timezone = try root.string("timezone", maxLength: 100)
@@ -118,11 +119,20 @@ public enum AgreementImport {
             installments.append(Installment(id: installmentID, due: due, amount: amount, paid: paid))
         }
 
+        let reference = try root.string("reference", maxLength: 64)
+        if let reference, reference.isEmpty || !reference.unicodeScalars.allSatisfy(isPrintable) {
+            throw ImportError("reference must be 1 to 64 printable characters, like LN-2026-00417")
+        }
         return Agreement(
             id: id, debtor: debtor, timezone: timezone, timezones: timezones, region: region?.uppercased(),
             jurisdiction: jurisdiction?.uppercased(), contacts: contacts, consent: consent, preferredChannel: preferred,
             inconvenient: inconvenient, cadence: cadence, currency: currency,
-            installments: installments)
+            installments: installments, reference: reference, welcome: try root.bool("welcome") ?? false)
+    }
+
+    /// A character a reference may hold: anything visible, and the plain space.
+    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || !(scalar.properties.generalCategory == .control || scalar.properties.isWhitespace)
     }
 
     private static func locale(_ text: String?) throws(ImportError) -> String? {

@@ -29,9 +29,14 @@ extension Agreement {
         json.close(.array)
         json.field("jurisdiction", jurisdiction)
         json.field("preferred_channel", preferredChannel?.rawValue)
+        json.field("reference", reference)
         json.field("region", region)
         json.field("timezone", timezone)
         json.field("timezones", strings: timezones)
+        if welcome {
+            json.key("welcome")
+            json.bool(true)
+        }
         json.close(.object)
         return json.text
     }
@@ -41,6 +46,7 @@ extension Debtor {
     fileprivate func write(to json: inout JSONWriter) {
         json.key("debtor")
         json.open(.object)
+        json.field("given_name", givenName)
         json.field("id", id.rawValue)
         json.field("locale", locale)
         json.field("name", name)

@@ -26,9 +26,11 @@ extension Planner {
         let channels = channelChoice(
             for: context.state, history: context.mine, clock: context.primary, now: context.now)
         var choice = Choice()
-        let ordered = touchpoints.sorted { ($0.ideal, $0.kind.urgencyRank) < ($1.ideal, $1.kind.urgencyRank) }
+        let ordered = touchpoints.sorted {
+            ($0.earliestIdeal, $0.kind.urgencyRank) < ($1.earliestIdeal, $1.kind.urgencyRank)
+        }
         for touchpoint in ordered where !handled.contains(touchpoint.key) {
-            if let best = choice.best, best.slot.notBefore < touchpoint.ideal { break }
+            if let best = choice.best, best.slot.notBefore < touchpoint.earliestIdeal { break }
             consider(touchpoint, context, pacing: pacing, channels: channels, into: &choice, trace: &trace)
         }
         return choice
@@ -56,29 +58,14 @@ extension Planner {
         var line: String {
             "\(touchpoint.kind.rawValue): \(touchpoint.purpose); ideal \(primary.rfc3339(touchpoint.ideal))"
         }
-        var start = max(touchpoint.ideal, context.now, touchpoint.earliest ?? .distantPast)
-        var delays: [String] = []
-        switch stopVerdict(for: touchpoint, context.state) {
-        case .forbidden(let stop):
+        let verdict = stopVerdict(for: touchpoint, context.state)
+        if case .forbidden(let stop) = verdict {
             trace.note(stop.rule, line + " → blocked by \(stop.rule): \(stop.reason)")
             choice.blockedBy = choice.blockedBy ?? (stop.rule, stop.reason)
             return
-        case .heldThrough(let lastDay, let rules) where lastDay >= primary.localDate(of: start):
-            start = primary.instant(of: lastDay.adding(days: 1), at: .midnight)
-            if trace.isRecording {
-                delays.append("held by \(rules.map(\.rawValue).joined(separator: ",")) through \(lastDay)")
-            }
-        case .free, .heldThrough: break
         }
-        if let failed = context.mine.filter({ $0.touchpoints.contains(touchpoint.key) && $0.state == .failed })
-            .map(\.notBefore).max(), let retry = retryTime(after: failed, from: start)
-        {
-            start = retry
-            if trace.isRecording { delays.append("the last attempt failed, retry from \(primary.rfc3339(retry))") }
-        }
-        var held: String { line + delays.map { "; " + $0 }.joined() }
         guard let channels, !channels.usable.isEmpty else {
-            trace.note(.optOut, held + " → blocked by R16: no usable channel")
+            trace.note(.optOut, line + " → blocked by R16: no usable channel")
             choice.blockedBy = choice.blockedBy ?? (.optOut, "no usable channel (opted out, no consent or no address)")
             return
         }
@@ -87,11 +74,28 @@ extension Planner {
             let reason = notACall(touchpoint.kind)
             choice.dropped.append(
                 Dropped(touchpoint: touchpoint.key, kind: touchpoint.kind, rule: .voiceScript, reason: reason))
-            trace.note(.voiceScript, held + " → skipped (\(reason))")
+            trace.note(.voiceScript, line + " → skipped (\(reason))")
             return
         }
         // R25: escalation moves slowly down the usable channels and stays on the last.
         let chosen = written[min(touchpoint.escalation, written.count - 1)]
+        // R24: a letter is posted early enough to arrive first.
+        let ideal = chosen == .letter ? touchpoint.letterIdeal ?? touchpoint.ideal : touchpoint.ideal
+        var start = max(ideal, context.now, touchpoint.earliest ?? .distantPast)
+        var delays: [String] = []
+        if case .heldThrough(let lastDay, let rules) = verdict, lastDay >= primary.localDate(of: start) {
+            start = primary.instant(of: lastDay.adding(days: 1), at: .midnight)
+            if trace.isRecording {
+                delays.append("held by \(rules.map(\.rawValue).joined(separator: ",")) through \(lastDay)")
+            }
+        }
+        if let failed = context.mine.filter({ $0.touchpoints.contains(touchpoint.key) && $0.state == .failed })
+            .map(\.notBefore).max(), let retry = retryTime(after: failed, from: start)
+        {
+            start = retry
+            if trace.isRecording { delays.append("the last attempt failed, retry from \(primary.rfc3339(retry))") }
+        }
+        var held: String { line + delays.map { "; " + $0 }.joined() }
         guard
             let slot = earliestSlot(
                 from: start, windows: context.windows, pacing: pacing, load: context.load, touchpoint: touchpoint,

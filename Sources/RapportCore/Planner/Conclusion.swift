@@ -45,10 +45,11 @@ extension Planner {
             trace.note(.protection, "R15: vulnerability flag: the message waits in review/ for a person")
         }
         let about = [state] + group(&contact, with: touchpoint, context, trace: &trace)
-        contact.statement = statement(
-            of: touchpoint.kind, keys: [touchpoint.key] + contact.covers, about: about,
-            on: context.primary.localDate(of: slot.notBefore))
-        if let figures = contact.statement { contact.reason += "; " + figures.reasonNote }
+        let figures = statement(
+            of: touchpoint.kind, keys: [touchpoint.key] + contact.covers, about: about, history: context.mine,
+            at: slot.notBefore, clock: context.primary)
+        contact.statement = figures
+        contact.reason += "; " + figures.reasonNote
         return contact
     }
 
@@ -72,6 +73,21 @@ extension Planner {
             paymentAmount: touchpoint.kind == .thanks
                 ? context.state.payments.first { TouchpointKey.thanks(agreement.id, $0) == touchpoint.key }?.amount
                 : nil,
-            currency: agreement.currency)
+            currency: agreement.currency
+        )
+        .describing(agreement, history: context.history)
+    }
+}
+
+extension PlannedContact {
+    /// The contact with what its message says of the agreement and the debtor's history: its
+    /// reference (R39), where it is, and whether it is the first written message (R22).
+    func describing(_ agreement: Agreement, history: [ContactRecord]) -> PlannedContact {
+        var contact = self
+        contact.reference = agreement.referenceForMessages
+        contact.region = agreement.jurisdiction ?? agreement.region
+        contact.firstWritten =
+            channel != .voice && !history.contains { $0.state.countsAsContact && $0.channel != .voice }
+        return contact
     }
 }

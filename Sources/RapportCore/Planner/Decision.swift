@@ -95,6 +95,14 @@ public struct PlannedContact: Sendable, Equatable {
     public var needsReview = false
     /// R25: the wording has grown firmer after unanswered follow-ups.
     public var firm = false
+    /// R39: the reference the message names the agreement by.
+    public var reference = ""
+    /// Where the agreement is (its jurisdiction, else its region, e.g. `GB-ENG`, `US-TX`): a UK
+    /// debtor is pointed to free debt advice (FCA CONC 7.3).
+    public var region: String?
+    /// R22: no written message went to this debtor before, so a collector gives the full
+    /// disclosure.
+    public var firstWritten = false
     public var kind: ContactKind
     public var channel: Channel
     public var to: String

@@ -65,7 +65,8 @@ public struct Planner: Sendable {
         decision.withdrawals = withdrawals(context, touchpoints: touchpoints, trace: &trace)
 
         let answered = answer(
-            for: state, history: mine, clocks: context.clocks, primary: context.primary, now: now)
+            for: state, history: mine, debtorHistory: history, clocks: context.clocks, primary: context.primary,
+            now: now)
         decision.dropped += answered.dropped
         if var contact = answered.contact {
             contact.needsReview = state.needsReview

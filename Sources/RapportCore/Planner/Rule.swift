@@ -39,6 +39,10 @@ public enum Rule: String, Sendable, CaseIterable, Codable, CustomStringConvertib
     case conversation = "R34"
     case bounces = "R35"
     case smsLength = "R36"
+    case trueOnTheDay = "R37"
+    case discreetPreview = "R38"
+    case whatToAct = "R39"
+    case acknowledge = "R40"
 
     /// The rulebook id, e.g. `R12`: what a rule reads as in every reason and trace line.
     public var description: String { rawValue }
@@ -72,6 +76,9 @@ public enum Rule: String, Sendable, CaseIterable, Codable, CustomStringConvertib
         case .optOutWords, .help: "RapportCore/Planner/Answers/Answers.swift"
         case .optBackIn, .conversation: "RapportCore/Listening/ReplyEffects.swift"
         case .smsLength: "RapportMessages/SMSBudget.swift"
+        case .trueOnTheDay: "RapportCore/Planner/Facts.swift"
+        case .discreetPreview, .whatToAct: "RapportMessages/MessageChecks.swift"
+        case .acknowledge: "RapportCore/Planner/Answers/Answers.swift"
         }
     }
 }

@@ -21,6 +21,8 @@ public struct Policy: Sendable, Equatable {
 
     /// R24: days before a due date that the friendly reminder goes out.
     public var preDueDays = 3
+    /// R24: days before a due date that a reminder by letter is posted, so it arrives first.
+    public var letterPreDueDays = 7
     /// R28: reminders for a debtor's installments due within this many days of each other go
     /// out as one message.
     public var groupingDays = 3
@@ -50,6 +52,10 @@ public struct Policy: Sendable, Equatable {
     public var minimumSendMinutes = 30
     /// The order in which channels are tried when the preferred one cannot be used.
     public var channelOrder: [Channel] = [.sms, .email, .voice, .letter]
+    /// R22: the sender is a debt collector (`[sender] debt_collector`): the first written
+    /// message to a debtor carries the full disclosure, too long for an SMS, so it goes by
+    /// e-mail or letter.
+    public var collector = false
     /// R11: the most jobs per minute each channel may carry (the delivery tools' capacity).
     public var ratePerMinute: [Channel: Int] = [:]
     /// After a failed delivery, the same touchpoint is tried again no sooner than this.

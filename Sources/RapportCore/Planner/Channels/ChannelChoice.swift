@@ -19,6 +19,12 @@ extension Planner {
         -> UsableChannels?
     {
         var channels = usableChannels(for: state, history: history, clock: clock, now: now)
+        if policy.collector, channels.usable.contains(.sms),
+            !history.contains(where: { $0.state.countsAsContact && $0.channel != .voice })
+        {
+            channels.usable.removeAll { $0 == .sms }
+            channels.notes.append("R22: sms: a collector's first written message carries the full disclosure")
+        }
         if let first = channels.usable.first, channels.usable.count > 1,
             history.filter({ $0.channel == first && ($0.state == .delivered || $0.state == .failed) })
                 .max(by: { $0.notBefore < $1.notBefore })?.state == .failed

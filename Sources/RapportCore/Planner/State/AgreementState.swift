@@ -29,6 +29,8 @@ public struct AgreementState: Sendable {
         public var identity: String
         public var madeAt: Date
         public var date: LocalDate
+        /// The amount promised, when the debtor named one.
+        public var amount: Money?
         /// Whether a payment arrived after the promise was made.
         public var kept: Bool
     }
@@ -55,8 +57,9 @@ public struct AgreementState: Sendable {
     public private(set) var optOutAddress: [Channel: String] = [:]
     /// R35: addresses that failed permanently, unusable until the agreement's address changes.
     public private(set) var undeliverable: [Channel: Event] = [:]
-    /// R31 and R32: what the debtor just asked for, to be answered at once: opt-outs that may
-    /// be confirmed once, and help requests.
+    /// R31, R32 and R40: what the debtor just did, to be answered at the next allowed moment:
+    /// opt-outs that may be confirmed once, help requests, and the promises, disputes,
+    /// hardships, breathing spaces, STARTs and messages that R40 acknowledges.
     public private(set) var answersWanted: [Event] = []
     /// When a cease notice arrived; one confirmation may follow (R12).
     public private(set) var ceasedAt: Date?
@@ -68,6 +71,10 @@ public struct AgreementState: Sendable {
     public private(set) var promise: Promise?
     /// Live phone conversations (R7: no call in the 7 days that follow one).
     public private(set) var conversations: [Date] = []
+
+    /// When the debtor was last heard from: a conversation, reply, promise or payment. What a
+    /// message may say of their silence starts here (R37).
+    public var lastHeard: Date? { [lastEngagement, conversations.last].compactMap { $0 }.max() }
     /// The latest operator pause, once it was lifted by a resume or has a last day (R17).
     public private(set) var endedPause: EndedPause?
     private var openPause: (identity: String, until: LocalDate?)?
@@ -131,10 +138,13 @@ public struct AgreementState: Sendable {
         case .promise:
             lastEngagement = event.at
             if let date = event.date {
-                promise = Promise(identity: event.identity, madeAt: event.at, date: date, kept: false)
+                promise = Promise(
+                    identity: event.identity, madeAt: event.at, date: date, amount: event.amount, kept: false)
+                answersWanted.append(event)
             }
         case .reply:
             lastEngagement = event.at
+            answersWanted.append(event)
         case .conversation:
             conversations.append(event.at)
         case .optOut:
@@ -146,6 +156,8 @@ public struct AgreementState: Sendable {
             guard let channel = event.channel else { return }
             optedOut.remove(channel)
             optOutAddress[channel] = nil
+            // R40: a START from the debtor (it names the address) is confirmed once.
+            if event.address != nil { answersWanted.append(event) }
         case .bounce:
             if let channel = event.channel { undeliverable[channel] = event }
         case .help:
@@ -157,8 +169,10 @@ public struct AgreementState: Sendable {
             addStop(.attorney, "represented by an attorney", event, blocksEverything: true)
         case .dispute:
             addStop(.dispute, "dispute open", event, blocksEverything: false)
+            answersWanted.append(event)
         case .disputeResolved:
             stops.removeAll { $0.rule == .dispute }
+            answersWanted.removeAll { $0.type == .dispute }
         case .bankruptcy:
             addStop(.protection, "bankruptcy", event, blocksEverything: true)
         case .deceased:
@@ -173,8 +187,10 @@ public struct AgreementState: Sendable {
             addStop(
                 .protection, crisis ? "mental-health crisis breathing space" : "breathing space", event,
                 through: crisis ? end.adding(days: 30) : end, blocksEverything: false)
+            answersWanted.append(event)
         case .hardship:
             addStop(.protection, "hardship", event, through: event.until, blocksEverything: false)
+            answersWanted.append(event)
         case .pause:
             stops.removeAll { $0.rule == .pause }
             addStop(

@@ -11,7 +11,7 @@ extension Planner {
             guard
                 let (rule, reason) = withdrawalReason(
                     for: job, touchpoints: touchpoints, state: context.state, siblings: context.siblings,
-                    clock: context.primary) ?? outsideWindows(job, context.windows)
+                    history: context.mine, clock: context.primary) ?? outsideWindows(job, context.windows)
             else { continue }
             withdrawals.append(Withdrawal(jobID: job.jobID, rule: rule, reason: reason))
             trace.note(.withdrawal, "withdraw \(job.jobID) (\(job.kind.rawValue)): \(reason)")
@@ -22,7 +22,7 @@ extension Planner {
     /// The rule a waiting job now breaks and why in words, or nil when it still fits.
     private func withdrawalReason(
         for job: ContactRecord, touchpoints: [Touchpoint], state: AgreementState, siblings: [AgreementState],
-        clock: ZoneClock
+        history: [ContactRecord], clock: ZoneClock
     ) -> (Rule, String)? {
         if job.kind.isAnswer { return answerWithdrawalReason(for: job, state: state) }
         guard let touchpoint = touchpoints.first(where: { job.touchpoints.contains($0.key) }) else {
@@ -39,7 +39,9 @@ extension Planner {
         if !usableChannels(for: state, history: [], clock: clock, now: job.notBefore).usable.contains(job.channel) {
             return (.optOut, "R18/R16: \(job.channel.rawValue) may no longer be used")
         }
-        return changedFigures(of: job, state: state, siblings: siblings, on: day).map { (.plainWords, $0) }
+        return changedFigures(of: job, state: state, siblings: siblings, history: history, clock: clock).map {
+            (.plainWords, $0)
+        }
     }
 
     /// An answer stays wanted unless every message is stopped, or a help's channel was opted
@@ -52,17 +54,19 @@ extension Planner {
             ? (.optOut, "R18/R16: \(job.channel.rawValue) was opted out") : nil
     }
 
-    /// R18 R20: the figures a waiting job states are no longer true on its send day.
+    /// R18 R20 R37: the facts a waiting job states are no longer true on its send day.
     private func changedFigures(
-        of job: ContactRecord, state: AgreementState, siblings: [AgreementState], on day: LocalDate
+        of job: ContactRecord, state: AgreementState, siblings: [AgreementState], history: [ContactRecord],
+        clock: ZoneClock
     ) -> String? {
         guard let stated = job.statement else { return nil }
-        let about =
-            [state]
-            + siblings.filter { $0.agreement.id != state.agreement.id && job.agreements.contains($0.agreement.id) }
-        guard let now = statement(of: job.kind, keys: job.touchpoints, about: about, on: day)?.fingerprint,
-            now != stated
-        else { return nil }
+        // In the job's order: a grouped reminder states each agreement's part in that order.
+        let candidates = [state] + siblings
+        let about = job.agreements.compactMap { id in candidates.first { $0.agreement.id == id } }
+        let now = statement(
+            of: job.kind, keys: job.touchpoints, about: about, history: history, at: job.notBefore, clock: clock
+        ).fingerprint
+        guard now != stated else { return nil }
         return "R18/R20: the figures it states changed (was \(stated); now \(now))"
     }
 

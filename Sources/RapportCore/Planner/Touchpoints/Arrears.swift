@@ -15,7 +15,8 @@ extension Planner {
     /// The check-in a new miss wants, the follow-up that comes next, and the ones already
     /// planned (so their waiting jobs stay wanted).
     func arrearsTouchpoints(
-        for state: AgreementState, history: [ContactRecord], clock: ZoneClock, today: LocalDate, hold: PromiseHold?
+        for state: AgreementState, history: [ContactRecord], clock: ZoneClock, today: LocalDate, hold: PromiseHold?,
+        afterPause: TouchpointKey?
     ) -> [Touchpoint] {
         guard let oldest = state.unpaid.first else { return [] }
         let id = state.agreement.id
@@ -28,7 +29,17 @@ extension Planner {
                 purpose: .arrearsContact(kind: done.kind, since: oldest.due), earliest: hold?.until)
         }
 
-        let checkInDays = chasing.filter { $0.kind == .missed }.map { clock.localDate(of: $0.notBefore) }
+        // R17: the check-in after a pause stated everything then overdue, as a check-in after a
+        // miss does, and nothing more about the arrears comes in the 7 days after it.
+        let pauseCheckIns = history.filter {
+            $0.state.countsAsContact && afterPause.map($0.touchpoints.contains) == true
+        }
+        let checkInDays = (chasing.filter { $0.kind == .missed } + pauseCheckIns).map {
+            clock.localDate(of: $0.notBefore)
+        }
+        let quietAfterPause = pauseCheckIns.map(\.notBefore).max().map {
+            clock.instant(of: clock.localDate(of: $0).adding(days: 8), at: .midnight)
+        }
         let unacknowledged = state.unpaid.filter { installment in !checkInDays.contains { $0 > installment.due } }
         let late = unacknowledged.filter { $0.due < today }
         if let first = late.first, let newest = late.last {
@@ -36,16 +47,21 @@ extension Planner {
             // the grace of the first, so no miss waits longer than its grace for a word.
             wanted.append(
                 checkIn(
-                    for: newest, after: first, earlier: late.count - 1, id: id, oldest: oldest, clock: clock, hold: hold
-                ))
+                    for: newest, after: first, earlier: late.count - 1, id: id, oldest: oldest, clock: clock,
+                    hold: hold,
+                    quiet: quietAfterPause))
             return wanted
         }
         // The next installment's check-in, should it be missed: listed now so the agreement is
         // looked at again when its day comes.
         if let next = unacknowledged.first {
-            wanted.append(checkIn(for: next, after: next, earlier: 0, id: id, oldest: oldest, clock: clock, hold: hold))
+            wanted.append(
+                checkIn(
+                    for: next, after: next, earlier: 0, id: id, oldest: oldest, clock: clock, hold: hold,
+                    quiet: quietAfterPause))
         }
-        guard let last = episode.map(\.notBefore).max() else { return wanted }
+        let pausedEpisode = pauseCheckIns.filter { clock.localDate(of: $0.notBefore) > oldest.due }
+        guard let last = (episode + pausedEpisode).map(\.notBefore).max() else { return wanted }
         let unanswered = episode.filter { $0.notBefore > (state.lastEngagement ?? .distantPast) }.count
         let stretch = pow(policy.backoffFactor, Double(max(0, unanswered - 1)))
         let gapDays = min(Int((Double(policy.followUpDays) * stretch).rounded()), policy.maxFollowUpGapDays)
@@ -63,7 +79,7 @@ extension Planner {
                     number: number, since: oldest.due, gapDays: gapDays, unanswered: unanswered,
                     backoffFactor: policy.backoffFactor, maxGapDays: policy.maxFollowUpGapDays, promised: hold?.date,
                     escalation: escalation)),
-            earliest: hold?.until)
+            earliest: [hold?.until, quietAfterPause].compactMap { $0 }.max())
         followUp.escalation = escalation
         wanted.append(followUp)
         return wanted
@@ -73,7 +89,7 @@ extension Planner {
     /// after the grace of `first`.
     private func checkIn(
         for installment: Installment, after first: Installment, earlier: Int, id: Identifier, oldest: Installment,
-        clock: ZoneClock, hold: PromiseHold?
+        clock: ZoneClock, hold: PromiseHold?, quiet: Date?
     ) -> Touchpoint {
         Touchpoint(
             rule: .checkInAfterMiss, key: TouchpointKey.missed(id, installment.id), kind: .missed, installment: oldest,
@@ -82,6 +98,6 @@ extension Planner {
             purpose: .missed(
                 installment: installment.id, due: installment.due, graceDays: policy.missedGraceDays,
                 earlierMisses: earlier, promised: hold?.date),
-            earliest: hold?.until)
+            earliest: [hold?.until, quiet].compactMap { $0 }.max())
     }
 }

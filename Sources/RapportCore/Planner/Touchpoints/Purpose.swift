@@ -15,6 +15,10 @@ public enum Purpose: Sendable, Equatable, CustomStringConvertible {
     case dueToday(installment: Identifier, due: LocalDate)
     /// R17: the gentle word after a pause.
     case pauseCheckIn
+    /// R40: the welcome of a new plan, stating its schedule.
+    case welcome
+    /// R40: the confirmation of a schedule a re-import changed on that day.
+    case planChanged(on: LocalDate)
     /// R27: the reminder the day before a promised payment.
     case promiseReminder(date: LocalDate)
     /// R26: a progress update already planned.
@@ -53,7 +57,10 @@ public enum Purpose: Sendable, Equatable, CustomStringConvertible {
             "pre_due for installment \(installment) due \(due) (\(days) days before) (R24)"
         case .dueToday(let installment, let due): "due_today for installment \(installment) due \(due) (R24)"
         case .pauseCheckIn: "check_in: a gentle word now that the pause has ended (R17)"
-        case .promiseReminder(let date): "promise_reminder: the day before the promised payment on \(date) (R27)"
+        case .welcome: "welcome: the import asked to welcome the debtor to a new plan (R40)"
+        case .planChanged(let day): "plan_changed: a re-import changed the installments on \(day) (R40)"
+        case .promiseReminder(let date):
+            "promise_reminder: the last allowed day before the promised payment on \(date) (R27)"
         case .progress: "progress: on track (R26)"
         case .progressAfterQuiet: "progress: on track, and no word from us for 30 days (R26)"
         case .arrearsContact(let kind, let since): "\(kind.rawValue) about the arrears since \(since) (R25)"

@@ -15,6 +15,11 @@ public struct Touchpoint: Sendable, Equatable {
     public var installment: Installment?
     /// When we would ideally speak.
     public var ideal: Date
+    /// R24: when a reminder sent as a letter is posted instead, so it arrives before the date.
+    public var letterIdeal: Date?
+    /// The earliest moment the touchpoint may want, whatever the channel: what candidates are
+    /// ordered by.
+    var earliestIdeal: Date { min(ideal, letterIdeal ?? ideal) }
     /// The last local date on which the message is still useful (R29); nil when it keeps.
     public var usefulThrough: LocalDate?
     /// What it is, in words, for the job's `reason` and for `explain`.

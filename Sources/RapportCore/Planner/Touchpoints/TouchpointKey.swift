@@ -32,50 +32,69 @@ public struct TouchpointKey: Hashable, Sendable, Codable, CustomStringConvertibl
     }
 
     /// R26: the thank-you for one payment event.
-    static func thanks(_ agreement: Identifier, _ payment: AgreementState.Payment) -> TouchpointKey {
+    public static func thanks(_ agreement: Identifier, _ payment: AgreementState.Payment) -> TouchpointKey {
         Self(rawValue: "thanks:\(agreement):\(StableHash.hex(payment.identity).prefix(16))")
     }
 
     /// R26: the congratulation for the completed plan.
-    static func completed(_ agreement: Identifier) -> TouchpointKey { Self(rawValue: "completed:\(agreement)") }
+    public static func completed(_ agreement: Identifier) -> TouchpointKey { Self(rawValue: "completed:\(agreement)") }
 
     /// R26: the progress update due on `day`.
-    static func progress(_ agreement: Identifier, on day: LocalDate) -> TouchpointKey {
+    public static func progress(_ agreement: Identifier, on day: LocalDate) -> TouchpointKey {
         Self(rawValue: "progress:\(agreement):\(day)")
     }
 
     /// R27: the reminder of one promise.
-    static func promiseReminder(_ agreement: Identifier, _ promise: AgreementState.Promise) -> TouchpointKey {
+    public static func promiseReminder(_ agreement: Identifier, _ promise: AgreementState.Promise) -> TouchpointKey {
         Self(rawValue: "promise_reminder:\(agreement):\(StableHash.hex(promise.identity).prefix(16))")
     }
 
     /// R25: the check-in after `installment` was missed.
-    static func missed(_ agreement: Identifier, _ installment: Identifier) -> TouchpointKey {
+    public static func missed(_ agreement: Identifier, _ installment: Identifier) -> TouchpointKey {
         Self(rawValue: "missed:\(agreement):\(installment)")
     }
 
     /// R25 R10: the `number`-th follow-up on the arrears since `oldest`.
-    static func followUp(_ agreement: Identifier, since oldest: Identifier, number: Int) -> TouchpointKey {
+    public static func followUp(_ agreement: Identifier, since oldest: Identifier, number: Int) -> TouchpointKey {
         Self(rawValue: "follow_up:\(agreement):\(oldest):\(number)")
     }
 
     /// R17: the check-in after one pause.
-    static func pauseCheckIn(_ agreement: Identifier, _ pause: AgreementState.EndedPause) -> TouchpointKey {
+    public static func pauseCheckIn(_ agreement: Identifier, _ pause: AgreementState.EndedPause) -> TouchpointKey {
         Self(rawValue: "check_in:\(agreement):\(StableHash.hex(pause.identity).prefix(16))")
     }
 
     /// R12: the one confirmation that collection contact has stopped.
-    static func ceaseConfirmation(_ agreement: Identifier) -> TouchpointKey {
+    public static func ceaseConfirmation(_ agreement: Identifier) -> TouchpointKey {
         Self(rawValue: "cease_confirmation:\(agreement)")
     }
 
     /// R32: the help answer on `channel` for a request on `day` (one a day a channel).
-    static func help(_ agreement: Identifier, _ channel: Channel, on day: LocalDate) -> TouchpointKey {
+    public static func help(_ agreement: Identifier, _ channel: Channel, on day: LocalDate) -> TouchpointKey {
         Self(rawValue: "help:\(agreement):\(channel.rawValue):\(day)")
     }
 
+    /// R40: the one acknowledgment (`kind`) of what the debtor did: a promise, a dispute, a
+    /// hardship or breathing space, a START.
+    public static func acknowledgment(_ kind: ContactKind, _ agreement: Identifier, _ request: Event) -> TouchpointKey {
+        Self(rawValue: "\(kind.rawValue):\(agreement):\(StableHash.hex(request.identity).prefix(16))")
+    }
+
+    /// R40: "we have your message; a person will answer", one a day for the debtor.
+    public static func replyAck(_ debtor: Identifier, on day: LocalDate) -> TouchpointKey {
+        Self(rawValue: "reply_ack:\(debtor):\(day)")
+    }
+
+    /// R40: the welcome of a new plan.
+    public static func welcome(_ agreement: Identifier) -> TouchpointKey { Self(rawValue: "welcome:\(agreement)") }
+
+    /// R40: the confirmation of a schedule changed by a re-import at `changedAt`.
+    public static func planChanged(_ agreement: Identifier, at changedAt: Date) -> TouchpointKey {
+        Self(rawValue: "plan_changed:\(agreement):\(Timestamp.rfc3339(changedAt))")
+    }
+
     /// R31: the one confirmation of an opt-out by a reply.
-    static func optOutConfirmation(_ agreement: Identifier, _ request: Event) -> TouchpointKey {
+    public static func optOutConfirmation(_ agreement: Identifier, _ request: Event) -> TouchpointKey {
         Self(rawValue: "opt_out_confirmation:\(agreement):\(StableHash.hex(request.identity).prefix(16))")
     }
 }

@@ -14,13 +14,28 @@ extension Planner {
         today: LocalDate
     ) -> [Touchpoint] {
         let promise = promiseReminder(for: state, clock: clock, today: today)
-        return ceaseConfirmation(for: state, clock: clock)
-            + paymentAcknowledgements(for: state, clock: clock)
+        let afterPause = pauseCheckIn(for: state, clock: clock, today: today)
+        let cadence =
+            planNotices(for: state, history: history, clock: clock, today: today)
             + dueReminders(for: state, clock: clock)
-            + pauseCheckIn(for: state, clock: clock, today: today)
             + (promise.map { [$0.reminder] } ?? [])
             + progressUpdates(for: state, history: history, debtorHistory: debtorHistory, clock: clock, today: today)
-            + arrearsTouchpoints(for: state, history: history, clock: clock, today: today, hold: promise?.hold)
+            + arrearsTouchpoints(
+                for: state, history: history, clock: clock, today: today, hold: promise?.hold,
+                afterPause: afterPause.first?.key)
+        return ceaseConfirmation(for: state, clock: clock) + paymentAcknowledgements(for: state, clock: clock)
+            + afterPause + firstAfterPause(afterPause, cadence, history: history)
+    }
+
+    /// R17: the check-in after a pause is the first message after it: until it has gone, the
+    /// rest of the cadence waits (a thank-you or a confirmation does not).
+    private func firstAfterPause(_ checkIn: [Touchpoint], _ cadence: [Touchpoint], history: [ContactRecord])
+        -> [Touchpoint]
+    {
+        guard let key = checkIn.first?.key,
+            !history.contains(where: { $0.state.handlesTouchpoint && $0.touchpoints.contains(key) })
+        else { return cadence }
+        return []
     }
 
     /// The first moment of the policy's window on a local day: where most touchpoints sit.

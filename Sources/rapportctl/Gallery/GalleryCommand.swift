@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RapportCommandLine
+import RapportCore
 import RapportMessages
 import RapportSpool
 
@@ -11,16 +12,31 @@ struct GalleryCommand: AsyncParsableCommand {
         commandName: "gallery",
         abstract:
             "Write every message kind, channel, language and firmness, rendered from example states, as Markdown.",
-        discussion: "The shipped templates' gallery is docs/MESSAGES.md: rapportctl gallery --out docs/MESSAGES.md")
+        discussion: """
+            With --stories, also what debtors receive over three months in the stories of that folder, each \
+            simulated by the real engine. The shipped templates' gallery is docs/MESSAGES.md: rapportctl gallery \
+            --config config/rapport.toml --stories docs/stories --out docs/MESSAGES.md
+            """)
 
     @OptionGroup var storage: StorageOptions
     @Option(help: ArgumentHelp("Where to write the page (default: standard output).", valueName: "file")) var out:
         String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A folder of stories (story.md, agreements.jsonl, events.jsonl each) to simulate and add.",
+            valueName: "dir")) var stories: String?
+
     func run() async throws {
         try await command {
             let settings = try storage.settings()
-            let page = Data(MessageGallery.markdown(try templates(of: settings)).utf8)
+            var markdown = MessageGallery.markdown(try templates(of: settings))
+            if let stories {
+                let scratch = Scratch()
+                defer { scratch.removeAll() }
+                markdown += try await Stories.markdown(directory: stories, settings: settings, scratch: scratch)
+            }
+            let page = Data(markdown.utf8)
             guard let out else {
                 FileHandle.standardOutput.write(page)
                 return
