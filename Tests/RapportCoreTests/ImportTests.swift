@@ -25,6 +25,24 @@ struct ImportTests {
         #expect(agreement.installments.first?.amount == Money("50.00"))
     }
 
+    @Test("R39 R40 R20: reference, welcome and given_name are read, kept through the store's text, and checked")
+    func referenceWelcomeGivenName() async throws {
+        let line = Self.valid.replacingOccurrences(of: #""preferred_name":"Sam","#, with: #""given_name":"Samuel","#)
+            .replacingOccurrences(
+                of: #"{"id":"A-1001","#, with: #"{"id":"A-1001","reference":"LN 2026/0417","welcome":true,"#)
+        let agreement = try AgreementImport.parse(line: line)
+        #expect(agreement.reference == "LN 2026/0417" && agreement.welcome)
+        #expect(agreement.referenceForMessages == "…0417", "R39: a long reference by its last 4 characters")
+        #expect(agreement.debtor.greetingName == "Samuel")
+        #expect(try AgreementImport.parse(line: agreement.canonicalJSON) == agreement)
+        #expect(!(try AgreementImport.parse(line: Self.valid)).welcome)
+        let long = String(repeating: "x", count: 65)
+        for bad in [#""reference":"","#, #""reference":"a\u0009b","#, #""reference":""# + long + #"","#] {
+            let line = Self.valid.replacingOccurrences(of: #"{"id":"A-1001","#, with: #"{"id":"A-1001","# + bad)
+            #expect(throws: ImportError.self) { try AgreementImport.parse(line: line) }
+        }
+    }
+
     @Test("A minimal line: debtor id defaults to the agreement id, installments may be empty")
     func minimal() async throws {
         let agreement = try AgreementImport.parse(

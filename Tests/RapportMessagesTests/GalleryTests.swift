@@ -53,6 +53,14 @@ struct GalleryTests {
             #expect(worst.fits == fits, "\(worst.file): SMSBudget disagrees with the rulebook")
         }
         #expect(cases.filter { $0.language == "en" }.allSatisfy { $0.length.encoding == .gsm7 })
+        // The budget itself at its boundaries: English 306 GSM-7 characters; Spanish 268 UCS-2
+        // units with accents, or 459 GSM-7 characters without; an English SMS is never UCS-2.
+        let gsm = { (count: Int) in SMSLength(measuring: String(repeating: "a", count: count)) }
+        let ucs = { (count: Int) in SMSLength(measuring: String(repeating: "á", count: count)) }
+        #expect(SMSBudget.fits(gsm(306), language: "en") && !SMSBudget.fits(gsm(307), language: "en"))
+        #expect(SMSBudget.fits(ucs(268), language: "es") && !SMSBudget.fits(ucs(269), language: "es"))
+        #expect(SMSBudget.fits(gsm(459), language: "es") && !SMSBudget.fits(gsm(460), language: "es"))
+        #expect(!SMSBudget.fits(ucs(70), language: "en"))
     }
 
     @Test("R36: random names, amounts, dates and currencies never push an SMS over budget", .timeLimit(.minutes(2)))
