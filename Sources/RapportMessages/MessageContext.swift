@@ -52,7 +52,6 @@ extension MessageRenderer {
         // says when its installment is due and what it thanks for.
         if context["due_when"] == nil, context["parts"] == nil, let installment = contact.installment {
             context["due_when"] = words.when(installment.due, on: contact.statement?.day)
-            context["due_date"] = words.date(installment.due, on: contact.statement?.day)
         }
         if context["payment_amount"] == nil, let amount = contact.paymentAmount {
             context["payment_amount"] = words.money(amount)
@@ -155,7 +154,6 @@ struct Words {
         guard let first = parts.first else { return }
         if parts.allSatisfy({ $0.due == first.due }) {
             context["due_when"] = when(first.due, on: day)
-            context["due_date"] = date(first.due, on: day)
         } else {
             context["parts"] = list(parts.map(part))
         }

@@ -35,8 +35,9 @@ enum ExplainText {
         let zones =
             agreement.candidateZones.isEmpty ? "no time zone" : agreement.candidateZones.joined(separator: " + ")
         lines.append(
-            "\(agreement.id) · debtor \(agreement.debtor.id) (\(agreement.debtor.greetingName ?? agreement.debtor.name))"
-                + " · \(zones) · version \(explanation.stored.version)"
+            "\(agreement.id) · debtor \(agreement.debtor.id) "
+                + "(\(agreement.debtor.greetingName ?? agreement.debtor.name)) · \(zones) "
+                + "· version \(explanation.stored.version)"
         )
         let channels = agreement.contacts.keys.sorted().map { channel in
             if let bounce = state.bounce(on: channel) {

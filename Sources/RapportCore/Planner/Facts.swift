@@ -80,8 +80,3 @@ extension Planner {
         return Statement.Silence(unansweredWritten: unanswered.count, lastHeard: heard.map { clock.localDate(of: $0) })
     }
 }
-
-extension AgreementState {
-    /// What remains to pay on the whole agreement.
-    public var balance: Money { unpaid.reduce(Money.zero) { $0 + remaining($1) } }
-}

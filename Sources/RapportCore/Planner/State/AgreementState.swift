@@ -110,6 +110,9 @@ public struct AgreementState: Sendable {
     /// folded, because every stage of a plan asks.
     public private(set) var unpaid: [Installment] = []
 
+    /// What remains to pay on the whole agreement.
+    public var balance: Money { unpaid.reduce(Money.zero) { $0 + remaining($1) } }
+
     /// Whether every installment is paid (an agreement with none is not "paid off").
     public var isPaidOff: Bool { !agreement.installments.isEmpty && unpaid.isEmpty }
 
