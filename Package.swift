@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // The domain and the pure planner: no I/O, no clock, no SQLite.
@@ -45,6 +48,18 @@ let package = Package(
             name: "RapportSQLiteStore",
             dependencies: ["RapportCore", "RapportStorage", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The server store: the same records in PostgreSQL through postgres-nio (no ORM). Its
+        // `simulate` snapshot is an embedded SQLite copy, made through the SQLite store's API.
+        .target(
+            name: "RapportPostgresStore",
+            dependencies: [
+                "RapportCore", "RapportStorage", "RapportSQLiteStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Maildir-style spool and the small syscall layer under it.
         .target(name: "RapportSpool", dependencies: ["RapportCore", "CRapportSystem"]),
         // The one system call Swift's Glibc module lacks (syncfs), for batched spool writes.
@@ -62,7 +77,7 @@ let package = Package(
             name: "RapportCommandLine",
             dependencies: [
                 "RapportCore", "RapportConfig", "RapportMessages", "RapportStorage", "RapportSQLiteStore",
-                "RapportEngine", "RapportSpool",
+                "RapportPostgresStore", "RapportEngine", "RapportSpool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -107,6 +122,14 @@ let package = Package(
             dependencies: [
                 "RapportSQLiteStore", "RapportStorage", "RapportTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // One suite for every store: each test runs on SQLite and on PostgreSQL.
+        .testTarget(
+            name: "RapportStoreTests",
+            dependencies: [
+                "RapportStorage", "RapportSQLiteStore", "RapportPostgresStore", "RapportTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool", "RapportTestSupport"]),

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RapportConfig
 import RapportEngine
+import RapportPostgresStore
 import RapportSQLiteStore
 import RapportStorage
 import RapportSpool
@@ -14,11 +15,18 @@ public struct StorageOptions: ParsableArguments, Sendable {
     )
     public var config: String?
 
-    @Option(help: ArgumentHelp("The SQLite database, overriding [storage] database.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "The SQLite file or postgres:// URL, overriding [storage] database.", valueName: "path-or-url"))
     public var database: String?
 
     @Option(help: ArgumentHelp("The spool directory, overriding [storage] spool.", valueName: "dir"))
     public var spool: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The file holding the PostgreSQL password, overriding [storage] password_file.", valueName: "path"))
+    public var passwordFile: String?
 
     public init() {}
 
@@ -46,8 +54,11 @@ public struct StorageOptions: ParsableArguments, Sendable {
         func absolute(_ path: String) -> String {
             path.hasPrefix("/") ? path : URL(fileURLWithPath: cwd).appendingPathComponent(path).standardizedFileURL.path
         }
-        if let database { settings.storage.database = absolute(database) }
+        if let database {
+            settings.storage.database = PostgresLocation.isURL(database) ? database : absolute(database)
+        }
         if let spool { settings.storage.spool = absolute(spool) }
+        if let passwordFile { settings.storage.passwordFile = absolute(passwordFile) }
         return settings
     }
 
@@ -69,26 +80,41 @@ public struct StorageOptions: ParsableArguments, Sendable {
         return (Spool(root: root), settings)
     }
 
-    /// Opens the engine for these settings.
-    /// - Parameter creating: whether a missing database may be created: only an import and the
-    ///   daemon do; every other verb refuses a path that does not exist (exit 66).
     /// Opens the store `[storage] database` names and the engine over it. The one place a
     /// program chooses a store: the engine and the commands see only its interfaces.
-    public func openEngine(logger: Logger, creating: Bool = false) throws(Failure) -> Engine {
-        try Self.openEngine(settings: try settings(), logger: logger, creating: creating)
+    /// - Parameter creating: whether a missing SQLite database may be created: only an import
+    ///   and the daemon do; every other verb refuses a path that does not exist (exit 66).
+    public func openEngine(logger: Logger, creating: Bool = false) async throws(Failure) -> Engine {
+        try await Self.openEngine(settings: try settings(), logger: logger, creating: creating)
     }
 
     /// Opens the store `settings` name and the engine over it.
-    /// - Parameter creating: whether a missing database may be created (an import, the daemon).
-    public static func openEngine(settings: Settings, logger: Logger, creating: Bool) throws(Failure) -> Engine {
+    public static func openEngine(settings: Settings, logger: Logger, creating: Bool) async throws(Failure) -> Engine {
+        let store = try await openStore(settings: settings, logger: logger, creating: creating)
+        do { return try Engine.open(settings: settings, store: store, logger: logger) } catch {
+            throw Failure(error)
+        }
+    }
+
+    /// The store `[storage] database` names: a SQLite file (migrated as it opens), or a
+    /// PostgreSQL server whose schema must be current (`rapportctl migrate` makes it so, with
+    /// `schema: .migrate`).
+    public static func openStore(
+        settings: Settings, logger: Logger, creating: Bool, schema: PostgresStore.SchemaUse = .require
+    ) async throws(Failure) -> any Store {
+        let storage = settings.storage
         do {
-            let store = try SQLiteStore(
-                path: settings.storage.database, busyTimeout: settings.storage.busyTimeoutSeconds, create: creating)
-            return try Engine.open(settings: settings, store: store, logger: logger)
-        } catch let error as StoreError {
-            throw Failure(.store(error))
+            guard PostgresLocation.isURL(storage.database) else {
+                return try SQLiteStore(
+                    path: storage.database, busyTimeout: storage.busyTimeoutSeconds, create: creating)
+            }
+            let password = try DatabasePassword.read(
+                passwordFile: storage.passwordFile, environment: ProcessInfo.processInfo.environment)
+            return try await PostgresStore.open(
+                try PostgresLocation(storage.database), password: password, connectWait: storage.connectWaitSeconds,
+                schema: schema, logger: logger)
         } catch {
-            throw Failure(mapping: error)
+            throw Failure(.store(error))
         }
     }
 }

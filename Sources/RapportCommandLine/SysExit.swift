@@ -15,6 +15,7 @@ public enum SysExit: Int32, Sendable {
     case noInput = 66
     case unavailable = 69
     case ioError = 74
+    case noPermission = 77
     case config = 78
 }
 
@@ -22,6 +23,8 @@ public enum SysExit: Int32, Sendable {
 public struct Failure: Error, Sendable {
     public let code: SysExit
     public let message: String
+    /// Another process holds the database's lock: worth waiting out (the daemon does).
+    public var isLocked = false
 
     public init(_ code: SysExit, _ message: String) {
         self.code = code
@@ -34,7 +37,12 @@ public struct Failure: Error, Sendable {
         case .configuration(let message): self.init(.config, message)
         case .store(let error):
             switch error.kind {
-            case .locked: self.init(.unavailable, error.message)
+            case .locked:
+                self.init(.unavailable, error.message)
+                isLocked = true
+            case .unreachable: self.init(.unavailable, error.message)
+            case .permissionDenied: self.init(.noPermission, error.message)
+            case .configuration: self.init(.config, error.message)
             case .missingDatabase: self.init(.noInput, error.message)
             case .missingFolder, .unusable: self.init(.ioError, error.message)
             }
@@ -46,7 +54,7 @@ public struct Failure: Error, Sendable {
 extension Failure {
     /// The one mapping from every error a program can meet to the contract's exit code and
     /// one line for a person: usage 64, bad input 65, missing input 66, unavailable 69, I/O 74,
-    /// bad configuration 78. Anything unforeseen is an I/O failure with its description.
+    /// permission denied 77, bad configuration 78. Anything unforeseen is an I/O failure with its description.
     public init(mapping error: any Error) {
         switch error {
         case let failure as Failure: self = failure

@@ -164,8 +164,10 @@ public enum ConfigLoader {
         return settings
     }
 
+    /// A path relative to `base`; a URL (a `postgres://` database) is left as it is.
     private static func resolve(_ path: String, against base: String) -> String {
-        path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+        path.hasPrefix("/") || path.contains("://")
+            ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
     }
 }
 

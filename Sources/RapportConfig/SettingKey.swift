@@ -42,6 +42,8 @@ struct SettingKey {
                     SettingKey("spool", .path(\.storage.spool)),
                     SettingKey("busy_timeout_seconds", .number(0...3600, \.storage.busyTimeoutSeconds)),
                     SettingKey("spool_group", .optionalText(\.storage.spoolGroup)),
+                    SettingKey("password_file", .optionalPath(\.storage.passwordFile)),
+                    SettingKey("connect_wait_seconds", .number(0...86_400, \.storage.connectWaitSeconds)),
                 ]
             ),
             (

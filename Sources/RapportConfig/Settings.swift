@@ -5,12 +5,17 @@ import RapportCore
 public struct Settings: Sendable {
     /// Where the records and the spool live.
     public struct Storage: Sendable, Equatable {
+        /// A SQLite file, or a `postgres://` URL (the contract's "Storage").
         public var database = "/var/lib/rapport/rapport.sqlite"
         public var spool = "/var/spool/rapport"
         /// How long to wait for another writer's lock before giving up on a tick.
         public var busyTimeoutSeconds = 15.0
         /// The group of the spool's directories and files; delivery tools join it.
         public var spoolGroup: String?
+        /// The file holding a PostgreSQL password; else the systemd credential `db-password`.
+        public var passwordFile: String?
+        /// How long a program waits for a PostgreSQL server that is down before exiting 69.
+        public var connectWaitSeconds = 0.0
 
         public init() {}
     }

@@ -78,7 +78,8 @@ final class SQLiteImportSession: ImportSession, Sendable {
             try db.execute(
                 sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
                 arguments: [
-                    id.rawValue, now.timeIntervalSince1970, try Coding.encode(Adjustment(clearsEarlier: true)), reason,
+                    id.rawValue, now.timeIntervalSince1970, try StoredJSON.encode(Adjustment(clearsEarlier: true)),
+                    reason,
                 ])
         }
     }

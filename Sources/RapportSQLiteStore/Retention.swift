@@ -1,21 +1,9 @@
 import Foundation
 import GRDB
 
-/// R30 for every table: how each one's rows go once they have been kept long enough.
-///
-/// Most tables record one agreement and go with it: their `agreement_id` cascades (migration
-/// v7), so deleting an inactive agreement is one statement. The rest are listed here with the
-/// rule that retires them, and `RetentionTests` fails on any table of the schema that is in
-/// neither group, so a new table cannot be forgotten.
+/// R30 on SQLite: the rules are `RetentionRules`, shared with every store; this is how the
+/// tables retired by age are emptied here, and which tables are the schema's own bookkeeping.
 enum Retention {
-    /// Tables deleted with their agreement through `ON DELETE CASCADE` on `agreement_id`.
-    static let withAgreement: Set<String> = [
-        "agreement_version", "event", "job", "adjustment", "decision", "agreement_address",
-    ]
-    /// Tables deleted with the row they belong to through a cascading reference.
-    static let withParent: [String: String] = ["inbox": "inbound"]
-    /// Tables retired by age: the column that dates a row.
-    static let byAge: [String: String] = ["inbound": "recorded_at", "tick": "finished_at"]
     /// Tables that hold no records: the schema's own bookkeeping.
     static let bookkeeping: Set<String> = ["grdb_migrations", "sqlite_sequence"]
 

@@ -172,7 +172,7 @@ enum Schema {
                     CREATE INDEX agreement_address_lookup ON agreement_address(channel, address);
                     """)
             for row in try Row.fetchAll(db, sql: "SELECT id, data FROM agreement") {
-                try AddressIndex.add(try Coding.agreement(from: row["data"], row: row["id"]), db)
+                try AddressIndex.add(try StoredJSON.agreement(from: row["data"], row: row["id"]), db)
             }
         }
         // The trace of the last plan was written for every agreement and read by nothing:
@@ -209,6 +209,22 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE agreement ADD COLUMN schedule_changed_at REAL")
         }
         return migrator
+    }
+
+    /// The version of the database: how many migrations it has applied (0 for a new file).
+    static func version(_ db: Database) throws -> Int {
+        guard try db.tableExists("grdb_migrations") else { return 0 }
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") ?? 0
+    }
+
+    /// Refuses a database a newer Rapport migrated: this program would misread its tables.
+    static func refuseNewer(_ writer: any DatabaseWriter, path: String) throws {
+        let (superseded, version) = try writer.read { db in (try migrator.hasBeenSuperseded(db), try Self.version(db)) }
+        guard superseded else { return }
+        throw StoreError(
+            .configuration,
+            "database \(path) is at schema version \(version), newer than this program's "
+                + "\(migrator.migrations.count); run the Rapport that migrated it, or upgrade this one")
     }
 
     /// Rebuilds `table` so that deleting its agreement deletes its rows (`ON DELETE CASCADE`),

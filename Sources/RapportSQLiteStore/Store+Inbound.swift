@@ -78,7 +78,7 @@ extension SQLiteStore {
                         """
                 ).execute(arguments: [
                     event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970,
-                    try Coding.encode(event),
+                    try StoredJSON.encode(event),
                     event.identity, now.timeIntervalSince1970,
                 ])
                 try Self.makeDueRevised(event.agreement, db)
@@ -136,7 +136,7 @@ extension SQLiteStore {
                         """,
                     arguments: [
                         event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970,
-                        try Coding.encode(event),
+                        try StoredJSON.encode(event),
                         event.identity, now.timeIntervalSince1970,
                     ])
                 try Self.makeDueRevised(event.agreement, db)
@@ -172,7 +172,7 @@ extension SQLiteStore {
         let text: String = row["channel"]
         guard let channel = Channel(rawValue: text) else { throw .unreadable("inbox", "\(id)", "channel \"\(text)\"") }
         let list: String = row["agreements"]
-        guard let strings = Coding.strings(in: list), case let agreements = strings.compactMap(Identifier.init),
+        guard let strings = StoredJSON.strings(in: list), case let agreements = strings.compactMap(Identifier.init),
             agreements.count == strings.count
         else { throw .unreadable("inbox", "\(id)", "agreements \(list)") }
         return InboxItem(

@@ -68,11 +68,17 @@ public final class SQLiteStore: Store {
                 durable
                 ? try DatabasePool(path: path, configuration: configuration)
                 : try DatabaseQueue(path: path, configuration: configuration)
+            try Schema.refuseNewer(writer, path: path)
             try Schema.migrator.migrate(writer)
         } catch {
             throw StoreError.from(error, path: path)
         }
         adoptFolderOwnership()
+    }
+
+    /// The schema version this database is at: how many of `Schema`'s migrations it has.
+    public func schemaVersion() async throws(StoreError) -> Int {
+        try await read { db in try Schema.version(db) }
     }
 
     /// The configuration every connection to this database uses.
@@ -250,7 +256,7 @@ public final class SQLiteStore: Store {
                 ).execute(
                     arguments: [
                         event.agreement.rawValue, event.type.rawValue, event.at.timeIntervalSince1970,
-                        try Coding.encode(event), event.identity, now.timeIntervalSince1970,
+                        try StoredJSON.encode(event), event.identity, now.timeIntervalSince1970,
                     ])
                 guard db.changesCount > 0 else { continue }
                 added += 1
@@ -268,7 +274,7 @@ public final class SQLiteStore: Store {
         try await write { db in
             try db.execute(
                 sql: "INSERT INTO adjustment (agreement_id, at, data, reason) VALUES (?, ?, ?, ?)",
-                arguments: [agreement.rawValue, now.timeIntervalSince1970, try Coding.encode(adjustment), reason])
+                arguments: [agreement.rawValue, now.timeIntervalSince1970, try StoredJSON.encode(adjustment), reason])
             try Self.makeDueRevised(agreement, db)
             try DecisionRecord(
                 agreement: agreement, at: now, outcome: .adjusted, reason: "\(adjustment.summary) (\(reason))"
@@ -345,45 +351,6 @@ public final class SQLiteStore: Store {
         return portfolios
     }
 
-    /// One debtor's rows as stored, before decoding, each with its table's key so an error can
-    /// name it.
-    struct PortfolioRows: Sendable {
-        var agreements: [(id: String, data: String, scheduleChangedAt: Double?)]
-        var events: [(id: Int64, data: String)]
-        var history: Result<[ContactRecord], StoreError>
-        var adjustments: [(id: Int64, agreement: String, data: String)]
-        var revision: Int64
-
-        func decoded() throws(StoreError) -> Portfolio {
-            var merged: [Identifier: Adjustment] = [:]
-            for (id, agreement, data) in adjustments {
-                guard let key = Identifier(agreement) else {
-                    throw .unreadable("adjustment", "\(id)", "agreement \"\(agreement)\"")
-                }
-                let later = try Self.decode(Adjustment.self, data, table: "adjustment", row: "\(id)")
-                merged[key] = merged[key].map { $0.merging(later) } ?? later
-            }
-            return Portfolio(
-                agreements: try agreements.map { row throws(StoreError) in
-                    var agreement = try Coding.agreement(from: row.data, row: row.id)
-                    agreement.scheduleChangedAt = row.scheduleChangedAt.map(Date.init(timeIntervalSince1970:))
-                    return agreement
-                },
-                events: try events.map { row throws(StoreError) in
-                    try Self.decode(Event.self, row.data, table: "event", row: "\(row.id)")
-                },
-                history: try history.get(), adjustments: merged, revision: revision)
-        }
-
-        private static func decode<T: Decodable>(_ type: T.Type, _ data: String, table: String, row: String)
-            throws(StoreError) -> T
-        {
-            do { return try Coding.decode(type, from: data) } catch {
-                throw .unreadable(table, row, "not a stored \(table): \(error)")
-            }
-        }
-    }
-
     /// A debtor's revision: the sum of their agreements' revisions, which only grow, so any new
     /// input — and an agreement gained or lost — changes it.
     static func revision(of debtor: Identifier, _ db: Database) throws -> Int64 {
@@ -401,7 +368,7 @@ public final class SQLiteStore: Store {
         ).map {
             (
                 id: $0["id"] as String, data: $0["data"] as String,
-                scheduleChangedAt: $0["schedule_changed_at"] as Double?
+                scheduleChangedAt: ($0["schedule_changed_at"] as Double?).map(Date.init(timeIntervalSince1970:))
             )
         }
         let events = try Row.fetchAll(
@@ -435,7 +402,7 @@ public final class SQLiteStore: Store {
         ).map { (id: $0["id"] as Int64, agreement: $0["agreement_id"] as String, data: $0["data"] as String) }
         return PortfolioRows(
             agreements: agreements, events: events,
-            history: Result { () throws(StoreError) in try history.map(contactRecord) }, adjustments: adjustments,
+            history: history.map(historyRow), adjustments: adjustments,
             revision: try revision(of: debtor, db))
     }
 
@@ -692,7 +659,7 @@ public final class SQLiteStore: Store {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM agreement WHERE id = ?", arguments: [id.rawValue])
             else { return nil }
             return StoredAgreement(
-                agreement: try Coding.agreement(from: row["data"], row: id.rawValue),
+                agreement: try StoredJSON.agreement(from: row["data"], row: id.rawValue),
                 version: row["version"],
                 nextActionAt: (row["next_action_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                 outcome: try Self.planOutcome(row, table: "agreement", key: id.rawValue), summary: row["summary"],
@@ -827,32 +794,13 @@ public final class SQLiteStore: Store {
         return outcome
     }
 
-    /// A job row as the planner sees it; a row of a kind, channel or state this program does not
-    /// know is an error naming the job, not a gap in the history.
-    static func contactRecord(_ row: Row) throws(StoreError) -> ContactRecord {
-        let text: String = row["id"]
-        guard let id = JobID(text) else { throw .unreadable("job", text, "not a job id") }
-        func column<T>(_ name: String, _ parse: (String) -> T?) throws(StoreError) -> T {
-            let text: String = row[name]
-            guard let value = parse(text) else { throw .unreadable("job", id.rawValue, "\(name) \"\(text)\"") }
-            return value
-        }
-        let agreements = try column("agreements") { text -> [Identifier]? in
-            guard let strings = Coding.strings(in: text) else { return nil }
-            let ids = strings.compactMap(Identifier.init)
-            return ids.count == strings.count ? ids : nil
-        }
-        var record = ContactRecord(
-            jobID: id, touchpoint: TouchpointKey(rawValue: row["touchpoint"]), agreements: agreements,
-            kind: try column("kind", ContactKind.init(rawValue:)),
-            channel: try column("channel", Channel.init(rawValue:)),
-            notBefore: Date(timeIntervalSince1970: row["not_before"]),
-            notAfter: Date(timeIntervalSince1970: row["not_after"]),
-            state: try column("state", JobState.init(rawValue:)),
-            timezone: row["timezone"], recipient: row["recipient"])
-        record.covers = try column("covers") { Coding.strings(in: $0) }.map(TouchpointKey.init(rawValue:))
-        record.statement = row["statement"]
-        return record
+    /// A job row in the planner's history, as read.
+    static func historyRow(_ row: Row) -> JobHistoryRow {
+        JobHistoryRow(
+            id: row["id"], touchpoint: row["touchpoint"], covers: row["covers"], agreements: row["agreements"],
+            kind: row["kind"], channel: row["channel"], notBefore: Date(timeIntervalSince1970: row["not_before"]),
+            notAfter: Date(timeIntervalSince1970: row["not_after"]), state: row["state"], timezone: row["timezone"],
+            recipient: row["recipient"], statement: row["statement"])
     }
 }
 
@@ -870,44 +818,6 @@ enum DueQuery {
         """
 }
 
-/// The JSON used inside the database: sorted keys, so equal values give equal text and a
-/// re-import can be recognised as unchanged.
-enum Coding {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
-    }
-
-    /// A stored agreement (its `canonicalJSON`), read with the import's own parser: what is
-    /// stored can only be what an import line could have said, and reading it costs a tenth of
-    /// `JSONDecoder`'s trial decoding — a tick reads every due agreement.
-    static func agreement(from text: String, row id: String) throws(StoreError) -> Agreement {
-        do {
-            return try AgreementImport.parse(line: text)
-        } catch {
-            throw .unreadable("agreement", id, error.message)
-        }
-    }
-
-    /// A stored JSON array of strings (a job's agreements, the touchpoints it covers), read
-    /// without `JSONDecoder`: a tick reads one for every job in a debtor's history.
-    static func strings(in text: String) -> [String]? {
-        guard case .array(let values) = try? JSONValue.parse(line: text) else { return nil }
-        var strings: [String] = []
-        strings.reserveCapacity(values.count)
-        for value in values {
-            guard case .string(let string) = value else { return nil }
-            strings.append(string)
-        }
-        return strings
-    }
-}
-
 extension [JobState] {
     /// The states as a list of SQL literals for `IN (…)`: the store's queries name their state
     /// sets through `JobState`'s, never a copy of them.
@@ -919,5 +829,31 @@ extension Array {
     /// SQLite's bound parameters.
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+extension SQLiteStore {
+    /// Inserts rows copied from another store into `table`, in one transaction: how a server
+    /// store fills the embedded copy `simulate` runs on. `table` and `columns` are the schema's
+    /// own names, never input.
+    public func insertCopied(into table: String, columns: [String], rows: [[CopiedValue]]) async throws(StoreError) {
+        let sql =
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+            + "(\(databaseQuestionMarks(count: columns.count)))"
+        try await write { db in
+            let statement = try db.cachedStatement(sql: sql)
+            for row in rows {
+                try statement.execute(
+                    arguments: StatementArguments(
+                        row.map { value -> (any DatabaseValueConvertible)? in
+                            switch value {
+                            case .null: nil
+                            case .integer(let number): number
+                            case .real(let number): number
+                            case .text(let text): text
+                            }
+                        }))
+            }
+        }
     }
 }

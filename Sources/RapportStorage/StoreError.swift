@@ -12,6 +12,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case locked
         /// The file could not be opened, read or written (permissions, disk full, corruption).
         case unusable
+        /// A database server did not answer (down, unreachable, or gone mid-transaction).
+        case unreachable
+        /// A database server refused who we are (a wrong password, a role without rights).
+        case permissionDenied
+        /// What the operator's setup must fix: a schema missing, older or newer than this
+        /// program (`rapportctl migrate`), a database URL or TLS setting that cannot work.
+        case configuration
     }
 
     public let kind: Kind

@@ -99,6 +99,8 @@ public protocol InboundStore: Sendable {
 public protocol OperatorStore: Sendable {
     /// Where the records are, for logs and `status` (never a password).
     var location: String { get }
+    /// The schema version the records are at (`rapportctl migrate` prints it).
+    func schemaVersion() async throws(StoreError) -> Int
     func agreement(_ id: Identifier) async throws(StoreError) -> StoredAgreement?
     func job(_ id: JobID) async throws(StoreError) -> StoredJob?
     func jobs(of agreement: Identifier) async throws(StoreError) -> [StoredJob]

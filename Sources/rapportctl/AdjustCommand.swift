@@ -52,7 +52,7 @@ struct AdjustCommand: AsyncParsableCommand {
     func run() async throws {
         try await command {
             let id = agreement
-            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let engine = try await storage.openEngine(logger: RapportCtl.logger)
             guard let stored = try await engine.store.agreement(id) else {
                 throw Failure(.dataError, "agreement \(id) is not known")
             }

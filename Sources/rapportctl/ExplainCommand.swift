@@ -10,13 +10,18 @@ struct ExplainCommand: AsyncParsableCommand {
         commandName: "explain", abstract: "Show what Rapport decides for an agreement right now, and why.")
 
     @Argument(help: "The agreement id.") var agreement: Identifier
+    @Option(
+        help: ArgumentHelp("Explain as of this instant (RFC 3339) instead of now.", valueName: "instant"),
+        transform: Instant.parse)
+    var at: Date?
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
         try await command {
             let id = agreement
-            let engine = try storage.openEngine(logger: RapportCtl.logger)
-            let now = Date()
+            let engine = try await storage.openEngine(logger: RapportCtl.logger)
+            let now = at ?? Date()
             guard let explanation = try await engine.explain(id, at: now) else {
                 throw Failure(.dataError, "agreement \(id) is not known")
             }

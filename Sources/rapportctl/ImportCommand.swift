@@ -28,7 +28,7 @@ struct ImportCommand: AsyncParsableCommand {
             try await command {
                 let input = try openInput(file)
                 defer { if input != STDIN_FILENO { close(input) } }
-                let engine = try storage.openEngine(logger: RapportCtl.logger, creating: true)
+                let engine = try await storage.openEngine(logger: RapportCtl.logger, creating: true)
                 let started = Date()
                 let report = try await Importer(store: engine.store).importAgreements(
                     JSONLines(descriptor: input), strict: strict, allowDebtorChange: allowDebtorChange, at: Date()
@@ -70,7 +70,7 @@ struct ImportCommand: AsyncParsableCommand {
         func run() async throws {
             try await command {
                 let data = try readInput(file)
-                let engine = try storage.openEngine(logger: RapportCtl.logger, creating: true)
+                let engine = try await storage.openEngine(logger: RapportCtl.logger, creating: true)
                 let now = Date()
                 let (events, report) = try await Importer(store: engine.store).validateEvents(data, strict: strict)
                 let source = file == "-" ? "stdin" : file

@@ -22,7 +22,7 @@ struct InboundCommand: AsyncParsableCommand {
         try await command {
             let input = try openInput(file)
             defer { if input != STDIN_FILENO { close(input) } }
-            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let engine = try await storage.openEngine(logger: RapportCtl.logger)
             let source = file == "-" ? "stdin" : file
             var outcomes: [String: Int] = [:]
             var duplicates = 0

@@ -15,7 +15,7 @@ struct RapportCtl: AsyncParsableCommand {
             ExplainCommand.self,
             StatusCommand.self, SimulateCommand.self, ForecastCommand.self, GenerateCommand.self, SpoolCommand.self,
             CheckConfigCommand.self,
-            GalleryCommand.self, InboundCommand.self, InboxCommand.self, AgreementsCommand.self,
+            GalleryCommand.self, InboundCommand.self, InboxCommand.self, AgreementsCommand.self, MigrateCommand.self,
         ])
 
     /// Runs with the project's error model: every failure, usage errors included, is one line.

@@ -14,7 +14,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await command {
-            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let engine = try await storage.openEngine(logger: RapportCtl.logger)
             let status = try await engine.store.status()
             func counts(_ table: [String: Int]) -> String {
                 table.isEmpty

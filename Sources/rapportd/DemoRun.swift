@@ -35,7 +35,7 @@ struct DemoRun {
         settings.storage.spoolGroup = nil
         settings.daemon.tickSeconds = 15
 
-        let engine = try StorageOptions.openEngine(settings: settings, logger: logger, creating: true)
+        let engine = try await StorageOptions.openEngine(settings: settings, logger: logger, creating: true)
         let now = Date()
         let portfolio = DemoPortfolio.make(now: now)
         do throws(StoreError) {

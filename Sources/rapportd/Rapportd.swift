@@ -26,6 +26,17 @@ struct Rapportd: AsyncParsableCommand {
     @Flag(help: "Run one tick, then exit 0.")
     var once = false
 
+    @Option(
+        help: ArgumentHelp(
+            "With --once: tick as of this instant (RFC 3339) instead of now, to replay a day or compare stores.",
+            valueName: "instant"),
+        transform: Instant.parse)
+    var at: Date?
+
+    func validate() throws {
+        if at != nil, !once { throw ValidationError("--at needs --once: the daemon ticks on the real clock") }
+    }
+
     @Flag(help: "Run on an embedded demo portfolio in ./.rapport-demo (from the repository root).")
     var demo = false
 
@@ -38,7 +49,7 @@ struct Rapportd: AsyncParsableCommand {
                 return
             }
             if once {
-                _ = try await storage.openEngine(logger: logger, creating: true).tick(at: Date())
+                _ = try await storage.openEngine(logger: logger, creating: true).tick(at: at ?? Date())
                 return
             }
             let engine = try await openWaitingOutLocks(logger: logger)
@@ -58,8 +69,8 @@ extension Rapportd {
     func openWaitingOutLocks(logger: Logger) async throws -> Engine {
         while true {
             let failure: Failure
-            do { return try storage.openEngine(logger: logger, creating: true) } catch { failure = error }
-            guard failure.code == .unavailable else { throw failure }
+            do { return try await storage.openEngine(logger: logger, creating: true) } catch { failure = error }
+            guard failure.isLocked else { throw failure }
             logger.warning("\(failure.message); retrying in \(Self.lockedRetrySeconds) s")
             try await Task.sleep(for: .seconds(Self.lockedRetrySeconds))
         }

@@ -25,9 +25,14 @@ struct Sandbox {
 
     /// The sandbox's folder; it is deleted when the last copy of the sandbox goes.
     let folder: TemporaryFolder
+    /// Which store its records are in.
+    let kind: StoreKind
+    /// Its own database on the test PostgreSQL server, dropped with the sandbox.
+    let server: TestDatabase?
     var root: URL { folder.url }
     var config: String { root.appendingPathComponent("rapport.toml").path }
-    var database: String { root.appendingPathComponent("db/rapport.sqlite").path }
+    /// `[storage] database`: the SQLite file, or the PostgreSQL URL.
+    var database: String { server?.url ?? root.appendingPathComponent("db/rapport.sqlite").path }
     var spool: String { root.appendingPathComponent("spool").path }
 
     /// The result of running a program.
@@ -37,13 +42,20 @@ struct Sandbox {
         var err: String
     }
 
-    init(extraConfig: String = "") throws {
+    /// A sandbox on `store`; on PostgreSQL its database is created and `rapportctl migrate`d, as
+    /// an operator's would be.
+    init(store: StoreKind = .sqlite, extraConfig: String = "") throws {
         folder = try TemporaryFolder("e2e")
+        kind = store
+        server = store == .postgres ? try TestDatabase() : nil
         try FileManager.default.createDirectory(at: folder.appending("db"), withIntermediateDirectories: true)
         let templates = Self.repository.appendingPathComponent("config/templates").path
+        let storage =
+            server.map { "database = \"\($0.url)\"\npassword_file = \"\($0.passwordFile)\"" }
+            ?? "database = \"db/rapport.sqlite\""
         try """
         [storage]
-        database = "db/rapport.sqlite"
+        \(storage)
         spool = "spool"
         [templates]
         directory = "\(templates)"
@@ -52,6 +64,10 @@ struct Sandbox {
         phone = "+1 800 555 0100"
         \(extraConfig)
         """.write(toFile: config, atomically: false, encoding: .utf8)
+        if server != nil {
+            let migrated = try run("rapportctl", ["migrate"])
+            guard migrated.code == 0 else { throw TestPostgresError("rapportctl migrate: \(migrated.err)") }
+        }
     }
 
     /// Writes `text` to a file in the sandbox and returns its path.

@@ -24,8 +24,8 @@ struct CrashSafetyTests {
     }
 
     /// The sandbox's engine with `faults` in its spool's write path.
-    func engine(_ sandbox: Sandbox, faults: FaultInjection?) throws -> Engine {
-        let plain = try sandbox.openEngine()
+    func engine(_ sandbox: Sandbox, faults: FaultInjection?) async throws -> Engine {
+        let plain = try await sandbox.openEngine()
         return Engine(
             settings: plain.settings, store: plain.store, spool: Spool(root: plain.spool.root, faults: faults),
             renderer: plain.renderer, logger: Logger(label: "test"))
@@ -39,7 +39,7 @@ struct CrashSafetyTests {
         arguments: FaultInjection.Step.writing)
     func failedWrite(step: FaultInjection.Step) async throws {
         let sandbox = try Sandbox()
-        let broken = try engine(
+        let broken = try await engine(
             sandbox,
             faults: FaultInjection(
                 step: step, arrival: step == .synced || step == .beforeMarked ? 1 : 3, action: .fail(EIO)))
@@ -52,7 +52,7 @@ struct CrashSafetyTests {
             try await broken.store.status().jobsByState["spooled", default: 0] == 0,
             "nothing is marked written by a failed batch")
 
-        let healthy = try engine(sandbox, faults: nil)
+        let healthy = try await engine(sandbox, faults: nil)
         let recovered = try await healthy.tick(at: now.addingTimeInterval(60))
         #expect(recovered.recovered > 0)
         try audit(sandbox, finished: true)
@@ -65,7 +65,8 @@ struct CrashSafetyTests {
     @Test("R15: a message for review whose write was interrupted is finished into review/, never into new/")
     func interruptedReviewWrite() async throws {
         let sandbox = try Sandbox()
-        let broken = try engine(sandbox, faults: FaultInjection(step: .tempWritten, arrival: 1, action: .fail(EIO)))
+        let broken = try await engine(
+            sandbox, faults: FaultInjection(step: .tempWritten, arrival: 1, action: .fail(EIO)))
         _ = try await Importer(store: broken.store).importAgreements(Data(Self.lines(3).utf8), strict: true, at: Date())
         let now = Date()
         _ = try await broken.record(
@@ -84,7 +85,8 @@ struct CrashSafetyTests {
         "A full disk: one clear line, nothing marked written, and the next tick with space finishes the job by itself")
     func diskFull() async throws {
         let sandbox = try Sandbox()
-        let full = try engine(sandbox, faults: FaultInjection(step: .tempWritten, arrival: 1, action: .fail(ENOSPC)))
+        let full = try await engine(
+            sandbox, faults: FaultInjection(step: .tempWritten, arrival: 1, action: .fail(ENOSPC)))
         _ = try await Importer(store: full.store).importAgreements(Data(Self.lines(6).utf8), strict: true, at: Date())
         let now = Date()
         await #expect {

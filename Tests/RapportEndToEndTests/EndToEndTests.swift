@@ -26,10 +26,9 @@ struct EndToEndTests {
         """
         import → rapportd --once → valid job files in new/ → a second --once writes no duplicate → explain \
         prints the reason
-        """
-    )
-    func aroundTheGlobe() async throws {
-        let sandbox = try Sandbox()
+        """, arguments: StoreKind.allCases)
+    func aroundTheGlobe(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let lines = Self.zones.enumerated().map { index, zone in
             Sandbox.agreementLine("A-\(index)", zone: zone, dueInDays: 2, locale: index % 3 == 0 ? "es" : "en")
         }
@@ -88,9 +87,11 @@ struct EndToEndTests {
         #expect(explain.out.contains("spooled"))
     }
 
-    @Test("Bad import lines give their line number and exit 65; good lines still import; --strict imports nothing")
-    func badLines() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "Bad import lines give their line number and exit 65; good lines still import; --strict imports nothing",
+        arguments: StoreKind.allCases)
+    func badLines(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let good = Sandbox.agreementLine("A-1", zone: "America/Chicago", dueInDays: 5)
         let text = [
             good, #"{"id":"A-2","debtor":{"name":"x"}"#, "",
@@ -161,9 +162,11 @@ struct EndToEndTests {
         #expect(checked.out.contains("templates OK"))
     }
 
-    @Test("R18: a pause, cease or payment recorded through rapportctl withdraws waiting jobs at once")
-    func immediateWithdrawal() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "R18: a pause, cease or payment recorded through rapportctl withdraws waiting jobs at once",
+        arguments: StoreKind.allCases)
+    func immediateWithdrawal(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let lines = (0..<6).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(
             separator: "\n")
         try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines)])
@@ -200,9 +203,11 @@ struct EndToEndTests {
         #expect(try sandbox.run("rapportctl", ["resume", agreements[0]]).code == 0)
     }
 
-    @Test("spool ls lists in send order; spool show shows the message with the recipient redacted; status counts")
-    func inspection() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "spool ls lists in send order; spool show shows the message with the recipient redacted; status counts",
+        arguments: StoreKind.allCases)
+    func inspection(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let lines = ["Europe/Madrid", "America/Chicago", "Asia/Kolkata"].enumerated().map {
             Sandbox.agreementLine("A-\($0.offset)", zone: $0.element, dueInDays: 2, locale: "es")
         }
@@ -228,9 +233,9 @@ struct EndToEndTests {
         #expect(status.out.contains("last tick: "))
     }
 
-    @Test("rapportd ticks until SIGTERM, then finishes its batch and exits 0")
-    func daemonStopsOnSigterm() async throws {
-        let sandbox = try Sandbox(extraConfig: "[daemon]\ntick_seconds = 1\n")
+    @Test("rapportd ticks until SIGTERM, then finishes its batch and exits 0", arguments: StoreKind.allCases)
+    func daemonStopsOnSigterm(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store, extraConfig: "[daemon]\ntick_seconds = 1\n")
         try sandbox.run(
             "rapportctl",
             [
@@ -268,9 +273,11 @@ struct EndToEndTests {
 /// `rapportctl adjust` end to end.
 @Suite("Adjust", .serialized)
 struct AdjustEndToEndTests {
-    @Test("adjust is recorded with its reason, survives a re-import, shows in explain, and refuses what is not allowed")
-    func adjust() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "adjust is recorded with its reason, survives a re-import, shows in explain, and refuses what is not allowed",
+        arguments: StoreKind.allCases)
+    func adjust(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let line = Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 9)
         let file = try sandbox.file("a.jsonl", line)
         try sandbox.run("rapportctl", ["import", "agreements", file])

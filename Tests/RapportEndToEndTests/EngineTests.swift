@@ -14,9 +14,9 @@ struct EngineTests {
     let sandbox: Sandbox
     let engine: Engine
 
-    init() throws {
+    init() async throws {
         sandbox = try Sandbox()
-        engine = try sandbox.openEngine()
+        engine = try await sandbox.openEngine()
     }
 
     /// Imports agreements due in two days in a few zones, as of `now`.
@@ -129,7 +129,7 @@ struct EngineOutcomeTests {
 
     init() async throws {
         sandbox = try Sandbox(extraConfig: "[delivery]\nclaim_lease_minutes = 5\n")
-        engine = try sandbox.openEngine()
+        engine = try await sandbox.openEngine()
         let line = Sandbox.agreementLine("A-1", zone: "Asia/Tokyo", dueInDays: 2)
         _ = try await Importer(store: engine.store).importAgreements(Data(line.utf8), strict: true, at: Date())
     }
@@ -210,7 +210,7 @@ struct CatchUpTests {
     )
     func catchUp() async throws {
         let sandbox = try Sandbox()
-        let engine = try sandbox.openEngine()
+        let engine = try await sandbox.openEngine()
         let start = Timestamp.parse("2026-12-01T00:00:00Z")!
         let (agreements, _) = DemoPortfolio.make(count: 60, now: start, seed: 5)
         _ = try await engine.store.upsert(agreements, at: start)
@@ -244,7 +244,7 @@ struct RetentionByTheTickTests {
     @Test("R30: the tick deletes records inactive for whole years and prunes old outcome files, once an hour")
     func retentionByTheTick() async throws {
         let sandbox = try Sandbox(extraConfig: "[records]\nretention_years = 3\n")
-        let engine = try sandbox.openEngine()
+        let engine = try await sandbox.openEngine()
         let start = Date()
         // A virtual now eight days ahead: outcome files written today are past the 7-day
         // `outcome_retention_days` set below (the config's default is 30).

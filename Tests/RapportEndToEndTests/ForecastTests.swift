@@ -28,7 +28,7 @@ struct ForecastTests {
         arguments: [3, 17] as [UInt64])
     func sameAsSimulation(seed: UInt64) async throws {
         let sandbox = try Sandbox(extraConfig: "[cadences.gentle]\nmissed_grace_days = 5\nfollow_up_days = 14")
-        let engine = try sandbox.openEngine()
+        let engine = try await sandbox.openEngine()
         let from = try #require(Timestamp.parse("2026-12-01T00:00:00Z"))
         let until = from.addingTimeInterval(30 * 86_400)
         let generator = SyntheticPortfolio(seed: seed, today: from)

@@ -100,7 +100,7 @@ struct HostileInputTests {
     @Test("Across import chunks (validated while the one before is written): refusals in line order, duplicates found")
     func acrossChunks() async throws {
         let sandbox = try Sandbox()
-        let engine = try sandbox.openEngine()
+        let engine = try await sandbox.openEngine()
         var lines = (0..<6_500).map { Sandbox.agreementLine("A-\($0)", zone: "Europe/Paris", dueInDays: 4) }
         lines[2_999] = #"{"id":"A-bad""#
         lines[4_100] = Sandbox.agreementLine("A-10", zone: "Europe/Paris", dueInDays: 5)
@@ -157,7 +157,7 @@ struct HostileInputTests {
     @Test("Fuzz: thousands of random mutations of valid lines never crash the importer; every refusal names its line")
     func fuzz() async throws {
         let sandbox = try Sandbox()
-        let engine = try sandbox.openEngine()
+        let engine = try await sandbox.openEngine()
         let portfolio = SyntheticPortfolio(seed: 11, today: Date())
         var seeds: [String] = []
         for index in 0..<60 {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RapportTestSupport
 import Testing
 
 /// Replies in (R31–R35), end to end through the built `rapportd` and `rapportctl`: files a
@@ -47,8 +48,8 @@ struct ListeningTests {
     }
 
     /// A sandbox with agreements imported and one tick run, so reminders wait in `new/`.
-    func prepared(_ lines: [String]) throws -> Sandbox {
-        let sandbox = try Sandbox()
+    func prepared(on store: StoreKind = .sqlite, _ lines: [String]) throws -> Sandbox {
+        let sandbox = try Sandbox(store: store)
         #expect(
             try sandbox.importAgreements(lines).code == 0)
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
@@ -117,9 +118,11 @@ struct ListeningTests {
         #expect(events == 1)
     }
 
-    @Test("R32: HELP yields one help job with who is writing and how to opt out, however often it is sent that day")
-    func help() async throws {
-        let sandbox = try prepared([Self.agreement("A-1")])
+    @Test(
+        "R32: HELP yields one help job with who is writing and how to opt out, however often it is sent that day",
+        arguments: StoreKind.allCases)
+    func help(store: StoreKind) async throws {
+        let sandbox = try prepared(on: store, [Self.agreement("A-1")])
         let input = [
             Self.message(["channel": "sms", "from": "+12145550100", "text": "HELP", "provider_id": "h1"]),
             Self.message(["channel": "sms", "from": "+12145550100", "text": "help!", "provider_id": "h2"]),
@@ -132,9 +135,11 @@ struct ListeningTests {
         #expect(body.contains("Acme Lending") && body.contains("+1 800 555 0100") && body.contains("STOP"))
     }
 
-    @Test("R33: START after a keyword STOP restores SMS; after an operator's opt-out it waits for a person")
-    func start() async throws {
-        let sandbox = try prepared([Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199")])
+    @Test(
+        "R33: START after a keyword STOP restores SMS; after an operator's opt-out it waits for a person",
+        arguments: StoreKind.allCases)
+    func start(store: StoreKind) async throws {
+        let sandbox = try prepared(on: store, [Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199")])
         let stop = Self.message([
             "channel": "sms", "from": "+12145550100", "text": "STOP", "provider_id": "s1",
             "received_at": Self.now(days: -0.01),
@@ -152,11 +157,15 @@ struct ListeningTests {
         #expect(try sandbox.run("rapportctl", ["inbox", "ls"]).out.contains("opted out by an operator or a person"))
     }
 
-    @Test("R35: a permanent bounce makes the address unusable until it changes; an unsubscribe opts the address out")
-    func bounceAndUnsubscribe() async throws {
-        let sandbox = try prepared([
-            Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199", email: "ana@example.org"),
-        ])
+    @Test(
+        "R35: a permanent bounce makes the address unusable until it changes; an unsubscribe opts the address out",
+        arguments: StoreKind.allCases)
+    func bounceAndUnsubscribe(store: StoreKind) async throws {
+        let sandbox = try prepared(
+            on: store,
+            [
+                Self.agreement("A-1"), Self.agreement("A-2", sms: "+12145550199", email: "ana@example.org"),
+            ])
         let input = [
             Self.message([
                 "channel": "email", "kind": "bounce", "recipient": "Sam@Example.org", "status": "5.1.1",
@@ -179,10 +188,9 @@ struct ListeningTests {
         """
         R34: a conversation waits in the inbox with its text and resets backoff; done records the action; unknown \
         senders wait unmatched
-        """
-    )
-    func inbox() async throws {
-        let sandbox = try prepared([Self.agreement("A-1")])
+        """, arguments: StoreKind.allCases)
+    func inbox(store: StoreKind) async throws {
+        let sandbox = try prepared(on: store, [Self.agreement("A-1")])
         let input = [
             Self.message(["channel": "sms", "from": "+12145550100", "text": "I lost my job, can we talk?"]),
             Self.message(["channel": "sms", "from": "+19995550000", "text": "who is this"]),
@@ -209,9 +217,11 @@ struct ListeningTests {
         #expect(try sandbox.run("rapportctl", ["inbox", "ls"]).out.split(separator: "\n").count == 2)
     }
 
-    @Test("A file in in/ that is not an inbound message goes to in/bad/ with a .why; nothing is dropped")
-    func badFile() async throws {
-        let sandbox = try prepared([Self.agreement("A-1")])
+    @Test(
+        "A file in in/ that is not an inbound message goes to in/bad/ with a .why; nothing is dropped",
+        arguments: StoreKind.allCases)
+    func badFile(store: StoreKind) async throws {
+        let sandbox = try prepared(on: store, [Self.agreement("A-1")])
         try Self.dropIn(sandbox, "{not json", name: "20261201T000000Z_sms_bad.json")
         try Self.dropIn(
             sandbox, Self.message(["channel": "sms", "text": "STOP"]), name: "20261201T000000Z_sms_nofrom.json")
@@ -234,10 +244,9 @@ struct ListeningTests {
         """
         Kill test: rapportd killed after recording inbound messages and before moving their files applies each \
         exactly once
-        """
-    )
-    func killDuringIngestion() async throws {
-        let sandbox = try prepared((1...6).map { Self.agreement("A-\($0)", sms: "+1214555010\($0)") })
+        """, arguments: StoreKind.allCases)
+    func killDuringIngestion(store: StoreKind) async throws {
+        let sandbox = try prepared(on: store, (1...6).map { Self.agreement("A-\($0)", sms: "+1214555010\($0)") })
         for index in 1...6 {
             let text = index % 2 == 0 ? "STOP" : "Can I pay on Friday?"
             try Self.dropIn(
@@ -254,13 +263,9 @@ struct ListeningTests {
         #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
         #expect(try sandbox.jobs(in: "in").isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/in/done").count == 6)
-        let (inbound, events, inbox) = try await DatabaseQueue(path: sandbox.database).read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM inbound") ?? -1,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE type IN ('opt_out', 'reply')") ?? -1,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox") ?? -1
-            )
-        }
+        let inbound = try sandbox.integer("SELECT count(*) FROM inbound")
+        let events = try sandbox.integer("SELECT count(*) FROM event WHERE type IN ('opt_out', 'reply')")
+        let inbox = try sandbox.integer("SELECT count(*) FROM inbox")
         #expect(inbound == 6 && events == 6 && inbox == 3, "each message applied once: \(inbound) \(events) \(inbox)")
         try SpoolAudit(sandbox: sandbox).problems(finished: true).forEach { Issue.record("\($0)") }
     }

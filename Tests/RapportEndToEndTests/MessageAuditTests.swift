@@ -25,7 +25,7 @@ struct MessageAuditTests {
                 + "phone_hours_es = \"lun-vie 9-18 h CT\"\n"
         )
         let sender = try sandbox.settings().sender
-        let engine = try sandbox.openEngine()
+        let engine = try await sandbox.openEngine()
         let from = Timestamp.parse("2026-10-01T00:00:00Z")!
         let until = from.addingTimeInterval(90 * 86_400)
         let generator = SyntheticPortfolio(seed: 11, today: from)

@@ -1,6 +1,7 @@
 import Foundation
 import RapportCore
 import RapportEngine
+import RapportTestSupport
 import Testing
 
 /// R40 through the real store: a re-import that changes the installments (dates or amounts)
@@ -20,10 +21,12 @@ struct PlanChangeTests {
         try sandbox.jobs().compactMap { try sandbox.job($0)["kind"] as? String }.sorted()
     }
 
-    @Test("R40: a re-import changing the schedule is confirmed once; one changing only what was paid is not")
-    func planChanged() async throws {
-        let sandbox = try Sandbox()
-        let engine = try sandbox.openEngine()
+    @Test(
+        "R40: a re-import changing the schedule is confirmed once; one changing only what was paid is not",
+        arguments: StoreKind.allCases)
+    func planChanged(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
+        let engine = try await sandbox.openEngine()
         let importer = Importer(store: engine.store)
         let now = Timestamp.parse("2026-12-07T15:00:00Z")!
         let original = #"{"id":"1","due":"2027-01-20","amount":"50.00"},{"id":"2","due":"2027-02-20","amount":"50.00"}"#
@@ -49,10 +52,11 @@ struct PlanChangeTests {
         #expect(try kinds(sandbox) == ["plan_changed"], "once")
     }
 
-    @Test("R40: an agreement imported with welcome gets one welcome stating its schedule")
-    func welcome() async throws {
-        let sandbox = try Sandbox()
-        let engine = try sandbox.openEngine()
+    @Test(
+        "R40: an agreement imported with welcome gets one welcome stating its schedule", arguments: StoreKind.allCases)
+    func welcome(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
+        let engine = try await sandbox.openEngine()
         let now = Timestamp.parse("2026-12-07T15:00:00Z")!
         let schedule = #"{"id":"1","due":"2027-01-20","amount":"50.00"}"#
         _ = try await Importer(store: engine.store).importAgreements(

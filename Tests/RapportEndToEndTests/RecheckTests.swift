@@ -18,7 +18,7 @@ struct RecheckTests {
     @Test("R28 R18: a harmless reply does not withdraw a grouped reminder, nor is it planned again")
     func harmlessReplyKeepsGroupedReminder() async throws {
         let sandbox = try Sandbox()
-        let engine = try sandbox.openEngine()
+        let engine = try await sandbox.openEngine()
         let now = Timestamp.parse("2026-12-08T14:00:00Z")!
         let imported = try await Importer(store: engine.store).importAgreements(
             Data(Self.agreements.joined(separator: "\n").utf8), strict: true, at: now)

@@ -9,12 +9,13 @@ extension Sandbox {
     func settings() throws -> Settings {
         var settings = try ConfigLoader.load(path: config)
         settings.storage.database = database
+        settings.storage.passwordFile = server?.passwordFile
         settings.storage.spool = spool
         return settings
     }
 
     /// The engine over the sandbox's database and spool, for in-process tests.
-    func openEngine() throws -> Engine {
-        try StorageOptions.openEngine(settings: try settings(), logger: Logger(label: "test"), creating: true)
+    func openEngine() async throws -> Engine {
+        try await StorageOptions.openEngine(settings: try settings(), logger: Logger(label: "test"), creating: true)
     }
 }

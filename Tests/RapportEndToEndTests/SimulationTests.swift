@@ -146,7 +146,7 @@ struct SimulationInvariantTests {
     func check(seed: UInt64) async throws {
         let sandbox = try Sandbox()
         let settings = try sandbox.settings()
-        let engine = try sandbox.openEngine()
+        let engine = try await sandbox.openEngine()
         let from = Timestamp.parse("2027-03-01T00:00:00Z")!
         let (agreements, stops) = DemoPortfolio.make(count: 40, now: from, seed: seed)
         _ = try await engine.store.upsert(agreements, at: from)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Checks the promises of crash safety on a sandbox after whatever happened to it: every job
 /// file complete and there once, no message twice, every job the records call written present
@@ -49,37 +48,31 @@ struct SpoolAudit {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/tmp")
         if finished, !leftovers.isEmpty { problems.append("tmp/ still holds \(leftovers.count) file(s)") }
 
-        let database = try DatabaseQueue(path: sandbox.database)
-        try database.read { db in
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            if integrity != ["ok"] { problems.append("integrity_check: \(integrity.joined(separator: "; "))") }
-            var recorded: Set<String> = []
-            for row in try Row.fetchAll(db, sql: "SELECT file_name, state FROM job") {
-                let name: String = row["file_name"]
-                let state: String = row["state"]
-                recorded.insert(name)
-                if state == "planned" {
-                    if finished { problems.append("\(name) is still only planned after a clean tick") }
-                    continue
+        problems += try sandbox.integrityProblems()
+        var recorded: Set<String> = []
+        for (name, state) in try sandbox.pairs("SELECT file_name, state FROM job") {
+            recorded.insert(name)
+            if state == "planned" {
+                if finished { problems.append("\(name) is still only planned after a clean tick") }
+                continue
+            }
+            let expected = Self.folders.filter { $0.states.contains(state) }.map(\.folder)
+            let found = fileFolder[name]
+            switch state {
+            case "spooled", "review", "held":
+                // Lost: the records say it was written, the spool does not have it.
+                if found.map({ !expected.contains($0) }) ?? true {
+                    problems.append("\(name) is \(state) but is in \(found ?? "no folder")")
                 }
-                let expected = Self.folders.filter { $0.states.contains(state) }.map(\.folder)
-                let found = fileFolder[name]
-                switch state {
-                case "spooled", "review", "held":
-                    // Lost: the records say it was written, the spool does not have it.
-                    if found.map({ !expected.contains($0) }) ?? true {
-                        problems.append("\(name) is \(state) but is in \(found ?? "no folder")")
-                    }
-                default:
-                    // Expired or withdrawn before its file existed, or moved on: absent is fine, elsewhere is not.
-                    if let found, !expected.contains(found) {
-                        problems.append("\(name) is \(state) but is in \(found)/")
-                    }
+            default:
+                // Expired or withdrawn before its file existed, or moved on: absent is fine, elsewhere is not.
+                if let found, !expected.contains(found) {
+                    problems.append("\(name) is \(state) but is in \(found)/")
                 }
             }
-            for name in fileFolder.keys where !recorded.contains(name) {
-                problems.append("\(fileFolder[name] ?? "?")/\(name) has no record")
-            }
+        }
+        for name in fileFolder.keys where !recorded.contains(name) {
+            problems.append("\(fileFolder[name] ?? "?")/\(name) has no record")
         }
         return problems
     }

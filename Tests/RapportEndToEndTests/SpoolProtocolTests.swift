@@ -1,6 +1,7 @@
 import Foundation
 import RapportCore
 import RapportSpool
+import RapportTestSupport
 import Testing
 
 /// The spool as delivery tools and operators use it, through the built rapportctl.
@@ -32,9 +33,11 @@ struct SpoolProtocolEndToEndTests {
         }
     }
 
-    @Test("Several processes claiming the same spool at once: each job is claimed exactly once")
-    func concurrentClaims() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "Several processes claiming the same spool at once: each job is claimed exactly once",
+        arguments: StoreKind.allCases)
+    func concurrentClaims(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let jobs = try readyJobs(sandbox, count: 120)
         let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<6 {
@@ -58,9 +61,11 @@ struct SpoolProtocolEndToEndTests {
         #expect(try sandbox.jobs().isEmpty)
     }
 
-    @Test("The reference delivery tool in examples/ claims SMS jobs, delivers them to a file and acks")
-    func referenceTool() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "The reference delivery tool in examples/ claims SMS jobs, delivers them to a file and acks",
+        arguments: StoreKind.allCases)
+    func referenceTool(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let sms = try readyJobs(sandbox, count: 5)
         _ = try readyJobs(sandbox, count: 3, channel: .email, prefix: "e")
         _ = try readyJobs(sandbox, count: 1, prefix: "late", notAfterMinutes: -1)
@@ -89,9 +94,11 @@ struct SpoolProtocolEndToEndTests {
         #expect(try sandbox.jobs().count == 3, "e-mail jobs stay for the mailer")
     }
 
-    @Test("claim prints nothing and exits 0 when no job is ready; ack refuses a job that is not claimed")
-    func emptyAndUnclaimed() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "claim prints nothing and exits 0 when no job is ready; ack refuses a job that is not claimed",
+        arguments: StoreKind.allCases)
+    func emptyAndUnclaimed(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let jobs = try readyJobs(sandbox, count: 1)
         let ack = try sandbox.run(
             "rapportctl", ["spool", "ack", jobs[0].id.rawValue, "--status", "delivered", "--spool", sandbox.spool],
@@ -115,9 +122,10 @@ struct SpoolProtocolEndToEndTests {
         #expect(try sandbox.run("rapportctl", ["spool", "ack", jobs[0].id.rawValue, "--status", "maybe"]).code == 64)
     }
 
-    @Test("Operators hold, release and withdraw jobs like a mail queue; stats counts them")
-    func operatorQueue() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "Operators hold, release and withdraw jobs like a mail queue; stats counts them", arguments: StoreKind.allCases)
+    func operatorQueue(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let lines = (0..<3).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(
             separator: "\n")
         try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines)])
@@ -159,12 +167,14 @@ struct SpoolProtocolEndToEndTests {
 /// Permissions the contract fixes, with the group from the config.
 @Suite("Spool permissions")
 struct SpoolPermissionTests {
-    @Test("Folders 2770 where delivery tools write, else 0750; files 0640; all owned by the configured group")
-    func group() async throws {
+    @Test(
+        "Folders 2770 where delivery tools write, else 0750; files 0640; all owned by the configured group",
+        arguments: StoreKind.allCases)
+    func group(store: StoreKind) async throws {
         // As root any group will do; otherwise only a group of our own can be given away to.
         let name = geteuid() == 0 ? "nogroup" : String(cString: getgrgid(getegid())!.pointee.gr_name)
         let gid = try #require(getgrnam(name)).pointee.gr_gid
-        let sandbox = try Sandbox(extraConfig: "")
+        let sandbox = try Sandbox(store: store, extraConfig: "")
         let config = try String(contentsOfFile: sandbox.config, encoding: .utf8)
             .replacingOccurrences(of: "spool = \"spool\"", with: "spool = \"spool\"\nspool_group = \"\(name)\"")
         try config.write(toFile: sandbox.config, atomically: false, encoding: .utf8)
@@ -204,9 +214,11 @@ struct SpoolPermissionTests {
 /// R15 end to end: review/ is invisible to delivery tools until a person approves.
 @Suite("Review queue", .serialized)
 struct ReviewQueueTests {
-    @Test("R15: a vulnerable debtor's message waits in review/; release approves it into new/, withdraw refuses it")
-    func review() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "R15: a vulnerable debtor's message waits in review/; release approves it into new/, withdraw refuses it",
+        arguments: StoreKind.allCases)
+    func review(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let lines = (0..<2).map { Sandbox.agreementLine("A-\($0)", zone: "Asia/Tokyo", dueInDays: 2) }.joined(
             separator: "\n")
         try sandbox.run("rapportctl", ["import", "agreements", try sandbox.file("a.jsonl", lines)])

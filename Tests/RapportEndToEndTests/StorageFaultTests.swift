@@ -29,7 +29,7 @@ struct StorageFaultTests {
     @Test("The database locked by another writer for 10 s: the tick waits (busy timeout 15 s) and finishes its work")
     func shortLockIsWaitedOut() async throws {
         let sandbox = try Sandbox()
-        let engine = try sandbox.openEngine()
+        let engine = try await sandbox.openEngine()
         _ = try await Importer(store: engine.store).importAgreements(
             Data(CrashSafetyTests.lines(5).utf8), strict: true, at: Date())
         let released = try Self.holdWriteLock(sandbox.database, for: 10)

@@ -36,7 +36,7 @@ func record(
     do throws(ImportError) { event = try EventImport.parse(.object(fields)) } catch {
         throw Failure(.usage, "\(error.message); see rapportctl \(verb) --help")
     }
-    let engine = try storage.openEngine(logger: RapportCtl.logger)
+    let engine = try await storage.openEngine(logger: RapportCtl.logger)
     guard try await engine.store.knownAgreements([id]).contains(id) else {
         throw Failure(.dataError, "agreement \(id) is not known; import it first")
     }

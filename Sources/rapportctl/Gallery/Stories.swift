@@ -49,7 +49,7 @@ enum Stories {
         own.storage.spool = work.appendingPathComponent("spool").path
         own.storage.spoolGroup = nil
         own.metricsPath = nil
-        let engine = try StorageOptions.openEngine(settings: own, logger: quiet, creating: true)
+        let engine = try await StorageOptions.openEngine(settings: own, logger: quiet, creating: true)
         let importer = Importer(store: engine.store)
         let agreements = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/agreements.jsonl"))
         let imported = try await importer.importAgreements(agreements, strict: true, at: from)

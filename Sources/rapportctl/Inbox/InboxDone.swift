@@ -29,7 +29,7 @@ extension InboxCommand {
 
         func run() async throws {
             try await command {
-                let engine = try storage.openEngine(logger: RapportCtl.logger)
+                let engine = try await storage.openEngine(logger: RapportCtl.logger)
                 guard let item = try await engine.store.inboxItem(id) else {
                     throw Failure(.dataError, "inbox entry \(id) does not exist; see rapportctl inbox ls")
                 }

@@ -31,7 +31,7 @@ struct ForecastCommand: AsyncParsableCommand {
             // Now as a whole second, as `simulate --from` takes it: both ways of forecasting
             // (below) then visit the very same instants.
             let now = from ?? Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let engine = try await storage.openEngine(logger: RapportCtl.logger)
             // N rows: today (from now) and the next N-1 UTC days, each simulated to its end.
             let firstDay = LocalDate(String(Timestamp.rfc3339(now).prefix(10))) ?? LocalDate(daysSinceEpoch: 0)
             let end = Date(timeIntervalSince1970: Double(firstDay.adding(days: days).daysSinceEpoch) * 86_400 - 1)

@@ -35,7 +35,7 @@ struct SimulateCommand: AsyncParsableCommand {
         try await command {
             let (start, end) = (from, until)
             guard start < end else { throw Failure(.usage, "--until must be later than --from") }
-            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let engine = try await storage.openEngine(logger: RapportCtl.logger)
             var arriving: [Event] = []
             var replies: [InboundMessage] = []
             if let events {

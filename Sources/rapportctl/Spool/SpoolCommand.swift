@@ -75,7 +75,7 @@ struct SpoolCommand: AsyncParsableCommand {
         _ action: (Engine, [StoredJobLookup]) async throws -> [OperatorResult]
     ) async throws {
         try await command {
-            let engine = try storage.openEngine(logger: RapportCtl.logger)
+            let engine = try await storage.openEngine(logger: RapportCtl.logger)
             let results = try await action(engine, try selection.resolve(engine))
             for result in results {
                 print("\(result.changed ? verb : "unchanged (\(result.state.rawValue))"): \(result.fileName)")

@@ -18,7 +18,7 @@ extension SpoolCommand {
 
         func run() async throws {
             try await command {
-                let engine = try storage.openEngine(logger: RapportCtl.logger)
+                let engine = try await storage.openEngine(logger: RapportCtl.logger)
                 let id = try SpoolCommand.jobKey(job) { try SpoolCommand.ids(in: engine.spool) }
                 guard let location = try engine.spool.find(id: id) else {
                     throw Failure(.dataError, "job \(id) is not in the spool")

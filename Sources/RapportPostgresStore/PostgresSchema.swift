@@ -1,0 +1,224 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RapportStorage
+
+/// The PostgreSQL schema, as an ordered list of migrations like the SQLite store's: version N
+/// is the first N applied, a released migration never changes, and `rapportctl migrate` — the
+/// one command that needs DDL rights — applies what is missing under an advisory lock, so two
+/// hosts migrating at once apply each step once.
+///
+/// The tables and columns are the SQLite store's (see its `Schema`), in native types: instants
+/// are `timestamptz`, flags `boolean`, ids `text COLLATE "C"` so that rows sort byte by byte as
+/// SQLite sorts them and both stores plan debtors in the same order. A stored agreement stays
+/// the canonical JSON *text* it was imported as (not `jsonb`, which would reorder it), so a
+/// re-import is recognised as unchanged by comparing text. Every table that records an
+/// agreement references it `ON DELETE CASCADE`: R30 retention deletes an agreement in one
+/// statement and cannot forget a table.
+enum PostgresSchema {
+    static let migrations: [String] = [
+        """
+        CREATE TABLE agreement (
+            id text COLLATE "C" PRIMARY KEY,
+            debtor_id text COLLATE "C" NOT NULL,
+            data text NOT NULL,
+            version integer NOT NULL,
+            next_action_at timestamptz,
+            outcome text NOT NULL DEFAULT 'new',
+            summary text NOT NULL DEFAULT 'not planned yet',
+            planned_at timestamptz,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL,
+            revision bigint NOT NULL DEFAULT 1,
+            schedule_changed_at timestamptz
+        );
+        CREATE INDEX agreement_due ON agreement (next_action_at, id) WHERE next_action_at IS NOT NULL;
+        CREATE INDEX agreement_debtor ON agreement (debtor_id);
+        CREATE INDEX agreement_outcome ON agreement (outcome);
+
+        CREATE TABLE agreement_version (
+            agreement_id text COLLATE "C" NOT NULL REFERENCES agreement (id) ON DELETE CASCADE,
+            version integer NOT NULL,
+            data text NOT NULL,
+            imported_at timestamptz NOT NULL,
+            PRIMARY KEY (agreement_id, version)
+        );
+
+        CREATE TABLE event (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            agreement_id text COLLATE "C" NOT NULL REFERENCES agreement (id) ON DELETE CASCADE,
+            type text NOT NULL,
+            at timestamptz NOT NULL,
+            data text NOT NULL,
+            identity text NOT NULL UNIQUE,
+            recorded_at timestamptz NOT NULL
+        );
+        CREATE INDEX event_agreement ON event (agreement_id, at);
+        CREATE INDEX event_at ON event (at);
+
+        CREATE TABLE job (
+            id text COLLATE "C" PRIMARY KEY,
+            touchpoint text NOT NULL,
+            covers text NOT NULL DEFAULT '[]',
+            agreement_id text COLLATE "C" NOT NULL REFERENCES agreement (id) ON DELETE CASCADE,
+            agreements text NOT NULL,
+            debtor_id text COLLATE "C" NOT NULL,
+            kind text NOT NULL,
+            channel text NOT NULL,
+            not_before timestamptz NOT NULL,
+            not_after timestamptz NOT NULL,
+            timezone text NOT NULL,
+            recipient text NOT NULL,
+            file_name text NOT NULL UNIQUE,
+            state text NOT NULL,
+            review boolean NOT NULL DEFAULT false,
+            detail text,
+            data text NOT NULL,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL,
+            statement text
+        );
+        CREATE INDEX job_debtor ON job (debtor_id);
+        CREATE INDEX job_agreement ON job (agreement_id);
+        CREATE INDEX job_state ON job (state, not_after);
+        CREATE INDEX job_state_not_before ON job (state, not_before);
+
+        CREATE TABLE adjustment (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            agreement_id text COLLATE "C" NOT NULL REFERENCES agreement (id) ON DELETE CASCADE,
+            at timestamptz NOT NULL,
+            data text NOT NULL,
+            reason text NOT NULL
+        );
+        CREATE INDEX adjustment_agreement ON adjustment (agreement_id, id);
+
+        CREATE TABLE decision (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            agreement_id text COLLATE "C" NOT NULL REFERENCES agreement (id) ON DELETE CASCADE,
+            at timestamptz NOT NULL,
+            outcome text NOT NULL,
+            job_id text,
+            touchpoint text,
+            reason text NOT NULL
+        );
+        CREATE INDEX decision_agreement ON decision (agreement_id, at);
+        CREATE UNIQUE INDEX decision_dropped ON decision (agreement_id, touchpoint) WHERE outcome = 'dropped';
+
+        CREATE TABLE tick (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            started_at timestamptz NOT NULL,
+            finished_at timestamptz NOT NULL,
+            due integer NOT NULL,
+            spooled integer NOT NULL,
+            withdrawn integer NOT NULL,
+            dropped integer NOT NULL,
+            expired integer NOT NULL,
+            next_action_at timestamptz
+        );
+
+        CREATE TABLE inbound (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            identity text NOT NULL UNIQUE,
+            channel text NOT NULL,
+            kind text NOT NULL,
+            address text,
+            received_at timestamptz NOT NULL,
+            text text NOT NULL,
+            in_reply_to text,
+            provider_id text,
+            outcome text NOT NULL,
+            agreements text NOT NULL,
+            recorded_at timestamptz NOT NULL
+        );
+        CREATE TABLE inbox (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            inbound_id bigint NOT NULL REFERENCES inbound (id) ON DELETE CASCADE,
+            why text NOT NULL,
+            state text NOT NULL DEFAULT 'open',
+            action text,
+            reason text,
+            done_at timestamptz
+        );
+        CREATE INDEX inbox_state ON inbox (state, id);
+        CREATE TABLE agreement_address (
+            agreement_id text COLLATE "C" NOT NULL REFERENCES agreement (id) ON DELETE CASCADE,
+            channel text NOT NULL,
+            address text NOT NULL,
+            PRIMARY KEY (agreement_id, channel)
+        );
+        CREATE INDEX agreement_address_lookup ON agreement_address (channel, address);
+        """
+    ]
+
+    /// The version this program was built for.
+    static var current: Int { migrations.count }
+
+    /// The version of the database on `connection`; nil when it has no Rapport schema.
+    static func version(on connection: PostgresConnection) async throws -> Int? {
+        let exists = try await connection.scalar(
+            Bool.self, "SELECT to_regclass('rapport_schema') IS NOT NULL", Logger(label: "rapport.schema"))
+        guard exists == true else { return nil }
+        return try await connection.scalar(
+            Int.self, "SELECT version FROM rapport_schema", Logger(label: "rapport.schema"))
+    }
+
+    /// Refuses a schema that is missing, older or newer than this program, naming both versions.
+    static func require(on connection: PostgresConnection, server: PostgresLocation) async throws(StoreError) {
+        let version: Int?
+        do { version = try await self.version(on: connection) } catch {
+            throw StoreError.from(error, server: server)
+        }
+        switch version {
+        case nil:
+            throw StoreError(
+                .configuration,
+                "database \(server) has no Rapport schema; run rapportctl migrate (as a role that may create tables)")
+        case let version? where version < current:
+            throw StoreError(
+                .configuration,
+                "database \(server) is at schema version \(version), this program needs \(current); run "
+                    + "rapportctl migrate")
+        case let version? where version > current:
+            throw newer(version, server)
+        default:
+            return
+        }
+    }
+
+    /// Applies every migration the database lacks, in one transaction under an advisory lock.
+    static func migrate(on connection: PostgresConnection, server: PostgresLocation, logger: Logger)
+        async throws(StoreError)
+    {
+        do {
+            try await connection.transaction(logger) { connection in
+                // One key for "Rapport's schema": a second `migrate` waits here, then finds it done.
+                try await connection.run("SELECT pg_advisory_xact_lock(72712025)", logger)
+                try await connection.run(
+                    "CREATE TABLE IF NOT EXISTS rapport_schema (version integer NOT NULL)", logger)
+                let version = try await connection.scalar(Int.self, "SELECT version FROM rapport_schema", logger)
+                if let version, version > current { throw newer(version, server) }
+                for migration in migrations.dropFirst(version ?? 0) {
+                    // The extended protocol runs one statement per query: a migration's are sent in turn.
+                    for statement in migration.components(separatedBy: ";\n")
+                    where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                        try await connection.run(PostgresQuery(unsafeSQL: statement), logger)
+                    }
+                }
+                if version == nil {
+                    try await connection.run("INSERT INTO rapport_schema (version) VALUES (\(current))", logger)
+                } else {
+                    try await connection.run("UPDATE rapport_schema SET version = \(current)", logger)
+                }
+            }
+        } catch {
+            throw StoreError.from(error, server: server)
+        }
+    }
+
+    private static func newer(_ version: Int, _ server: PostgresLocation) -> StoreError {
+        StoreError(
+            .configuration,
+            "database \(server) is at schema version \(version), newer than this program's \(current); run the "
+                + "Rapport that migrated it, or upgrade this one")
+    }
+}
