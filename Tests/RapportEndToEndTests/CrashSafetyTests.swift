@@ -4,6 +4,7 @@ import Logging
 import RapportCore
 import RapportEngine
 import RapportSpool
+import RapportTestSupport
 import Testing
 
 /// Nothing lost, nothing twice: writes broken at every step, in-process and by killing the
@@ -133,10 +134,10 @@ struct CrashSafetyTests {
         """
         Kill test: rapportd --once SIGKILLed at random moments, then clean ticks: nothing twice, nothing \
         half-written, nothing lost
-        """
+        """, arguments: StoreKind.allCases
     )
-    func killTest() async throws {
-        let sandbox = try Sandbox()
+    func killTest(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let now = ISO8601DateFormatter().string(from: Date())
         let generated = try sandbox.run(
             "rapportctl", ["generate", "--agreements", String(Self.killAgreements), "--today", now], withConfig: false)
@@ -154,9 +155,10 @@ struct CrashSafetyTests {
 
         // New input keeps every run busy: a fifth of the book is due again, as after an import.
         func makeSomeDue() async throws {
-            try await DatabaseQueue(path: sandbox.database).write { db in
-                try db.execute(sql: "UPDATE agreement SET next_action_at = 0 WHERE abs(random()) % 5 = 0")
-            }
+            try sandbox.execute(
+                store == .sqlite
+                    ? "UPDATE agreement SET next_action_at = 0 WHERE abs(random()) % 5 = 0"
+                    : "UPDATE agreement SET next_action_at = 'epoch' WHERE random() < 0.2")
         }
         // One whole run says how long a run lasts, so the kills fall anywhere in it: while
         // reading, planning, recording, writing files or marking them. (The first run plans
@@ -196,15 +198,12 @@ struct CrashSafetyTests {
         let files = try SpoolAudit.folders.reduce(0) { total, entry in
             total + (try FileManager.default.contentsOfDirectory(atPath: "\(sandbox.spool)/\(entry.folder)").count)
         }
-        let planned =
-            try await DatabaseQueue(path: sandbox.database).read {
-                try Int.fetchOne($0, sql: "SELECT count(*) FROM agreement WHERE planned_at IS NOT NULL")
-            } ?? 0
+        let planned = try sandbox.integer("SELECT count(*) FROM agreement WHERE planned_at IS NOT NULL")
         #expect(files > 0)
         #expect(planned == Self.killAgreements + 200, "every agreement was planned in the end")
         print(
             """
-            kill test: \(Self.killAgreements + 200) agreements, a run lasting \(runMilliseconds) ms, \(landed) kills \
+            kill test on \(store): \(Self.killAgreements + 200) agreements, a run lasting \(runMilliseconds) ms, \(landed) kills \
             landed mid-run in \(runs) runs, \(files) job files audited: nothing twice, nothing half-written, nothing \
             lost
             """

@@ -14,6 +14,15 @@ extension Sandbox {
 }
 
 extension Sandbox {
+    /// Runs `sql` on the sandbox's records, as another process would write them.
+    func execute(_ sql: String) throws {
+        if let server {
+            try server.psql(sql)
+            return
+        }
+        try DatabaseQueue(path: database).write { db in try db.execute(sql: sql) }
+    }
+
     /// The two text columns of each row of `sql`, on whichever store holds the records.
     func pairs(_ sql: String) throws -> [(String, String)] {
         if let server {
