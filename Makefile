@@ -79,6 +79,7 @@ install: build manuals completions
 	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 	install -D -m 0644 SPOOL.md $(DESTDIR)$(DOCDIR)/SPOOL.md
 	install -D -m 0644 systemd/rapportd-postgresql.conf $(DESTDIR)$(DOCDIR)/rapportd-postgresql.conf
+	install -D -m 0644 config/postgresql-grants.sql $(DESTDIR)$(DOCDIR)/postgresql-grants.sql
 	install -D -m 0755 examples/deliver-sms.sh $(DESTDIR)$(DOCDIR)/examples/deliver-sms.sh
 	install -D -m 0755 examples/sms-webhook-to-inbound.py $(DESTDIR)$(DOCDIR)/examples/sms-webhook-to-inbound.py
 	install -D -m 0644 docs/MESSAGES.md $(DESTDIR)$(DOCDIR)/MESSAGES.md

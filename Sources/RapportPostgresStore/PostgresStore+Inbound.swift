@@ -40,7 +40,7 @@ extension PostgresStore {
                     ON CONFLICT (identity) DO NOTHING RETURNING id
                     """, logger)
             else { return false }
-            if !events.isEmpty { _ = try await Self.appendAll(events, at: now, connection, logger) }
+            if !events.isEmpty { try await Self.appendAll(events, at: now, connection, logger) }
             if let why {
                 try await connection.run("INSERT INTO inbox (inbound_id, why) VALUES (\(id), \(why))", logger)
             }
@@ -60,27 +60,10 @@ extension PostgresStore {
     /// agreement due; unlike an operator's `append`, none is refused (they name the agreements
     /// the store itself matched).
     private static func appendAll(_ events: [Event], at now: Date, _ connection: PostgresConnection, _ logger: Logger)
-        async throws -> Int
+        async throws
     {
-        var rows = BatchRows("text", "text", "timestamptz", "text", "text")
-        for event in events {
-            rows.append(
-                .text(event.agreement.rawValue), .text(event.type.rawValue), .time(event.at),
-                .text(try StoredJSON.encode(event)), .text(event.identity))
-        }
-        for query in rows.queries({
-            """
-            INSERT INTO event (agreement_id, type, at, data, identity, recorded_at)
-            SELECT agreement_id, type, at, data, identity, \(CommitBatch.literal(now))
-            FROM (SELECT v.*, row_number() OVER () AS n FROM (\($0)) AS v(agreement_id, type, at, data, identity)) AS o
-            ORDER BY n
-            ON CONFLICT (identity) DO NOTHING
-            """
-        }) {
-            try await connection.run(query, logger)
-        }
+        _ = try await insertEvents(events, at: now, connection, logger)
         try await makeDueRevised(events.map(\.agreement.rawValue), connection, logger)
-        return events.count
     }
 
     public func inbox(openOnly: Bool) async throws(StoreError) -> [InboxItem] {
@@ -132,7 +115,7 @@ extension PostgresStore {
                 WHERE id = \(id) AND state = 'open' RETURNING id
                 """, logger)
             guard closed > 0 else { return false }
-            if !events.isEmpty { _ = try await Self.appendAll(events, at: now, connection, logger) }
+            if !events.isEmpty { try await Self.appendAll(events, at: now, connection, logger) }
             return true
         }
     }

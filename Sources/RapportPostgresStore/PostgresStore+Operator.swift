@@ -23,6 +23,16 @@ extension PostgresStore {
         if let unknown = events.first(where: { !known.contains($0.agreement.rawValue) }) {
             throw StoreError(.unusable, "agreement \(unknown.agreement) is not known")
         }
+        let added = try await insertEvents(events, at: now, connection, logger)
+        try await makeDueRevised(added, connection, logger)
+        return added.count
+    }
+
+    /// Inserts events in their order, each once (its `identity`).
+    /// - Returns: the agreement of each event that was new.
+    static func insertEvents(_ events: [Event], at now: Date, _ connection: PostgresConnection, _ logger: Logger)
+        async throws -> [String]
+    {
         var rows = BatchRows("text", "text", "timestamptz", "text", "text")
         for event in events {
             rows.append(
@@ -43,8 +53,7 @@ extension PostgresStore {
                 added.append(id)
             }
         }
-        try await makeDueRevised(added, connection, logger)
-        return added.count
+        return added
     }
 
     /// Makes agreements due and moves their debtors' revisions, once per event: what is planned

@@ -8,13 +8,15 @@ import Testing
 /// code, and nothing lost or done twice.
 @Suite("PostgreSQL faults", .serialized)
 struct PostgresFaultTests {
-    /// Cuts every connection to the sandbox's database but psql's own.
+    /// Cuts every client connection to the sandbox's database but psql's own (not the server's
+    /// own workers, an autovacuum say, which only a superuser may end).
     static func terminateBackends(_ sandbox: Sandbox) throws -> Int {
         let database = try #require(sandbox.server)
         return try TestPostgres.psql(
             """
             SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-            WHERE datname = '\(database.name)' AND pid <> pg_backend_pid()
+            WHERE datname = '\(database.name)' AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+              AND usename = current_user
             """
         ).first.flatMap { Int($0) } ?? 0
     }
