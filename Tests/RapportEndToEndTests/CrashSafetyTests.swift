@@ -203,9 +203,9 @@ struct CrashSafetyTests {
         #expect(planned == Self.killAgreements + 200, "every agreement was planned in the end")
         print(
             """
-            kill test on \(store): \(Self.killAgreements + 200) agreements, a run lasting \(runMilliseconds) ms, \(landed) kills \
-            landed mid-run in \(runs) runs, \(files) job files audited: nothing twice, nothing half-written, nothing \
-            lost
+            kill test on \(store): \(Self.killAgreements + 200) agreements, a run lasting \(runMilliseconds) ms, \
+            \(landed) kills landed mid-run in \(runs) runs, \(files) job files audited: nothing twice, nothing \
+            half-written, nothing lost
             """
         )
     }
