@@ -53,8 +53,8 @@ public final class PostgresStore: Store {
         _ server: PostgresLocation, password: String?, connectWait: TimeInterval = 0, schema: SchemaUse = .require,
         logger: Logger
     ) async throws(StoreError) -> PostgresStore {
-        let connection = try await PostgresConnector(server: server, password: password, logger: logger)
-            .connect(waiting: connectWait)
+        let connector = PostgresConnector(server: server, password: password, logger: logger)
+        let connection = try await connector.connect(waiting: connectWait)
         do {
             switch schema {
             case .require: try await PostgresSchema.require(on: connection, server: server)
@@ -65,8 +65,7 @@ public final class PostgresStore: Store {
             try? await connection.close()
             throw error
         }
-        var configuration = try PostgresConnector(server: server, password: password, logger: logger)
-            .clientConfiguration()
+        var configuration = try connector.clientConfiguration()
         configuration.options.maximumConnections = 8
         return PostgresStore(server: server, configuration: configuration, logger: logger)
     }

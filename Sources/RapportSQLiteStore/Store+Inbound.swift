@@ -172,9 +172,9 @@ extension SQLiteStore {
         let text: String = row["channel"]
         guard let channel = Channel(rawValue: text) else { throw .unreadable("inbox", "\(id)", "channel \"\(text)\"") }
         let list: String = row["agreements"]
-        guard let strings = StoredJSON.strings(in: list), case let agreements = strings.compactMap(Identifier.init),
-            agreements.count == strings.count
-        else { throw .unreadable("inbox", "\(id)", "agreements \(list)") }
+        guard let agreements = StoredJSON.identifiers(in: list) else {
+            throw .unreadable("inbox", "\(id)", "agreements \(list)")
+        }
         return InboxItem(
             id: row["id"], channel: channel, kind: row["kind"], address: row["address"],
             receivedAt: Date(timeIntervalSince1970: row["received_at"]), text: row["text"], agreements: agreements,
