@@ -4,7 +4,7 @@
 --   psql -d rapport -v daemon=rapport -f postgresql-grants.sql
 -- The owner creates and upgrades the tables; the daemon's role reads and writes rows and
 -- nothing else: no superuser, no CREATE, no ALTER, so it cannot change the schema.
-GRANT CONNECT, TEMPORARY ON DATABASE :"DBNAME" TO :"daemon";
+GRANT CONNECT ON DATABASE :"DBNAME" TO :"daemon";
 GRANT USAGE ON SCHEMA public TO :"daemon";
 -- What the owner creates from now on (each `rapportctl migrate`)…
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"daemon";

@@ -99,12 +99,21 @@ public struct StorageOptions: ParsableArguments, Sendable {
     /// The store `[storage] database` names: a SQLite file (migrated as it opens), or a
     /// PostgreSQL server whose schema must be current (`rapportctl migrate` makes it so, with
     /// `schema: .migrate`).
+    /// - Parameter fence: a cluster node's partitions, which limit what its store reads and
+    ///   writes for a tick (PostgreSQL only: `[cluster]` on a SQLite file is refused).
     public static func openStore(
-        settings: Settings, logger: Logger, creating: Bool, schema: PostgresStore.SchemaUse = .require
+        settings: Settings, logger: Logger, creating: Bool, schema: PostgresStore.SchemaUse = .require,
+        fence: PartitionFence? = nil
     ) async throws(Failure) -> any Store {
         let storage = settings.storage
-        do {
+        do throws(StoreError) {
             guard PostgresLocation.isURL(storage.database) else {
+                if fence != nil {
+                    throw StoreError(
+                        .configuration,
+                        "\(settings.sourcePath ?? "config"): [cluster] needs a PostgreSQL [storage] database "
+                            + "(postgres://…): nodes share one server, not a file")
+                }
                 return try SQLiteStore(
                     path: storage.database, busyTimeout: storage.busyTimeoutSeconds, create: creating)
             }
@@ -112,7 +121,7 @@ public struct StorageOptions: ParsableArguments, Sendable {
                 passwordFile: storage.passwordFile, environment: ProcessInfo.processInfo.environment)
             return try await PostgresStore.open(
                 try PostgresLocation(storage.database), password: password, connectWait: storage.connectWaitSeconds,
-                schema: schema, logger: logger)
+                schema: schema, partitions: settings.cluster?.partitions ?? 256, fence: fence, logger: logger)
         } catch {
             throw Failure(.store(error))
         }

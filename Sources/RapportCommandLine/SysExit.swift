@@ -40,7 +40,7 @@ public struct Failure: Error, Sendable {
             case .locked:
                 self.init(.unavailable, error.message)
                 isLocked = true
-            case .unreachable: self.init(.unavailable, error.message)
+            case .unreachable, .fenced: self.init(.unavailable, error.message)
             case .permissionDenied: self.init(.noPermission, error.message)
             case .configuration: self.init(.config, error.message)
             case .missingDatabase: self.init(.noInput, error.message)

@@ -42,7 +42,7 @@ public enum ConfigLoader {
             table,
             [
                 "storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence",
-                "cadences", "channels", "jurisdictions", "records", "mail",
+                "cadences", "channels", "jurisdictions", "records", "mail", "cluster",
             ], in: nil)
 
         for (name, keys) in SettingKey.sections {
@@ -160,6 +160,9 @@ public enum ConfigLoader {
                     return channel
                 }
             }
+        }
+        if let cluster = try reader.section(table, "cluster") {
+            settings.cluster = try reader.cluster(cluster)
         }
         return settings
     }

@@ -76,6 +76,8 @@ public struct Settings: Sendable {
     public var sender = Sender()
     public var mail = Mail()
     public var policy = Policy.standard
+    /// `[cluster]`: nil on a single host.
+    public var cluster: ClusterSettings?
     /// The folder of the mustache templates (absolute, or relative to the config file).
     public var templatesDirectory: String
     /// The config file the settings came from, when any.

@@ -34,6 +34,7 @@ enum Cell {
     case time(Date?)
     case integer(Int64?)
     case flag(Bool?)
+    case list([String])
 
     fileprivate func bind(into bindings: inout PostgresBindings) {
         switch self {
@@ -41,6 +42,7 @@ enum Cell {
         case .time(let value?): bindings.append(Timestamp(value))
         case .integer(let value?): bindings.append(value)
         case .flag(let value?): bindings.append(value)
+        case .list(let values): bindings.append(values)
         case .text(nil), .time(nil), .integer(nil), .flag(nil): bindings.appendNull()
         }
     }

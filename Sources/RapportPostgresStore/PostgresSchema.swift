@@ -8,7 +8,8 @@ import RapportStorage
 /// one command that needs DDL rights — applies what is missing under an advisory lock, so two
 /// hosts migrating at once apply each step once.
 ///
-/// The tables and columns are the SQLite store's (see its `Schema`), in native types: instants
+/// The tables and columns are the SQLite store's (see its `Schema`; since v2 an agreement's
+/// addresses are an array in its row rather than `agreement_address`), in native types: instants
 /// are `timestamptz`, flags `boolean`, ids `text COLLATE "C"` so that rows sort byte by byte as
 /// SQLite sorts them and both stores plan debtors in the same order. A stored agreement stays
 /// the canonical JSON *text* it was imported as (not `jsonb`, which would reorder it), so a
@@ -147,7 +148,49 @@ enum PostgresSchema {
             PRIMARY KEY (agreement_id, channel)
         );
         CREATE INDEX agreement_address_lookup ON agreement_address (channel, address);
+        """,
+        // v2: an agreement's addresses move into its own row. Each `agreement_address` row cost an
+        // import a foreign-key check and two index entries, more than the agreement itself; the
+        // addresses are the agreement's (read from its contacts), so they live and go with it,
+        // one `channel:address` element each, found by a GIN index that takes a bulk import's
+        // entries in its pending list.
         """
+        ALTER TABLE agreement ADD COLUMN addresses text[] NOT NULL DEFAULT '{}';
+        UPDATE agreement SET addresses = listed.addresses
+        FROM (
+            SELECT agreement_id, array_agg(channel || ':' || address ORDER BY channel) AS addresses
+            FROM agreement_address GROUP BY agreement_id
+        ) AS listed
+        WHERE agreement.id = listed.agreement_id;
+        DROP TABLE agreement_address;
+        CREATE INDEX agreement_addresses ON agreement USING gin (addresses);
+        """,
+        // v3: several nodes (issue 26). Debtors are spread over a fixed number of partitions
+        // (`cluster`, filled by the first `rapportctl migrate`) by a hash PostgreSQL computes
+        // the same on every host and version (md5, not `hashtext`). A partition is leased to
+        // one node at a time on the server's clock; each taking bumps its epoch, which every
+        // write of a tick checks. `node` is each node's heartbeat and counters, for
+        // `rapportctl cluster status`. None of the three holds anything about a person.
+        """
+        CREATE TABLE cluster (partitions integer NOT NULL CHECK (partitions BETWEEN 1 AND 4096));
+        CREATE TABLE partition (
+            id integer PRIMARY KEY,
+            owner text COLLATE "C",
+            epoch bigint NOT NULL DEFAULT 0,
+            lease_until timestamptz,
+            renewed_at timestamptz
+        );
+        CREATE TABLE node (
+            name text COLLATE "C" PRIMARY KEY,
+            seen_at timestamptz NOT NULL,
+            last_tick timestamptz,
+            fence_rejections bigint NOT NULL DEFAULT 0,
+            takeovers bigint NOT NULL DEFAULT 0
+        );
+        CREATE FUNCTION rapport_partition(debtor text, partitions bigint) RETURNS integer
+            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+            RETURN (('x' || substr(md5(debtor), 1, 8))::bit(32)::bigint % partitions)::integer
+        """,
     ]
 
     /// The version this program was built for.
@@ -160,6 +203,18 @@ enum PostgresSchema {
         guard exists == true else { return nil }
         return try await connection.scalar(
             Int.self, "SELECT version FROM rapport_schema", Logger(label: "rapport.schema"))
+    }
+
+    /// How many partitions the debtors are spread over (`cluster`, set by the first migrate).
+    static func partitions(on connection: PostgresConnection, server: PostgresLocation) async throws(StoreError)
+        -> Int
+    {
+        do {
+            return try await connection.scalar(
+                Int.self, "SELECT partitions::bigint FROM cluster", Logger(label: "rapport.schema")) ?? 1
+        } catch {
+            throw StoreError.from(error, server: server)
+        }
     }
 
     /// Refuses a schema that is missing, older or newer than this program, naming both versions.
@@ -186,7 +241,9 @@ enum PostgresSchema {
     }
 
     /// Applies every migration the database lacks, in one transaction under an advisory lock.
-    static func migrate(on connection: PostgresConnection, server: PostgresLocation, logger: Logger)
+    /// - Parameter partitions: how many partitions a new database's debtors are spread over
+    ///   (`[cluster] partitions`); an existing database keeps the number it was created with.
+    static func migrate(on connection: PostgresConnection, server: PostgresLocation, partitions: Int, logger: Logger)
         async throws(StoreError)
     {
         do {
@@ -209,6 +266,14 @@ enum PostgresSchema {
                 } else {
                     try await connection.run("UPDATE rapport_schema SET version = \(current)", logger)
                 }
+                try await connection.run(
+                    "INSERT INTO cluster (partitions) SELECT \(partitions) WHERE NOT EXISTS (SELECT 1 FROM cluster)",
+                    logger)
+                try await connection.run(
+                    """
+                    INSERT INTO partition (id) SELECT generate_series(0, (SELECT partitions FROM cluster) - 1)
+                    ON CONFLICT (id) DO NOTHING
+                    """, logger)
             }
         } catch {
             throw StoreError.from(error, server: server)

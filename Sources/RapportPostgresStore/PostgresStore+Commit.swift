@@ -15,6 +15,7 @@ extension PostgresStore {
         return try await transaction { connection in
             let debtors = Array(Set(records.compactMap(\.debtor).map(\.rawValue))).sorted()
             let agreements = Array(Set(records.map(\.agreement.rawValue))).sorted()
+            try await fence(debtors: debtors, connection)
             let revisions = try await Self.lockedRevisions(of: debtors, connection, logger)
             var summaries: [String: String] = [:]
             for try await (id, summary) in try await connection.rows(
@@ -59,6 +60,11 @@ extension PostgresStore {
     public func setStates(_ changes: [JobStateChange], at now: Date) async throws(StoreError) {
         guard changes.contains(where: { !$0.jobIDs.isEmpty }) else { return }
         try await transaction { connection in
+            // Marking files written is a tick's write and is fenced; a delivery's outcome is
+            // recorded whoever holds the partition now.
+            try await fence(
+                jobs: changes.filter { [.spooled, .review].contains($0.state) }.flatMap(\.jobIDs).map(\.rawValue),
+                connection)
             for change in changes where !change.jobIDs.isEmpty {
                 try await Self.setState(change, at: now, connection, logger)
             }

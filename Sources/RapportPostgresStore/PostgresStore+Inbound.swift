@@ -9,12 +9,9 @@ extension PostgresStore {
         -> [Identifier]
     {
         try await transaction { connection in
-            try await connection.rows(
-                """
-                SELECT agreement_id FROM agreement_address WHERE channel = \(channel.rawValue) AND address = \(address)
-                ORDER BY agreement_id
-                """, logger: logger
-            ).decode(String.self).all().compactMap(Identifier.init)
+            try await connection.rows(HotQuery.agreements(using: address, on: channel), logger: logger).decode(
+                String.self
+            ).all().compactMap(Identifier.init)
         }
     }
 

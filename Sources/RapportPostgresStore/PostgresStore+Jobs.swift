@@ -40,12 +40,16 @@ extension PostgresStore {
             detail: detail, data: Data(data.utf8), createdAt: created, updatedAt: updated)
     }
 
+    /// On a cluster node, only the jobs of the partitions it holds: the planned jobs whose files
+    /// a node finishes writing must be its own, never another node's.
     public func jobs(in state: JobState, limit: Int) async throws(StoreError) -> [StoredJob] {
-        try await fetchJobs(
-            """
-            SELECT \(unescaped: Self.jobColumns) FROM job WHERE state = \(state.rawValue) ORDER BY not_before, id
-            LIMIT \(Int64(min(limit, Int(Int64.max))))
-            """)
+        var query: PostgresQuery = "SELECT \(unescaped: Self.jobColumns) FROM job WHERE state = \(state.rawValue)"
+        if let fence {
+            let partitions = query.bind(fence.held.keys.sorted())
+            query.sql += " AND rapport_partition(debtor_id, \(partitionCount)) = ANY(\(partitions))"
+        }
+        query.sql += " ORDER BY not_before, id LIMIT \(Int64(min(limit, Int(Int64.max))))"
+        return try await fetchJobs(query)
     }
 
     public func overdueJobs(at now: Date) async throws(StoreError) -> [StoredJob] {

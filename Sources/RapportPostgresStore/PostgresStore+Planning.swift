@@ -8,9 +8,14 @@ extension PostgresStore {
     public func dueAgreements(at now: Date, after cursor: DueAgreement?, limit: Int) async throws(StoreError)
         -> [DueAgreement]
     {
+        var held: (partitions: [Int], count: Int)?
+        if let fence {
+            held = (fence.held.keys.sorted(), partitionCount)
+            guard held?.partitions.isEmpty == false else { return [] }
+        }
         let query = HotQuery.due(
             at: now, after: cursor.map { (Date(timeIntervalSince1970: $0.nextActionAt), $0.agreement.rawValue) },
-            limit: limit)
+            limit: limit, in: held)
         return try await transaction { connection in
             var due: [DueAgreement] = []
             for try await (id, debtor, next) in try await connection.rows(query, logger: logger)
@@ -108,18 +113,29 @@ extension PostgresStore {
 /// the store sends (`EXPLAIN`: each must use its index, never scan a table).
 enum HotQuery {
     /// Due agreements along the `agreement_due` index, from the start or after a cursor.
-    static func due(at now: Date, after cursor: (Date, String)?, limit: Int) -> PostgresQuery {
-        guard let (next, id) = cursor else {
-            return """
-                SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= \(now.sql)
-                ORDER BY next_action_at, id LIMIT \(limit)
-                """
+    /// - Parameter held: a cluster node's partitions (and how many there are): only their
+    ///   debtors' agreements.
+    static func due(
+        at now: Date, after cursor: (Date, String)?, limit: Int, in held: (partitions: [Int], count: Int)? = nil
+    ) -> PostgresQuery {
+        var query: PostgresQuery =
+            "SELECT id, debtor_id, next_action_at FROM agreement WHERE next_action_at <= \(now.sql)"
+        if let (next, id) = cursor {
+            let (after, afterID) = (query.bind(next.sql), query.bind(id))
+            query.sql += " AND (next_action_at, id) > (\(after), \(afterID))"
         }
-        return """
-            SELECT id, debtor_id, next_action_at FROM agreement
-            WHERE next_action_at <= \(now.sql) AND (next_action_at, id) > (\(next.sql), \(id))
-            ORDER BY next_action_at, id LIMIT \(limit)
-            """
+        if let held {
+            let partitions = query.bind(held.partitions)
+            query.sql += " AND rapport_partition(debtor_id, \(held.count)) = ANY(\(partitions))"
+        }
+        let count = query.bind(limit)
+        query.sql += " ORDER BY next_action_at, id LIMIT \(count)"
+        return query
+    }
+
+    /// The agreements that hold an address, along the `agreement_addresses` GIN index.
+    static func agreements(using address: String, on channel: RapportCore.Channel) -> PostgresQuery {
+        "SELECT id FROM agreement WHERE addresses @> \([AddressKey.key(address, on: channel)]) ORDER BY id"
     }
 
     static func portfolioAgreements(_ debtors: [String]) -> PostgresQuery {
@@ -149,5 +165,14 @@ enum HotQuery {
         SELECT a.id, g.debtor_id, a.agreement_id, a.data FROM adjustment a JOIN agreement g ON g.id = a.agreement_id
         WHERE g.debtor_id = ANY(\(debtors)) ORDER BY a.id
         """
+    }
+}
+
+extension PostgresQuery {
+    /// Binds `value` as the query's next parameter and returns its placeholder: how a query
+    /// built a clause at a time takes its values.
+    mutating func bind<Value: PostgresNonThrowingEncodable>(_ value: Value) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
     }
 }

@@ -81,6 +81,8 @@ struct CopiedTable {
     let name: String
     let columns: [Column]
     let order: String
+    /// Where the rows come from when the server keeps them otherwise than as a table of that name.
+    var source: String?
 
     /// Parents before children, so every reference holds as rows arrive.
     static let all: [CopiedTable] = [
@@ -139,12 +141,17 @@ struct CopiedTable {
             ], order: "id"),
         CopiedTable(
             name: "agreement_address", columns: [.text("agreement_id"), .text("channel"), .text("address")],
-            order: "agreement_id, channel"),
+            order: "agreement_id, channel",
+            source: """
+                (SELECT id AS agreement_id, split_part(element, ':', 1) AS channel,
+                    substr(element, strpos(element, ':') + 1) AS address
+                FROM agreement, unnest(addresses) AS element) AS agreement_address
+                """),
     ]
 
     /// Streams the table's rows from the server into `copy`, a few thousand at a time.
     func copy(from connection: PostgresConnection, into copy: SQLiteStore, _ logger: Logger) async throws {
-        let sql = "SELECT \(columns.map(\.selected).joined(separator: ", ")) FROM \(name) ORDER BY \(order)"
+        let sql = "SELECT \(columns.map(\.selected).joined(separator: ", ")) FROM \(source ?? name) ORDER BY \(order)"
         var rows: [[CopiedValue]] = []
         for try await row in try await connection.rows(PostgresQuery(unsafeSQL: sql), logger: logger) {
             rows.append(try zip(columns, row).map { column, cell in try column.value(cell) })

@@ -21,6 +21,11 @@ public final class PostgresStore: Store {
     let logger: Logger
     /// The pool's own task: `PostgresClient.run()` for as long as the store is open.
     private let running: Task<Void, Never>
+    /// A cluster node's partitions: when set, a tick reads only their due agreements and every
+    /// write of a tick is fenced by their epochs (issue 26).
+    let fence: PartitionFence?
+    /// How many partitions the debtors are spread over (`cluster`), read when opened as a node.
+    let partitionCount: Int
 
     /// What opening does with the schema.
     public enum SchemaUse: Sendable {
@@ -30,9 +35,14 @@ public final class PostgresStore: Store {
         case migrate
     }
 
-    private init(server: PostgresLocation, configuration: PostgresClient.Configuration, logger: Logger) {
+    private init(
+        server: PostgresLocation, configuration: PostgresClient.Configuration, fence: PartitionFence?,
+        partitionCount: Int, logger: Logger
+    ) {
         self.server = server
         self.logger = logger
+        self.fence = fence
+        self.partitionCount = partitionCount
         // The pool's own chatter (a lease asked for before its task first ran, a connection it
         // retries) stays below the program's lines; what fails reaches them as a `StoreError`.
         var background = logger
@@ -46,20 +56,26 @@ public final class PostgresStore: Store {
 
     /// Connects to `server`, waiting up to `connectWait` seconds for one that is down, and
     /// checks (or, with `.migrate`, brings up to date) its schema.
+    /// - Parameters:
+    ///   - partitions: how many partitions `migrate` spreads a new database's debtors over.
+    ///   - fence: a cluster node's partitions, which its tick reads and writes are limited to.
     /// - Throws: `.unreachable` for a server that does not answer in time (69),
     ///   `.permissionDenied` for a refused password or role (77), `.configuration` for a
     ///   schema this program cannot use as it is (78).
     public static func open(
         _ server: PostgresLocation, password: String?, connectWait: TimeInterval = 0, schema: SchemaUse = .require,
-        logger: Logger
+        partitions: Int = 256, fence: PartitionFence? = nil, logger: Logger
     ) async throws(StoreError) -> PostgresStore {
         let connector = PostgresConnector(server: server, password: password, logger: logger)
         let connection = try await connector.connect(waiting: connectWait)
+        let partitionCount: Int
         do {
             switch schema {
             case .require: try await PostgresSchema.require(on: connection, server: server)
-            case .migrate: try await PostgresSchema.migrate(on: connection, server: server, logger: logger)
+            case .migrate:
+                try await PostgresSchema.migrate(on: connection, server: server, partitions: partitions, logger: logger)
             }
+            partitionCount = try await PostgresSchema.partitions(on: connection, server: server)
             try? await connection.close()
         } catch {
             try? await connection.close()
@@ -67,7 +83,8 @@ public final class PostgresStore: Store {
         }
         var configuration = try connector.clientConfiguration()
         configuration.options.maximumConnections = 8
-        return PostgresStore(server: server, configuration: configuration, logger: logger)
+        return PostgresStore(
+            server: server, configuration: configuration, fence: fence, partitionCount: partitionCount, logger: logger)
     }
 
     /// The schema version this database is at: what `rapportctl migrate` prints.

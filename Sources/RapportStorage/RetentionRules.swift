@@ -1,7 +1,7 @@
 /// R30 for every table, whichever store holds it: how each table's rows go once they have been
-/// kept long enough. Both stores have the same tables, so one list serves both, and the
-/// retention test fails on any table of either schema that is in no group: a new table cannot
-/// be forgotten.
+/// kept long enough. Both stores have the same tables (but `agreement_address`, which
+/// PostgreSQL keeps in the agreement's row), so one list serves both, and the retention test
+/// fails on any table of either schema that is in no group: a new table cannot be forgotten.
 public enum RetentionRules {
     /// Tables deleted with their agreement through `ON DELETE CASCADE` on `agreement_id`.
     public static let withAgreement: Set<String> = [

@@ -19,6 +19,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         /// What the operator's setup must fix: a schema missing, older or newer than this
         /// program (`rapportctl migrate`), a database URL or TLS setting that cannot work.
         case configuration
+        /// A cluster node's write refused by the partition fence: another node took a
+        /// partition of the batch (its epoch moved), so nothing of the batch was written.
+        case fenced
     }
 
     public let kind: Kind

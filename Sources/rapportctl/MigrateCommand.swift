@@ -1,5 +1,6 @@
 import ArgumentParser
 import RapportCommandLine
+import RapportStorage
 
 /// `rapportctl migrate`: creates or upgrades the schema and prints the version it left. On
 /// PostgreSQL it is the only command that needs DDL rights; the daemon's role never does. An
@@ -15,9 +16,17 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await command {
+            let settings = try storage.settings()
             let store = try await StorageOptions.openStore(
-                settings: try storage.settings(), logger: RapportCtl.logger, creating: true, schema: .migrate)
+                settings: settings, logger: RapportCtl.logger, creating: true, schema: .migrate)
             print("schema version \(try await store.schemaVersion()) (\(store.location))")
+            guard let cluster = store as? any ClusterStore else { return }
+            let partitions = try await cluster.clusterStatus().partitions
+            print("\(partitions) partitions")
+            if let wanted = settings.cluster?.partitions, wanted != partitions {
+                RapportCtl.logger.warning(
+                    "[cluster] partitions = \(wanted) is not used: this database was created with \(partitions)")
+            }
         }
     }
 }

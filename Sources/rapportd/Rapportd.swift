@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RapportCommandLine
 import RapportConfig
+import RapportCore
 import RapportEngine
 
 /// The Rapport daemon: plans every due agreement on a timer and writes jobs into the spool.
@@ -40,12 +41,22 @@ struct Rapportd: AsyncParsableCommand {
     @Flag(help: "Run on an embedded demo portfolio in ./.rapport-demo (from the repository root).")
     var demo = false
 
+    @Option(
+        help: ArgumentHelp(
+            "This node's name in a cluster, overriding [cluster] node (several nodes may share a host).",
+            valueName: "name"))
+    var node: String?
+
     func run() async throws {
         RapportLogging.bootstrap()
         let logger = Logger(label: "rapportd")
         try await reportingFailures(program: "rapportd") {
             if demo {
                 try await DemoRun(storage: storage, once: once, logger: logger).run()
+                return
+            }
+            if let cluster = try clusterSettings() {
+                try await ClusterNode(storage: storage, cluster: cluster, logger: logger).run(once: once, at: at)
                 return
             }
             if once {
@@ -60,6 +71,22 @@ struct Rapportd: AsyncParsableCommand {
 }
 
 extension Rapportd {
+    /// `[cluster]` with `--node` applied; nil on a single host (`--node` alone is refused).
+    func clusterSettings() throws -> ClusterSettings? {
+        let settings = try storage.settings()
+        guard var cluster = settings.cluster else {
+            if node != nil { throw Failure(.usage, "--node needs a [cluster] section in \(storage.configPath)") }
+            return nil
+        }
+        if let node {
+            guard Identifier(node) != nil else {
+                throw Failure(.usage, "--node \"\(node)\" is not a valid node name (A-Za-z0-9._:-, at most 64)")
+            }
+            cluster.node = node
+        }
+        return cluster
+    }
+
     /// Seconds between attempts to open a database another process keeps locked.
     static let lockedRetrySeconds = 5
 

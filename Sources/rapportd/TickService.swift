@@ -60,10 +60,16 @@ final class TickService: Service {
     private var current: Engine { engine.withLock { $0 } }
 
     /// Runs the service group of `service` until SIGTERM or SIGINT, then exits 0.
-    static func runUntilStopped(_ service: TickService, logger: Logger) async throws {
+    /// - Parameter before: services started before the ticks and stopped after them (a
+    ///   cluster node's leases: the running tick finishes its batch while the node still
+    ///   holds its partitions, then they are handed back).
+    static func runUntilStopped(_ service: TickService, after before: [any Service] = [], logger: Logger)
+        async throws
+    {
         var quiet = logger
         quiet.logLevel = .warning
-        let group = ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet)
+        let group = ServiceGroup(
+            services: before + [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet)
         try await group.run()
         logger.info("stopped")
     }

@@ -136,7 +136,6 @@ struct PostgresFaultTests {
         // Besides its progress lines (import: N lines read), one line says what failed.
         #expect(err.split(separator: "\n").filter { $0.hasPrefix("rapportctl:") }.count == 1, "\(err)")
         #expect(try sandbox.integer("SELECT count(*) FROM agreement") == 0)
-        #expect(try sandbox.integer("SELECT count(*) FROM agreement_address") == 0)
     }
 
     @Test("PostgreSQL restarted under a running rapportd: it reconnects, the watchdog stays fed, nothing twice")

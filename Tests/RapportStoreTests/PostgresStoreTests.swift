@@ -38,14 +38,15 @@ struct PostgresStoreTests {
         await #expect {
             _ = try await open(database)
         } throws: { error in
-            (error as? StoreError)?.message.contains("schema version 0, this program needs 1; run rapportctl migrate")
-                == true
+            (error as? StoreError)?.message.contains(
+                "schema version 0, this program needs \(PostgresSchema.current); run rapportctl migrate") == true
         }
         try database.psql("UPDATE rapport_schema SET version = 7")
         await #expect {
             _ = try await open(database, schema: .migrate)
         } throws: { error in
-            (error as? StoreError)?.message.contains("schema version 7, newer than this program's 1") == true
+            (error as? StoreError)?.message.contains(
+                "schema version 7, newer than this program's \(PostgresSchema.current)") == true
         }
     }
 
@@ -104,6 +105,35 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("Migrating a version 1 database keeps each agreement's addresses: replies still find it")
+    func addressesSurviveMigration() async throws {
+        let database = try TestDatabase()
+        defer { withExtendedLifetime(database) {} }
+        try database.psql(PostgresSchema.migrations[0])
+        try database.psql(
+            """
+            CREATE TABLE rapport_schema (version integer NOT NULL); INSERT INTO rapport_schema VALUES (1);
+            INSERT INTO agreement (id, debtor_id, data, version, created_at, updated_at)
+                VALUES ('A-1', 'D-1', '{}', 1, now(), now()), ('A-2', 'D-2', '{}', 1, now(), now());
+            INSERT INTO agreement_address VALUES ('A-1', 'sms', '+12145550100'), ('A-1', 'email', 'a@example.org'),
+                ('A-2', 'sms', '+12145550100')
+            """)
+        let store = try await open(database, schema: .migrate)
+        #expect(try await store.schemaVersion() == PostgresSchema.current)
+        #expect(try await store.agreements(using: "+12145550100", on: .sms).map(\.rawValue) == ["A-1", "A-2"])
+        #expect(try await store.agreements(using: "a@example.org", on: .email).map(\.rawValue) == ["A-1"])
+        #expect(try await store.agreements(using: "a@example.org", on: .sms).isEmpty)
+    }
+
+    @Test("An address with quotes, backslashes or braces reaches the server's array as it was written")
+    func addressLiteral() throws {
+        let database = try TestDatabase()
+        defer { withExtendedLifetime(database) {} }
+        let keys = [#"email:"quoted"@example.org"#, #"letter:back\slash"#, "letter:{braces}, commas"]
+        let literal = AddressKey.literal(keys).replacingOccurrences(of: "'", with: "''")
+        #expect(try database.psql("SELECT unnest('\(literal)'::text[])") == keys)
+    }
+
     @Test("Every hot query uses its index: EXPLAIN of the SQL the store sends shows no scan of a table")
     func queryPlans() async throws {
         let database = try TestDatabase()
@@ -118,10 +148,18 @@ struct PostgresStoreTests {
                 .init(HotQuery.due(at: now, after: (now, "A-1"), limit: 500), "\(instant), \(instant), 'A-1', 500"),
                 "agreement_due"
             ),
+            (
+                .init(HotQuery.due(at: now, after: nil, limit: 500, in: ([0, 1], 256)), "\(instant), '{0,1}', 500"),
+                "agreement_due"
+            ),
             (.init(HotQuery.portfolioAgreements(["D-1"]), debtors), "agreement_debtor"),
             (.init(HotQuery.portfolioEvents(["D-1"]), debtors), "event_agreement"),
             (.init(HotQuery.portfolioJobs(["D-1"]), debtors), "job_debtor"),
             (.init(HotQuery.portfolioAdjustments(["D-1"]), debtors), "adjustment_agreement"),
+            (
+                .init(HotQuery.agreements(using: "+12145550100", on: .sms), "'{sms:+12145550100}'"),
+                "agreement_addresses"
+            ),
         ]
         for (query, index) in queries {
             // An empty table is cheapest to scan: the planner is told scans cost the earth, so
@@ -156,7 +194,10 @@ struct PostgresStoreTests {
                     "SELECT column_name::text FROM information_schema.columns WHERE table_name = '\(table)'")
                 #expect(columns.contains(column), "\(table).\(column)")
             } else {
-                #expect(["agreement", "rapport_schema"].contains(table), "\(table) has no retention rule (R30)")
+                // The cluster's tables hold partitions and hosts, nothing about a person.
+                #expect(
+                    ["agreement", "rapport_schema", "cluster", "partition", "node"].contains(table),
+                    "\(table) has no retention rule (R30)")
             }
         }
     }

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Several `rapportd` nodes on one database (issue 26): partition leases taken, renewed and
+/// handed over on the database's clock, never the nodes' own.
+public protocol ClusterStore: Sendable {
+    /// One round of the lease protocol for `node`, in one transaction: renews what it holds
+    /// (each renewal scoped to the partition's owner and epoch: one taken meanwhile is lost,
+    /// not renewed), hands over what it holds beyond an even share of the nodes alive, and
+    /// takes free or expired partitions up to that share (each taking bumps the epoch).
+    func leaseRound(node: String, holding: [PartitionFence.Holding], leaseSeconds: Int) async throws(StoreError)
+        -> LeaseRound
+    /// Hands every partition of `node` back at once (a clean stop), and marks it gone.
+    /// - Returns: how many were handed back.
+    func releaseLeases(node: String) async throws(StoreError) -> Int
+    /// Records `node`'s last tick and its counters, for `rapportctl cluster status`.
+    func recordNode(_ node: String, lastTick: Date?, fenceRejections: Int, takeovers: Int) async throws(StoreError)
+    /// The nodes and partitions as the database sees them now.
+    func clusterStatus() async throws(StoreError) -> ClusterStatus
+}
+
+/// What one lease round left a node with.
+public struct LeaseRound: Sendable {
+    /// Every partition the node holds now, at its epoch.
+    public var held: [PartitionFence.Holding]
+    /// Partitions taken this round, each with the node whose lease had run out, if any.
+    public var taken: [(partition: Int, from: String?)]
+    /// Partitions handed over this round for another node to take.
+    public var handedOver: [Int]
+    /// Partitions the node thought it held but another node had taken.
+    public var lost: [Int]
+    /// How many nodes share the partitions, this one included.
+    public var nodes: Int
+
+    public init(
+        held: [PartitionFence.Holding], taken: [(partition: Int, from: String?)], handedOver: [Int], lost: [Int],
+        nodes: Int
+    ) {
+        self.held = held
+        self.taken = taken
+        self.handedOver = handedOver
+        self.lost = lost
+        self.nodes = nodes
+    }
+}
+
+/// `rapportctl cluster status`: the contract's JSON, field for field.
+public struct ClusterStatus: Sendable, Codable, Equatable {
+    public struct Node: Sendable, Codable, Equatable {
+        public var node: String
+        public var partitions: Int
+        /// Seconds since the node last renewed its leases; nil when it holds none.
+        public var leaseAgeSeconds: Double?
+        /// The highest epoch among its partitions.
+        public var epoch: Int64?
+        public var lastTick: Date?
+        public var fenceRejections: Int
+        public var takeovers: Int
+
+        enum CodingKeys: String, CodingKey {
+            case node, partitions, epoch
+            case leaseAgeSeconds = "lease_age_s"
+            case lastTick = "last_tick"
+            case fenceRejections = "fence_rejections"
+            case takeovers
+        }
+
+        public init(
+            node: String, partitions: Int, leaseAgeSeconds: Double?, epoch: Int64?, lastTick: Date?,
+            fenceRejections: Int, takeovers: Int
+        ) {
+            self.node = node
+            self.partitions = partitions
+            self.leaseAgeSeconds = leaseAgeSeconds
+            self.epoch = epoch
+            self.lastTick = lastTick
+            self.fenceRejections = fenceRejections
+            self.takeovers = takeovers
+        }
+    }
+
+    public var nodes: [Node]
+    /// Partitions no live lease covers.
+    public var unowned: Int
+    /// How many partitions there are.
+    public var partitions: Int
+
+    public init(nodes: [Node], unowned: Int, partitions: Int) {
+        self.nodes = nodes
+        self.unowned = unowned
+        self.partitions = partitions
+    }
+}

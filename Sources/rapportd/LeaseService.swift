@@ -1,0 +1,131 @@
+import Dispatch
+import Foundation
+import Logging
+import RapportConfig
+import RapportStorage
+import ServiceLifecycle
+import Synchronization
+
+/// A cluster node's partition leases (issue 26), as a service of `rapportd`'s `ServiceGroup`.
+///
+/// Every `renew_seconds` a `DispatchSourceTimer` wakes one lease round: renew what the node
+/// holds, hand over what exceeds an even share, take free or expired partitions. The database's
+/// clock decides who holds what; this node's own monotonic clock decides only when it stops:
+/// a round sent at `t` that succeeds lets it act until `t + lease − margin`, so a node whose
+/// renewals fail (a lost connection, a pause) stops before any other node may take over. On
+/// graceful shutdown every partition is handed back at once, for the others' next round.
+final class LeaseService: Service {
+    private let store: any ClusterStore
+    private let fence: PartitionFence
+    private let cluster: ClusterSettings
+    private let logger: Logger
+    private let timers = DispatchQueue(label: "rapport.leases")
+    /// What the last successful round left the node holding (kept when the trust window closes,
+    /// so the next round renews at the same epochs if nobody took them).
+    private let holding = Mutex<[PartitionFence.Holding]>([])
+    private let counters = Mutex(LeaseCounters())
+
+    init(store: any ClusterStore, fence: PartitionFence, cluster: ClusterSettings, logger: Logger) {
+        self.store = store
+        self.fence = fence
+        self.cluster = cluster
+        self.logger = logger
+    }
+
+    /// How long before its lease ends on the server a node stops acting on its own clock: a
+    /// round's answer may take this long to arrive, and the clocks may run at slightly
+    /// different rates.
+    var margin: Duration { min(.seconds(2), .seconds(cluster.leaseSeconds) / 5) }
+
+    /// The counters for the metrics file.
+    var snapshot: LeaseCounters { counters.withLock { $0 } }
+
+    func run() async throws {
+        let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let timer = DispatchSource.makeTimerSource(queue: timers)
+        timer.schedule(deadline: .now(), repeating: .seconds(cluster.renewSeconds), leeway: .milliseconds(100))
+        timer.setEventHandler { continuation.yield() }
+        timer.resume()
+        defer { timer.cancel() }
+        logger.info(
+            "node \(cluster.node): leases of \(cluster.leaseSeconds) s, renewed every \(cluster.renewSeconds) s")
+        await withGracefulShutdownHandler {
+            for await _ in wakes { await round() }
+        } onGracefulShutdown: {
+            continuation.finish()
+        }
+        await handBack()
+    }
+
+    /// One lease round; its outcome goes into the fence and, for each change, one journal line.
+    func round() async {
+        let sent = ContinuousClock.now
+        let holding = self.holding.withLock { $0 }
+        do {
+            let round = try await store.leaseRound(
+                node: cluster.node, holding: holding, leaseSeconds: cluster.leaseSeconds)
+            self.holding.withLock { $0 = round.held }
+            fence.update(round.held, trustedUntil: sent + .seconds(cluster.leaseSeconds) - margin)
+            counters.withLock {
+                $0.renewals += 1
+                $0.partitions = round.held.count
+                $0.takeovers += round.taken.filter { $0.from != nil }.count
+            }
+            report(round, took: sent.duration(to: .now))
+            try await store.recordNode(
+                cluster.node, lastTick: nil, fenceRejections: fence.rejections, takeovers: snapshot.takeovers)
+        } catch {
+            counters.withLock { $0.renewalFailures += 1 }
+            if fence.isTrusted {
+                logger.warning("lease round failed: \(error); acting on the partitions held until the lease runs out")
+            } else {
+                if !holding.isEmpty { logger.error("leases not renewed in time: not acting until renewed (\(error))") }
+                fence.clear()
+            }
+        }
+    }
+
+    /// One line per takeover, hand-over and loss.
+    private func report(_ round: LeaseRound, took: Duration) {
+        for (from, partitions) in Dictionary(grouping: round.taken, by: \.from).sorted(by: {
+            ($0.key ?? "") < ($1.key ?? "")
+        }) {
+            let list = Self.list(partitions.map(\.partition))
+            if let from, from != cluster.node {
+                logger.notice("takeover: partitions \(list) from node \(from), whose lease ran out")
+            } else {
+                logger.info("took free partitions \(list)")
+            }
+        }
+        if !round.handedOver.isEmpty {
+            logger.notice(
+                "hand-over: partitions \(Self.list(round.handedOver)) for the other nodes (\(round.nodes) share them)")
+        }
+        if !round.lost.isEmpty {
+            logger.warning("lost partitions \(Self.list(round.lost)): another node took them while this one was away")
+        }
+    }
+
+    /// Hands every partition back (SIGTERM): the node stops acting first.
+    private func handBack() async {
+        fence.clear()
+        do {
+            let released = try await store.releaseLeases(node: cluster.node)
+            logger.notice("hand-over: all \(released) partitions handed back on shutdown")
+        } catch {
+            logger.warning("partitions not handed back (\(error)); the others take them when the leases run out")
+        }
+    }
+
+    private static func list(_ partitions: [Int]) -> String {
+        partitions.sorted().map(String.init).joined(separator: ", ")
+    }
+}
+
+/// What a node's leases did since it started, for the metrics file.
+struct LeaseCounters: Sendable {
+    var partitions = 0
+    var renewals = 0
+    var renewalFailures = 0
+    var takeovers = 0
+}
