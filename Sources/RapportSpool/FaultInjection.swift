@@ -10,8 +10,9 @@ import Synchronization
 /// prove that every interrupted write is recovered exactly once.
 ///
 /// Production never sets one. Tests set it on a `Spool` directly, or — for the built
-/// `rapportd` — through `RAPPORT_FAULT=STEP:N[:ACTION]`, e.g. `renamed:40:kill` or
-/// `temp-written:3:ENOSPC`, because a crash can only be tested in a process that may die.
+/// `rapportd` — through `RAPPORT_FAULT=STEP:N[:ACTION]`, e.g. `renamed:40:kill`,
+/// `temp-written:3:ENOSPC` or `temp-written:1:stop`, because a crash can only be tested in a
+/// process that may die.
 /// Only a debug build (what `swift test` runs) reads that variable: a release build — what
 /// `make install` and the service run — has no code that looks at it.
 public final class FaultInjection: Sendable {
@@ -39,6 +40,9 @@ public final class FaultInjection: Sendable {
         /// The process is killed with SIGKILL: no cleanup, no flush, like a power cut for the
         /// process (the kernel still holds what was written).
         case kill
+        /// The process stops itself (SIGSTOP) and carries on where it was once continued: a
+        /// node paused mid-write, as a long garbage collection or a frozen VM would pause it.
+        case stop
     }
 
     public let step: Step
@@ -73,6 +77,7 @@ public final class FaultInjection: Sendable {
             let action: Action
             switch parts.count > 2 ? parts[2] : "kill" {
             case "kill": action = .kill
+            case "stop": action = .stop
             case "ENOSPC": action = .fail(ENOSPC)
             case "EIO": action = .fail(EIO)
             case "EACCES": action = .fail(EACCES)
@@ -93,6 +98,7 @@ public final class FaultInjection: Sendable {
         switch action {
         case .fail(let code): throw SystemError(call: "injected fault at \(step.rawValue)", path: path, errno: code)
         case .kill: kill(getpid(), SIGKILL)
+        case .stop: kill(getpid(), SIGSTOP)
         }
     }
 }

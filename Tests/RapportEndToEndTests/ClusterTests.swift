@@ -1,0 +1,173 @@
+import Foundation
+import RapportTestSupport
+import Testing
+
+/// Several `rapportd` nodes on one PostgreSQL database (issue 26): partitions change hands on
+/// the database's clock, within the lease, and a node that lost them commits nothing.
+@Suite("Several nodes on one PostgreSQL", .serialized)
+struct ClusterTests {
+    /// Leases as the issue sets them (15 s, renewed every 5 s), ticks every second.
+    static let config = """
+        [daemon]
+        tick_seconds = 1
+        [cluster]
+        partitions = 16
+        lease_seconds = 15
+        renew_seconds = 5
+        """
+
+    @Test("Takeover: a killed node's partitions are owned again within lease + renewal + tick; SIGTERM hands back")
+    func takeoverAndHandOver() async throws {
+        let sandbox = try Sandbox(store: .postgres, extraConfig: Self.config)
+        try sandbox.importAgreements([CrashSafetyTests.lines(100)])
+        let a = try ClusterNode(sandbox, "a")
+        let b = try ClusterNode(sandbox, "b")
+        let shared = try await sandbox.clusterStatus(within: .seconds(40)) {
+            $0.unowned == 0 && $0.partitions(of: "a") == 8 && $0.partitions(of: "b") == 8
+        }
+        #expect(shared != nil, "two nodes share 16 partitions evenly")
+        a.process.signal(SIGKILL)
+        let killed = ContinuousClock.now
+        let taken = try await sandbox.clusterStatus(within: .seconds(40)) {
+            $0.unowned == 0 && $0.partitions(of: "b") == 16
+        }
+        let takeover = killed.duration(to: .now)
+        #expect(taken != nil, "b took a's partitions")
+        #expect(takeover <= .seconds(25), "owned again within lease 15 s + renewal 5 s + tick 1 s + slack: \(takeover)")
+        #expect(try b.log().contains("takeover: partitions"), "one journal line per takeover")
+        #expect((taken?.takeovers(of: "b") ?? 0) >= 1)
+        b.process.signal(SIGTERM)
+        let stopping = ContinuousClock.now
+        let handed = try await sandbox.clusterStatus(within: .seconds(5)) { $0.unowned == 16 }
+        let handOver = stopping.duration(to: .now)
+        #expect(handed != nil && handOver <= .seconds(2), "SIGTERM hands every partition back at once: \(handOver)")
+        b.process.waitUntilExit()
+        #expect(b.process.terminationStatus == 0)
+        print("cluster: takeover after SIGKILL in \(takeover), hand-over on SIGTERM in \(handOver)")
+        #expect(try b.log().contains("hand-over: all 16 partitions handed back on shutdown"))
+    }
+
+    @Test("Zombie: a node stopped mid-write for twice the lease commits nothing once continued (fence rejection)")
+    func zombieCommitsNothing() async throws {
+        let sandbox = try Sandbox(store: .postgres, extraConfig: Self.config)
+        try sandbox.importAgreements([CrashSafetyTests.lines(100)])
+        // a plans its first batch, records it, and stops itself while writing the files.
+        let a = try ClusterNode(sandbox, "a", environment: ["RAPPORT_FAULT": "temp-written:1:stop"])
+        #expect(try await a.waitUntilStopped(within: .seconds(40)), "a stopped mid-write")
+        let planned = try sandbox.integer("SELECT count(*) FROM job WHERE state = 'planned'")
+        #expect(planned > 0, "a recorded jobs before it stopped")
+        let b = try ClusterNode(sandbox, "b")
+        let taken = try await sandbox.clusterStatus(within: .seconds(45)) { $0.partitions(of: "b") == 16 }
+        #expect(taken != nil, "b took every partition once a's leases ran out")
+        // b finishes what a left planned, then is paused so that nothing else writes.
+        let finished = try await sandbox.poll(within: .seconds(20)) {
+            try sandbox.integer("SELECT count(*) FROM job WHERE state = 'planned'") == 0
+        }
+        #expect(finished, "b finished a's planned jobs")
+        b.process.signal(SIGSTOP)
+        let before = try Self.snapshot(sandbox)
+        a.process.signal(SIGCONT)
+        let rejected = try await sandbox.poll(within: .seconds(8)) {
+            try a.log().contains("are no longer this node's: nothing of the batch was written")
+        }
+        #expect(rejected, "a's write after the pause was refused by the fence")
+        #expect(try Self.snapshot(sandbox) == before, "nothing written under a stale epoch")
+        b.process.signal(SIGCONT)
+        let counted = try await sandbox.clusterStatus(within: .seconds(12)) { ($0.fenceRejections(of: "a") ?? 0) >= 1 }
+        #expect(counted != nil, "the rejection is counted in cluster status")
+        a.process.signal(SIGKILL)
+        b.process.signal(SIGKILL)
+    }
+
+    /// Every row a tick writes, and each job's state: what a zombie must not change.
+    static func snapshot(_ sandbox: Sandbox) throws -> [String] {
+        try sandbox.pairs(
+            """
+            SELECT 'job ' || state, count(*)::text FROM job GROUP BY state
+            UNION ALL SELECT 'decision', count(*)::text FROM decision
+            UNION ALL SELECT 'agreement', coalesce(max(planned_at)::text, '-') FROM agreement
+            ORDER BY 1
+            """
+        ).map { "\($0.0)=\($0.1)" }
+    }
+}
+
+/// One `rapportd --node NAME` of a test cluster, with its own spool and its log in a file.
+struct ClusterNode {
+    let process: Process
+    let logPath: String
+
+    init(_ sandbox: Sandbox, _ name: String, environment: [String: String] = [:]) throws {
+        logPath = sandbox.root.appendingPathComponent("\(name).log").path
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process = Process()
+        process.executableURL = Sandbox.products.appendingPathComponent("rapportd")
+        process.arguments = [
+            "--node", name, "--spool", sandbox.root.appendingPathComponent("spool-\(name)").path, "--config",
+            sandbox.config,
+        ]
+        process.currentDirectoryURL = sandbox.root
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        try process.run()
+    }
+
+    func log() throws -> String { try String(contentsOfFile: logPath, encoding: .utf8) }
+
+    /// Whether the process stopped itself (state T in /proc) within `limit`.
+    func waitUntilStopped(within limit: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+            if stat.split(separator: ")").last?.split(separator: " ").first == "T" { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}
+
+extension Process {
+    /// Sends `signal` to the process.
+    func signal(_ signal: Int32) { kill(processIdentifier, signal) }
+}
+
+/// `rapportctl cluster status --json`, as a test reads it.
+struct ClusterStatusReading {
+    let json: [String: Any]
+
+    var unowned: Int { json["unowned"] as? Int ?? -1 }
+    private var nodes: [[String: Any]] { json["nodes"] as? [[String: Any]] ?? [] }
+    private func node(_ name: String) -> [String: Any]? { nodes.first { $0["node"] as? String == name } }
+    func partitions(of name: String) -> Int { node(name)?["partitions"] as? Int ?? 0 }
+    func takeovers(of name: String) -> Int? { node(name)?["takeovers"] as? Int }
+    func fenceRejections(of name: String) -> Int? { node(name)?["fence_rejections"] as? Int }
+}
+
+extension Sandbox {
+    /// The cluster's status once `condition` holds, polled every half second; nil after `limit`.
+    func clusterStatus(within limit: Duration, _ condition: (ClusterStatusReading) -> Bool) async throws
+        -> ClusterStatusReading?
+    {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let result = try run("rapportctl", ["cluster", "status", "--json"])
+            if result.code == 0, let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any] {
+                let status = ClusterStatusReading(json: object)
+                if condition(status) { return status }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return nil
+    }
+
+    /// Whether `condition` came to hold within `limit`, polled every half second.
+    func poll(within limit: Duration, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return false
+    }
+}
