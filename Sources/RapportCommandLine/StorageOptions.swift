@@ -99,11 +99,13 @@ public struct StorageOptions: ParsableArguments, Sendable {
     /// The store `[storage] database` names: a SQLite file (migrated as it opens), or a
     /// PostgreSQL server whose schema must be current (`rapportctl migrate` makes it so, with
     /// `schema: .migrate`).
-    /// - Parameter fence: a cluster node's partitions, which limit what its store reads and
-    ///   writes for a tick (PostgreSQL only: `[cluster]` on a SQLite file is refused).
+    /// - Parameters:
+    ///   - fence: a cluster node's partitions, which limit what its store reads and writes for a
+    ///     tick (PostgreSQL only: `[cluster]` on a SQLite file is refused).
+    ///   - applicationName: how a PostgreSQL server lists the connections.
     public static func openStore(
         settings: Settings, logger: Logger, creating: Bool, schema: PostgresStore.SchemaUse = .require,
-        fence: PartitionFence? = nil
+        fence: PartitionFence? = nil, applicationName: String = "rapport"
     ) async throws(Failure) -> any Store {
         let storage = settings.storage
         do throws(StoreError) {
@@ -121,7 +123,8 @@ public struct StorageOptions: ParsableArguments, Sendable {
                 passwordFile: storage.passwordFile, environment: ProcessInfo.processInfo.environment)
             return try await PostgresStore.open(
                 try PostgresLocation(storage.database), password: password, connectWait: storage.connectWaitSeconds,
-                schema: schema, partitions: settings.cluster?.partitions ?? 256, fence: fence, logger: logger)
+                schema: schema, partitions: settings.cluster?.partitions ?? 256, fence: fence,
+                applicationName: applicationName, logger: logger)
         } catch {
             throw Failure(.store(error))
         }

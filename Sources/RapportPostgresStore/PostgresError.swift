@@ -70,6 +70,13 @@ extension StoreError {
             return StoreError(
                 .configuration,
                 "database \(server) has no or an older Rapport schema (\(message)); run rapportctl migrate")
+        case "23P01":
+            // A schema backstop (R8) refused what the planner and the fence let through: a bug
+            // to report, never a second contact.
+            return StoreError(
+                .unusable,
+                "database \(server): R8 backstop refused the batch (\(message)); nothing of it was written; "
+                    + "please report this with `rapportctl explain` of the debtor's agreements")
         case "53100":
             return StoreError(.unusable, "database \(server): the server's disk is full; free space and try again")
         case "40001", "40P01", "55P03":

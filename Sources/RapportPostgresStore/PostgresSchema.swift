@@ -191,6 +191,34 @@ enum PostgresSchema {
             LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
             RETURN (('x' || substr(md5(debtor), 1, 8))::bit(32)::bigint % partitions)::integer
         """,
+        // v4: R8 in the schema, a backstop under the planner and the fence: whatever a bug
+        // lets through, the database refuses a second live contact for a debtor on one local
+        // day, or two closer than 48 hours (a payment's thanks or completion may be, R8).
+        // Answers to what the debtor did (R31-R34, R40) are outside the pacing and outside
+        // both. Checked at commit, so a batch that withdraws a job and plans its successor is
+        // judged whole.
+        // `local_day` (the job's day where the debtor lives) and `pacing` (the 48 hours from
+        // its `not_before`) are fixed as a job is recorded: an index may only hold what
+        // immutable functions compute, and time zones and intervals are not.
+        """
+        CREATE EXTENSION IF NOT EXISTS btree_gist;
+        ALTER TABLE job ADD COLUMN local_day date, ADD COLUMN pacing tstzrange;
+        UPDATE job SET local_day = (not_before AT TIME ZONE timezone)::date,
+            pacing = tstzrange(not_before, not_before + interval '48 hours');
+        ALTER TABLE job ALTER COLUMN local_day SET NOT NULL, ALTER COLUMN pacing SET NOT NULL;
+        ALTER TABLE job ADD CONSTRAINT job_one_contact_a_day
+            EXCLUDE USING gist (debtor_id WITH =, local_day WITH =)
+            WHERE (state IN ('planned', 'spooled', 'held', 'review', 'claimed', 'stale_claim', 'delivered')
+                AND kind NOT IN ('help', 'opt_out_confirmation', 'promise_ack', 'dispute_ack', 'pause_ack',
+                    'opt_in_confirmation', 'reply_ack'))
+            DEFERRABLE INITIALLY DEFERRED;
+        ALTER TABLE job ADD CONSTRAINT job_contacts_48_hours_apart
+            EXCLUDE USING gist (debtor_id WITH =, pacing WITH &&)
+            WHERE (state IN ('planned', 'spooled', 'held', 'review', 'claimed', 'stale_claim', 'delivered')
+                AND kind NOT IN ('help', 'opt_out_confirmation', 'promise_ack', 'dispute_ack', 'pause_ack',
+                    'opt_in_confirmation', 'reply_ack', 'thanks', 'completed'))
+            DEFERRABLE INITIALLY DEFERRED
+        """,
     ]
 
     /// The version this program was built for.

@@ -10,6 +10,10 @@ extension PostgresStore: ClusterStore {
     {
         try await transaction { connection in
             let lease = Double(leaseSeconds)
+            // A round that waits (a lock, a stalled server) gives up within a third of the lease,
+            // so the next one is tried in time and the node learns it is cut off.
+            try await connection.run(
+                "SET LOCAL statement_timeout = \(unescaped: String(leaseSeconds * 1000 / 3))", logger)
             try await connection.run(
                 """
                 INSERT INTO node (name, seen_at) VALUES (\(node), now())

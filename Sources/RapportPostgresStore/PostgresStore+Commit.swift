@@ -178,8 +178,10 @@ struct CommitBatch {
             """
             INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before,
                              not_after, timezone, recipient, file_name, review, data, statement, state, created_at,
-                             updated_at)
-            SELECT *, 'planned', \(Self.literal(now)), \(Self.literal(now)) FROM (\($0)) AS v
+                             updated_at, local_day, pacing)
+            SELECT v.*, 'planned', \(Self.literal(now)), \(Self.literal(now)),
+                (v.column9 AT TIME ZONE v.column11)::date, tstzrange(v.column9, v.column9 + interval '48 hours')
+            FROM (\($0)) AS v
             """
         }) {
             try await connection.run(query, logger)

@@ -59,12 +59,13 @@ public final class PostgresStore: Store {
     /// - Parameters:
     ///   - partitions: how many partitions `migrate` spreads a new database's debtors over.
     ///   - fence: a cluster node's partitions, which its tick reads and writes are limited to.
+    ///   - applicationName: how the server lists the store's connections (`pg_stat_activity`).
     /// - Throws: `.unreachable` for a server that does not answer in time (69),
     ///   `.permissionDenied` for a refused password or role (77), `.configuration` for a
     ///   schema this program cannot use as it is (78).
     public static func open(
         _ server: PostgresLocation, password: String?, connectWait: TimeInterval = 0, schema: SchemaUse = .require,
-        partitions: Int = 256, fence: PartitionFence? = nil, logger: Logger
+        partitions: Int = 256, fence: PartitionFence? = nil, applicationName: String = "rapport", logger: Logger
     ) async throws(StoreError) -> PostgresStore {
         let connector = PostgresConnector(server: server, password: password, logger: logger)
         let connection = try await connector.connect(waiting: connectWait)
@@ -83,6 +84,8 @@ public final class PostgresStore: Store {
         }
         var configuration = try connector.clientConfiguration()
         configuration.options.maximumConnections = 8
+        // What `pg_stat_activity` shows: which program, and which node of a cluster.
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
         return PostgresStore(
             server: server, configuration: configuration, fence: fence, partitionCount: partitionCount, logger: logger)
     }

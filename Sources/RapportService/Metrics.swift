@@ -28,6 +28,8 @@ public struct Metrics: Sendable {
     /// restart), and what waits in the inbox for a person (R31–R35).
     var inbound: [String: Int] = [:]
     var inboxOpen = 0
+    /// A cluster node's leases (issue 26); nil on a single host, which writes none of them.
+    public var node: NodeCounters?
 
     public init() {}
 
@@ -102,6 +104,22 @@ public struct Metrics: Sendable {
         family(
             "rapport_last_tick_timestamp_seconds", "gauge", "When the last tick finished (Unix time).",
             [("", String(format: "%.3f", lastTickAt?.timeIntervalSince1970 ?? 0))])
+        if let node {
+            family(
+                "rapport_cluster_partitions", "gauge", "Partitions this node holds now.", [("", "\(node.partitions)")])
+            family(
+                "rapport_cluster_lease_renewals_total", "counter", "Lease rounds that succeeded.",
+                [("", "\(node.renewals)")])
+            family(
+                "rapport_cluster_lease_renewal_failures_total", "counter", "Lease rounds that failed.",
+                [("", "\(node.renewalFailures)")])
+            family(
+                "rapport_cluster_fence_rejections_total", "counter",
+                "Writes refused because a partition's epoch had moved.", [("", "\(node.fenceRejections)")])
+            family(
+                "rapport_cluster_takeovers_total", "counter", "Partitions taken from a node whose lease ran out.",
+                [("", "\(node.takeovers)")])
+        }
         return out
     }
 
@@ -109,4 +127,15 @@ public struct Metrics: Sendable {
     public func write(to path: String) throws {
         try DurableFile.replace(path, with: Data(rendered().utf8), mode: 0o644)
     }
+}
+
+/// What a cluster node's leases did since it started.
+public struct NodeCounters: Sendable, Equatable {
+    public var partitions = 0
+    public var renewals = 0
+    public var renewalFailures = 0
+    public var fenceRejections = 0
+    public var takeovers = 0
+
+    public init() {}
 }

@@ -18,7 +18,8 @@ struct ClusterNode {
         settings.cluster = cluster
         let fence = PartitionFence()
         let store = try await StorageOptions.openStore(
-            settings: settings, logger: logger, creating: false, fence: fence)
+            settings: settings, logger: logger, creating: false, fence: fence,
+            applicationName: "rapportd node \(cluster.node)")
         guard let leases = store as? any ClusterStore else {
             throw Failure(
                 .config, "[cluster] needs a PostgreSQL [storage] database: nodes share one server, not a file")
@@ -48,7 +49,7 @@ struct ClusterNode {
                         node, lastTick: report.finishedAt, fenceRejections: fence.rejections,
                         takeovers: service.snapshot.takeovers)
                 }
-            })
+            }, nodeCounters: { service.snapshot })
         try await TickService.runUntilStopped(ticks, after: [service], logger: logger)
     }
 }

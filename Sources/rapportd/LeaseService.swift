@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import RapportConfig
+import RapportService
 import RapportStorage
 import ServiceLifecycle
 import Synchronization
@@ -23,7 +24,7 @@ final class LeaseService: Service {
     /// What the last successful round left the node holding (kept when the trust window closes,
     /// so the next round renews at the same epochs if nobody took them).
     private let holding = Mutex<[PartitionFence.Holding]>([])
-    private let counters = Mutex(LeaseCounters())
+    private let counters = Mutex(NodeCounters())
 
     init(store: any ClusterStore, fence: PartitionFence, cluster: ClusterSettings, logger: Logger) {
         self.store = store
@@ -38,7 +39,11 @@ final class LeaseService: Service {
     var margin: Duration { min(.seconds(2), .seconds(cluster.leaseSeconds) / 5) }
 
     /// The counters for the metrics file.
-    var snapshot: LeaseCounters { counters.withLock { $0 } }
+    var snapshot: NodeCounters {
+        var counters = counters.withLock { $0 }
+        counters.fenceRejections = fence.rejections
+        return counters
+    }
 
     func run() async throws {
         let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -120,12 +125,4 @@ final class LeaseService: Service {
     private static func list(_ partitions: [Int]) -> String {
         partitions.sorted().map(String.init).joined(separator: ", ")
     }
-}
-
-/// What a node's leases did since it started, for the metrics file.
-struct LeaseCounters: Sendable {
-    var partitions = 0
-    var renewals = 0
-    var renewalFailures = 0
-    var takeovers = 0
 }

@@ -41,15 +41,19 @@ final class TickService: Service {
     private let tickStarted = Atomic<UInt64>(0)
     private let configure: @Sendable (Settings) -> Settings
     private let afterTick: @Sendable (TickReport) -> Void
+    private let nodeCounters: @Sendable () -> NodeCounters?
 
     /// - Parameters:
     ///   - configure: applied to every (re)loaded config, e.g. the demo's own paths.
     ///   - afterTick: called with each tick's report (the demo prints a line).
+    ///   - nodeCounters: a cluster node's lease counters, for the metrics file.
     init(
         engine: Engine, storage: StorageOptions, logger: Logger,
         configure: @escaping @Sendable (Settings) -> Settings = { $0 },
-        afterTick: @escaping @Sendable (TickReport) -> Void = { _ in }
+        afterTick: @escaping @Sendable (TickReport) -> Void = { _ in },
+        nodeCounters: @escaping @Sendable () -> NodeCounters? = { nil }
     ) {
+        self.nodeCounters = nodeCounters
         self.engine = Mutex(engine)
         self.storage = storage
         self.logger = logger
@@ -171,6 +175,7 @@ final class TickService: Service {
         let inbound = (try? await engine.store.inboundCounts()) ?? InboundCounts()
         let snapshot = metrics.withLock { metrics in
             metrics.record(report, suppressed: report.blocked, depth: depth, inbound: inbound)
+            metrics.node = nodeCounters()
             return metrics
         }
         do {

@@ -79,6 +79,40 @@ struct ClusterTests {
         b.process.signal(SIGKILL)
     }
 
+    @Test("A node whose connections are terminated and whose renewals stall stops acting in its trust window, rejoins")
+    func cutOffNodeRejoins() async throws {
+        let sandbox = try Sandbox(store: .postgres, extraConfig: Self.config)
+        let server = try #require(sandbox.server)
+        try sandbox.importAgreements([CrashSafetyTests.lines(100)])
+        let a = try ClusterNode(sandbox, "a")
+        let b = try ClusterNode(sandbox, "b")
+        defer {
+            a.process.signal(SIGKILL)
+            b.process.signal(SIGKILL)
+        }
+        let shared = try await sandbox.clusterStatus(within: .seconds(40)) {
+            $0.unowned == 0 && $0.partitions(of: "a") == 8 && $0.partitions(of: "b") == 8
+        }
+        try #require(shared != nil)
+        // a's heartbeat row held locked: each of its lease rounds waits; its connections are
+        // terminated under it, so the round in flight fails and the next one waits again.
+        let stall = try LockHolder(server, "SELECT 1 FROM node WHERE name = 'a' FOR UPDATE")
+        try await Task.sleep(for: .seconds(1))
+        try sandbox.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'rapportd node a'")
+        let taken = try await sandbox.clusterStatus(within: .seconds(40)) {
+            $0.partitions(of: "b") == 16 && $0.unowned == 0
+        }
+        #expect(taken != nil, "b took a's partitions once a's leases ran out")
+        #expect(try a.log().contains("not acting until renewed"), "a stopped acting on its own clock")
+        stall.release()
+        let rejoined = try await sandbox.clusterStatus(within: .seconds(40)) {
+            $0.unowned == 0 && $0.partitions(of: "a") == 8 && $0.partitions(of: "b") == 8
+        }
+        #expect(rejoined != nil, "a rejoined and the two share evenly again")
+        #expect(try a.log().contains("lost partitions"), "a learnt that its partitions had moved")
+    }
+
     /// Every row a tick writes, and each job's state: what a zombie must not change.
     static func snapshot(_ sandbox: Sandbox) throws -> [String] {
         try sandbox.pairs(
@@ -152,7 +186,9 @@ extension Sandbox {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let result = try run("rapportctl", ["cluster", "status", "--json"])
-            if result.code == 0, let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any] {
+            if result.code == 0,
+                let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+            {
                 let status = ClusterStatusReading(json: object)
                 if condition(status) { return status }
             }
@@ -170,4 +206,36 @@ extension Sandbox {
         }
         return false
     }
+}
+
+/// A transaction held open in a `psql` of its own, holding the locks `sql` took until released.
+final class LockHolder {
+    private let process = Process()
+    private let input = Pipe()
+
+    init(_ database: TestDatabase, _ sql: String) throws {
+        guard let url = URLComponents(string: database.url) else { throw TestPostgresError("bad URL") }
+        let password = try String(contentsOfFile: database.passwordFile, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [
+            "-h", url.host ?? "127.0.0.1", "-p", "\(url.port ?? 5432)", "-U", url.user ?? "postgres", "-d",
+            database.name, "-qAtX",
+        ]
+        process.environment = ["PGPASSWORD": password, "PGSSLMODE": "disable", "PATH": "/usr/bin:/bin"]
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("BEGIN;\n\(sql);\n".utf8))
+    }
+
+    /// Rolls the transaction back and ends the `psql`.
+    func release() {
+        input.fileHandleForWriting.write(Data("ROLLBACK;\n\\q\n".utf8))
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
 }

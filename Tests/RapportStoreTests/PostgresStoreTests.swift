@@ -134,6 +134,50 @@ struct PostgresStoreTests {
         #expect(try database.psql("SELECT unnest('\(literal)'::text[])") == keys)
     }
 
+    @Test("R8 backstops: the schema's kinds are the planner's, and a second contact on a local day is refused")
+    func pacingBackstops() async throws {
+        let database = try TestDatabase()
+        defer { withExtendedLifetime(database) {} }
+        _ = try await open(database, schema: .migrate)
+        let definitions = try database.psql(
+            """
+            SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE conname IN ('job_one_contact_a_day', 'job_contacts_48_hours_apart') ORDER BY conname
+            """)
+        try #require(definitions.count == 2)
+        let (gap, day) = (definitions[0], definitions[1])
+        for kind in ContactKind.allCases {
+            let quoted = "'\(kind.rawValue)'"
+            #expect(day.contains(quoted) == kind.isAnswer, "\(kind) on one local day")
+            #expect(gap.contains(quoted) == (kind.isAnswer || kind.mayBreakGap), "\(kind) within 48 hours")
+        }
+        func job(_ id: String, _ kind: String, _ notBefore: String, day: String) -> String {
+            """
+            INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before,
+                not_after, timezone, recipient, file_name, review, data, state, created_at, updated_at, local_day,
+                pacing)
+            VALUES ('\(id)', 't', '[]', 'A-1', '[]', 'D-1', '\(kind)', 'sms', '\(notBefore)', '\(notBefore)',
+                'UTC', 'x', '\(id)', false, '{}', 'planned', now(), now(), '\(day)',
+                tstzrange('\(notBefore)', timestamptz '\(notBefore)' + interval '48 hours'));
+            """
+        }
+        try database.psql(
+            "INSERT INTO agreement (id, debtor_id, data, version, created_at, updated_at) VALUES "
+                + "('A-1', 'D-1', '{}', 1, now(), now())")
+        try database.psql(job("J-1", "missed", "2026-12-01 10:00Z", day: "2026-12-01"))
+        #expect(throws: (any Error).self, "a second contact that day") {
+            try database.psql(job("J-2", "follow_up", "2026-12-01 18:00Z", day: "2026-12-01"))
+        }
+        #expect(throws: (any Error).self, "a contact 47 hours later") {
+            try database.psql(job("J-3", "follow_up", "2026-12-03 09:00Z", day: "2026-12-03"))
+        }
+        try database.psql(job("J-4", "thanks", "2026-12-02 10:00Z", day: "2026-12-02"))
+        try database.psql(job("J-5", "help", "2026-12-01 11:00Z", day: "2026-12-01"))
+        try database.psql(job("J-6", "follow_up", "2026-12-03 10:00Z", day: "2026-12-03"))
+        try database.psql("UPDATE job SET state = 'withdrawn' WHERE id = 'J-6'")
+        try database.psql(job("J-7", "follow_up", "2026-12-03 12:00Z", day: "2026-12-03"))
+    }
+
     @Test("Every hot query uses its index: EXPLAIN of the SQL the store sends shows no scan of a table")
     func queryPlans() async throws {
         let database = try TestDatabase()

@@ -60,6 +60,10 @@ public enum ContactKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// R8: a payment's confirmation (its thanks, or the completion it brings) is the only
+    /// contact that may come within 48 hours of another; never on the same local day.
+    public var mayBreakGap: Bool { self == .thanks || self == .completed }
+
     /// Whether the message states a debt and asks for payment: what R39 requires a reference,
     /// how to pay and a phone in.
     public var asksForPayment: Bool { mayUseVoice }

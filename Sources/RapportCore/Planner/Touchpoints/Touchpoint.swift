@@ -31,7 +31,7 @@ public struct Touchpoint: Sendable, Equatable {
     public var escalation = 0
     /// A payment confirmation (a thank-you, or the congratulation that thanks for the last
     /// payment) may break the 48-hour gap (R8).
-    public var exemptFromGap: Bool { kind == .thanks || kind == .completed }
+    public var exemptFromGap: Bool { kind.mayBreakGap }
 
     public init(
         rule: Rule, key: TouchpointKey, kind: ContactKind, installment: Installment?, ideal: Date,
