@@ -30,7 +30,7 @@ extension PostgresStore: ClusterStore {
                     logger) ?? 1)
             let share = (partitions + nodes - 1) / nodes
             var handedOver: [Int] = []
-            var taken: [(partition: Int, from: String?)] = []
+            var taken: [Taking] = []
             if held.count > share {
                 handedOver = held.map(\.partition).sorted().suffix(held.count - share)
                 try await connection.run(
@@ -77,13 +77,13 @@ extension PostgresStore: ClusterStore {
     private static func take(
         _ count: Int, node: String, lease: Double, into held: inout [PartitionFence.Holding],
         _ connection: PostgresConnection, _ logger: Logger
-    ) async throws -> [(partition: Int, from: String?)] {
-        var taken: [(partition: Int, from: String?)] = []
+    ) async throws -> [Taking] {
+        var taken: [Taking] = []
         let known = held.map(\.partition)
-        for try await (id, epoch, from) in try await connection.rows(
+        for try await (id, epoch, from, unowned) in try await connection.rows(
             """
             WITH free AS (
-                SELECT id, owner FROM partition
+                SELECT id, owner, lease_until FROM partition
                 WHERE (owner IS NULL OR lease_until IS NULL OR lease_until < now()
                     OR (owner = \(node) AND NOT id = ANY(\(known))))
                 ORDER BY id LIMIT \(count) FOR UPDATE SKIP LOCKED
@@ -91,17 +91,16 @@ extension PostgresStore: ClusterStore {
             UPDATE partition p SET owner = \(node), epoch = p.epoch + 1,
                 lease_until = now() + make_interval(secs => \(lease)), renewed_at = now()
             FROM free WHERE p.id = free.id
-            RETURNING p.id, p.epoch, free.owner
+            RETURNING p.id, p.epoch, free.owner, coalesce(extract(epoch FROM now() - free.lease_until), 0)::float8
             """, logger: logger
-        ).decode((Int, Int64, String?).self) {
+        ).decode((Int, Int64, String?, Double).self) {
             held.append(PartitionFence.Holding(partition: id, epoch: epoch))
-            taken.append((id, from))
+            taken.append(Taking(partition: id, from: from, unownedSeconds: max(0, unowned)))
         }
-        if taken.contains(where: { $0.from != nil }) {
+        let takeovers = taken.filter { $0.from != nil && $0.from != node }.count
+        if takeovers > 0 {
             try await connection.run(
-                """
-                UPDATE node SET takeovers = takeovers + \(taken.filter { $0.from != nil }.count) WHERE name = \(node)
-                """, logger)
+                "UPDATE node SET takeovers = takeovers + \(takeovers) WHERE name = \(node)", logger)
         }
         return taken.sorted { $0.partition < $1.partition }
     }

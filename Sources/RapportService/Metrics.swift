@@ -119,6 +119,10 @@ public struct Metrics: Sendable {
             family(
                 "rapport_cluster_takeovers_total", "counter", "Partitions taken from a node whose lease ran out.",
                 [("", "\(node.takeovers)")])
+            family(
+                "rapport_cluster_last_takeover_unowned_seconds", "gauge",
+                "How long the partitions of the last takeover had been without a live lease.",
+                [("", String(format: "%.3f", node.lastTakeoverSeconds))])
         }
         return out
     }
@@ -136,6 +140,7 @@ public struct NodeCounters: Sendable, Equatable {
     public var renewalFailures = 0
     public var fenceRejections = 0
     public var takeovers = 0
+    public var lastTakeoverSeconds = 0.0
 
     public init() {}
 }

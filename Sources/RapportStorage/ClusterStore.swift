@@ -22,8 +22,8 @@ public protocol ClusterStore: Sendable {
 public struct LeaseRound: Sendable {
     /// Every partition the node holds now, at its epoch.
     public var held: [PartitionFence.Holding]
-    /// Partitions taken this round, each with the node whose lease had run out, if any.
-    public var taken: [(partition: Int, from: String?)]
+    /// Partitions taken this round.
+    public var taken: [Taking]
     /// Partitions handed over this round for another node to take.
     public var handedOver: [Int]
     /// Partitions the node thought it held but another node had taken.
@@ -32,7 +32,7 @@ public struct LeaseRound: Sendable {
     public var nodes: Int
 
     public init(
-        held: [PartitionFence.Holding], taken: [(partition: Int, from: String?)], handedOver: [Int], lost: [Int],
+        held: [PartitionFence.Holding], taken: [Taking], handedOver: [Int], lost: [Int],
         nodes: Int
     ) {
         self.held = held
@@ -40,6 +40,21 @@ public struct LeaseRound: Sendable {
         self.handedOver = handedOver
         self.lost = lost
         self.nodes = nodes
+    }
+}
+
+/// One partition taken in a lease round.
+public struct Taking: Sendable, Equatable {
+    public var partition: Int
+    /// The node whose lease had run out; nil for a partition handed over or never held.
+    public var from: String?
+    /// How long the partition had been without a live lease when it was taken.
+    public var unownedSeconds: Double
+
+    public init(partition: Int, from: String?, unownedSeconds: Double) {
+        self.partition = partition
+        self.from = from
+        self.unownedSeconds = unownedSeconds
     }
 }
 

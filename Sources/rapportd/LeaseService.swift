@@ -74,9 +74,11 @@ final class LeaseService: Service {
             counters.withLock {
                 $0.renewals += 1
                 $0.partitions = round.held.count
-                $0.takeovers += round.taken.filter { $0.from != nil }.count
+                let takeovers = round.taken.filter { $0.from != nil && $0.from != cluster.node }
+                $0.takeovers += takeovers.count
+                if let longest = takeovers.map(\.unownedSeconds).max() { $0.lastTakeoverSeconds = longest }
             }
-            report(round, took: sent.duration(to: .now))
+            report(round)
             try await store.recordNode(
                 cluster.node, lastTick: nil, fenceRejections: fence.rejections, takeovers: snapshot.takeovers)
         } catch {
@@ -91,13 +93,15 @@ final class LeaseService: Service {
     }
 
     /// One line per takeover, hand-over and loss.
-    private func report(_ round: LeaseRound, took: Duration) {
+    private func report(_ round: LeaseRound) {
         for (from, partitions) in Dictionary(grouping: round.taken, by: \.from).sorted(by: {
             ($0.key ?? "") < ($1.key ?? "")
         }) {
             let list = Self.list(partitions.map(\.partition))
             if let from, from != cluster.node {
-                logger.notice("takeover: partitions \(list) from node \(from), whose lease ran out")
+                let unowned = String(format: "%.1f", partitions.map(\.unownedSeconds).max() ?? 0)
+                logger.notice(
+                    "takeover: partitions \(list) from node \(from), whose lease had run out \(unowned) s before")
             } else {
                 logger.info("took free partitions \(list)")
             }

@@ -113,6 +113,17 @@ struct ClusterTests {
         #expect(try a.log().contains("lost partitions"), "a learnt that its partitions had moved")
     }
 
+    @Test("[cluster] on a SQLite file is refused (78); --node without [cluster] is a usage error (64)")
+    func clusterNeedsPostgres() throws {
+        let single = try Sandbox()
+        let alone = try single.run("rapportd", ["--once", "--node", "a"])
+        #expect(alone.code == 64 && alone.err.contains("--node needs a [cluster] section"), "\(alone.err)")
+        let cluster = try Sandbox(extraConfig: "[cluster]\nnode = \"a\"\n")
+        let file = try cluster.run("rapportd", ["--once"])
+        #expect(file.code == 78 && file.err.contains("[cluster] needs a PostgreSQL [storage] database"), "\(file.err)")
+        #expect(file.err.split(separator: "\n").count == 1, "one line")
+    }
+
     /// Every row a tick writes, and each job's state: what a zombie must not change.
     static func snapshot(_ sandbox: Sandbox) throws -> [String] {
         try sandbox.pairs(

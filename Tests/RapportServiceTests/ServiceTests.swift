@@ -115,4 +115,26 @@ struct MetricsTests {
             #expect(line.split(separator: " ").count == 2, "\(line)")
         }
     }
+
+    @Test("A cluster node's lease counters are written only by a node")
+    func clusterMetrics() {
+        var metrics = Metrics()
+        #expect(!metrics.rendered().contains("rapport_cluster_"))
+        var node = NodeCounters()
+        node.partitions = 86
+        node.renewals = 12
+        node.renewalFailures = 1
+        node.fenceRejections = 2
+        node.takeovers = 3
+        node.lastTakeoverSeconds = 4.25
+        metrics.node = node
+        let text = metrics.rendered()
+        for sample in [
+            "rapport_cluster_partitions 86\n", "rapport_cluster_lease_renewals_total 12\n",
+            "rapport_cluster_lease_renewal_failures_total 1\n", "rapport_cluster_fence_rejections_total 2\n",
+            "rapport_cluster_takeovers_total 3\n", "rapport_cluster_last_takeover_unowned_seconds 4.250\n",
+        ] {
+            #expect(text.contains(sample), "\(sample)")
+        }
+    }
 }
