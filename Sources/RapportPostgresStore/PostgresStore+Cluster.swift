@@ -5,8 +5,8 @@ import RapportStorage
 /// The partition leases (`ClusterStore`), every instant on the server's clock (`now()`): nodes
 /// whose clocks disagree by minutes still agree on who holds what.
 extension PostgresStore: ClusterStore {
-    public func leaseRound(node: String, holding: [PartitionFence.Holding], leaseSeconds: Int) async throws(StoreError)
-        -> LeaseRound
+    public func leaseRound(node: String, holding: [PartitionFence.Holding], leaseSeconds: Int, taking: Bool)
+        async throws(StoreError) -> LeaseRound
     {
         try await transaction { connection in
             let lease = Double(leaseSeconds)
@@ -39,7 +39,7 @@ extension PostgresStore: ClusterStore {
                     WHERE owner = \(node) AND id = ANY(\(handedOver))
                     """, logger)
                 held.removeAll { handedOver.contains($0.partition) }
-            } else if held.count < share {
+            } else if held.count < share, taking {
                 taken = try await Self.take(
                     share - held.count, node: node, lease: lease, into: &held, connection, logger)
             }

@@ -7,8 +7,10 @@ public protocol ClusterStore: Sendable {
     /// (each renewal scoped to the partition's owner and epoch: one taken meanwhile is lost,
     /// not renewed), hands over what it holds beyond an even share of the nodes alive, and
     /// takes free or expired partitions up to that share (each taking bumps the epoch).
-    func leaseRound(node: String, holding: [PartitionFence.Holding], leaseSeconds: Int) async throws(StoreError)
-        -> LeaseRound
+    /// - Parameter taking: false for a node's first round, which only announces it: nodes
+    ///   started together then see each other before any takes more than its share.
+    func leaseRound(node: String, holding: [PartitionFence.Holding], leaseSeconds: Int, taking: Bool)
+        async throws(StoreError) -> LeaseRound
     /// Hands every partition of `node` back at once (a clean stop), and marks it gone.
     /// - Returns: how many were handed back.
     func releaseLeases(node: String) async throws(StoreError) -> Int

@@ -28,7 +28,9 @@ struct ClusterNode {
         do { engine = try Engine.open(settings: settings, store: store, logger: logger) } catch { throw Failure(error) }
         let service = LeaseService(store: leases, fence: fence, cluster: cluster, logger: logger)
         if once {
-            // One round takes this node's share, one tick plans it, and the partitions go back.
+            // One round announces the node, the next takes its share, one tick plans it, and the
+            // partitions go back.
+            await service.round()
             await service.round()
             let report = try await engine.tick(at: instant ?? Date())
             try? await leases.recordNode(

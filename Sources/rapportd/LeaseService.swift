@@ -10,7 +10,9 @@ import Synchronization
 /// A cluster node's partition leases (issue 26), as a service of `rapportd`'s `ServiceGroup`.
 ///
 /// Every `renew_seconds` a `DispatchSourceTimer` wakes one lease round: renew what the node
-/// holds, hand over what exceeds an even share, take free or expired partitions. The database's
+/// holds, hand over what exceeds an even share, take free or expired partitions (not in the
+/// first round, which only announces the node, so that nodes started together see each other
+/// before any takes more than its share). The database's
 /// clock decides who holds what; this node's own monotonic clock decides only when it stops:
 /// a round sent at `t` that succeeds lets it act until `t + lease − margin`, so a node whose
 /// renewals fail (a lost connection, a pause) stops before any other node may take over. On
@@ -25,6 +27,8 @@ final class LeaseService: Service {
     /// so the next round renews at the same epochs if nobody took them).
     private let holding = Mutex<[PartitionFence.Holding]>([])
     private let counters = Mutex(NodeCounters())
+    /// Whether a round has announced this node yet (the first takes nothing).
+    private let announced = Atomic<Bool>(false)
 
     init(store: any ClusterStore, fence: PartitionFence, cluster: ClusterSettings, logger: Logger) {
         self.store = store
@@ -68,7 +72,8 @@ final class LeaseService: Service {
         let holding = self.holding.withLock { $0 }
         do {
             let round = try await store.leaseRound(
-                node: cluster.node, holding: holding, leaseSeconds: cluster.leaseSeconds)
+                node: cluster.node, holding: holding, leaseSeconds: cluster.leaseSeconds,
+                taking: announced.exchange(true, ordering: .relaxed))
             self.holding.withLock { $0 = round.held }
             fence.update(round.held, trustedUntil: sent + .seconds(cluster.leaseSeconds) - margin)
             counters.withLock {

@@ -91,9 +91,11 @@ struct PostgresFaultTests {
         #expect(try sandbox.run("rapportctl", ["import", "agreements", input]).code == 0)
         let listener = try ServiceTests.Listener()
         let daemon = try sandbox.start("rapportd", [], environment: ["NOTIFY_SOCKET": listener.path])
+        // Started first: a cut while it opens the database ends the start (69, and systemd
+        // restarts it); this test is about cuts in the middle of a tick.
+        var seen = listener.collect(for: 60) { $0.contains { $0.contains("READY=1") } }
         // Cut its connections again and again until a cut lands inside a transaction and a tick
         // fails (a cut between two transactions only costs the pool a reconnection).
-        var seen: [String] = []
         let deadline = Date().addingTimeInterval(90)
         while !seen.contains(where: { $0.hasPrefix("STATUS=tick skipped") }), Date() < deadline {
             _ = try Self.terminateBackends(sandbox)
