@@ -28,22 +28,17 @@ struct ClusterNode {
         do { engine = try Engine.open(settings: settings, store: store, logger: logger) } catch { throw Failure(error) }
         let service = LeaseService(store: leases, fence: fence, cluster: cluster, logger: logger)
         if once {
-            // One round announces the node, the next takes its share, one tick plans it, and the
-            // partitions go back.
-            await service.round()
-            await service.round()
-            let report = try await engine.tick(at: instant ?? Date())
-            try? await leases.recordNode(
-                cluster.node, lastTick: report.finishedAt, fenceRejections: fence.rejections,
-                takeovers: service.snapshot.takeovers)
-            _ = try? await leases.releaseLeases(node: cluster.node)
+            try await tickOnce(engine, leases: leases, service: service, fence: fence, at: instant ?? Date())
             return
         }
-        let node = cluster.node
+        let (node, cluster) = (cluster.node, cluster)
         let ticks = TickService(
             engine: engine, storage: storage, logger: logger,
-            configure: {
-                var kept = $0; kept.cluster = cluster; return kept
+            configure: { reloaded in
+                // A reload keeps the node it started as: its leases are held under that name.
+                var kept = reloaded
+                kept.cluster = cluster
+                return kept
             },
             afterTick: { report in
                 Task {
@@ -51,7 +46,21 @@ struct ClusterNode {
                         node, lastTick: report.finishedAt, fenceRejections: fence.rejections,
                         takeovers: service.snapshot.takeovers)
                 }
-            }, nodeCounters: { service.snapshot })
+            }, nodeCounters: { service.snapshot }, fence: fence)
         try await TickService.runUntilStopped(ticks, after: [service], logger: logger)
+    }
+
+    /// `rapportd --once` as a node: one round announces it, the next takes its share, one tick
+    /// plans that share, and the partitions go back.
+    private func tickOnce(
+        _ engine: Engine, leases: any ClusterStore, service: LeaseService, fence: PartitionFence, at instant: Date
+    ) async throws {
+        await service.round()
+        await service.round()
+        let report = try await fence.operation { try await engine.tick(at: instant) }
+        try? await leases.recordNode(
+            cluster.node, lastTick: report.finishedAt, fenceRejections: fence.rejections,
+            takeovers: service.snapshot.takeovers)
+        _ = try? await leases.releaseLeases(node: cluster.node)
     }
 }

@@ -42,18 +42,22 @@ final class TickService: Service {
     private let configure: @Sendable (Settings) -> Settings
     private let afterTick: @Sendable (TickReport) -> Void
     private let nodeCounters: @Sendable () -> NodeCounters?
+    /// A cluster node's partitions: each tick runs as one fenced operation.
+    private let fence: PartitionFence?
 
     /// - Parameters:
     ///   - configure: applied to every (re)loaded config, e.g. the demo's own paths.
     ///   - afterTick: called with each tick's report (the demo prints a line).
     ///   - nodeCounters: a cluster node's lease counters, for the metrics file.
+    ///   - fence: a cluster node's partitions, fencing each tick as one operation.
     init(
         engine: Engine, storage: StorageOptions, logger: Logger,
         configure: @escaping @Sendable (Settings) -> Settings = { $0 },
         afterTick: @escaping @Sendable (TickReport) -> Void = { _ in },
-        nodeCounters: @escaping @Sendable () -> NodeCounters? = { nil }
+        nodeCounters: @escaping @Sendable () -> NodeCounters? = { nil }, fence: PartitionFence? = nil
     ) {
         self.nodeCounters = nodeCounters
+        self.fence = fence
         self.engine = Mutex(engine)
         self.storage = storage
         self.logger = logger
@@ -145,7 +149,11 @@ final class TickService: Service {
         tickStarted.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         defer { tickStarted.store(0, ordering: .relaxed) }
         do {
-            let report = try await engine.tick(at: Date(), shouldContinue: { !self.stopping.load(ordering: .relaxed) })
+            let run = { () async throws(EngineError) -> TickReport in
+                try await engine.tick(at: Date(), shouldContinue: { !self.stopping.load(ordering: .relaxed) })
+            }
+            let report: TickReport
+            if let fence { report = try await fence.operation(run) } else { report = try await run() }
             notifier.notify("STATUS=\(Self.status(report))")
             await writeMetrics(report, engine: engine)
             afterTick(report)

@@ -42,7 +42,7 @@ struct ClusterStatusCommand: AsyncParsableCommand {
         }
         let table =
             rows.isEmpty
-            ? "no node has joined yet\n"
+            ? "no node seen in the last day\n"
             : TextTable.render(
                 header: ["NODE", "PARTITIONS", "LEASE AGE", "EPOCH", "LAST TICK", "FENCE REJECTIONS", "TAKEOVERS"],
                 rows: rows)
