@@ -5,9 +5,9 @@ import RapportStorage
 /// The partition leases (`ClusterStore`), every instant on the server's clock (`now()`): nodes
 /// whose clocks disagree by minutes still agree on who holds what.
 extension PostgresStore: ClusterStore {
-    public func leaseRound(node: String, holding: [PartitionFence.Holding], leaseSeconds: Int, taking: Bool)
-        async throws(StoreError) -> LeaseRound
-    {
+    public func leaseRound(
+        node: String, holding: [PartitionFence.Holding], leaseSeconds: Int, taking: Bool, fenceRejections: Int
+    ) async throws(StoreError) -> LeaseRound {
         try await transaction { connection in
             let lease = Double(leaseSeconds)
             // A round that waits (a lock, a stalled server) gives up within a third of the lease,
@@ -16,19 +16,19 @@ extension PostgresStore: ClusterStore {
                 "SET LOCAL statement_timeout = \(unescaped: String(leaseSeconds * 1000 / 3))", logger)
             try await connection.run(
                 """
-                INSERT INTO node (name, seen_at) VALUES (\(node), now())
-                ON CONFLICT (name) DO UPDATE SET seen_at = now()
+                INSERT INTO node (name, seen_at, fence_rejections) VALUES (\(node), now(), \(fenceRejections))
+                ON CONFLICT (name) DO UPDATE
+                SET seen_at = now(), fence_rejections = greatest(node.fence_rejections, excluded.fence_rejections)
                 """, logger)
             var held = try await Self.renew(node: node, holding: holding, lease: lease, connection, logger)
             let lost = Set(holding.map(\.partition)).subtracting(held.map(\.partition)).sorted()
-            let partitions = try await connection.scalar(Int.self, "SELECT partitions FROM cluster", logger) ?? 0
             let nodes = max(
                 1,
                 try await connection.scalar(
                     Int.self,
                     "SELECT count(*)::bigint FROM node WHERE seen_at > now() - make_interval(secs => \(lease))",
                     logger) ?? 1)
-            let share = (partitions + nodes - 1) / nodes
+            let share = (partitionCount + nodes - 1) / nodes
             var handedOver: [Int] = []
             var taken: [Taking] = []
             if held.count > share {
@@ -115,16 +115,9 @@ extension PostgresStore: ClusterStore {
         }
     }
 
-    public func recordNode(_ node: String, lastTick: Date?, fenceRejections: Int, takeovers: Int)
-        async throws(StoreError)
-    {
+    public func recordTick(of node: String, at finished: Date) async throws(StoreError) {
         try await transaction { connection in
-            try await connection.run(
-                """
-                UPDATE node SET last_tick = coalesce(\(lastTick.map(\.sql)), last_tick),
-                    fence_rejections = greatest(fence_rejections, \(fenceRejections))
-                WHERE name = \(node)
-                """, logger)
+            try await connection.run("UPDATE node SET last_tick = \(finished.sql) WHERE name = \(node)", logger)
         }
     }
 

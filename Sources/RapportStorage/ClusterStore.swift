@@ -7,15 +7,18 @@ public protocol ClusterStore: Sendable {
     /// (each renewal scoped to the partition's owner and epoch: one taken meanwhile is lost,
     /// not renewed), hands over what it holds beyond an even share of the nodes alive, and
     /// takes free or expired partitions up to that share (each taking bumps the epoch).
-    /// - Parameter taking: false for a node's first round, which only announces it: nodes
-    ///   started together then see each other before any takes more than its share.
-    func leaseRound(node: String, holding: [PartitionFence.Holding], leaseSeconds: Int, taking: Bool)
-        async throws(StoreError) -> LeaseRound
+    /// - Parameters:
+    ///   - taking: false for a node's first round, which only announces it: nodes started
+    ///     together then see each other before any takes more than its share.
+    ///   - fenceRejections: the node's count so far, recorded with its heartbeat.
+    func leaseRound(
+        node: String, holding: [PartitionFence.Holding], leaseSeconds: Int, taking: Bool, fenceRejections: Int
+    ) async throws(StoreError) -> LeaseRound
     /// Hands every partition of `node` back at once (a clean stop), and marks it gone.
     /// - Returns: how many were handed back.
     func releaseLeases(node: String) async throws(StoreError) -> Int
-    /// Records `node`'s last tick and its counters, for `rapportctl cluster status`.
-    func recordNode(_ node: String, lastTick: Date?, fenceRejections: Int, takeovers: Int) async throws(StoreError)
+    /// Records when `node` last ticked, for `rapportctl cluster status`.
+    func recordTick(of node: String, at finished: Date) async throws(StoreError)
     /// The nodes and partitions as the database sees them now.
     func clusterStatus() async throws(StoreError) -> ClusterStatus
 }

@@ -41,11 +41,7 @@ struct ClusterNode {
                 return kept
             },
             afterTick: { report in
-                Task {
-                    try? await leases.recordNode(
-                        node, lastTick: report.finishedAt, fenceRejections: fence.rejections,
-                        takeovers: service.snapshot.takeovers)
-                }
+                Task { try? await leases.recordTick(of: node, at: report.finishedAt) }
             }, nodeCounters: { service.snapshot }, fence: fence)
         try await TickService.runUntilStopped(ticks, after: [service], logger: logger)
     }
@@ -58,9 +54,7 @@ struct ClusterNode {
         await service.round()
         await service.round()
         let report = try await fence.operation { try await engine.tick(at: instant) }
-        try? await leases.recordNode(
-            cluster.node, lastTick: report.finishedAt, fenceRejections: fence.rejections,
-            takeovers: service.snapshot.takeovers)
+        try? await leases.recordTick(of: cluster.node, at: report.finishedAt)
         _ = try? await leases.releaseLeases(node: cluster.node)
     }
 }

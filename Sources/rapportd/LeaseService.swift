@@ -73,7 +73,7 @@ final class LeaseService: Service {
         do {
             let round = try await store.leaseRound(
                 node: cluster.node, holding: holding, leaseSeconds: cluster.leaseSeconds,
-                taking: announced.exchange(true, ordering: .relaxed))
+                taking: announced.exchange(true, ordering: .relaxed), fenceRejections: fence.rejections)
             self.holding.withLock { $0 = round.held }
             fence.update(round.held, trustedUntil: sent + .seconds(cluster.leaseSeconds) - margin)
             counters.withLock {
@@ -84,8 +84,6 @@ final class LeaseService: Service {
                 if let longest = takeovers.map(\.unownedSeconds).max() { $0.lastTakeoverSeconds = longest }
             }
             report(round)
-            try await store.recordNode(
-                cluster.node, lastTick: nil, fenceRejections: fence.rejections, takeovers: snapshot.takeovers)
         } catch {
             counters.withLock { $0.renewalFailures += 1 }
             if fence.isTrusted {
