@@ -14,12 +14,6 @@ public struct OperatorResult: Sendable {
 }
 
 extension Engine {
-    /// Moves a waiting job's file to `withdrawn/` and says where the job ended up: withdrawn,
-    /// or already claimed (too late, recorded as such).
-    func takeBack(_ record: ContactRecord) async throws(EngineError) -> JobState {
-        try await takeBack(Job.fileName(notBefore: record.notBefore, channel: record.channel, id: record.jobID))
-    }
-
     /// Moves the job file `name` to `withdrawn/` from wherever it waits; the state of the job
     /// as its folder says (`withdrawn`, or e.g. `claimed` when a delivery tool was first).
     func takeBack(_ name: String) async throws(EngineError) -> JobState {
@@ -55,14 +49,24 @@ extension Engine {
             let waiting = Set(portfolio.history.filter(\.state.isWaiting).map(\.jobID))
             let plan = planner.planDebtor(portfolio, due: due[debtor], now: now)
             for (withdrawal, record) in plan.withdrawals where waiting.contains(withdrawal.jobID) {
-                let result = try await takeBack(record)
-                try await storeCall {
-                    try await store.setState(result, of: [record.jobID], detail: withdrawal.reason, at: now)
-                }
-                if result == .withdrawn { count += 1 }
+                if try await withdraw(record, reason: withdrawal.reason, at: now) == .withdrawn { count += 1 }
             }
         }
         return count
+    }
+
+    /// Withdraws one waiting job (R18): on a cluster by a conditional update that a claim
+    /// committed first defeats; on one host by moving its file, recording where it was found.
+    private func withdraw(_ record: ContactRecord, reason: String, at now: Date) async throws(EngineError) -> JobState {
+        let name = Job.fileName(notBefore: record.notBefore, channel: record.channel, id: record.jobID)
+        if claims != nil {
+            return try await transition(
+                (record.jobID, name, record.state), to: .withdrawn, from: JobState.waiting, detail: reason,
+                files: ([.new, .hold, .review], .withdrawn), at: now)
+        }
+        let result = try await takeBack(name)
+        try await storeCall { try await store.setState(result, of: [record.jobID], detail: reason, at: now) }
+        return result
     }
 
     /// Records events, as `import events`, `record` and `simulate` all do: appended once each
@@ -87,14 +91,10 @@ extension Engine {
     public func hold(_ jobs: [StoredJob], reason: String, at now: Date) async throws(EngineError) -> [OperatorResult] {
         var results: [OperatorResult] = []
         for job in jobs where job.state == .spooled {
-            let moved = try await storeCall { try spool.move(job.fileName, from: .new, to: .hold) }
-            if moved {
-                try await storeCall {
-                    try await store.setState(.held, of: [job.id], detail: "held by operator: \(reason)", at: now)
-                }
-            }
-            results.append(
-                OperatorResult(jobID: job.id, fileName: job.fileName, state: moved ? .held : job.state, changed: moved))
+            let state = try await transition(
+                (job.id, job.fileName, job.state), to: .held, from: [.spooled], detail: "held by operator: \(reason)",
+                files: ([.new], .hold), at: now)
+            results.append(OperatorResult(jobID: job.id, fileName: job.fileName, state: state, changed: state == .held))
         }
         return results
     }
@@ -106,21 +106,16 @@ extension Engine {
         for job in jobs where job.state == .held || job.state == .review {
             let late = job.notAfter <= now
             let from: Spool.Folder = job.state == .held ? .hold : .review
-            let moved = try await storeCall { try spool.move(job.fileName, from: from, to: late ? .expired : .new) }
-            if moved {
-                let detail =
-                    late
-                    ? "released after its not_after"
-                    : job.state == .review ? "approved in review by operator" : "released by operator"
-                try await storeCall {
-                    try await store.setState(
-                        late ? .expired : .spooled, of: [job.id], detail: detail, replan: late, at: now)
-                }
-            }
+            let detail =
+                late
+                ? "released after its not_after"
+                : job.state == .review ? "approved in review by operator" : "released by operator"
+            let target: JobState = late ? .expired : .spooled
+            let state = try await transition(
+                (job.id, job.fileName, job.state), to: target, from: [job.state], detail: detail, replan: late,
+                files: ([from], late ? .expired : .new), at: now)
             results.append(
-                OperatorResult(
-                    jobID: job.id, fileName: job.fileName, state: moved ? (late ? .expired : .spooled) : job.state,
-                    changed: moved))
+                OperatorResult(jobID: job.id, fileName: job.fileName, state: state, changed: state == target))
         }
         return results
     }
@@ -131,16 +126,23 @@ extension Engine {
     {
         var results: [OperatorResult] = []
         for job in jobs where job.state.isWaiting {
-            let result = try await takeBack(job.fileName)
-            let state: JobState = result == .withdrawn ? .cancelled : result
-            try await storeCall {
-                try await store.setState(
-                    state, of: [job.id],
-                    detail: result == .withdrawn
-                        ? "withdrawn by operator: \(reason)" : "too late to withdraw: \(result.rawValue)", at: now)
+            let state: JobState
+            if claims != nil {
+                state = try await transition(
+                    (job.id, job.fileName, job.state), to: .cancelled, from: JobState.waiting,
+                    detail: "withdrawn by operator: \(reason)", files: ([.new, .hold, .review], .withdrawn), at: now)
+            } else {
+                let result = try await takeBack(job.fileName)
+                state = result == .withdrawn ? .cancelled : result
+                try await storeCall {
+                    try await store.setState(
+                        state, of: [job.id],
+                        detail: result == .withdrawn
+                            ? "withdrawn by operator: \(reason)" : "too late to withdraw: \(result.rawValue)", at: now)
+                }
             }
             results.append(
-                OperatorResult(jobID: job.id, fileName: job.fileName, state: state, changed: result == .withdrawn))
+                OperatorResult(jobID: job.id, fileName: job.fileName, state: state, changed: state == .cancelled))
         }
         return results
     }

@@ -32,7 +32,19 @@ extension Engine {
     /// makes their agreements due again; jobs a delivery tool took are marked where they went.
     func expireUnclaimed(at now: Date) async throws(EngineError) -> Int {
         var expired = 0
-        for job in try await storeCall({ try await store.overdueJobs(at: now) }) {
+        let overdue = try await storeCall { try await store.overdueJobs(at: now) }
+        if claims != nil {
+            // On a cluster the records decide: a claim that committed first keeps its job.
+            for job in overdue {
+                let state = try await transition(
+                    (job.id, job.fileName, job.state), to: .expired, from: JobState.awaitingDelivery,
+                    detail: "not claimed before not_after", replan: true, files: ([.new, .hold, .review], .expired),
+                    at: now)
+                if state == .expired { expired += 1 }
+            }
+            return expired
+        }
+        for job in overdue {
             try await storeCall {
                 if try spool.move(job.fileName, from: .new, to: .expired)
                     || spool.move(job.fileName, from: .hold, to: .expired)

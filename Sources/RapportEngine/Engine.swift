@@ -14,7 +14,9 @@ import Synchronization
 /// on virtual time. Exactly-once rests on one order: a job is recorded as `planned` in the
 /// database before its file is written, and marked `spooled` only once the file is durable.
 /// A crash in between leaves a `planned` row that the next tick finishes under the same file
-/// name; the spool never gets a second file for one job.
+/// name; the spool never gets a second file for one job. On a cluster (`claims`) the row is
+/// marked ready without a file, and the mirror (`Engine+Mirror`) writes the file within its
+/// channel's horizon: there the conditional claim of the row, not the file, is what happens once.
 public final class Engine: Sendable {
     public let settings: Settings
     public let store: any Store
@@ -109,6 +111,7 @@ public final class Engine: Sendable {
     /// finishes the batch in hand and leaves the rest for the next start.
     public func tick(at now: Date, shouldContinue: () -> Bool = { true }) async throws(EngineError) -> TickReport {
         var report = TickReport(startedAt: now, finishedAt: now)
+        let started = ContinuousClock.now
         // A simulation has no interrupted writes to finish: it starts with every planned job
         // written (`Simulation.run`), and each of its ticks writes what it plans or throws.
         if !simulated { report.recovered = try await finishInterruptedWrites(at: now, phases: &report.phases) }
@@ -116,7 +119,12 @@ public final class Engine: Sendable {
         // Replies first: an opt-out takes effect before the next message is planned (R31).
         if !simulated {
             (report.inbound, report.inboundBad) = try await ingestInbound(at: now)
-            try await reconcileOutcomes(at: now, into: &report)
+            // On a cluster delivery tools acknowledge in the records, not by renaming files.
+            if claims == nil {
+                try await reconcileOutcomes(at: now, into: &report)
+            } else {
+                report.staleClaims = try await reportStaleClaims(at: now)
+            }
         }
         report.expired = try await expireUnclaimed(at: now)
         if !simulated { report.pruned = try await pruneOutcomes(at: now) }
@@ -133,8 +141,16 @@ public final class Engine: Sendable {
             cursor = last
             try await planBatch(due, at: now, load: &load, into: &report)
         }
+        if let claims, !simulated {
+            let pass = try await report.phases.timing(\.write) { () async throws(EngineError) in
+                try await mirror(claims, at: now)
+            }
+            (report.mirrored, report.unmirrored) = (pass.written, pass.removed + pass.undone)
+        }
         report.nextActionAt = try await storeCall { try await store.nextActionAt() }
-        report.finishedAt = Date(timeIntervalSince1970: max(now.timeIntervalSince1970, Date().timeIntervalSince1970))
+        // The tick's own clock plus what the monotonic clock measured: on a cluster `now` is the
+        // database's, and this host's wall clock may be off from it.
+        report.finishedAt = now.addingTimeInterval(started.duration(to: .now).seconds)
         let record = report
         // A simulation's copy is thrown away: recording each of its ten thousand virtual ticks
         // for `status` would be a write transaction a tick that nobody reads.
@@ -169,12 +185,17 @@ public final class Engine: Sendable {
         async throws(EngineError)
     {
         guard !files.isEmpty else { return }
+        // On a cluster a ready job's file is written by the mirror, within its horizon, on
+        // whichever host owns the job then; only a person's review/ is written at once.
+        let writing = claims == nil ? files : files.filter(\.review)
         try await phases.timing(\.write) { () async throws(EngineError) in
-            _ = try await storeCall {
-                try spool.write(
-                    batch: files.map {
-                        Spool.FileToWrite(name: $0.fileName, data: $0.bytes, folder: $0.review ? .review : .new)
-                    })
+            if !writing.isEmpty {
+                _ = try await storeCall {
+                    try spool.write(
+                        batch: writing.map {
+                            Spool.FileToWrite(name: $0.fileName, data: $0.bytes, folder: $0.review ? .review : .new)
+                        })
+                }
             }
             try await storeCall { try spool.faults?.reach(.beforeMarked, spool.root) }
         }
@@ -184,7 +205,8 @@ public final class Engine: Sendable {
                     [
                         JobStateChange(
                             state: .spooled, jobIDs: files.filter { !$0.review }.map(\.id),
-                            detail: "written to new/" + note),
+                            detail: (claims == nil ? "written to new/" : "ready; mirrored into new/ within its horizon")
+                                + note),
                         JobStateChange(
                             state: .review, jobIDs: files.filter(\.review).map(\.id),
                             detail: "R15: written to review/ for a person to approve" + note),

@@ -61,6 +61,10 @@ public struct TickReport: Sendable {
     public var failed = 0
     /// Jobs in `cur/` longer than the claim lease.
     public var staleClaims = 0
+    /// On a cluster: ready jobs' files this host's mirror wrote, and files it took out of
+    /// `new/` (no longer ready) or put back from `cur/` (renamed without a claim).
+    public var mirrored = 0
+    public var unmirrored = 0
     /// Outcome files deleted after the retention.
     public var pruned = 0
     /// Inbound messages read from `in/` (R31–R35), and files that were not inbound messages.
@@ -120,6 +124,7 @@ public struct TickReport: Sendable {
             + "\(dropped) dropped, \(expired) expired"
             + ", \(delivered) delivered, \(failed) failed" + (staleClaims > 0 ? ", \(staleClaims) stale claims" : "")
             + (recovered > 0 ? ", \(recovered) recovered" : "")
+            + (mirrored + unmirrored > 0 ? ", \(mirrored) mirrored, \(unmirrored) unmirrored" : "")
             + (unreadable > 0 ? ", \(unreadable) debtor(s) unreadable" : "")
             + (inbound + inboundBad > 0
                 ? ", \(inbound) inbound read" + (inboundBad > 0 ? " (\(inboundBad) bad)" : "") : "")

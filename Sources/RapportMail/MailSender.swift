@@ -19,24 +19,29 @@ public struct MailSender: Sendable {
         public init() {}
     }
 
-    public let spool: Spool
+    public let claims: DeliveryClaims
     public let mail: Settings.Mail
     public let sendmail: Sendmail
+    public var spool: Spool { claims.spool }
 
-    public init(spool: Spool, mail: Settings.Mail) {
-        self.spool = spool
+    /// - Parameter claims: the spool alone on one host; the spool and the records on a cluster.
+    public init(claims: DeliveryClaims, mail: Settings.Mail) {
+        self.claims = claims
         self.mail = mail
         self.sendmail = Sendmail(path: mail.sendmail)
     }
 
+    public init(spool: Spool, mail: Settings.Mail) {
+        self.init(claims: DeliveryClaims(spool: spool, ledger: nil), mail: mail)
+    }
+
     /// Sends every e-mail job whose `not_before` has come; `shouldContinue` is asked between
     /// messages, so a stop request finishes the message in hand and no more.
-    public func sendDue(now: () -> Date = Date.init, shouldContinue: () -> Bool = { true }) throws(SystemError) -> Pass
-    {
+    public func sendDue(now: () -> Date = Date.init, shouldContinue: () -> Bool = { true }) async throws -> Pass {
         var pass = Pass()
-        while shouldContinue(), let claimed = try spool.claim(channel: .email, at: now()) {
+        while shouldContinue(), let claimed = try await claims.claim(channel: .email, at: now()) {
             let outcome = deliver(claimed, at: now())
-            try spool.acknowledge(claimed.name, outcome: outcome)
+            try await claims.acknowledge(claimed.name, outcome: outcome)
             if outcome.delivered { pass.sent += 1 } else { pass.failed += 1 }
         }
         return pass

@@ -23,13 +23,20 @@ extension PostgresStore {
             ).decode((String, String).self) {
                 summaries[id] = summary
             }
+            let refused = try await CommitBatch.withdraw(records, at: now, connection, logger)
+            // A debtor one of whose jobs was claimed before its withdrawal took is planned again
+            // next tick, on the claim: what replaced the job must not go beside it.
+            let late = Set(
+                records.filter { $0.withdrawn.contains { refused.contains($0.0.jobID) } }.compactMap(\.debtor))
             var batch = CommitBatch(now: now)
             var result = CommitResult()
             var unchanged: [Identifier: Bool] = [:]
             for record in records {
-                batch.withdraw(record)
+                batch.withdraw(record, refused: refused)
                 if let debtor = record.debtor, let revision = record.revision {
-                    let same = unchanged[debtor] ?? (revisions[debtor.rawValue, default: 0] == revision)
+                    let same =
+                        unchanged[debtor]
+                        ?? (revisions[debtor.rawValue, default: 0] == revision && !late.contains(debtor))
                     if unchanged.updateValue(same, forKey: debtor) == nil, !same {
                         result.changedMeanwhile.append(debtor)
                     }
@@ -107,7 +114,6 @@ extension PostgresStore {
 /// ids, and `explain`, read the same on both stores), then sent a table at a time.
 struct CommitBatch {
     let now: Date
-    var withdrawals = BatchRows("text", "text", "text")
     var decisions = CommitBatch.decisionRows()
     var jobs = BatchRows(
         "text", "text", "text", "text", "text", "text", "text", "text", "timestamptz", "timestamptz", "text", "text",
@@ -120,11 +126,42 @@ struct CommitBatch {
 
     static func decisionRows() -> BatchRows { BatchRows("text", "timestamptz", "text", "text", "text", "text") }
 
-    /// A record's withdrawals: recorded whatever else changed.
-    mutating func withdraw(_ record: PlanRecord) {
+    /// Applies the withdrawals of `records`, whatever else changed: a job becomes `withdrawn`
+    /// only if it still waits — a claim that committed first, from any host, wins — and takes
+    /// the state its file was found in otherwise.
+    /// - Returns: the jobs whose withdrawal came too late.
+    static func withdraw(_ records: [PlanRecord], at now: Date, _ connection: PostgresConnection, _ logger: Logger)
+        async throws -> Set<JobID>
+    {
+        var rows = BatchRows("text", "text", "text")
+        var asked: Set<JobID> = []
+        for record in records {
+            for (withdrawal, state) in record.withdrawn {
+                rows.append(.text(withdrawal.jobID.rawValue), .text(state.rawValue), .text(withdrawal.reason))
+                if state == .withdrawn { asked.insert(withdrawal.jobID) }
+            }
+        }
+        let waiting = "'{" + JobState.waiting.map(\.rawValue).joined(separator: ",") + "}'"
+        for query in rows.queries({
+            """
+            UPDATE job SET state = v.state, detail = v.detail, updated_at = \(Self.literal(now))
+            FROM (\($0)) AS v(id, state, detail)
+            WHERE job.id = v.id AND (v.state <> 'withdrawn' OR job.state = ANY(\(waiting)))
+            RETURNING job.id
+            """
+        }) {
+            for try await id in try await connection.rows(query, logger: logger).decode(String.self) {
+                if let id = JobID(id) { asked.remove(id) }
+            }
+        }
+        return asked
+    }
+
+    /// The decisions of a record's withdrawals: recorded whatever else changed.
+    mutating func withdraw(_ record: PlanRecord, refused: Set<JobID>) {
         for (withdrawal, state) in record.withdrawn {
-            withdrawals.append(.text(withdrawal.jobID.rawValue), .text(state.rawValue), .text(withdrawal.reason))
-            let outcome: RecordedOutcome = state == .withdrawn ? .withdrawn : .withdrawTooLate
+            let outcome: RecordedOutcome =
+                state == .withdrawn && !refused.contains(withdrawal.jobID) ? .withdrawn : .withdrawTooLate
             decisions.append(
                 .text(record.agreement.rawValue), .time(now), .text(outcome.rawValue),
                 .text(withdrawal.jobID.rawValue), .text(nil), .text(withdrawal.reason))
@@ -166,14 +203,6 @@ struct CommitBatch {
     /// Sends every table's rows.
     /// - Returns: how many dropped touchpoints were recorded for the first time.
     func send(_ connection: PostgresConnection, _ logger: Logger) async throws -> Int {
-        for query in withdrawals.queries({
-            """
-            UPDATE job SET state = v.state, detail = v.detail, updated_at = \(Self.literal(now))
-            FROM (\($0)) AS v(id, state, detail) WHERE job.id = v.id
-            """
-        }) {
-            try await connection.run(query, logger)
-        }
         for query in jobs.queries({
             """
             INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before,

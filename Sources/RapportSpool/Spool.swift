@@ -287,8 +287,17 @@ public struct Spool: Sendable {
         do { bytes = Array(try outcome.encoded()) } catch {
             throw SystemError(call: "encode", path: name, errno: EINVAL)
         }
-        let result = name.dropLast(5) + ".result.json"
-        let staging = path(target, "." + result + ".tmp")
+        try place(bytes, named: String(name.dropLast(5) + ".result.json"), in: target)
+        try SystemCalls.rename(path(.cur, name), path(target, name))
+        try syncDirectory(target)
+        return Location(folder: target, name: name)
+    }
+
+    /// Writes a file durably into a folder delivery tools may write (`cur/`, `done/`,
+    /// `failed/`), staged there under a hidden name that `list` never shows, then renamed: a
+    /// tool in the spool's group cannot write `tmp/`.
+    func place(_ bytes: [UInt8], named name: String, in target: Folder) throws(SystemError) {
+        let staging = path(target, "." + name + ".tmp")
         // Even when run as root, the file belongs to whoever owns the folder, so the daemon can
         // always read and prune it; a tool in the group gives it the folder's group.
         let folder = try SystemCalls.lstat(path(target))
@@ -296,14 +305,16 @@ public struct Spool: Sendable {
         try SystemCalls.createDurably(
             staging, bytes, mode: Self.fileMode, owner: owner, group: folder?.st_gid, exclusive: false, sync: durable)
         do {
-            try SystemCalls.rename(staging, path(target, String(result)))
+            try SystemCalls.rename(staging, path(target, name))
         } catch {
             try? SystemCalls.unlink(staging)
             throw error
         }
-        try SystemCalls.rename(path(.cur, name), path(target, name))
-        try syncDirectory(target)
-        return Location(folder: target, name: name)
+    }
+
+    /// Whether a job file named `name` is in `folder`.
+    func contains(_ name: String, in folder: Folder) throws(SystemError) -> Bool {
+        try SystemCalls.lstat(path(folder, name)) != nil
     }
 
     /// The outcome a delivery tool wrote beside a job in `done/` or `failed/`, if any.

@@ -83,12 +83,14 @@ struct RapportMailCommand: AsyncParsableCommand {
                 signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
             }
             pthread_sigmask(SIG_UNBLOCK, &stopping, nil)
-            try loop(settings: settings, spool: spool, logger: logger)
+            let claims = try await StorageOptions.deliveryClaims(spool: spool, settings: settings, logger: logger)
+            try await loop(settings: settings, claims: claims, logger: logger)
         }
     }
 
-    private func loop(settings: Settings, spool: Spool, logger: Logger) throws(Failure) {
-        let sender = MailSender(spool: spool, mail: settings.mail)
+    private func loop(settings: Settings, claims: DeliveryClaims, logger: Logger) async throws(Failure) {
+        let spool = claims.spool
+        let sender = MailSender(claims: claims, mail: settings.mail)
         let mailbox = settings.mail.replies.map { ReplyMailbox(maildir: $0, spool: spool) }
         let metricsPath = settings.metricsPath.map {
             URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("rapport-mail.prom").path
@@ -99,12 +101,12 @@ struct RapportMailCommand: AsyncParsableCommand {
             let sending: MailSender.Pass
             let reading: ReplyMailbox.Pass
             do {
-                sending = try sender.sendDue(shouldContinue: running)
+                sending = try await sender.sendDue(shouldContinue: running)
                 reading = try mailbox?.readNew(shouldContinue: running) ?? ReplyMailbox.Pass()
             } catch let error as SystemError {
                 throw Failure(.ioError, error.description)
             } catch {
-                throw Failure(.ioError, "\(error)")
+                throw Failure(mapping: error)
             }
             metrics.add(sending, reading)
             if sending != MailSender.Pass() || reading != ReplyMailbox.Pass() {

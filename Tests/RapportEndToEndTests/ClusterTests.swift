@@ -52,9 +52,9 @@ struct ClusterTests {
     func zombieCommitsNothing() async throws {
         let sandbox = try Sandbox(store: .postgres, extraConfig: Self.config)
         try sandbox.importAgreements([CrashSafetyTests.lines(100)])
-        // a plans its first batch, records it, and stops itself while writing the files.
-        let a = try ClusterNode(sandbox, "a", environment: ["RAPPORT_FAULT": "temp-written:1:stop"])
-        #expect(try await a.waitUntilStopped(within: .seconds(40)), "a stopped mid-write")
+        // a plans its first batch, records it, and stops itself before marking it ready.
+        let a = try ClusterNode(sandbox, "a", environment: ["RAPPORT_FAULT": "before-marked:1:stop"])
+        #expect(try await a.waitUntilStopped(within: .seconds(40)), "a stopped between record and mark")
         let planned = try sandbox.integer("SELECT count(*) FROM job WHERE state = 'planned'")
         #expect(planned > 0, "a recorded jobs before it stopped")
         let b = try ClusterNode(sandbox, "b")

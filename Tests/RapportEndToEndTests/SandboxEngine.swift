@@ -14,8 +14,11 @@ extension Sandbox {
         return settings
     }
 
-    /// The engine over the sandbox's database and spool, for in-process tests.
-    func openEngine() async throws -> Engine {
-        try await StorageOptions.openEngine(settings: try settings(), logger: Logger(label: "test"), creating: true)
+    /// The engine over the sandbox's database and spool (or the spool folder `spool` in the
+    /// sandbox: another host's), for in-process tests.
+    func openEngine(spool: String? = nil) async throws -> Engine {
+        var settings = try settings()
+        if let spool { settings.storage.spool = root.appendingPathComponent(spool).path }
+        return try await StorageOptions.openEngine(settings: settings, logger: Logger(label: "test"), creating: true)
     }
 }

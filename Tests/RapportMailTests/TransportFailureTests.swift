@@ -47,10 +47,10 @@ struct TransportFailureTests {
     }
 
     @Test("sendmail's EX_TEMPFAIL (75) is acknowledged as a temporary failure, with its words")
-    func temporaryFailure() throws {
+    func temporaryFailure() async throws {
         let job = try due()
         let sender = MailSender(spool: spool, mail: try sendmail(exiting: 75, saying: "Resources unavailable"))
-        let pass = try sender.sendDue(now: { now })
+        let pass = try await sender.sendDue(now: { now })
         #expect(pass.sent == 0 && pass.failed == 1)
         let outcome = try failedOutcome(of: job)
         #expect(outcome.detail?.contains("temporary failure (EX_TEMPFAIL), exit 75") == true, "\(outcome)")
@@ -59,30 +59,30 @@ struct TransportFailureTests {
     }
 
     @Test("any other non-zero exit is a failure with sendmail's words")
-    func hardFailure() throws {
+    func hardFailure() async throws {
         let job = try due()
         let sender = MailSender(spool: spool, mail: try sendmail(exiting: 67, saying: "User unknown"))
-        #expect(try sender.sendDue(now: { now }).failed == 1)
+        #expect(try await sender.sendDue(now: { now }).failed == 1)
         let detail = try failedOutcome(of: job).detail ?? ""
         #expect(detail.contains(" failed, exit 67") && detail.contains("User unknown"), "\(detail)")
     }
 
     @Test("a job past its not_after is not handed to sendmail")
-    func tooLate() throws {
+    func tooLate() async throws {
         let job = try due(notAfter: -1)
         let sender = MailSender(spool: spool, mail: try sendmail(exiting: 0, saying: "queued as ABC123"))
-        let pass = try sender.sendDue(now: { now })
+        let pass = try await sender.sendDue(now: { now })
         #expect(pass.sent == 0 && pass.failed == 1)
         #expect(try failedOutcome(of: job).detail?.contains("has passed") == true)
     }
 
     @Test("a job file that cannot be read is acknowledged as failed, not sent and not retried")
-    func unreadableJob() throws {
+    func unreadableJob() async throws {
         let job = MailTests.job()
         let name = Job.fileName(notBefore: now.addingTimeInterval(-60), channel: .email, id: job.id)
         _ = try spool.write(Data("{\"not\": \"a job\"}\n".utf8), named: name)
         let sender = MailSender(spool: spool, mail: try sendmail(exiting: 0, saying: "queued as ABC123"))
-        let pass = try sender.sendDue(now: { now })
+        let pass = try await sender.sendDue(now: { now })
         #expect(pass.sent == 0 && pass.failed == 1)
         let outcome = try #require(spool.outcome(of: Spool.Location(folder: .failed, name: name)))
         #expect(outcome.detail?.contains("cannot be read") == true, "\(outcome)")

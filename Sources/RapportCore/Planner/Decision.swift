@@ -73,6 +73,12 @@ public struct Withdrawal: Sendable, Equatable {
     /// times (R5), a promise (R27), no zone (R2), or R18 itself when the debt is paid.
     public var rule: Rule
     public var reason: String
+
+    public init(jobID: JobID, rule: Rule, reason: String) {
+        self.jobID = jobID
+        self.rule = rule
+        self.reason = reason
+    }
 }
 
 /// A touchpoint not sent, the rule that dropped it, and why in words: stale (R29), not for a

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RapportCommandLine
 import RapportCore
 import RapportEngine
@@ -25,16 +26,20 @@ extension SpoolCommand {
 
         func run() async throws {
             try await command {
-                let spool = try storage.spoolOnly().spool
+                let claims = try await storage.deliveryClaims(logger: Logger(label: "rapportctl"))
+                let spool = claims.spool
                 let id = try SpoolCommand.jobKey(job) { try SpoolCommand.ids(in: spool) }
                 guard let name = try spool.list(.cur).first(where: { $0.hasSuffix("_\(id).json") }) else {
                     throw Failure(.dataError, try SpoolCommand.notClaimed(id, spool: spool))
                 }
-                let location = try spool.acknowledge(
-                    name,
-                    outcome: Outcome(
-                        delivered: status == .delivered, at: Date(), detail: detail, providerID: providerID))
-                print(spool.path(location.folder, location.name))
+                let outcome = Outcome(
+                    delivered: status == .delivered, at: Date(), detail: detail, providerID: providerID)
+                do {
+                    let location = try await claims.acknowledge(name, outcome: outcome)
+                    print(spool.path(location.folder, location.name))
+                } catch let refused as NotClaimed {
+                    throw Failure(.dataError, refused.description)
+                }
             }
         }
     }

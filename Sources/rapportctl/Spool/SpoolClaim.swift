@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import RapportCommandLine
 import RapportCore
 import RapportEngine
@@ -15,7 +16,8 @@ extension SpoolCommand {
                 + "ready.",
             discussion:
                 "Never claims a job whose not_before is still ahead. Any number of delivery processes may claim at "
-                + "once: each job is claimed once."
+                + "once: each job is claimed once. With [cluster] the claim is made in the database first, from "
+                + "any host; a file renamed into cur/ by hand is not a claim and is put back."
         )
 
         @Option(help: "Only claim jobs for this channel.") var channel: Channel?
@@ -23,9 +25,9 @@ extension SpoolCommand {
 
         func run() async throws {
             try await command {
-                let spool = try storage.spoolOnly().spool
-                if let claimed = try spool.claim(channel: channel, at: Date()) {
-                    print(spool.path(claimed.folder, claimed.name))
+                let claims = try await storage.deliveryClaims(logger: Logger(label: "rapportctl"))
+                if let claimed = try await claims.claim(channel: channel, at: Date()) {
+                    print(claims.spool.path(claimed.folder, claimed.name))
                 }
             }
         }
