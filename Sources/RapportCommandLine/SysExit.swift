@@ -44,7 +44,7 @@ public struct Failure: Error, Sendable {
             case .permissionDenied: self.init(.noPermission, error.message)
             case .configuration: self.init(.config, error.message)
             case .missingDatabase: self.init(.noInput, error.message)
-            case .missingFolder, .unusable: self.init(.ioError, error.message)
+            case .missingFolder, .unusable, .backstop: self.init(.ioError, error.message)
             }
         case .spool: self.init(.ioError, error.description)
         }

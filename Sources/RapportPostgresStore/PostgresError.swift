@@ -74,7 +74,7 @@ extension StoreError {
             // A schema backstop (R8) refused what the planner and the fence let through: a bug
             // to report, never a second contact.
             return StoreError(
-                .unusable,
+                .backstop,
                 "database \(server): R8 backstop refused the batch (\(message)); nothing of it was written; "
                     + "please report this with `rapportctl explain` of the debtor's agreements")
         case "53100":

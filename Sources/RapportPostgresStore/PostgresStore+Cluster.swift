@@ -121,6 +121,10 @@ extension PostgresStore: ClusterStore {
         }
     }
 
+    public func databaseNow() async throws(StoreError) -> Date {
+        try await scalar(Date.self, "SELECT now()") ?? Date()
+    }
+
     public func clusterStatus() async throws(StoreError) -> ClusterStatus {
         try await transaction { connection in
             try await connection.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger)

@@ -28,6 +28,9 @@ public struct Metrics: Sendable {
     /// restart), and what waits in the inbox for a person (R31–R35).
     var inbound: [String: Int] = [:]
     var inboxOpen = 0
+    /// Batches the schema's R8 backstop refused: each a bug that the planner and the fence
+    /// let through, and that the database stopped.
+    public var backstopRefusals = 0
     /// A cluster node's leases (issue 26); nil on a single host, which writes none of them.
     public var node: NodeCounters?
 
@@ -101,6 +104,10 @@ public struct Metrics: Sendable {
                 return ("{kind=\"\(parts[0])\",outcome=\"\(parts.count > 1 ? parts[1] : "")\"}", String(count))
             })
         family("rapport_inbox_open", "gauge", "Inbound messages waiting for a person (R34).", [("", String(inboxOpen))])
+        family(
+            "rapport_backstop_refusals_total", "counter",
+            "Batches the schema's R8 backstop refused (nothing written; a bug to report).",
+            [("", String(backstopRefusals))])
         family(
             "rapport_last_tick_timestamp_seconds", "gauge", "When the last tick finished (Unix time).",
             [("", String(format: "%.3f", lastTickAt?.timeIntervalSince1970 ?? 0))])

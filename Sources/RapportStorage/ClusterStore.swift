@@ -21,6 +21,9 @@ public protocol ClusterStore: Sendable {
     func recordTick(of node: String, at finished: Date) async throws(StoreError)
     /// The nodes and partitions as the database sees them now.
     func clusterStatus() async throws(StoreError) -> ClusterStatus
+    /// The database's clock: the nodes of a cluster plan by this one, whatever their hosts'
+    /// clocks say, as their leases run on it.
+    func databaseNow() async throws(StoreError) -> Date
 }
 
 /// What one lease round left a node with.

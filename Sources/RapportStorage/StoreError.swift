@@ -22,6 +22,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         /// A cluster node's write refused by the partition fence: another node took a
         /// partition of the batch (its epoch moved), so nothing of the batch was written.
         case fenced
+        /// The schema's R8 backstop refused a batch (a second live contact on a debtor's local
+        /// day, or two within 48 hours) that the planner and the fence let through: a bug to
+        /// report; nothing of the batch was written.
+        case backstop
     }
 
     public let kind: Kind

@@ -27,8 +27,13 @@ struct ClusterNode {
         let engine: Engine
         do { engine = try Engine.open(settings: settings, store: store, logger: logger) } catch { throw Failure(error) }
         let service = LeaseService(store: leases, fence: fence, cluster: cluster, logger: logger)
+        // A node plans by the database's clock, as its leases run on it: a host whose clock is
+        // off plans no earlier and no later than the others (a lost server: its own, once).
+        let clock: @Sendable () async -> Date = { (try? await leases.databaseNow()) ?? Date() }
         if once {
-            try await tickOnce(engine, leases: leases, service: service, fence: fence, at: instant ?? Date())
+            let now: Date
+            if let instant { now = instant } else { now = await clock() }
+            try await tickOnce(engine, leases: leases, service: service, fence: fence, at: now)
             return
         }
         let (node, cluster) = (cluster.node, cluster)
@@ -42,7 +47,7 @@ struct ClusterNode {
             },
             afterTick: { report in
                 Task { try? await leases.recordTick(of: node, at: report.finishedAt) }
-            }, nodeCounters: { service.snapshot }, fence: fence)
+            }, nodeCounters: { service.snapshot }, fence: fence, clock: clock)
         try await TickService.runUntilStopped(ticks, after: [service], logger: logger)
     }
 

@@ -44,18 +44,23 @@ final class TickService: Service {
     private let nodeCounters: @Sendable () -> NodeCounters?
     /// A cluster node's partitions: each tick runs as one fenced operation.
     private let fence: PartitionFence?
+    /// The instant each tick plans for: this host's clock, or a cluster's database's.
+    private let clock: @Sendable () async -> Date
 
     /// - Parameters:
     ///   - configure: applied to every (re)loaded config, e.g. the demo's own paths.
     ///   - afterTick: called with each tick's report (the demo prints a line).
     ///   - nodeCounters: a cluster node's lease counters, for the metrics file.
     ///   - fence: a cluster node's partitions, fencing each tick as one operation.
+    ///   - clock: the instant each tick plans for.
     init(
         engine: Engine, storage: StorageOptions, logger: Logger,
         configure: @escaping @Sendable (Settings) -> Settings = { $0 },
         afterTick: @escaping @Sendable (TickReport) -> Void = { _ in },
-        nodeCounters: @escaping @Sendable () -> NodeCounters? = { nil }, fence: PartitionFence? = nil
+        nodeCounters: @escaping @Sendable () -> NodeCounters? = { nil }, fence: PartitionFence? = nil,
+        clock: @escaping @Sendable () async -> Date = { Date() }
     ) {
+        self.clock = clock
         self.nodeCounters = nodeCounters
         self.fence = fence
         self.engine = Mutex(engine)
@@ -148,9 +153,10 @@ final class TickService: Service {
         let engine = current
         tickStarted.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         defer { tickStarted.store(0, ordering: .relaxed) }
+        let now = await clock()
         do {
             let run = { () async throws(EngineError) -> TickReport in
-                try await engine.tick(at: Date(), shouldContinue: { !self.stopping.load(ordering: .relaxed) })
+                try await engine.tick(at: now, shouldContinue: { !self.stopping.load(ordering: .relaxed) })
             }
             let report: TickReport
             if let fence { report = try await fence.operation(run) } else { report = try await run() }
@@ -160,6 +166,13 @@ final class TickService: Service {
         } catch {
             // A locked database or a full disk: nothing advanced; the next tick retries.
             logger.error("tick skipped: \(error)")
+            if case .store(let refused) = error as? EngineError, refused.kind == .backstop {
+                let snapshot = metrics.withLock { metrics in
+                    metrics.backstopRefusals += 1
+                    return metrics
+                }
+                if let path = engine.settings.metricsPath { try? snapshot.write(to: path) }
+            }
             notifier.notify("STATUS=tick skipped at \(Timestamp.rfc3339(Date())): \(error)")
         }
     }

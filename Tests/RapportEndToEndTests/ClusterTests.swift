@@ -107,6 +107,64 @@ struct ClusterTests {
         #expect(try a.log().contains("lost partitions"), "a learnt that its partitions had moved")
     }
 
+    @Test("Clock skew: nodes 10 minutes ahead and behind share the partitions; no lease changes hands meanwhile")
+    func clockSkew() async throws {
+        let sandbox = try Sandbox(store: .postgres, extraConfig: Self.config)
+        let shim = try Self.skewClock(into: sandbox)
+        try sandbox.importAgreements([CrashSafetyTests.lines(100)])
+        func skewed(_ seconds: Int) -> [String: String] { ["LD_PRELOAD": shim, "RAPPORT_SKEW_SECONDS": "\(seconds)"] }
+        let nodes = [
+            try ClusterNode(sandbox, "a"), try ClusterNode(sandbox, "b", environment: skewed(600)),
+            try ClusterNode(sandbox, "c", environment: skewed(-600)),
+        ]
+        defer { for node in nodes { node.process.signal(SIGKILL) } }
+        // Each takes up to an even share, ceil(16 / 3) = 6: 6, 6 and 4 or 6, 5 and 5.
+        let shared = try await sandbox.leases(within: .seconds(90)) {
+            $0.count == 3 && $0.values.reduce(0, +) == 16 && $0.values.allSatisfy { $0 <= 6 }
+        }
+        let logs = nodes.map { (try? $0.log().suffix(600)).map(String.init) ?? "" }
+        try #require(shared, "\(logs)")
+        let settled = try sandbox.pairs("SELECT id::text, owner || ' ' || epoch FROM partition ORDER BY id")
+        // Leases on a node's own clock would look expired to b and unexpired to c for ten
+        // minutes: b would take every partition at each renewal, and the owners would churn.
+        let deadline = ContinuousClock.now + .seconds(30)
+        var moved: [String] = []
+        while ContinuousClock.now < deadline, moved.isEmpty {
+            let current = try sandbox.pairs("SELECT id::text, owner || ' ' || epoch FROM partition ORDER BY id")
+            for (before, after) in zip(settled, current) where before != after {
+                moved.append("partition \(before.0): \(before.1) then \(after.1)")
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(moved.isEmpty, "one owner per partition, at one epoch, throughout: \(moved)")
+        let status = try await sandbox.clusterStatus(within: .seconds(10)) { _ in true }
+        for node in ["a", "b", "c"] {
+            #expect(status?.fenceRejections(of: node) == 0, "node \(node) had no write fenced")
+        }
+        let lost = try nodes.filter { try $0.log().contains("lost partitions") }.count
+        #expect(lost == 0, "no node learnt that its partitions had moved")
+        // Every node plans by the database's clock: no decision is stamped ten minutes off.
+        let planned = try sandbox.integer("SELECT count(*) FROM decision")
+        let offClock = try sandbox.integer(
+            "SELECT count(*) FROM decision WHERE at > now() + interval '5 seconds' OR at < now() - interval '5 minutes'"
+        )
+        #expect(planned > 0 && offClock == 0, "\(offClock) of \(planned) decisions stamped by a skewed clock")
+    }
+
+    /// Builds `Tests/Shims/skew-clock.c` into the sandbox: a preload that moves a process's wall
+    /// clock and nothing else.
+    static func skewClock(into sandbox: Sandbox) throws -> String {
+        let shim = sandbox.root.appendingPathComponent("skew-clock.so").path
+        let source = Sandbox.repository.appendingPathComponent("Tests/Shims/skew-clock.c").path
+        let compiler = Process()
+        compiler.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
+        compiler.arguments = ["-shared", "-fPIC", "-o", shim, source, "-ldl"]
+        try compiler.run()
+        compiler.waitUntilExit()
+        try #require(compiler.terminationStatus == 0, "a C compiler builds the clock shim: apt-get install gcc")
+        return shim
+    }
+
     @Test("[cluster] on a SQLite file is refused (78); --node without [cluster] is a usage error (64)")
     func clusterNeedsPostgres() throws {
         let single = try Sandbox()
