@@ -139,7 +139,14 @@ public final class Engine: Sendable {
             }
             guard let last = due.last else { break }
             cursor = last
-            try await planBatch(due, at: now, load: &load, into: &report)
+            do {
+                try await planBatch(due, at: now, load: &load, into: &report)
+            } catch .store(let error) where error.kind == .fenced {
+                // A partition of the batch changed hands meanwhile: its new owner plans it. The
+                // batches of the partitions still held go on.
+                report.fencedBatches += 1
+                logger.warning("\(error.message)")
+            }
         }
         if let claims, !simulated {
             let pass = try await report.phases.timing(\.write) { () async throws(EngineError) in

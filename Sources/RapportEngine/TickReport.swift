@@ -76,6 +76,9 @@ public struct TickReport: Sendable {
     /// Debtors whose records changed between their reading and the commit (an event, an
     /// adjustment, an import): nothing new was committed for them; the next tick plans them.
     public var changedMeanwhile = 0
+    /// On a cluster: batches refused by the partition fence (another node took one of their
+    /// partitions while they were planned); nothing of them was written.
+    public var fencedBatches = 0
     /// Agreements planned in this tick whose contact a rule forbade, by rule id.
     public var blocked: [String: Int] = [:]
 
@@ -125,6 +128,7 @@ public struct TickReport: Sendable {
             + ", \(delivered) delivered, \(failed) failed" + (staleClaims > 0 ? ", \(staleClaims) stale claims" : "")
             + (recovered > 0 ? ", \(recovered) recovered" : "")
             + (mirrored + unmirrored > 0 ? ", \(mirrored) mirrored, \(unmirrored) unmirrored" : "")
+            + (fencedBatches > 0 ? ", \(fencedBatches) batch(es) fenced" : "")
             + (unreadable > 0 ? ", \(unreadable) debtor(s) unreadable" : "")
             + (inbound + inboundBad > 0
                 ? ", \(inbound) inbound read" + (inboundBad > 0 ? " (\(inboundBad) bad)" : "") : "")

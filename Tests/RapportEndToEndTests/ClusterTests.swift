@@ -165,6 +165,20 @@ struct ClusterTests {
         return shim
     }
 
+    @Test("rapportd --once as a node renews its leases while its tick runs: a tick longer than a lease plans all")
+    func onceRenewsDuringALongTick() async throws {
+        let sandbox = try Sandbox(
+            store: .postgres, extraConfig: "[cluster]\npartitions = 16\nlease_seconds = 6\nrenew_seconds = 2\n")
+        try sandbox.importAgreements([CrashSafetyTests.lines(8000)])
+        // Planning 8,000 agreements takes longer than 6 s: without renewals the node's own clock
+        // would stop it acting part-way (its trust window closes), and the rest stay unplanned.
+        let once = try sandbox.run(
+            "rapportd", ["--once", "--node", "a", "--spool", sandbox.root.appendingPathComponent("spool-a").path])
+        #expect(once.code == 0, "\(once.err.suffix(400))")
+        let unplanned = try sandbox.integer("SELECT count(*) FROM agreement WHERE planned_at IS NULL")
+        #expect(unplanned == 0, "every agreement planned in one --once")
+    }
+
     @Test("[cluster] on a SQLite file is refused (78); --node without [cluster] is a usage error (64)")
     func clusterNeedsPostgres() throws {
         let single = try Sandbox()
