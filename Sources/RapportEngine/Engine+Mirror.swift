@@ -45,11 +45,11 @@ extension Engine {
             for (channel, horizon) in settings.cluster?.mirrorHorizon ?? [:] {
                 horizons[channel] = now.addingTimeInterval(Double(horizon.components.seconds))
             }
-            var files: [Spool.FileToWrite] = []
-            for job in try await claims.readyJobs(before: horizons, at: now) where try spool.locate(job.fileName) == nil
-            {
-                files.append(Spool.FileToWrite(name: job.fileName, data: job.data, folder: .new))
-            }
+            // A ready job's file can only be in new/ or, renamed without a claim, cur/: both were
+            // just listed, and what was taken out of new/ above is no longer ready.
+            let present = Set(waiting + taken)
+            let files = try await claims.readyJobs(before: horizons, at: now).filter { !present.contains($0.fileName) }
+                .map { Spool.FileToWrite(name: $0.fileName, data: $0.data, folder: .new) }
             if !files.isEmpty { _ = try spool.write(batch: files) }
             pass.written = files.count
         }
@@ -67,13 +67,14 @@ extension Engine {
         }
     }
 
-    /// Marks claims older than the claim lease as stale, by the records' clock of the claim:
-    /// reported, never re-offered (the tool may have sent them).
+    /// Marks the claims of this node's partitions older than the claim lease as stale, by the
+    /// records' clock of the claim: reported, never re-offered (the tool may have sent them).
     func reportStaleClaims(at now: Date) async throws(EngineError) -> Int {
         let lease = TimeInterval(settings.delivery.claimLeaseMinutes * 60)
         var stale = 0
-        for job in try await storeCall({ try await store.jobsInFlight(at: now, withData: false) })
-        where JobState.claimedByATool.contains(job.state) && now.timeIntervalSince(job.updatedAt) > lease {
+        var claimed: [StoredJob] = []
+        for state in JobState.claimedByATool { claimed += try await storeCall { try await store.jobs(in: state) } }
+        for job in claimed where now.timeIntervalSince(job.updatedAt) > lease {
             stale += 1
             guard job.state == .claimed, let claims else { continue }
             let minutes = Int(now.timeIntervalSince(job.updatedAt) / 60)

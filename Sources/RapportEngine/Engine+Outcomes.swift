@@ -20,12 +20,9 @@ extension Engine {
                 let state = Self.state(of: location.folder)
                 switch state {
                 case .delivered, .failed:
-                    let outcome = spool.outcome(of: location)
-                    let detail = [outcome?.detail, outcome?.providerID.map { "provider id \($0)" }].compactMap { $0 }
-                        .joined(separator: "; ")
                     try await store.setState(
-                        state, of: [job.id], detail: detail.isEmpty ? state.rawValue : detail, replan: state == .failed,
-                        at: now)
+                        state, of: [job.id], detail: spool.outcome(of: location)?.words ?? state.rawValue,
+                        replan: state == .failed, at: now)
                     if state == .delivered { report.delivered += 1 } else { report.failed += 1 }
                 case .claimed, .staleClaim:
                     if !JobState.claimedByATool.contains(job.state) {

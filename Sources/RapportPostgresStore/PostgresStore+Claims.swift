@@ -9,46 +9,19 @@ import RapportStorage
 extension PostgresStore: JobClaims {
     public func claim(_ id: JobID, by claimant: String) async throws(StoreError) -> Data? {
         try await transaction { connection in
-            var claimed: (agreement: String, data: String)?
-            for try await row in try await connection.rows(
-                """
-                UPDATE job SET state = 'claimed', detail = \("claimed by \(claimant)"), updated_at = now()
-                WHERE id = \(id.rawValue) AND state = 'spooled' AND NOT review
-                    AND not_before <= now() AND not_after > now()
-                RETURNING agreement_id, data
-                """, logger: logger
-            ).decode((String, String).self) {
-                claimed = row
-            }
-            guard let claimed else { return nil }
-            try await Self.recordMove(
-                of: id, agreement: claimed.agreement, to: .claimed, detail: "claimed by \(claimant)", connection, logger
-            )
-            return Data(claimed.data.utf8)
+            try await Self.conditionalMove(
+                id, to: .claimed, from: [.spooled], detail: "claimed by \(claimant)", dueNow: true, connection, logger
+            ).map { Data($0.data.utf8) }
         }
     }
 
     public func acknowledge(_ id: JobID, delivered: Bool, detail: String) async throws(StoreError) -> Bool {
-        let state: JobState = delivered ? .delivered : .failed
-        return try await transaction { connection in
-            var agreement: String?
-            for try await row in try await connection.rows(
-                """
-                UPDATE job SET state = \(state.rawValue), detail = \(detail), updated_at = now()
-                WHERE id = \(id.rawValue) AND state = ANY(\(JobState.claimedByATool.map(\.rawValue)))
-                RETURNING agreement_id
-                """, logger: logger
-            ).decode(String.self) {
-                agreement = row
-            }
-            guard let agreement else { return false }
-            try await Self.recordMove(of: id, agreement: agreement, to: state, detail: detail, connection, logger)
-            if !delivered {
-                // The retry policy applies at once, as on a single host.
-                try await connection.run(
-                    "UPDATE agreement SET next_action_at = 'epoch' WHERE id = \(agreement)", logger)
-            }
-            return true
+        try await transaction { connection in
+            // A failed delivery makes its agreement due at once: the retry policy applies, as on
+            // a single host.
+            try await Self.conditionalMove(
+                id, to: delivered ? .delivered : .failed, from: JobState.claimedByATool, detail: detail,
+                replan: !delivered, connection, logger) != nil
         }
     }
 
@@ -56,27 +29,13 @@ extension PostgresStore: JobClaims {
         _ id: JobID, to state: JobState, from: [JobState], detail: String, replan: Bool, at now: Date
     ) async throws(StoreError) -> JobState? {
         try await transaction { connection in
-            var moved: String?
-            for try await agreement in try await connection.rows(
-                """
-                UPDATE job SET state = \(state.rawValue), detail = \(detail), updated_at = \(now.sql)
-                WHERE id = \(id.rawValue) AND state = ANY(\(from.map(\.rawValue)))
-                RETURNING agreement_id
-                """, logger: logger
-            ).decode(String.self) {
-                moved = agreement
+            if try await Self.conditionalMove(
+                id, to: state, from: from, detail: detail, replan: replan, at: now, connection, logger) != nil
+            {
+                return state
             }
-            guard let moved else {
-                return try await connection.scalar(
-                    String.self, "SELECT state FROM job WHERE id = \(id.rawValue)", logger
-                )
+            return try await connection.scalar(String.self, "SELECT state FROM job WHERE id = \(id.rawValue)", logger)
                 .flatMap(JobState.init(rawValue:))
-            }
-            try await Self.recordMove(of: id, agreement: moved, to: state, detail: detail, connection, logger)
-            if replan {
-                try await connection.run("UPDATE agreement SET next_action_at = 'epoch' WHERE id = \(moved)", logger)
-            }
-            return state
         }
     }
 
@@ -113,15 +72,37 @@ extension PostgresStore: JobClaims {
         return try await fetchJobs(query)
     }
 
-    /// Records one job's move (R30), as `setStates` does.
-    static func recordMove(
-        of id: JobID, agreement: String, to state: JobState, detail: String, _ connection: PostgresConnection,
-        _ logger: Logger
-    ) async throws {
+    /// The one conditional move every method here makes: `id` to `state` only while it is in
+    /// one of `from` (with `dueNow`, also only while its `not_before` has come and its
+    /// `not_after` has not, by the database's clock), recorded as a decision (R30), and with
+    /// `replan` its agreement due again.
+    /// - Parameter now: the instant the move is stamped with; nil for the database's clock.
+    /// - Returns: the moved job's agreement, and its file's bytes with `dueNow`; nil when the
+    ///   job was in none of `from`.
+    private static func conditionalMove(
+        _ id: JobID, to state: JobState, from: [JobState], detail: String, replan: Bool = false,
+        dueNow: Bool = false, at now: Date? = nil, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> (agreement: String, data: String)? {
+        var query: PostgresQuery = """
+            UPDATE job SET state = \(state.rawValue), detail = \(detail), updated_at = coalesce(\(now?.sql), now())
+            WHERE id = \(id.rawValue) AND state = ANY(\(from.map(\.rawValue)))
+            """
+        if dueNow { query.sql += " AND NOT review AND not_before <= now() AND not_after > now()" }
+        query.sql += dueNow ? " RETURNING agreement_id, data" : " RETURNING agreement_id, ''"
+        var moved: (agreement: String, data: String)?
+        for try await row in try await connection.rows(query, logger: logger).decode((String, String).self) {
+            moved = row
+        }
+        guard let moved else { return nil }
         try await connection.run(
             """
             INSERT INTO decision (agreement_id, at, outcome, job_id, touchpoint, reason)
-            VALUES (\(agreement), now(), \(RecordedOutcome(state).rawValue), \(id.rawValue), NULL, \(detail))
+            VALUES (\(moved.agreement), now(), \(RecordedOutcome(state).rawValue), \(id.rawValue), NULL, \(detail))
             """, logger)
+        if replan {
+            try await connection.run(
+                "UPDATE agreement SET next_action_at = 'epoch' WHERE id = \(moved.agreement)", logger)
+        }
+        return moved
     }
 }

@@ -30,10 +30,7 @@ public struct DeliveryClaims: Sendable {
     /// - Returns: the claimed job in `cur/`, or nil when none is ready.
     public func claim(channel: Channel? = nil, at now: Date) async throws -> Spool.Location? {
         guard let ledger else { return try spool.claim(channel: channel, at: now) }
-        for name in try spool.list(.new) {
-            guard let file = JobFileName(name) else { continue }
-            if file.notBefore > now { break }  // names sort by not_before: the rest are later still
-            if let channel, file.channel != channel { continue }
+        for (name, file) in try spool.ready(channel: channel, at: now) {
             guard let bytes = try await ledger.claim(file.id, by: claimant) else {
                 // Not ready in the records (claimed on another host, withdrawn, expired): a
                 // shadow, taken out of the way of the next claim. Were it ready after all (a
@@ -58,9 +55,8 @@ public struct DeliveryClaims: Sendable {
     public func acknowledge(_ name: String, outcome: Outcome) async throws -> Spool.Location {
         guard let ledger else { return try spool.acknowledge(name, outcome: outcome) }
         guard let id = JobFileName(name)?.id else { throw SystemError(call: "ack", path: name, errno: EINVAL) }
-        let words = [outcome.detail, outcome.providerID.map { "provider id \($0)" }].compactMap { $0 }
-        let detail = words.isEmpty ? (outcome.delivered ? "delivered" : "failed") : words.joined(separator: "; ")
-        guard try await ledger.acknowledge(id, delivered: outcome.delivered, detail: detail) else {
+        guard try await ledger.acknowledge(id, delivered: outcome.delivered, detail: outcome.words ?? outcome.status)
+        else {
             throw NotClaimed(id: id)
         }
         guard try spool.contains(name, in: .cur) else {

@@ -19,6 +19,13 @@ public struct Outcome: Sendable, Equatable, Codable {
     /// Whether the message reached the debtor.
     public var delivered: Bool { status == "delivered" }
 
+    /// The tool's words and the provider's id as the records keep them ("mailbox full; provider
+    /// id SM123"), nil when the tool gave neither.
+    public var words: String? {
+        let words = [detail, providerID.map { "provider id \($0)" }].compactMap { $0 }
+        return words.isEmpty ? nil : words.joined(separator: "; ")
+    }
+
     func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

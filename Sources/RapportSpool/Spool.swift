@@ -264,13 +264,22 @@ public struct Spool: Sendable {
     /// finds the file gone lost the race, and the next job is tried.
     /// - Returns: the claimed job, or nil when none is ready.
     public func claim(channel: Channel? = nil, at now: Date) throws(SystemError) -> Location? {
-        for name in try list(.new) {
-            guard let notBefore = Self.notBefore(ofFileName: name) else { continue }
-            if notBefore > now { break }  // names sort by not_before: the rest are later still
-            if let channel, !name.contains("_\(channel.rawValue)_") { continue }
-            if try move(name, from: .new, to: .cur) { return Location(folder: .cur, name: name) }
+        for (name, _) in try ready(channel: channel, at: now) where try move(name, from: .new, to: .cur) {
+            return Location(folder: .cur, name: name)
         }
         return nil
+    }
+
+    /// The jobs in `new/` whose `not_before` has come, optionally of one channel, oldest first:
+    /// what a delivery tool may claim.
+    public func ready(channel: Channel?, at now: Date) throws(SystemError) -> [(name: String, file: JobFileName)] {
+        var ready: [(name: String, file: JobFileName)] = []
+        for name in try list(.new) {
+            guard let file = JobFileName(name) else { continue }
+            if file.notBefore > now { break }  // names sort by not_before: the rest are later still
+            if channel == nil || file.channel == channel { ready.append((name, file)) }
+        }
+        return ready
     }
 
     /// Records a claimed job's outcome: writes `NAME.result.json` into `done/` or `failed/`

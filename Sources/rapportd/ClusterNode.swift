@@ -58,17 +58,9 @@ struct ClusterNode {
     ) async throws {
         await service.round()
         await service.round()
-        // The leases are renewed while the tick runs, as the daemon's lease service does: a tick
-        // longer than a lease would otherwise lose its partitions and be fenced at its commit.
-        let renewing = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(cluster.renewSeconds))
-                if !Task.isCancelled { await service.round() }
-            }
-        }
-        defer { renewing.cancel() }
-        let report = try await fence.operation { try await engine.tick(at: instant) }
-        renewing.cancel()
+        // The leases are renewed while the tick runs: a tick longer than a lease would otherwise
+        // lose its partitions and be fenced at its commit.
+        let report = try await service.renewing { try await fence.operation { try await engine.tick(at: instant) } }
         try? await leases.recordTick(of: cluster.node, at: report.finishedAt)
         _ = try? await leases.releaseLeases(node: cluster.node)
     }

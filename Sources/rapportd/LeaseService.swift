@@ -50,11 +50,7 @@ final class LeaseService: Service {
     }
 
     func run() async throws {
-        let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let timer = DispatchSource.makeTimerSource(queue: timers)
-        timer.schedule(deadline: .now(), repeating: .seconds(cluster.renewSeconds), leeway: .milliseconds(100))
-        timer.setEventHandler { continuation.yield() }
-        timer.resume()
+        let (wakes, continuation, timer) = renewalWakes(from: .now())
         defer { timer.cancel() }
         logger.info(
             "node \(cluster.node): leases of \(cluster.leaseSeconds) s, renewed every \(cluster.renewSeconds) s")
@@ -64,6 +60,31 @@ final class LeaseService: Service {
             continuation.finish()
         }
         await handBack()
+    }
+
+    /// Runs `body` while the leases are renewed every `renew_seconds`, as `run()` renews them:
+    /// `rapportd --once`'s tick, which may last longer than a lease, keeps its partitions.
+    func renewing<T>(during body: () async throws -> T) async throws -> T {
+        let (wakes, _, timer) = renewalWakes(from: .now() + .seconds(cluster.renewSeconds))
+        let renewals = Task { for await _ in wakes { await round() } }
+        defer {
+            timer.cancel()
+            renewals.cancel()
+        }
+        return try await body()
+    }
+
+    /// A wake every `renew_seconds` from `start`, from a `DispatchSourceTimer`; at most one
+    /// waits, so a slow round is followed by one more, not by a queue of them.
+    private func renewalWakes(from start: DispatchTime)
+        -> (AsyncStream<Void>, AsyncStream<Void>.Continuation, DispatchSourceTimer)
+    {
+        let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let timer = DispatchSource.makeTimerSource(queue: timers)
+        timer.schedule(deadline: start, repeating: .seconds(cluster.renewSeconds), leeway: .milliseconds(100))
+        timer.setEventHandler { continuation.yield() }
+        timer.resume()
+        return (wakes, continuation, timer)
     }
 
     /// One lease round; its outcome goes into the fence and, for each change, one journal line.
