@@ -58,7 +58,7 @@ extension PostgresStore: JobClaims {
         let channels = horizons.keys.sorted { $0.rawValue < $1.rawValue }
         var query: PostgresQuery = """
             SELECT \(unescaped: Self.jobColumns) FROM job
-            WHERE state = 'spooled' AND NOT review AND not_after > \(now.sql)
+            WHERE state = 'spooled' AND not_after > \(now.sql)
                 AND not_before <= (
                     SELECT h.until FROM unnest(\(channels.map(\.rawValue)), \(channels.compactMap { horizons[$0] }))
                         AS h(channel, until)
@@ -87,7 +87,7 @@ extension PostgresStore: JobClaims {
             UPDATE job SET state = \(state.rawValue), detail = \(detail), updated_at = coalesce(\(now?.sql), now())
             WHERE id = \(id.rawValue) AND state = ANY(\(from.map(\.rawValue)))
             """
-        if dueNow { query.sql += " AND NOT review AND not_before <= now() AND not_after > now()" }
+        if dueNow { query.sql += " AND not_before <= now() AND not_after > now()" }
         query.sql += dueNow ? " RETURNING agreement_id, data" : " RETURNING agreement_id, ''"
         var moved: (agreement: String, data: String)?
         for try await row in try await connection.rows(query, logger: logger).decode((String, String).self) {
