@@ -107,7 +107,11 @@ struct ClusterTests {
         #expect(try a.log().contains("lost partitions"), "a learnt that its partitions had moved")
     }
 
-    @Test("Clock skew: nodes 10 minutes ahead and behind share the partitions; no lease changes hands meanwhile")
+    @Test(
+        """
+        Clock skew: nodes 10 minutes ahead and behind share the partitions, no lease changes hands, and all plan by \
+        the database's clock (R1's hours are the server's, not a skewed host's)
+        """)
     func clockSkew() async throws {
         let sandbox = try Sandbox(store: .postgres, extraConfig: Self.config)
         let shim = try Self.skewClock(into: sandbox)

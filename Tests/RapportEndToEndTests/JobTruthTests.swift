@@ -62,7 +62,7 @@ struct JobTruthTests {
 
     @Test(
         """
-        1,000 claim-versus-withdraw races from two hosts' tools: each job ends claimed or withdrawn, never both, \
+        R18: 1,000 claim-versus-withdraw races from two hosts' tools: each job ends claimed or withdrawn, never both, \
         and a withdrawn job's file is gone from every spool after one tick
         """)
     func claimVersusWithdraw() async throws {
