@@ -1,6 +1,6 @@
 # Rapport: build and install as a systemd service.
 #
-#   make                      release build of rapportd, rapportctl and rapport-mail
+#   make                      release build of rapportd, rapportctl, rapport-mail and rapport-sms
 #   sudo make install         binaries, config (never overwritten), templates, unit, sysusers,
 #                             tmpfiles, man pages, shell completions, docs
 #   make install DESTDIR=/tmp/stage PREFIX=/usr   staged install, e.g. for a package
@@ -21,7 +21,7 @@ SHAREDIR    ?= $(PREFIX)/share
 SWIFT       ?= swift
 BUILD       := .build/release
 MANUALS     := .build/plugins/GenerateManual/outputs
-TOOLS       := rapportd rapportctl rapport-mail
+TOOLS       := rapportd rapportctl rapport-mail rapport-sms
 
 .PHONY: all build manuals completions install uninstall check-unit clean
 
@@ -31,6 +31,7 @@ build:
 	$(SWIFT) build -c release --product rapportd
 	$(SWIFT) build -c release --product rapportctl
 	$(SWIFT) build -c release --product rapport-mail
+	$(SWIFT) build -c release --product rapport-sms
 
 manuals: build
 	$(SWIFT) package plugin generate-manual --configuration release
@@ -49,6 +50,7 @@ install: build manuals completions
 	install -D -m 0755 $(BUILD)/rapportd $(DESTDIR)$(BINDIR)/rapportd
 	install -D -m 0755 $(BUILD)/rapportctl $(DESTDIR)$(BINDIR)/rapportctl
 	install -D -m 0755 $(BUILD)/rapport-mail $(DESTDIR)$(BINDIR)/rapport-mail
+	install -D -m 0755 $(BUILD)/rapport-sms $(DESTDIR)$(BINDIR)/rapport-sms
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/rapport
 	# The config and templates are the operator's once installed: never overwritten.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/rapport/rapport.toml ] || install -m 0644 config/rapport.toml $(DESTDIR)$(SYSCONFDIR)/rapport/rapport.toml
@@ -66,6 +68,9 @@ install: build manuals completions
 	sed -e 's|/usr/local/bin/rapport-mail|$(BINDIR)/rapport-mail|' -e 's|/etc/rapport/|$(SYSCONFDIR)/rapport/|' \
 	  systemd/rapport-mail.service > $(DESTDIR)$(UNITDIR)/rapport-mail.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/rapport-mail.service
+	sed -e 's|/usr/local/bin/rapport-sms|$(BINDIR)/rapport-sms|' -e 's|/etc/rapport/|$(SYSCONFDIR)/rapport/|' \
+	  systemd/rapport-sms.service > $(DESTDIR)$(UNITDIR)/rapport-sms.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/rapport-sms.service
 	install -D -m 0644 systemd/rapport.sysusers $(DESTDIR)$(SYSUSERSDIR)/rapport.conf
 	install -D -m 0644 systemd/rapport.tmpfiles $(DESTDIR)$(TMPFILESDIR)/rapport.conf
 	for tool in $(TOOLS); do \
@@ -91,6 +96,7 @@ uninstall:
 	    $(DESTDIR)$(SHAREDIR)/fish/vendor_completions.d/$$tool.fish; \
 	done
 	rm -f $(DESTDIR)$(UNITDIR)/rapportd.service $(DESTDIR)$(UNITDIR)/rapport-mail.service \
+	  $(DESTDIR)$(UNITDIR)/rapport-sms.service \
 	  $(DESTDIR)$(SYSUSERSDIR)/rapport.conf $(DESTDIR)$(TMPFILESDIR)/rapport.conf
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@echo "left in place: $(SYSCONFDIR)/rapport (config), /var/lib/rapport (records), /var/spool/rapport (spool)"

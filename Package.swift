@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "rapportd", targets: ["rapportd"]),
         .executable(name: "rapportctl", targets: ["rapportctl"]),
         .executable(name: "rapport-mail", targets: ["rapport-mail"]),
+        .executable(name: "rapport-sms", targets: ["rapport-sms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -26,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        // rapport-sms: the provider's HTTP API, and HMAC-SHA1 for Twilio's signed callbacks.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The domain and the pure planner: no I/O, no clock, no SQLite.
@@ -92,6 +96,19 @@ let package = Package(
         // E-mail through the host's mail transport: MIME out, replies and bounces back in.
         .target(name: "RapportMail", dependencies: ["RapportCore", "RapportConfig", "RapportSpool"]),
         .executableTarget(name: "rapport-mail", dependencies: ["RapportMail", "RapportCommandLine"]),
+        // SMS through Kannel's smsbox or Twilio's API: texts out, delivery reports and replies back in.
+        .target(
+            name: "RapportSMS",
+            dependencies: [
+                "RapportCore", "RapportConfig", "RapportSpool",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "rapport-sms", dependencies: ["RapportSMS", "RapportCommandLine"]),
         // The daemon: ticks on a Dispatch timer, run as a service of a swift-service-lifecycle group.
         .executableTarget(
             name: "rapportd",
@@ -134,6 +151,7 @@ let package = Package(
         ),
         .testTarget(name: "RapportSpoolTests", dependencies: ["RapportSpool", "RapportTestSupport"]),
         .testTarget(name: "RapportServiceTests", dependencies: ["RapportService", "RapportStorage"]),
+        .testTarget(name: "RapportSMSTests", dependencies: ["RapportSMS", "RapportTestSupport"]),
         .testTarget(
             name: "RapportMailTests", dependencies: ["RapportMail", "RapportTestSupport"],
             resources: [.copy("Fixtures")]
@@ -143,7 +161,7 @@ let package = Package(
             name: "RapportEndToEndTests",
             dependencies: [
                 "RapportEngine", "RapportStorage", "RapportSQLiteStore", "RapportSpool", "RapportMessages",
-                "RapportMail",
+                "RapportMail", "RapportSMS",
                 "RapportCommandLine",
                 "RapportTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),

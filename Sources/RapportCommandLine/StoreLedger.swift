@@ -16,6 +16,10 @@ struct StoreLedger: JobLedger {
     func acknowledge(_ id: JobID, delivered: Bool, detail: String) async throws -> Bool {
         try await claims.acknowledge(id, delivered: delivered, detail: detail)
     }
+
+    func release(_ id: JobID, detail: String) async throws -> Bool {
+        try await claims.move(id, to: .spooled, from: [.claimed], detail: detail, replan: false, at: Date()) == .spooled
+    }
 }
 
 extension StorageOptions {

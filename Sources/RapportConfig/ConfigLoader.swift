@@ -42,7 +42,7 @@ public enum ConfigLoader {
             table,
             [
                 "storage", "daemon", "delivery", "metrics", "templates", "sender", "window", "pacing", "cadence",
-                "cadences", "channels", "jurisdictions", "records", "mail", "cluster",
+                "cadences", "channels", "jurisdictions", "records", "mail", "sms", "cluster",
             ], in: nil)
 
         for (name, keys) in SettingKey.sections {

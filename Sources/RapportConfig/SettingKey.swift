@@ -115,6 +115,7 @@ struct SettingKey {
                             })),
                 ]
             ),
+            ("sms", smsKeys),
             (
                 "sender",
                 [
@@ -149,6 +150,48 @@ struct SettingKey {
                         "max_per_week", .integer(1...3, why: "R8: at most 3 contacts in 7 days", \.policy.maxPerWeek)),
                 ]
             ),
+        ]
+    }
+
+    /// What is wrong with a value that must be an http:// or https:// URL, if anything.
+    private static func httpURL(_ value: String) -> String? {
+        value.hasPrefix("http://") || value.hasPrefix("https://") ? nil : "must be an http(s):// URL"
+    }
+
+    /// `[sms]` (contract, "SMS delivery").
+    private static var smsKeys: [SettingKey] {
+        [
+            SettingKey(
+                "provider",
+                .text(
+                    \.smsProviderName,
+                    check: { Settings.SMS.Provider(rawValue: $0) == nil ? "must be kannel or twilio" : nil })),
+            SettingKey(
+                "url",
+                .text(
+                    \.sms.url,
+                    check: httpURL)),
+            SettingKey("username", .text(\.sms.username)),
+            SettingKey("password_file", .optionalPath(\.sms.passwordFile)),
+            SettingKey("from", .text(\.sms.from)),
+            SettingKey(
+                "listen",
+                .text(
+                    \.sms.listen,
+                    check: { value in
+                        var probe = Settings.SMS()
+                        probe.listen = value
+                        return probe.listenAddress == nil ? "must be host:port like 127.0.0.1:13080" : nil
+                    })),
+            SettingKey("secret_file", .optionalPath(\.sms.secretFile)),
+            SettingKey(
+                "dlr_mask", .integer(0...31, why: "Kannel's dlr-mask is a sum of 1, 2, 4, 8 and 16", \.sms.dlrMask)),
+            SettingKey("rate_per_second", .number(0.1...10_000, \.sms.ratePerSecond)),
+            SettingKey(
+                "public_url",
+                .optionalText(
+                    \.sms.publicURL,
+                    check: httpURL)),
         ]
     }
 

@@ -75,6 +75,7 @@ public struct Settings: Sendable {
     public var daemon = Daemon()
     public var sender = Sender()
     public var mail = Mail()
+    public var sms = SMS()
     public var policy = Policy.standard
     /// `[cluster]`: nil on a single host.
     public var cluster: ClusterSettings?

@@ -48,6 +48,11 @@ extension Engine {
                             state, of: [job.id], detail: "moved to \(location.folder.rawValue)/ by hand", replan: true,
                             at: now)
                     }
+                case .spooled where JobState.claimedByATool.contains(job.state):
+                    // A tool handed the job back unsent (its provider was unreachable): ready
+                    // again, so a payment meanwhile still withdraws it (R18).
+                    try await store.setState(
+                        .spooled, of: [job.id], detail: "handed back unsent by the delivery tool", at: now)
                 case .planned, .spooled, .held, .review, .cancelled:
                     break
                 }

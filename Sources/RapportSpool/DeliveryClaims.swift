@@ -8,6 +8,8 @@ public protocol JobLedger: Sendable {
     func claim(_ id: JobID, by claimant: String) async throws -> Data?
     /// Records a claimed job's outcome. - Returns: false when the job was not claimed.
     func acknowledge(_ id: JobID, delivered: Bool, detail: String) async throws -> Bool
+    /// Makes a claimed job ready again, unsent. - Returns: false when the job was not claimed.
+    func release(_ id: JobID, detail: String) async throws -> Bool
 }
 
 /// The one claim and acknowledgement code path of every delivery tool (`rapportctl spool
@@ -63,6 +65,18 @@ public struct DeliveryClaims: Sendable {
             return Spool.Location(folder: outcome.delivered ? .done : .failed, name: name)
         }
         return try spool.acknowledge(name, outcome: outcome)
+    }
+
+    /// Hands a claimed job back unsent — the provider was unreachable or asked for a later try —
+    /// so the next claim takes it: back into `new/`, and on a cluster ready again in the
+    /// records first. Only for a job the provider surely did not take: a message that may have
+    /// left is acknowledged, never handed back (at most once).
+    public func release(_ name: String, why: String) async throws {
+        if let ledger {
+            guard let id = JobFileName(name)?.id else { throw SystemError(call: "release", path: name, errno: EINVAL) }
+            guard try await ledger.release(id, detail: why) else { throw NotClaimed(id: id) }
+        }
+        _ = try spool.move(name, from: .cur, to: .new)
     }
 }
 

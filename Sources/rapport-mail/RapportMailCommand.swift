@@ -5,10 +5,6 @@ import RapportCommandLine
 import RapportConfig
 import RapportMail
 import RapportSpool
-import Synchronization
-
-/// Set by SIGTERM and SIGINT: the loop finishes the message in hand and exits.
-let stopRequested = Atomic<Bool>(false)
 
 /// `rapport-mail`: Rapport's e-mail delivery tool (contract, "E-mail delivery").
 @main
@@ -28,11 +24,7 @@ struct RapportMailCommand: AsyncParsableCommand {
     /// Runs with the project's error model: every failure, usage errors included, is one line.
     static func main() async { await mainReportingFailures(program: "rapport-mail") }
 
-    @Option(
-        help: ArgumentHelp("The config file (else $RAPPORT_CONFIG, else /etc/rapport/rapport.toml).", valueName: "path")
-    )
-    var config: String?
-    @Option(help: ArgumentHelp("The spool directory, overriding [storage] spool.", valueName: "dir")) var spool: String?
+    @OptionGroup var place: DeliveryToolOptions
     @Option(help: ArgumentHelp("The sendmail program, overriding [mail] sendmail.", valueName: "path")) var sendmail:
         String?
     @Option(
@@ -47,12 +39,7 @@ struct RapportMailCommand: AsyncParsableCommand {
         RapportLogging.bootstrap()
         let logger = Logger(label: "rapport-mail")
         try await reportingFailures(program: "rapport-mail") {
-            let configPath = StorageOptions.configPath(config)
-            var settings: Settings
-            do throws(ConfigError) { settings = try ConfigLoader.load(path: configPath) } catch {
-                throw Failure(.config, error.message)
-            }
-            if let spool { settings.storage.spool = URL(fileURLWithPath: spool).standardizedFileURL.path }
+            var (settings, configPath) = try DeliveryTool.settings(place)
             if let sendmail { settings.mail.sendmail = sendmail }
             if let replies { settings.mail.replies = replies }
             guard !settings.mail.from.isEmpty else {
@@ -66,23 +53,12 @@ struct RapportMailCommand: AsyncParsableCommand {
                         + "sendmail"
                 )
             }
-            let spool = Spool(root: settings.storage.spool)
-            guard FileManager.default.fileExists(atPath: spool.path(.new)) else {
-                throw Failure(.ioError, "spool \(spool.root) has no new/ folder; is rapportd running with this spool?")
-            }
+            let spool = try DeliveryTool.spool(settings)
             if let maildir = settings.mail.replies, !FileManager.default.fileExists(atPath: "\(maildir)/new") {
                 throw Failure(
                     .noInput, "\(maildir) is not a Maildir (no new/ folder); check [mail] replies or --replies")
             }
-            // A parent (a shell, a test runner's worker thread) may hand down blocked signals:
-            // unblock the two that stop us, then catch them.
-            var stopping = sigset_t()
-            sigemptyset(&stopping)
-            for signalNumber in [SIGTERM, SIGINT] {
-                sigaddset(&stopping, signalNumber)
-                signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
-            }
-            pthread_sigmask(SIG_UNBLOCK, &stopping, nil)
+            DeliveryTool.catchStopSignals()
             let claims = try await StorageOptions.deliveryClaims(spool: spool, settings: settings, logger: logger)
             try await loop(settings: settings, claims: claims, logger: logger)
         }
@@ -92,11 +68,9 @@ struct RapportMailCommand: AsyncParsableCommand {
         let spool = claims.spool
         let sender = MailSender(claims: claims, mail: settings.mail)
         let mailbox = settings.mail.replies.map { ReplyMailbox(maildir: $0, spool: spool) }
-        let metricsPath = settings.metricsPath.map {
-            URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("rapport-mail.prom").path
-        }
+        let metricsPath = DeliveryTool.metricsPath(settings, tool: "rapport-mail")
         var metrics = MailMetrics()
-        let running = { !stopRequested.load(ordering: .relaxed) }
+        let running = { DeliveryTool.running }
         repeat {
             let sending: MailSender.Pass
             let reading: ReplyMailbox.Pass

@@ -51,7 +51,7 @@ public struct ReplyEffects: Sendable, Equatable {
             return ReplyEffects(
                 outcome: .bounce,
                 events: ids.map {
-                    Event(agreement: $0, type: .bounce, at: at, channel: .email, reason: why, address: address)
+                    Event(agreement: $0, type: .bounce, at: at, channel: message.channel, reason: why, address: address)
                 })
         case .unsubscribe:
             return ReplyEffects(outcome: .unsubscribe, events: optOut(confirm: true, reason: "unsubscribe (R35)"))
