@@ -225,4 +225,51 @@ struct RapportSMSTests {
         #expect(metrics.contains(#"rapport_sms_callbacks_total{kind="reply"} 2"#))
         #expect(!metrics.contains(#"rapport_sms_callbacks_total{kind="delivered"} 0"#), "Kannel's reports counted")
     }
+
+    /// A provider that cannot be reached (port 1 on loopback: the connection is refused).
+    static func unreachableSandbox(store: StoreKind) throws -> (Sandbox, TemporaryFolder) {
+        let secrets = try TemporaryFolder("sms-secret")
+        try "s".write(to: secrets.appending("secret"), atomically: false, encoding: .utf8)
+        let sandbox = try Sandbox(
+            store: store,
+            extraConfig: """
+                [sms]
+                url = "http://127.0.0.1:1/cgi-bin/sendsms"
+                from = "\(shortCode)"
+                listen = "127.0.0.1:\(try KannelGateway.freePort())"
+                secret_file = "\(secrets.appending("secret").path)"
+                [cadence]
+                spread_minutes = 1
+                """)
+        return (sandbox, secrets)
+    }
+
+    @Test(
+        """
+        R18: a text handed back unsent (the provider unreachable) is waiting again in the records: a cease \
+        recorded meanwhile withdraws it, and it is never sent
+        """,
+        arguments: StoreKind.allCases)
+    func handedBack(store: StoreKind) async throws {
+        let (sandbox, secrets) = try Self.unreachableSandbox(store: store)
+        #expect(try sandbox.importAgreements([ListeningTests.agreement("A-1")]).code == 0)
+        #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
+        try Self.waitUntilDue(sandbox)
+        let job = try #require(try Self.smsJobs(sandbox, in: "new").keys.first)
+        // While rapport-sms waits on the provider the job is claimed, and a tick records that.
+        let tool = try sandbox.start("rapport-sms", ["--once", "--linger", "0"])
+        #expect(KannelGateway.eventually(10) { (try? sandbox.jobs(in: "cur").isEmpty) == false })
+        #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
+        #expect(try sandbox.pairs("SELECT id, state FROM job").contains { $0 == (job, "claimed") })
+        tool.waitUntilExit()
+        #expect(tool.terminationStatus == 0)
+        #expect(try Self.smsJobs(sandbox, in: "new").keys.contains(job), "handed back into new/")
+        #expect(try sandbox.run("rapportd", ["--once"]).code == 0)
+        #expect(try sandbox.pairs("SELECT id, state FROM job").contains { $0 == (job, "spooled") })
+        #expect(try sandbox.run("rapportctl", ["record", "A-1", "cease"]).code == 0)
+        #expect(try Self.smsJobs(sandbox, in: "new").isEmpty, "withdrawn: the debtor asked to stop")
+        #expect(try Self.smsJobs(sandbox, in: "withdrawn").keys.contains(job))
+        #expect(try sandbox.pairs("SELECT id, state FROM job").contains { $0 == (job, "withdrawn") })
+        _ = secrets
+    }
 }
