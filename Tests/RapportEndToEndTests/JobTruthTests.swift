@@ -170,4 +170,37 @@ struct JobTruthTests {
         let states = try sandbox.pairs("SELECT id, state FROM job ORDER BY not_before, id").map(\.1)
         #expect(states.sorted() == ["cancelled", "claimed", "delivered"], "\(states)")
     }
+
+    @Test(
+        """
+        A job a tool hands back unsent (its provider unreachable) is ready again in the records first: claimable \
+        from either host, and a delivered one is never handed back
+        """)
+    func handBackThroughTheRecords() async throws {
+        let sandbox = try Sandbox(store: .postgres, extraConfig: Self.config)
+        try #require(try sandbox.importAgreements([try Self.lines(1)]).code == 0)
+        let a = try await sandbox.openEngine(spool: "spool-a")
+        let b = try await sandbox.openEngine(spool: "spool-b")
+        _ = try await a.tick(at: Date())
+        try Self.makeReadyJobsDue(sandbox, spools: ["spool-a"])
+        _ = try await a.tick(at: Date())
+        let settings = try sandbox.settings()
+        let toolA = try await StorageOptions.deliveryClaims(
+            spool: a.spool, settings: settings, logger: Logger(label: "a"))
+        let toolB = try await StorageOptions.deliveryClaims(
+            spool: b.spool, settings: settings, logger: Logger(label: "b"))
+        let claimed = try #require(try await toolA.claim(at: Date()))
+        let id = try #require(JobFileName(claimed.name)?.id)
+        #expect(try sandbox.pairs("SELECT id, state FROM job").contains { $0 == (id.rawValue, "claimed") })
+        try await toolA.release(claimed.name, why: "handed back unsent: the provider could not be reached")
+        #expect(try sandbox.pairs("SELECT id, state FROM job").contains { $0 == (id.rawValue, "spooled") })
+        #expect(try a.spool.list(.new) == [claimed.name] && a.spool.list(.cur).isEmpty)
+        _ = try await b.tick(at: Date())
+        let again = try #require(try await toolB.claim(at: Date()), "the other host's tool may claim it now")
+        #expect(again.name == claimed.name)
+        try await toolB.acknowledge(again.name, outcome: Outcome(delivered: true, at: Date()))
+        await #expect(throws: NotClaimed.self, "a delivered job is never handed back") {
+            try await toolB.release(again.name, why: "too late")
+        }
+    }
 }
