@@ -42,11 +42,9 @@ public struct SMSSender: Sendable {
     /// `shouldContinue` is asked between texts.
     public func sendDue(now: () -> Date = Date.init, shouldContinue: () -> Bool = { true }) async throws -> Pass {
         var pass = Pass()
-        let spacing = Duration.seconds(1 / ratePerSecond)
-        var nextSlot = ContinuousClock.now
+        var pacing = SendPacing(ratePerSecond: ratePerSecond)
         while shouldContinue(), let claimed = try await claims.claim(channel: .sms, at: now()) {
-            try? await Task.sleep(until: nextSlot, clock: .continuous)
-            nextSlot = ContinuousClock.now + spacing
+            try? await Task.sleep(for: pacing.wait(at: .now))
             switch await deliver(claimed, at: now()) {
             case .accepted(let providerID, let words):
                 try await claims.acknowledge(

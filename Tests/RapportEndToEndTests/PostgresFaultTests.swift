@@ -125,7 +125,10 @@ struct PostgresFaultTests {
         let input = try sandbox.file("agreements.jsonl", CrashSafetyTests.lines(30_000))
         let importer = try sandbox.start("rapportctl", ["import", "agreements", input])
         var cut = 0
-        for _ in 0..<100 where cut == 0 && importer.isRunning {
+        // Until a cut lands or the import ends: on a loaded machine the import may read and
+        // check lines for many seconds before its connection is there to be cut.
+        let deadline = Date().addingTimeInterval(180)
+        while cut == 0, importer.isRunning, Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
             cut = try Self.terminateBackends(sandbox)
         }
