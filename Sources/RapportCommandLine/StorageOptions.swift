@@ -119,14 +119,33 @@ public struct StorageOptions: ParsableArguments, Sendable {
                 return try SQLiteStore(
                     path: storage.database, busyTimeout: storage.busyTimeoutSeconds, create: creating)
             }
-            let password = try DatabasePassword.read(
-                passwordFile: storage.passwordFile, environment: ProcessInfo.processInfo.environment)
+            let password = try Self.databasePassword(storage.passwordFile)
             return try await PostgresStore.open(
                 try PostgresLocation(storage.database), password: password, connectWait: storage.connectWaitSeconds,
                 schema: schema, partitions: settings.cluster?.partitions ?? 256, fence: fence,
                 applicationName: applicationName, logger: logger)
         } catch {
             throw Failure(.store(error))
+        }
+    }
+}
+
+extension StorageOptions {
+    /// The password for a server, from `[storage] password_file`, else from the systemd
+    /// credential `db-password`, else none (a socket with peer authentication).
+    static func databasePassword(_ file: String?) throws(StoreError) -> String? {
+        do throws(SecretFile.Problem) {
+            return try SecretFile.read(
+                file, credential: "db-password", environment: ProcessInfo.processInfo.environment)
+        } catch {
+            switch error {
+            case .unreadable(let path):
+                throw StoreError(
+                    .permissionDenied,
+                    "cannot read the database password file \(path): check that it exists and its mode")
+            case .empty(let path):
+                throw StoreError(.configuration, "the database password file \(path) is empty")
+            }
         }
     }
 }

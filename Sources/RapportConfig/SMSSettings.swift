@@ -33,11 +33,14 @@ extension Settings {
         public init() {}
 
         /// `listen` as host and port, nil when it is not `host:port`.
-        public var listenAddress: (host: String, port: Int)? {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-                (1...65_535).contains(port), colon > listen.startIndex
+        public var listenAddress: (host: String, port: Int)? { Self.address(listen) }
+
+        /// `host:port` split, nil when it is not that (the config's check of `listen`).
+        static func address(_ text: String) -> (host: String, port: Int)? {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+                (1...65_535).contains(port), colon > text.startIndex
             else { return nil }
-            return (String(listen[..<colon]), port)
+            return (String(text[..<colon]), port)
         }
     }
 }

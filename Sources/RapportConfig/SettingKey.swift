@@ -178,11 +178,7 @@ struct SettingKey {
                 "listen",
                 .text(
                     \.sms.listen,
-                    check: { value in
-                        var probe = Settings.SMS()
-                        probe.listen = value
-                        return probe.listenAddress == nil ? "must be host:port like 127.0.0.1:13080" : nil
-                    })),
+                    check: { Settings.SMS.address($0) == nil ? "must be host:port like 127.0.0.1:13080" : nil })),
             SettingKey("secret_file", .optionalPath(\.sms.secretFile)),
             SettingKey(
                 "dlr_mask", .integer(0...31, why: "Kannel's dlr-mask is a sum of 1, 2, 4, 8 and 16", \.sms.dlrMask)),

@@ -92,28 +92,3 @@ struct PostgresConnector {
         }
     }
 }
-
-/// The password for a server, from `[storage] password_file`, else from the systemd credential
-/// `db-password` (`LoadCredential=`), else none (a socket with peer authentication). Read once
-/// at start; it is passed only to the driver.
-public enum DatabasePassword {
-    public static func read(passwordFile: String?, environment: [String: String]) throws(StoreError) -> String? {
-        let path: String
-        if let passwordFile {
-            path = passwordFile
-        } else if let credentials = environment["CREDENTIALS_DIRECTORY"], !credentials.isEmpty,
-            FileManager.default.fileExists(atPath: "\(credentials)/db-password")
-        {
-            path = "\(credentials)/db-password"
-        } else {
-            return nil
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StoreError(
-                .permissionDenied, "cannot read the database password file \(path): check that it exists and its mode")
-        }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
-        guard !text.isEmpty else { throw StoreError(.configuration, "the database password file \(path) is empty") }
-        return text
-    }
-}

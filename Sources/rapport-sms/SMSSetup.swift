@@ -22,11 +22,17 @@ struct SMSSetup {
         let environment = ProcessInfo.processInfo.environment
         let password: String?
         let secret: String?
-        do {
+        do throws(SecretFile.Problem) {
             password = try SecretFile.read(sms.passwordFile, credential: "sms-password", environment: environment)
             secret = try SecretFile.read(sms.secretFile, credential: "sms-secret", environment: environment)
         } catch {
-            throw Failure(.noPermission, "[sms]: \(error.description)")
+            switch error {
+            case .unreadable(let path):
+                throw Failure(
+                    .noPermission, "[sms]: cannot read \(path): check that it exists and that rapport-sms may read it")
+            case .empty(let path):
+                throw Failure(.noPermission, "[sms]: \(path) is empty: write the secret into it")
+            }
         }
         let base = sms.publicURL ?? "http://\(sms.listen)"
         switch sms.provider {

@@ -105,6 +105,15 @@ struct ReplyEffectsTests {
             })
     }
 
+    @Test("R35: a permanent bounce of a number makes that number unusable for SMS, not the e-mail address")
+    func r35SMSBounce() {
+        let bounce = InboundMessage(
+            channel: .sms, kind: .bounce, from: nil, receivedAt: now, recipient: "+1 214 555 0100", status: "5.1.1")
+        let events = ReplyEffects.of(bounce, matched: [state("A-1")], job: nil).events
+        #expect(events.map(\.type) == [.bounce])
+        #expect(events.first?.channel == .sms && events.first?.address == "+12145550100")
+    }
+
     @Test("R31: one confirmation, only within 5 minutes of the reply and inside R1's hours; none otherwise")
     func r31Confirmation() async throws {
         let stop = ReplyEffects.of(sms("STOP"), matched: [state("A-1")], job: nil).events

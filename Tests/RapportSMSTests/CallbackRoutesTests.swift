@@ -37,7 +37,7 @@ struct CallbackRoutesTests {
     }
 
     @Test(
-        "A text from Kannel's sms-service (get-url or post-url) is a message with Kannel's id as provider_id (R31–R34)")
+        "R31–R34: a text from Kannel's sms-service (get-url or post-url) is a message with Kannel's id as provider_id")
     func kannelText() throws {
         let expected = InboundMessage(
             channel: .sms, from: "+12145550100", to: "12345",
@@ -59,7 +59,7 @@ struct CallbackRoutesTests {
         }
     }
 
-    @Test("Kannel's final failure reports (2, 16) are R35 bounces of the job; 1 is a delivery; 4 and 8 are steps")
+    @Test("R35: Kannel's final failure reports (2, 16) are bounces of the job; 1 is a delivery; 4 and 8 are steps")
     func kannelReports() {
         let failed = Self.handle(
             "GET", "/kannel/dlr?secret=callback-secret&job=j-3f9c&to=%2B12145550100&type=16&reply=NACK%2F0x0000000b")

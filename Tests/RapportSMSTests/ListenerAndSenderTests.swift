@@ -61,7 +61,8 @@ struct ListenerAndSenderTests {
             #expect(tooLarge == 413)
             #expect(try spool.inboundFiles().isEmpty, "nothing recorded from a body over the limit")
             let text =
-                "/kannel/mo?secret=callback-secret&from=%2B12145550100&to=12345&text=STOP&id=abc&time=2026-12-07+17:14:55"
+                "/kannel/mo?secret=callback-secret&from=%2B12145550100&to=12345&text=STOP&id=abc"
+                + "&time=2026-12-07+17:14:55"
             #expect(try await Self.call(port, text) == 200)
             let names = try spool.inboundFiles()
             #expect(names.count == 1)

@@ -14,7 +14,8 @@ struct ProviderTests {
         FormEncoding.decode(url.split(separator: "?", maxSplits: 1).last ?? "")
     }
 
-    @Test("Kannel: GSM-7 as coding 0, UCS-2 as coding 2, UTF-8 charset, the sender, credentials and the text intact")
+    @Test(
+        "R36: Kannel gets GSM-7 as coding 0, UCS-2 as coding 2, in UTF-8, with the sender, credentials and text intact")
     func kannelCoding() throws {
         let english = Self.kannel.request(
             for: OutgoingText(job: "j-1", to: "+12145550100", body: "Hi Sam & co: 50% = $5+", unicode: false))
