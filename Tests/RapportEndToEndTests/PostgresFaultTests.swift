@@ -10,13 +10,15 @@ import Testing
 struct PostgresFaultTests {
     /// Cuts every client connection to the sandbox's database but psql's own (not the server's
     /// own workers, an autovacuum say, which only a superuser may end).
-    static func terminateBackends(_ sandbox: Sandbox) throws -> Int {
+    /// Terminates the sandbox's client connections (with `waitingOnALock`, only those waiting
+    /// on a lock). - Returns: how many.
+    static func terminateBackends(_ sandbox: Sandbox, waitingOnALock: Bool = false) throws -> Int {
         let database = try #require(sandbox.server)
         return try TestPostgres.psql(
             """
             SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
             WHERE datname = '\(database.name)' AND pid <> pg_backend_pid() AND backend_type = 'client backend'
-              AND usename = current_user
+              AND usename = current_user \(waitingOnALock ? "AND wait_event_type = 'Lock'" : "")
             """
         ).first.flatMap { Int($0) } ?? 0
     }
@@ -123,15 +125,35 @@ struct PostgresFaultTests {
     func importCutOff() async throws {
         let sandbox = try Sandbox(store: .postgres)
         let input = try sandbox.file("agreements.jsonl", CrashSafetyTests.lines(30_000))
+        // A transaction of the test's holds the agreement table, so the import's connection
+        // waits on it, where it is found and cut however loaded the machine (a race against
+        // a fast import otherwise). Cutting the import's backends then frees the holder's too.
+        let database = try #require(sandbox.server).name
+        let holding = Thread {
+            _ = try? TestPostgres.psql(
+                "BEGIN; LOCK TABLE agreement IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(300); COMMIT;",
+                database: database)
+        }
+        holding.start()
+        var locked = false
+        for _ in 0..<300 where !locked {
+            try await Task.sleep(for: .milliseconds(100))
+            locked =
+                try sandbox.integer(
+                    """
+                    SELECT count(*) FROM pg_locks
+                    WHERE relation = 'agreement'::regclass AND mode = 'AccessExclusiveLock' AND granted
+                    """) > 0
+        }
+        try #require(locked, "the test's transaction holds the agreement table")
         let importer = try sandbox.start("rapportctl", ["import", "agreements", input])
         var cut = 0
-        // Until a cut lands or the import ends: on a loaded machine the import may read and
-        // check lines for many seconds before its connection is there to be cut.
         let deadline = Date().addingTimeInterval(180)
         while cut == 0, importer.isRunning, Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
-            cut = try Self.terminateBackends(sandbox)
+            cut = try Self.terminateBackends(sandbox, waitingOnALock: true)
         }
+        _ = try Self.terminateBackends(sandbox)
         let err = String(
             decoding: (importer.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data(),
             as: UTF8.self)
