@@ -23,7 +23,11 @@ extension Engine {
                     try await store.setState(
                         state, of: [job.id], detail: spool.outcome(of: location)?.words ?? state.rawValue,
                         replan: state == .failed, at: now)
-                    if state == .delivered { report.delivered += 1 } else { report.failed += 1 }
+                    if state == .delivered {
+                        report.deliveredByChannel[job.channel, default: 0] += 1
+                    } else {
+                        report.failedByChannel[job.channel, default: 0] += 1
+                    }
                 case .claimed, .staleClaim:
                     if !JobState.claimedByATool.contains(job.state) {
                         try await store.setState(.claimed, of: [job.id], detail: "claimed by a delivery tool", at: now)

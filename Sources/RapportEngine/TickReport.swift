@@ -56,9 +56,12 @@ public struct TickReport: Sendable {
     public var withdrawn = 0
     public var dropped = 0
     public var expired = 0
-    /// Outcomes delivery tools reported since the last tick.
-    public var delivered = 0
-    public var failed = 0
+    /// Outcomes delivery tools reported since the last tick, by channel: a channel whose
+    /// deliveries start failing (a dead SMS gateway, a refused mail relay) shows on its own.
+    public var deliveredByChannel: [Channel: Int] = [:]
+    public var failedByChannel: [Channel: Int] = [:]
+    public var delivered: Int { deliveredByChannel.values.reduce(0, +) }
+    public var failed: Int { failedByChannel.values.reduce(0, +) }
     /// Jobs in `cur/` longer than the claim lease.
     public var staleClaims = 0
     /// On a cluster: ready jobs' files this host's mirror wrote, and files it took out of

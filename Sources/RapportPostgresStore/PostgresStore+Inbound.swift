@@ -125,8 +125,17 @@ extension PostgresStore {
             ).decode((String, String, Int).self) {
                 counts["\(kind)/\(outcome)"] = count
             }
-            let open = try await connection.scalar(Int.self, "SELECT count(*) FROM inbox WHERE state = 'open'", logger)
-            return InboundCounts(byOutcome: counts, inboxOpen: open ?? 0)
+            var open = 0
+            var oldest: Date?
+            for try await (count, first) in try await connection.rows(
+                """
+                SELECT count(*), min(i.received_at)
+                FROM inbox x JOIN inbound i ON i.id = x.inbound_id WHERE x.state = 'open'
+                """, logger: logger
+            ).decode((Int, Date?).self) {
+                (open, oldest) = (count, first)
+            }
+            return InboundCounts(byOutcome: counts, inboxOpen: open, oldestOpen: oldest)
         }
     }
 }

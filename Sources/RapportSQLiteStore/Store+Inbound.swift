@@ -154,9 +154,16 @@ extension SQLiteStore {
             {
                 counts["\(row["kind"] as String)/\(row["outcome"] as String)"] = row["n"]
             }
+            let open = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) AS n, min(i.received_at) AS oldest
+                    FROM inbox x JOIN inbound i ON i.id = x.inbound_id WHERE x.state = 'open'
+                    """)
+            let oldest: Double? = open?["oldest"]
             return InboundCounts(
-                byOutcome: counts,
-                inboxOpen: try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox WHERE state = 'open'") ?? 0)
+                byOutcome: counts, inboxOpen: open?["n"] ?? 0, oldestOpen: oldest.map(Date.init(timeIntervalSince1970:))
+            )
         }
     }
 

@@ -14,8 +14,10 @@ public struct Metrics: Sendable {
     var suppressed: [String: Int] = [:]
     var withdrawn = 0
     var expired = 0
-    var delivered = 0
-    var failed = 0
+    /// Outcomes the delivery tools reported, by channel (every channel written, 0 included, so a
+    /// rate over it exists from the first scrape).
+    var delivered: [Channel: Int] = [:]
+    var failed: [Channel: Int] = [:]
     var dropped = 0
     var ticks = 0
     var lastTickSeconds = 0.0
@@ -28,6 +30,14 @@ public struct Metrics: Sendable {
     /// restart), and what waits in the inbox for a person (R31–R35).
     var inbound: [String: Int] = [:]
     var inboxOpen = 0
+    /// When the oldest open inbox item arrived.
+    var inboxOldest: Date?
+    /// Bytes still free on the spool's file system, when it could be read.
+    var spoolAvailableBytes: UInt64?
+    /// The configured tick interval: "no tick for three intervals" needs it beside the last tick.
+    public var tickIntervalSeconds = 0
+    /// When this process started: a restart (systemd's watchdog, a crash) moves it.
+    public var startedAt = Date()
     /// Batches the schema's R8 backstop refused: each a bug that the planner and the fence
     /// let through, and that the database stopped.
     public var backstopRefusals = 0
@@ -39,18 +49,20 @@ public struct Metrics: Sendable {
     /// Adds one tick's report.
     public mutating func record(
         _ report: TickReport, suppressed blocked: [String: Int], depth: [String: Int],
-        inbound: InboundCounts = InboundCounts()
+        inbound: InboundCounts = InboundCounts(), spoolAvailableBytes: UInt64? = nil
     ) {
         self.inbound = inbound.byOutcome
         inboxOpen = inbound.inboxOpen
+        inboxOldest = inbound.oldestOpen
+        self.spoolAvailableBytes = spoolAvailableBytes
         for (channel, kinds) in report.spooled.byChannelAndKind {
             for (kind, count) in kinds { spooled[channel.rawValue, default: [:]][kind.rawValue, default: 0] += count }
         }
         for (rule, count) in blocked { suppressed[rule, default: 0] += count }
         withdrawn += report.withdrawn
         expired += report.expired
-        delivered += report.delivered
-        failed += report.failed
+        for (channel, count) in report.deliveredByChannel { delivered[channel, default: 0] += count }
+        for (channel, count) in report.failedByChannel { failed[channel, default: 0] += count }
         dropped += report.dropped
         ticks += 1
         lastTickSeconds = report.finishedAt.timeIntervalSince(report.startedAt)
@@ -80,11 +92,11 @@ public struct Metrics: Sendable {
         family("rapport_jobs_withdrawn_total", "counter", "Waiting jobs taken back (R18).", [("", String(withdrawn))])
         family("rapport_jobs_expired_total", "counter", "Jobs never claimed before not_after.", [("", String(expired))])
         family(
-            "rapport_jobs_delivered_total", "counter", "Deliveries reported by delivery tools.",
-            [("", String(delivered))])
+            "rapport_jobs_delivered_total", "counter", "Deliveries reported by delivery tools, by channel.",
+            Channel.allCases.map { ("{channel=\"\($0.rawValue)\"}", String(delivered[$0] ?? 0)) })
         family(
-            "rapport_jobs_failed_total", "counter", "Failed deliveries reported by delivery tools.",
-            [("", String(failed))])
+            "rapport_jobs_failed_total", "counter", "Failed deliveries reported by delivery tools, by channel.",
+            Channel.allCases.map { ("{channel=\"\($0.rawValue)\"}", String(failed[$0] ?? 0)) })
         family(
             "rapport_touchpoints_dropped_total", "counter", "Stale touchpoints dropped (R29).", [("", String(dropped))])
         family("rapport_ticks_total", "counter", "Ticks run.", [("", String(ticks))])
@@ -104,6 +116,27 @@ public struct Metrics: Sendable {
                 return ("{kind=\"\(parts[0])\",outcome=\"\(parts.count > 1 ? parts[1] : "")\"}", String(count))
             })
         family("rapport_inbox_open", "gauge", "Inbound messages waiting for a person (R34).", [("", String(inboxOpen))])
+        family(
+            "rapport_inbox_oldest_age_seconds", "gauge",
+            "How long the oldest open inbox item had waited at the last tick (0 when none waits).",
+            [
+                (
+                    "",
+                    String(
+                        format: "%.0f", max(0, inboxOldest.map { (lastTickAt ?? Date()).timeIntervalSince($0) } ?? 0))
+                )
+            ])
+        if let spoolAvailableBytes {
+            family(
+                "rapport_spool_available_bytes", "gauge", "Bytes still free for the spool on its file system.",
+                [("", String(spoolAvailableBytes))])
+        }
+        family(
+            "rapport_tick_interval_seconds", "gauge", "The configured time between ticks.",
+            [("", String(tickIntervalSeconds))])
+        family(
+            "rapport_start_time_seconds", "gauge", "When this rapportd process started (Unix time).",
+            [("", String(format: "%.3f", startedAt.timeIntervalSince1970))])
         family(
             "rapport_backstop_refusals_total", "counter",
             "Batches the schema's R8 backstop refused (nothing written; a bug to report).",

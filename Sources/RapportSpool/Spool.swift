@@ -249,6 +249,10 @@ public struct Spool: Sendable {
         }
     }
 
+    /// The bytes still free for the spool's writer on its file system: a spool that fills its
+    /// disk stops the daemon's ticks, so the metrics carry it for an alert well before that.
+    public func availableBytes() throws(SystemError) -> UInt64 { try SystemCalls.availableBytes(root) }
+
     /// The job file names in `folder`, in send order (their names sort by `not_before`).
     /// Outcome files (`NAME.result.json`) and hidden staging files are not listed.
     public func list(_ folder: Folder) throws(SystemError) -> [String] {

@@ -116,6 +116,13 @@ enum SystemCalls {
         return info
     }
 
+    /// The bytes an unprivileged writer may still put on the file system holding `path`.
+    static func availableBytes(_ path: String) throws(SystemError) -> UInt64 {
+        var info = statvfs()
+        _ = try retrying("statvfs", path, { statvfs(path, &info) }, failed: { $0 != 0 })
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
+    }
+
     /// The names in a directory (without `.` and `..`).
     static func listDirectory(_ path: String) throws(SystemError) -> [String] {
         guard let dir = opendir(path) else { throw SystemError(call: "opendir", path: path, errno: errno) }

@@ -271,9 +271,13 @@ public struct CommitResult: Sendable, Equatable {
 public struct InboundCounts: Sendable, Equatable {
     public var byOutcome: [String: Int]
     public var inboxOpen: Int
+    /// When the oldest message still waiting for a person arrived: an inbox nobody reads is
+    /// a debtor nobody answers (R34), so its age is what an alert watches.
+    public var oldestOpen: Date?
 
-    public init(byOutcome: [String: Int] = [:], inboxOpen: Int = 0) {
+    public init(byOutcome: [String: Int] = [:], inboxOpen: Int = 0, oldestOpen: Date? = nil) {
         self.byOutcome = byOutcome
         self.inboxOpen = inboxOpen
+        self.oldestOpen = oldestOpen
     }
 }

@@ -194,8 +194,11 @@ final class TickService: Service {
             depth[folder.rawValue] = (try? engine.spool.list(folder).count) ?? 0
         }
         let inbound = (try? await engine.store.inboundCounts()) ?? InboundCounts()
+        let available = try? engine.spool.availableBytes()
         let snapshot = metrics.withLock { metrics in
-            metrics.record(report, suppressed: report.blocked, depth: depth, inbound: inbound)
+            metrics.record(
+                report, suppressed: report.blocked, depth: depth, inbound: inbound, spoolAvailableBytes: available)
+            metrics.tickIntervalSeconds = engine.settings.daemon.tickSeconds
             metrics.node = nodeCounters()
             return metrics
         }

@@ -116,6 +116,31 @@ struct MetricsTests {
         }
     }
 
+    @Test("Failures by channel, the inbox's oldest item, the spool's free bytes, the interval and a restart")
+    func alertInputs() {
+        var metrics = Metrics()
+        metrics.startedAt = Date(timeIntervalSince1970: 50)
+        metrics.tickIntervalSeconds = 60
+        var report = TickReport(
+            startedAt: Date(timeIntervalSince1970: 1_000), finishedAt: Date(timeIntervalSince1970: 1_000))
+        report.failedByChannel = [.sms: 2, .email: 1]
+        report.deliveredByChannel = [.sms: 5]
+        metrics.record(report, suppressed: [:], depth: [:], spoolAvailableBytes: 4_096)
+        metrics.record(
+            report, suppressed: [:], depth: [:],
+            inbound: InboundCounts(inboxOpen: 1, oldestOpen: Date(timeIntervalSince1970: 100)),
+            spoolAvailableBytes: 2_048)
+        let text = metrics.rendered()
+        #expect(text.contains("rapport_jobs_failed_total{channel=\"sms\"} 4\n"))
+        #expect(text.contains("rapport_jobs_failed_total{channel=\"email\"} 2\n"))
+        #expect(text.contains("rapport_jobs_failed_total{channel=\"voice\"} 0\n"))
+        #expect(text.contains("rapport_jobs_delivered_total{channel=\"sms\"} 10\n"))
+        #expect(text.contains("rapport_inbox_oldest_age_seconds 900\n"))
+        #expect(text.contains("rapport_spool_available_bytes 2048\n"))
+        #expect(text.contains("rapport_tick_interval_seconds 60\n"))
+        #expect(text.contains("rapport_start_time_seconds 50.000\n"))
+    }
+
     @Test("A cluster node's lease counters are written only by a node")
     func clusterMetrics() {
         var metrics = Metrics()

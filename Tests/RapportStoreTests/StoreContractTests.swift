@@ -240,14 +240,21 @@ struct StoreContractTests {
         #expect(try await store.received("m-1"))
         let items = try await store.inbox()
         #expect(items.count == 1 && items.first?.agreements == [Identifier("A-1")!])
-        let id = try #require(items.first?.id)
+        try await receive("m-2", concerning: ["A-2"], at: now.addingTimeInterval(-3_600), store)
+        try await receive("m-3", concerning: ["A-2"], at: now.addingTimeInterval(-60), store)
+        let waiting = try await store.inboundCounts()
+        #expect(waiting.inboxOpen == 3 && waiting.oldestOpen == now.addingTimeInterval(-3_600))
+        for item in try await store.inbox() where item.agreements == [Identifier("A-2")!] {
+            #expect(try await store.closeInbox(item.id, action: "done", reason: nil, events: [], at: now))
+        }
+        let id = try #require(try await store.inbox().first?.id)
         let stop = Event(agreement: Identifier("A-1")!, type: .cease, at: now)
         #expect(try await store.closeInbox(id, action: "cease", reason: "asked", events: [stop], at: now))
         #expect(try await !store.closeInbox(id, action: "cease", reason: "asked", events: [stop], at: now))
         #expect(try await store.inbox().isEmpty)
-        #expect(try await store.inbox(openOnly: false).count == 1)
+        #expect(try await store.inbox(openOnly: false).count == 3)
         #expect(try await store.portfolio(of: Identifier("D-1")!).events.map(\.type) == [.cease])
-        #expect(try await store.inboundCounts() == InboundCounts(byOutcome: ["message/conversation": 1]))
+        #expect(try await store.inboundCounts() == InboundCounts(byOutcome: ["message/conversation": 3]))
     }
 
     @Test(
