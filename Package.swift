@@ -118,7 +118,15 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "rapportctl", dependencies: ["RapportCommandLine", "RapportStorage"]),
+        // The operator's report: the book's figures gathered as the planner reads them, drawn as
+        // one self-contained HTML page with SVG charts whose geometry is ours.
+        .target(
+            name: "RapportReport",
+            dependencies: [
+                "RapportCore", "RapportEngine", "RapportStorage", .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(name: "rapportctl", dependencies: ["RapportCommandLine", "RapportStorage", "RapportReport"]),
         // What the test targets share: a temporary folder that removes itself.
         .target(name: "RapportTestSupport", path: "Tests/RapportTestSupport"),
         .testTarget(
@@ -153,6 +161,10 @@ let package = Package(
         .testTarget(name: "RapportServiceTests", dependencies: ["RapportService", "RapportStorage"]),
         .testTarget(name: "RapportSMSTests", dependencies: ["RapportSMS", "RapportTestSupport"]),
         .testTarget(
+            name: "RapportReportTests", dependencies: ["RapportReport", "RapportCore", "RapportEngine"],
+            exclude: ["Golden"]
+        ),
+        .testTarget(
             name: "RapportMailTests", dependencies: ["RapportMail", "RapportTestSupport"],
             resources: [.copy("Fixtures")]
         ),
@@ -161,7 +173,7 @@ let package = Package(
             name: "RapportEndToEndTests",
             dependencies: [
                 "RapportEngine", "RapportStorage", "RapportSQLiteStore", "RapportSpool", "RapportMessages",
-                "RapportMail", "RapportSMS",
+                "RapportMail", "RapportSMS", "RapportReport",
                 "RapportCommandLine",
                 "RapportTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),

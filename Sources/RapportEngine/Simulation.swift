@@ -27,6 +27,11 @@ public struct Simulation: Sendable {
         public var jobs: Int
         /// Seconds since the run began.
         public var elapsed: TimeInterval
+
+        /// "simulate: 2026-11-03T00:00:00Z (5%), 1200 jobs, 12 s": a progress line for `verb`.
+        public func line(_ verb: String) -> String {
+            "\(verb): \(Timestamp.rfc3339(now)) (\(Int(fraction * 100))%), \(jobs) jobs, \(Int(elapsed)) s"
+        }
     }
 
     /// What the run did.

@@ -16,7 +16,7 @@ struct RapportCtl: AsyncParsableCommand {
             StatusCommand.self, SimulateCommand.self, ForecastCommand.self, GenerateCommand.self, SpoolCommand.self,
             CheckConfigCommand.self,
             GalleryCommand.self, InboundCommand.self, InboxCommand.self, AgreementsCommand.self, MigrateCommand.self,
-            ClusterCommand.self,
+            ClusterCommand.self, ReportCommand.self,
         ])
 
     /// Runs with the project's error model: every failure, usage errors included, is one line.

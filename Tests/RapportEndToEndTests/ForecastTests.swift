@@ -84,7 +84,7 @@ struct ForecastTests {
         }
         var forecast: [Delivered] = []
         let count = try await Forecast(planner: engine.planner, from: from, until: until).run(over: engine.store) {
-            jobs in
+            _, jobs in
             forecast += jobs.map {
                 Delivered(id: $0.jobID, notBefore: $0.notBefore, channel: $0.channel, kind: $0.kind)
             }

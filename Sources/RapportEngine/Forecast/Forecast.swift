@@ -44,12 +44,14 @@ public struct Forecast: Sendable {
     /// Whether debtors are independent under `policy`, so a forecast may run them apart.
     public static func isExact(for policy: Policy) -> Bool { policy.ratePerMinute.isEmpty }
 
-    /// Runs the forecast over `store`, handing each debtor's delivered jobs to `deliver` (debtor
-    /// by debtor, each one's in the order they went out) and `progress` every few seconds.
+    /// Runs the forecast over `store`, handing each debtor's delivered jobs to `deliver` with
+    /// the debtor (debtor by debtor, each one's in the order they went out) and `progress`
+    /// every few seconds.
     /// - Returns: how many jobs were delivered.
     @discardableResult
     public func run(
-        over store: any Store, progress: (Progress) -> Void = { _ in }, deliver: ([ContactRecord]) -> Void
+        over store: any Store, progress: (Progress) -> Void = { _ in },
+        deliver: (_ debtor: Identifier, _ jobs: [ContactRecord]) -> Void
     ) async throws(StoreError) -> Int {
         let total = try await store.debtorCount()
         let liveWaiting = try await store.agreementsOfJobs(in: [.planned, .spooled, .held])
@@ -66,20 +68,23 @@ public struct Forecast: Sendable {
             let portfolios = try await store.portfolios(of: chunk)
             // A forecast over a record it cannot read would be wrong: it stops, naming the row.
             var timelines: [DebtorTimeline] = []
+            var debtors: [Identifier] = []
             for debtor in chunk {
                 guard let portfolio = try portfolios[debtor]?.get() else { continue }
+                debtors.append(debtor)
                 timelines.append(
                     DebtorTimeline(
                         portfolio: portfolio, liveWaiting: liveWaiting,
                         wakes: portfolio.agreements.flatMap { wakes[$0.id] ?? [] }))
             }
             let (planner, from, until) = (planner, from, until)
-            for delivered in timelines.concurrentMap({ timeline in
+            let delivered = timelines.concurrentMap { timeline in
                 var timeline = timeline
                 return timeline.run(planner: planner, from: from, until: until)
-            }) {
-                jobs += delivered.count
-                deliver(delivered)
+            }
+            for (debtor, jobsOfDebtor) in zip(debtors, delivered) {
+                jobs += jobsOfDebtor.count
+                deliver(debtor, jobsOfDebtor)
             }
             done += chunk.count
             if Date().timeIntervalSince(lastProgress) >= 2 {

@@ -27,55 +27,28 @@ struct ForecastCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await command {
-            guard (1...366).contains(days) else { throw Failure(.usage, "--days must be between 1 and 366") }
-            // Now as a whole second, as `simulate --from` takes it: both ways of forecasting
-            // (below) then visit the very same instants.
-            let now = from ?? Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
-            let engine = try await storage.openEngine(logger: RapportCtl.logger)
-            // N rows: today (from now) and the next N-1 UTC days, each simulated to its end.
-            let firstDay = LocalDate(String(Timestamp.rfc3339(now).prefix(10))) ?? LocalDate(daysSinceEpoch: 0)
-            let end = Date(timeIntervalSince1970: Double(firstDay.adding(days: days).daysSinceEpoch) * 86_400 - 1)
-            var counts: [String: [Channel: Int]] = [:]
-            func count(_ notBefore: Date, _ channel: Channel) {
-                counts[String(Timestamp.rfc3339(notBefore).prefix(10)), default: [:]][channel, default: 0] += 1
-            }
-            if Forecast.isExact(for: engine.settings.policy) {
-                try await Forecast(planner: engine.planner, from: now, until: end).run(
-                    over: engine.store, progress: { printProgress($0) }
-                ) { jobs in
-                    for job in jobs { count(job.notBefore, job.channel) }
-                }
-            } else {
-                let scratch = Scratch()
-                defer { scratch.removeAll() }
-                _ = try await Simulation(settings: engine.settings, from: now, until: end, rendersText: false).run(
-                    copying: engine.store, in: try scratch.folder("forecast"),
-                    spoolIn: try scratch.memoryFolder("forecast-spool"), logger: RapportCtl.logger,
-                    progress: { printProgress("forecast", $0) }
-                ) { job in count(job.notBefore, job.channel) }
-            }
-            let dates = (0..<days).map { firstDay.adding(days: $0).description }
+            let (_, forecast, tally) = try await DailyForecast.run(
+                days: days, from: from, storage: storage, logger: RapportCtl.logger, progress: printError)
+            let dates = (0..<days).map { forecast.firstDay.adding(days: $0).description }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
-                for date in dates {
-                    let day = counts[date] ?? [:]
+                for (index, date) in dates.enumerated() {
                     let row = ForecastDay(
-                        date: date, sms: day[.sms] ?? 0, email: day[.email] ?? 0, voice: day[.voice] ?? 0,
-                        letter: day[.letter] ?? 0)
+                        date: date, sms: tally.count(on: index, .sms), email: tally.count(on: index, .email),
+                        voice: tally.count(on: index, .voice), letter: tally.count(on: index, .letter))
                     print(String(decoding: try encoder.encode(row), as: UTF8.self))
                 }
                 return
             }
-            let rows = dates.map { date in
-                [date] + Channel.allCases.map { String(counts[date]?[$0] ?? 0) } + [
-                    String(counts[date]?.values.reduce(0, +) ?? 0)
+            let rows = dates.enumerated().map { index, date in
+                [date] + Channel.allCases.map { String(tally.count(on: index, $0)) } + [
+                    String(Channel.allCases.reduce(0) { $0 + tally.count(on: index, $1) })
                 ]
             }
             let totals =
-                ["total"]
-                + Channel.allCases.map { channel in String(counts.values.map { $0[channel] ?? 0 }.reduce(0, +)) }
-                + [String(counts.values.flatMap(\.values).reduce(0, +))]
+                ["total"] + Channel.allCases.map { String(tally.total($0)) }
+                + [String(Channel.allCases.reduce(0) { $0 + tally.total($1) })]
             print(
                 TextTable.render(
                     header: ["DATE (UTC)"] + Channel.allCases.map { $0.rawValue.uppercased() } + ["TOTAL"],

@@ -52,14 +52,4 @@ final class OutputFile {
 }
 
 /// A progress line on standard error, as a long simulation goes.
-func printProgress(_ progress: Forecast.Progress) {
-    printError(
-        "forecast: \(progress.debtors) of \(progress.total) debtors, \(progress.jobs) jobs, \(Int(progress.elapsed)) s")
-}
-
-func printProgress(_ verb: String, _ progress: Simulation.Progress) {
-    printError(
-        "\(verb): \(Timestamp.rfc3339(progress.now)) (\(Int(progress.fraction * 100))%), \(progress.jobs) jobs, "
-            + "\(Int(progress.elapsed)) s"
-    )
-}
+func printProgress(_ verb: String, _ progress: Simulation.Progress) { printError(progress.line(verb)) }

@@ -81,6 +81,18 @@ extension Planner {
         return nil
     }
 
+    /// The channels whose address on record is unusable until it changes: it bounced
+    /// permanently (R35), or its last `failuresBeforeUnusable` deliveries failed. What the
+    /// operator's report counts as addresses made unusable; the same tests as the planner's.
+    public func unusableAddresses(of state: AgreementState, history: [ContactRecord]) -> [Channel] {
+        Channel.allCases.filter { channel in
+            guard let address = state.agreement.contacts[channel] else { return false }
+            return state.bounce(on: channel) != nil
+                || Self.keepsFailing(
+                    channel, address: address, history: history, threshold: policy.failuresBeforeUnusable)
+        }
+    }
+
     /// R7: no call in the 7 days after a conversation, at most 7 attempts in 7 days.
     private func callLimit(state: AgreementState, history: [ContactRecord], clock: ZoneClock, now: Date) -> String? {
         let today = clock.localDate(of: now)

@@ -15,6 +15,8 @@ public struct AgreementState: Sendable {
         public var through: LocalDate?
         /// True when even non-collection messages (a thank-you) are forbidden.
         public var blocksEverything: Bool
+        /// The kind of event that put the stop in force: one rule (R15) has several causes.
+        public var cause: EventType
     }
 
     /// A payment received, with the event identity its thank-you is keyed by.
@@ -216,7 +218,7 @@ public struct AgreementState: Sendable {
         stops.append(
             Stop(
                 rule: rule, reason: reason + " since \(Timestamp.rfc3339(event.at))", through: through,
-                blocksEverything: blocksEverything))
+                blocksEverything: blocksEverything, cause: event.type))
     }
 
     /// Applies a payment to the named installment, then the oldest unpaid ones.
