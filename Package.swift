@@ -173,7 +173,7 @@ let package = Package(
             name: "RapportEndToEndTests",
             dependencies: [
                 "RapportEngine", "RapportStorage", "RapportSQLiteStore", "RapportSpool", "RapportMessages",
-                "RapportMail", "RapportSMS", "RapportReport",
+                "RapportMail", "RapportSMS", "RapportReport", "RapportService",
                 "RapportCommandLine",
                 "RapportTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),

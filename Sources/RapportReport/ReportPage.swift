@@ -29,24 +29,35 @@ public struct ReportPage: Sendable {
     }
 
     private var sections: [Section] {
-        let summary = ReportSummary(figures: figures)
-        return [
+        [
             Section(
-                id: "contacts", heading: "Messages in the next \(figures.days.count) days", intro: summary.contacts,
+                id: "contacts", heading: "Messages in the next \(figures.days.count) days",
+                intro: "Each column is a UTC day, stacked by channel; weekends are shaded grey and the policy's "
+                    + "holidays hatched. Nothing not yet recorded is assumed: no payment, no reply.",
                 charts: [ReportChart.contacts(figures)]),
             Section(
-                id: "headroom", heading: "Pacing headroom", intro: summary.headroom,
+                id: "headroom", heading: "Pacing headroom",
+                intro:
+                    "Each column counts the debtors who have had or will have \(figures.weeklyCap) paced contacts in "
+                    + "the seven days ending that day (R8): they cannot be reached again that week, whatever happens.",
                 charts: [ReportChart.headroom(figures)]),
             Section(
-                id: "arrears", heading: "Arrears ageing", intro: summary.arrears,
+                id: "arrears", heading: "Arrears ageing",
+                intro: "Per currency, what is overdue, by days since the oldest unpaid installment's due date; each "
+                    + "bar ends with the amount and, in brackets, the number of agreements.",
                 charts: figures.arrears.keys.sorted().compactMap { currency in
                     figures.arrears[currency].map { ReportChart.arrears($0, currency: currency) }
                 }),
             Section(
-                id: "outcomes", heading: "Delivery, last 30 days", intro: summary.outcomes,
+                id: "outcomes", heading: "Delivery, last 30 days",
+                intro: "Jobs due in the last 30 days, per channel, by how they ended; jobs still waiting or in a "
+                    + "tool's hands are not counted. Unusable addresses bounced permanently or kept failing (R35).",
                 charts: [ReportChart.outcomes(figures)]),
-            Section(id: "stops", heading: "Stops in force", intro: summary.stops, charts: [ReportChart.stops(figures)]),
-            Section(id: "inbox", heading: "Inbox", intro: summary.inbox, charts: []),
+            Section(
+                id: "stops", heading: "Stops in force",
+                intro: "Agreements under each kind of stop today; an agreement under two kinds counts under each.",
+                charts: [ReportChart.stops(figures)]),
+            Section(id: "inbox", heading: "Inbox", intro: ReportSummary(figures: figures).inbox, charts: []),
         ]
     }
 

@@ -32,7 +32,8 @@ struct ReportSummary {
             + " (\(parts.joined(separator: ", "))), if nothing new is recorded."
         if let busiest = figures.days.max(by: { $0.total < $1.total }), busiest.total > 0 {
             text += " The busiest day is \(ReportChart.caption(busiest.date)) with \(count(busiest.total));"
-            text += " \(plural(figures.days.filter { $0.total == 0 }.count, "day has", "days have")) none."
+            let quiet = figures.days.filter { $0.total == 0 }.count
+            text += quiet == 0 ? " Every day has some." : " \(plural(quiet, "day has", "days have")) none."
         }
         return text
     }

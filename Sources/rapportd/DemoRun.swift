@@ -126,6 +126,7 @@ struct DemoRun {
         if let first = report.spooled.first {
             print("  swift run rapportctl explain \(first.agreement) \(options)")
         }
+        print("  swift run rapportctl report --out .rapport-demo/report.html \(options)   # then open it in a browser")
     }
 
     private func relative(_ path: String, _ cwd: String) -> String {

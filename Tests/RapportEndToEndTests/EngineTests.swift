@@ -148,7 +148,7 @@ struct EngineOutcomeTests {
             job.fileName,
             outcome: Outcome(delivered: true, at: job.notBefore, detail: "gateway accepted", providerID: "p-9"))
         let report = try await engine.tick(at: job.notBefore.addingTimeInterval(60))
-        #expect(report.delivered == 1)
+        #expect(report.delivered == 1 && report.deliveredByChannel == [job.channel: 1])
         let stored = try #require(try await engine.store.job(job.id))
         #expect(stored.state == .delivered)
         #expect(stored.detail == "gateway accepted; provider id p-9")
@@ -167,6 +167,7 @@ struct EngineOutcomeTests {
             job.fileName, outcome: Outcome(delivered: false, at: job.notBefore, detail: "carrier rejected"))
         let report = try await engine.tick(at: job.notBefore.addingTimeInterval(60))
         #expect(report.failed == 1)
+        #expect(report.failedByChannel == [.sms: 1], "the metrics' failures by channel")
         let later = try await engine.tick(at: job.notBefore.addingTimeInterval(2 * 3600))
         let retry = try #require(later.spooled.first ?? report.spooled.first)
         #expect(retry.channel == .email)
