@@ -34,7 +34,13 @@ struct ReportCommand: AsyncParsableCommand {
             let scratch = Scratch()
             defer { scratch.removeAll() }
             let file = try OutputFile(path: out, scratch: scratch)
-            try file.write(Data(ReportPage(figures: figures).html().utf8))
+            let html: String
+            do {
+                html = try ReportPage(figures: figures).html()
+            } catch {
+                throw Failure(.config, "the report's template does not parse (\(error)): a broken build, report it")
+            }
+            try file.write(Data(html.utf8))
             try file.close()
             printError("report: \(out) (\(figures.debtors) debtors, \(days) days)")
         }
