@@ -108,24 +108,29 @@ extension ReportChart {
             header: ["Day (UTC)", "at the cap", "below it"], rows: rows, total: nil)
     }
 
-    /// Arrears by age band in one currency.
+    /// Arrears by age band in one currency; a band of fewer than `smallestGroup` agreements
+    /// shows its count and no amount.
     static func arrears(_ bands: [ReportFigures.AgeBand], currency: String) -> ReportChart {
         let frame = ChartFrame(
             id: "arrears-\(currency.lowercased())", chart: "arrears",
             title: "Arrears by age, \(currency)",
             description: "Bars: the amount overdue in \(currency), by days since the oldest unpaid installment.",
             xTitle: "Amount overdue (\(currency))", yTitle: "Days overdue", series: [SeriesStyle.single])
+        let hidden = "not shown: fewer than \(ReportFigures.smallestGroup) agreements"
         let rows = bands.map { band in
-            BarChart.Row(
-                label: band.label, values: [Double(band.amount.description) ?? 0], shown: [band.amount.description],
-                total: "\(band.amount) (\(count(band.agreements)))")
+            band.amountShown
+                ? BarChart.Row(
+                    label: band.label, values: [Double(band.amount.description) ?? 0],
+                    shown: [band.amount.description], total: "\(band.amount) (\(count(band.agreements)))")
+                : BarChart.Row(label: band.label, values: [0], shown: [""], total: "\(hidden) (\(band.agreements))")
         }
         let svg = BarChart(frame: frame, rows: rows, emptyNote: "Nothing overdue").svg()
+        let partial = bands.contains { !$0.amountShown }
         let total = Row(
-            head: "total",
+            head: partial ? "total of the amounts shown" : "total",
             cells: [
                 Cell(text: count(bands.reduce(0) { $0 + $1.agreements }), key: "agreements"),
-                Cell(text: bands.reduce(Money.zero) { $0 + $1.amount }.description, key: "amount"),
+                Cell(text: ReportFigures.shownTotal(bands).description, key: "amount"),
             ])
         return ReportChart(
             svg: svg, table: "arrears-\(currency.lowercased())", caption: "Arrears by age in \(currency)",
@@ -134,7 +139,8 @@ extension ReportChart {
                 Row(
                     head: $0.label,
                     cells: [
-                        Cell(text: count($0.agreements), key: "agreements"), Cell(text: "\($0.amount)", key: "amount"),
+                        Cell(text: count($0.agreements), key: "agreements"),
+                        Cell(text: $0.amountShown ? "\($0.amount)" : hidden, key: "amount"),
                     ])
             }, total: total)
     }

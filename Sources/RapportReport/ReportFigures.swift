@@ -41,6 +41,20 @@ public struct ReportFigures: Sendable, Equatable {
             self.agreements = agreements
             self.amount = amount
         }
+
+        /// Whether the band's amount may be shown: a band of one or two agreements would show
+        /// what those debtors owe, so only the count is.
+        public var amountShown: Bool { agreements == 0 || agreements >= ReportFigures.smallestGroup }
+    }
+
+    /// An amount is shown only for at least this many agreements together: no debtor's own
+    /// arrears can be read off the page, nor worked out from a total (see `shownTotal`).
+    public static let smallestGroup = 3
+
+    /// The amount of the bands whose amounts are shown: what a currency's total may say without
+    /// giving away a hidden band's amount by subtraction.
+    public static func shownTotal(_ bands: [AgeBand]) -> Money {
+        bands.filter(\.amountShown).reduce(Money.zero) { $0 + $1.amount }
     }
 
     /// How jobs of the last 30 days ended.

@@ -53,11 +53,14 @@ struct ReportSummary {
         let agreements = figures.arrears.values.flatMap { $0 }.reduce(0) { $0 + $1.agreements }
         guard agreements > 0 else { return "No agreement is in arrears." }
         let amounts = currencies.compactMap { currency in
-            figures.arrears[currency].map { "\($0.reduce(Money.zero) { $0 + $1.amount }) \(currency)" }
+            figures.arrears[currency].map { "\(ReportFigures.shownTotal($0)) \(currency)" }
         }
+        let partial = figures.arrears.values.contains { $0.contains { !$0.amountShown } }
         let old = figures.arrears.values.flatMap { $0.suffix(2) }.reduce(0) { $0 + $1.agreements }
         return "\(plural(agreements, "agreement is", "agreements are")) in arrears, \(amounts.joined(separator: ", "))"
-            + " overdue in all; \(count(old)) of them for more than 90 days."
+            + (partial
+                ? " overdue in the age bands of \(ReportFigures.smallestGroup) agreements or more" : " overdue in all")
+            + "; \(count(old)) of them for more than 90 days."
     }
 
     var outcomes: String {

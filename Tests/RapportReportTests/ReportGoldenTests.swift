@@ -65,8 +65,9 @@ struct ReportGoldenTests {
             func around(_ bytes: [UInt8]) -> String {
                 String(decoding: bytes.dropFirst(first).prefix(60), as: UTF8.self)
             }
+            let same = kept == drawn
             #expect(
-                kept == drawn,
+                same,
                 """
                 \(name).svg differs from byte \(first): kept "\(around(kept))", drawn "\(around(drawn))"; \
                 if intended, RAPPORT_UPDATE_GOLDEN=1 rewrites it

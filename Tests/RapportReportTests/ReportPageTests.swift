@@ -49,6 +49,16 @@ struct ReportPageTests {
         #expect(html.contains("Over the next 14 days Rapport expects to send \(AxisScale.grouped(total)) messages"))
     }
 
+    @Test("No debtor's own arrears: a band of one or two agreements shows its count, not its amount, nor does a total")
+    func smallGroupsHideTheirAmounts() throws {
+        // The fixture's EUR arrears are one band of two agreements owing 310.00 together.
+        #expect(!html.contains("310.00") && !html.contains("310.0<") && !html.contains(">310<"))
+        #expect(html.contains("not shown: fewer than 3 agreements"))
+        #expect(html.contains("<th scope=\"row\">total of the amounts shown</th>"))
+        // USD's bands all have three agreements or more: every amount and the total are there.
+        #expect(html.contains("1820.25") && html.contains(">9450.75</td>"))
+    }
+
     @Test("A book with nothing in it still draws every chart, saying what is empty")
     func emptyBook() throws {
         var figures = ReportGoldenTests.figures
