@@ -136,10 +136,12 @@ struct BookCounter {
 
     /// The day indexes (negative: before the forecast's first day) of the paced contacts of the
     /// six days before it and of its first day up to `now`: what the forecast's early days'
-    /// weekly windows reach back to. Jobs from `now` on are the forecast's.
+    /// weekly windows reach back to. A job still waiting is the forecast's to deliver (or to
+    /// withdraw), and so are jobs from `now` on: counting them here would count them twice.
     private func pastPacedDays(_ history: [ContactRecord]) -> [Int] {
         history.compactMap { job in
-            guard job.state.countsAsContact, !job.kind.isAnswer, job.notBefore < now else { return nil }
+            guard job.state.countsAsContact, !job.state.isWaiting, !job.kind.isAnswer, job.notBefore < now
+            else { return nil }
             let day = tally.dayIndex(of: job.notBefore)
             return day >= -6 ? day : nil
         }
