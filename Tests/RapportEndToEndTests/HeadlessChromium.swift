@@ -9,7 +9,7 @@ enum HeadlessChromium {
     }
 
     /// What enables the test where Chromium is missing.
-    static let enableHint = "the browser test needs Chromium: apt-get install chromium"
+    static let enableHint = "the browser test needs Chromium: sudo scripts/chromium-test-setup installs it"
 
     /// The DOM of `page` after load, laid out in a window `width` CSS pixels wide.
     static func dom(of page: URL, width: Int, profile: URL) throws -> String {
