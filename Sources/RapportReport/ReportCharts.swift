@@ -48,6 +48,15 @@ extension ReportChart {
 
     static func count(_ value: Int) -> String { AxisScale.grouped(value) }
 
+    /// A forecast day's column: its day of the month, the month's name where a month (or the
+    /// chart) starts, and its weekend or holiday.
+    static func column(_ day: ReportFigures.Day, first: Bool, values: [Int]) -> ColumnChart.Column {
+        ColumnChart.Column(
+            label: String(day.date.day),
+            group: first || day.date.day == 1 ? "\(monthNames[day.date.month - 1]) \(day.date.year)" : nil,
+            caption: caption(day.date), isWeekend: day.isWeekend, holiday: day.holiday, values: values)
+    }
+
     /// Messages per day for the forecast days, stacked by channel.
     static func contacts(_ figures: ReportFigures) -> ReportChart {
         let frame = ChartFrame(
@@ -57,11 +66,7 @@ extension ReportChart {
             xTitle: "Day (UTC)", yTitle: "Messages",
             series: Channel.allCases.compactMap { SeriesStyle.channels[$0] })
         let columns = figures.days.enumerated().map { index, day in
-            ColumnChart.Column(
-                label: String(day.date.day),
-                group: index == 0 || day.date.day == 1 ? "\(monthNames[day.date.month - 1]) \(day.date.year)" : nil,
-                caption: caption(day.date), isWeekend: day.isWeekend, holiday: day.holiday,
-                values: Channel.allCases.map { day.contacts[$0] ?? 0 })
+            column(day, first: index == 0, values: Channel.allCases.map { day.contacts[$0] ?? 0 })
         }
         let svg = ColumnChart(frame: frame, columns: columns, emptyNote: "No message forecast").svg()
         let rows = figures.days.map { day in
@@ -89,10 +94,7 @@ extension ReportChart {
                 + "cap (R8), so nothing more can be sent to them that week.",
             xTitle: "Day (UTC)", yTitle: "Debtors at the cap", series: [SeriesStyle.single])
         let columns = figures.days.enumerated().map { index, day in
-            ColumnChart.Column(
-                label: String(day.date.day),
-                group: index == 0 || day.date.day == 1 ? "\(monthNames[day.date.month - 1]) \(day.date.year)" : nil,
-                caption: caption(day.date), isWeekend: day.isWeekend, holiday: day.holiday, values: [day.atCap])
+            column(day, first: index == 0, values: [day.atCap])
         }
         let svg = ColumnChart(frame: frame, columns: columns, emptyNote: "No debtor at the cap").svg()
         let rows = figures.days.map { day in

@@ -37,7 +37,7 @@ struct CallbackRoutesTests {
     }
 
     @Test(
-        "R31–R34: a text from Kannel's sms-service (get-url or post-url) is a message with Kannel's id as provider_id")
+        "R31–R34: a text from Kannel's sms-service (get-url or post-url) is a message, Kannel's id its provider_id")
     func kannelText() throws {
         let expected = InboundMessage(
             channel: .sms, from: "+12145550100", to: "12345",
