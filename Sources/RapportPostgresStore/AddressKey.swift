@@ -10,11 +10,22 @@ enum AddressKey {
 
     /// `keys` as a PostgreSQL array literal: each element quoted, its quotes and backslashes
     /// escaped, so no address can end an element or the array early.
+    /// Written byte by byte: it runs on the import's one writer for every agreement, where
+    /// Foundation's `replacingOccurrences` cost a seventh of a whole import's CPU.
     static func literal(_ keys: [String]) -> String {
-        let elements = keys.map { key in
-            "\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(keys.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (index, key) in keys.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in key.utf8 {
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
         }
-        return "{" + elements.joined(separator: ",") + "}"
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
