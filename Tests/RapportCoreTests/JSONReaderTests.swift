@@ -28,7 +28,7 @@ struct JSONReaderTests {
                 guard let converted = convert(value) else { return nil }
                 fields[key] = converted
             }
-            return .object(fields)
+            return .object(JSONObject(fields))
         default: return nil
         }
     }
@@ -76,6 +76,20 @@ struct JSONReaderTests {
         ])
     func refuses(_ text: String) {
         #expect(JSONReader.parse(text) == nil, "\(text)")
+    }
+
+    @Test("A key given twice means its last value; objects are equal whatever their keys' order")
+    func repeatedKeys() throws {
+        let value = try #require(JSONReader.parse(#"{"a":1,"b":2,"a":3}"#))
+        guard case .object(let object) = value else {
+            Issue.record("\(value) is not an object")
+            return
+        }
+        #expect(object["a"] == .number(3))
+        #expect(object.keys == ["a", "b"])
+        #expect(JSONReader.parse(#"{"b":2,"a":3}"#) == value)
+        #expect(JSONReader.parse(#"{"b":2,"a":1}"#) != value)
+        #expect(JSONReader.parse(#"{"b":2}"#) != value)
     }
 
     @Test("Nesting deeper than 512 is refused, not recursed into")

@@ -57,6 +57,10 @@ struct ValueTests {
         #expect(Money("0.005")?.description == "0.01")
         #expect((Money("0")! - Money("0.005")!).description == "-0.01")
         #expect(Money("999999999999.9999")?.description == "1000000000000.00")
+        // Past 64 bits of hundredths (a sum, never one amount), printed the long way.
+        let huge = Int128(UInt64.max) * 100 + 12_345
+        #expect(Money(tenThousandths: huge).description == "184467440737095517.38")
+        #expect(Money(tenThousandths: -huge).description == "-184467440737095517.38")
     }
 
     @Test("Local dates reject impossible days and count days exactly")

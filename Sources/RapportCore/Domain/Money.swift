@@ -18,9 +18,10 @@ public struct Money: Hashable, Comparable, Sendable, StringCoded {
     /// at most twelve integer digits. Signs, exponents, `NaN` and separators are refused so that
     /// what an operator wrote is exactly what is stored.
     public init?(_ text: String) {
-        var whole: Int128 = 0
+        // 64-bit while reading: twelve integer and four decimal digits cannot overflow it.
+        var whole: Int64 = 0
         var wholeDigits = 0
-        var fraction: Int128 = 0
+        var fraction: Int64 = 0
         var fractionDigits = 0
         var afterPoint = false
         for byte in text.utf8 {
@@ -29,7 +30,7 @@ public struct Money: Hashable, Comparable, Sendable, StringCoded {
                 continue
             }
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-            let digit = Int128(byte - UInt8(ascii: "0"))
+            let digit = Int64(byte - UInt8(ascii: "0"))
             if afterPoint {
                 fraction = fraction * 10 + digit
                 fractionDigits += 1
@@ -41,7 +42,7 @@ public struct Money: Hashable, Comparable, Sendable, StringCoded {
         }
         guard wholeDigits >= 1, !afterPoint || fractionDigits >= 1 else { return nil }
         for _ in fractionDigits..<4 { fraction *= 10 }
-        self.tenThousandths = whole * Self.scale + fraction
+        self.tenThousandths = Int128(whole) * Self.scale + Int128(fraction)
     }
 
     /// Wraps an already exact count of ten-thousandths.
@@ -57,11 +58,32 @@ public struct Money: Hashable, Comparable, Sendable, StringCoded {
     /// fourth decimal round half away from zero.
     public var description: String {
         let hundredths = (tenThousandths.magnitude + 50) / 100
-        // 64-bit when the amount fits, which is every real one.
-        var digits = UInt64(exactly: hundredths).map { String($0) } ?? String(hundredths)
-        if digits.utf8.count < 3 { digits = String(repeating: "0", count: 3 - digits.utf8.count) + digits }
-        let sign = tenThousandths < 0 && hundredths > 0 ? "-" : ""
-        return sign + digits.dropLast(2) + "." + digits.suffix(2)
+        let negative = tenThousandths < 0 && hundredths > 0
+        // Every real amount fits 64 bits, and its text a small string: written back to front
+        // into a buffer on the stack, it costs no allocation (an import writes one per
+        // installment, twice).
+        guard var rest = UInt64(exactly: hundredths) else {
+            let digits = String(hundredths)
+            return (negative ? "-" : "") + digits.dropLast(2) + "." + digits.suffix(2)
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var start = buffer.count
+            func prepend(_ byte: UInt8) {
+                start -= 1
+                buffer[start] = byte
+            }
+            for place in 0..<3 {
+                if place == 2 { prepend(UInt8(ascii: ".")) }
+                prepend(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            }
+            while rest > 0 {
+                prepend(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            }
+            if negative { prepend(UInt8(ascii: "-")) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
+        }
     }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.tenThousandths < rhs.tenThousandths }

@@ -49,8 +49,9 @@ struct JSONReader {
 
     private mutating func object(depth: Int) -> JSONValue? {
         index += 1
-        // Room for a record's keys at once: growing a dictionary rehashes it each time.
-        var fields: [String: JSONValue] = Dictionary(minimumCapacity: 16)
+        // Room for a record's keys at once: an agreement's root has up to 15, its nested
+        // objects up to 5.
+        var fields = JSONObject(capacity: depth == 0 ? 16 : 6)
         skipWhiteSpace()
         if current == UInt8(ascii: "}") {
             index += 1
@@ -63,7 +64,7 @@ struct JSONReader {
             guard current == UInt8(ascii: ":") else { return nil }
             index += 1
             guard let value = value(depth: depth + 1) else { return nil }
-            fields[key] = value
+            fields.append(key, value)
             skipWhiteSpace()
             switch current {
             case UInt8(ascii: ","): index += 1

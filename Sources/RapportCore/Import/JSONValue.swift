@@ -8,7 +8,7 @@ public enum JSONValue: Sendable, Equatable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// Parses one line of JSON Lines; the error says why in a few words.
     public static func parse(line: String) throws(ImportError) -> JSONValue {
@@ -38,7 +38,7 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Reads typed fields out of a JSON object, naming the field path in every error.
 struct FieldReader {
-    let fields: [String: JSONValue]
+    let fields: JSONObject
     let path: String
 
     init(_ value: JSONValue, path: String) throws(ImportError) {
@@ -55,7 +55,7 @@ struct FieldReader {
     /// otherwise be dropped silently, and with it what the debtor asked for.
     func onlyKeys(_ known: [String]) throws(ImportError) {
         // Sorted only to name the same key first whatever the order: most records have none.
-        guard fields.keys.contains(where: { !known.contains($0) }),
+        guard fields.hasKey(outside: known),
             let unknown = fields.keys.sorted().first(where: { !known.contains($0) })
         else { return }
         throw ImportError("\(name(unknown)) is not a known key (known: \(known.joined(separator: ", ")))")

@@ -20,12 +20,17 @@ public struct LocalDate: Hashable, Comparable, Sendable, StringCoded {
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            let year = asciiNumber(bytes[0..<4]), let month = asciiNumber(bytes[5..<7]),
-            let day = asciiNumber(bytes[8..<10])
-        else { return nil }
-        self.init(year: year, month: month, day: day)
+        // Read in place: an import parses one per installment.
+        var text = text
+        let parts = text.withUTF8 { bytes -> (year: Int, month: Int, day: Int)? in
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                let year = asciiNumber(bytes[0..<4]), let month = asciiNumber(bytes[5..<7]),
+                let day = asciiNumber(bytes[8..<10])
+            else { return nil }
+            return (year, month, day)
+        }
+        guard let parts else { return nil }
+        self.init(year: parts.year, month: parts.month, day: parts.day)
     }
 
     /// The date `daysSinceEpoch` days after 1970-01-01.

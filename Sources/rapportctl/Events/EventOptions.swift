@@ -33,7 +33,7 @@ func record(
         if let value { fields[key] = .string(value) }
     }
     let event: Event
-    do throws(ImportError) { event = try EventImport.parse(.object(fields)) } catch {
+    do throws(ImportError) { event = try EventImport.parse(.object(JSONObject(fields))) } catch {
         throw Failure(.usage, "\(error.message); see rapportctl \(verb) --help")
     }
     let engine = try await storage.openEngine(logger: RapportCtl.logger)
