@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import RapportCore
 import RapportEngine
+import RapportTestSupport
 import Testing
 
 /// Input written by someone careless or hostile: each bad line a clear error with its number,
@@ -97,9 +98,11 @@ struct HostileInputTests {
         #expect(count == 0)
     }
 
-    @Test("Across import chunks (validated while the one before is written): refusals in line order, duplicates found")
-    func acrossChunks() async throws {
-        let sandbox = try Sandbox()
+    @Test(
+        "Across import chunks (validated while earlier ones are written): refusals in line order, duplicates found",
+        arguments: StoreKind.allCases)
+    func acrossChunks(store: StoreKind) async throws {
+        let sandbox = try Sandbox(store: store)
         let engine = try await sandbox.openEngine()
         var lines = (0..<6_500).map { Sandbox.agreementLine("A-\($0)", zone: "Europe/Paris", dueInDays: 4) }
         lines[2_999] = #"{"id":"A-bad""#
@@ -112,6 +115,13 @@ struct HostileInputTests {
         #expect(report.agreements.imported == 6_497)
         let strict = try await Importer(store: engine.store).importAgreements(data, strict: true, at: Date())
         #expect(strict.abandoned && strict.rejected.map(\.line) == [3_000])
+        #expect(try await engine.store.status().agreements == 6_497)
+        // A bad last line, after three chunks were written: the whole file is undone.
+        var late = (0..<6_500).map { Sandbox.agreementLine("B-\($0)", zone: "Europe/Paris", dueInDays: 4) }
+        late[6_499] = #"{"id":"B-bad""#
+        let refused = try await Importer(store: engine.store).importAgreements(
+            Data(late.joined(separator: "\n").utf8), strict: true, at: Date())
+        #expect(refused.abandoned && refused.rejected.map(\.line) == [6_500])
         #expect(try await engine.store.status().agreements == 6_497)
     }
 
