@@ -151,19 +151,19 @@ struct PostgresStoreTests {
             #expect(day.contains(quoted) == kind.isAnswer, "\(kind) on one local day")
             #expect(gap.contains(quoted) == (kind.isAnswer || kind.mayBreakGap), "\(kind) within 48 hours")
         }
-        func job(_ id: String, _ kind: String, _ notBefore: String, day: String) -> String {
+        func job(_ id: String, _ kind: String, _ notBefore: String, day: String, debtor: Int = 1) -> String {
             """
             INSERT INTO job (id, touchpoint, covers, agreement_id, agreements, debtor_id, kind, channel, not_before,
                 not_after, timezone, recipient, file_name, review, data, state, created_at, updated_at, local_day,
                 pacing)
-            VALUES ('\(id)', 't', '[]', 'A-1', '[]', 'D-1', '\(kind)', 'sms', '\(notBefore)', '\(notBefore)',
-                'UTC', 'x', '\(id)', false, '{}', 'planned', now(), now(), '\(day)',
+            VALUES ('\(id)', 't', '[]', 'A-\(debtor)', '[]', 'D-\(debtor)', '\(kind)', 'sms', '\(notBefore)',
+                '\(notBefore)', 'UTC', 'x', '\(id)', false, '{}', 'planned', now(), now(), '\(day)',
                 tstzrange('\(notBefore)', timestamptz '\(notBefore)' + interval '48 hours'));
             """
         }
         try database.psql(
             "INSERT INTO agreement (id, debtor_id, data, version, created_at, updated_at) VALUES "
-                + "('A-1', 'D-1', '{}', 1, now(), now())")
+                + "('A-1', 'D-1', '{}', 1, now(), now()), ('A-2', 'D-2', '{}', 1, now(), now())")
         try database.psql(job("J-1", "missed", "2026-12-01 10:00Z", day: "2026-12-01"))
         #expect(throws: (any Error).self, "a second contact that day") {
             try database.psql(job("J-2", "follow_up", "2026-12-01 18:00Z", day: "2026-12-01"))
@@ -176,6 +176,8 @@ struct PostgresStoreTests {
         try database.psql(job("J-6", "follow_up", "2026-12-03 10:00Z", day: "2026-12-03"))
         try database.psql("UPDATE job SET state = 'withdrawn' WHERE id = 'J-6'")
         try database.psql(job("J-7", "follow_up", "2026-12-03 12:00Z", day: "2026-12-03"))
+        // Another debtor is paced on their own, even on the same day and hour.
+        try database.psql(job("J-8", "missed", "2026-12-01 10:00Z", day: "2026-12-01", debtor: 2))
     }
 
     @Test("Every hot query uses its index: EXPLAIN of the SQL the store sends shows no scan of a table")
