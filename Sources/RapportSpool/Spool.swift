@@ -101,9 +101,14 @@ public struct Spool: Sendable {
             } catch  where error.kind == .alreadyExists {}
         }
         let (owner, group) = try ownership()
-        if owner != uid_t.max || group != nil { try SystemCalls.chown(directory, owner, group ?? gid_t.max) }
-        // After chown, which clears the setgid bit.
-        try SystemCalls.chmod(directory, mode)
+        let info = try SystemCalls.lstat(directory)
+        let owned =
+            (owner == uid_t.max || info?.st_uid == owner) && (group.map { info?.st_gid == $0 } ?? true)
+        if !owned { try SystemCalls.chown(directory, owner, group ?? gid_t.max) }
+        // Only what differs (after chown, which clears the setgid bit): the service's
+        // `RestrictSUIDSGID=` refuses any chmod that sets it, even on a folder that has it, and
+        // systemd-tmpfiles has made every folder right before the daemon starts.
+        if !owned || info.map({ $0.st_mode & 0o7777 != mode }) ?? true { try SystemCalls.chmod(directory, mode) }
     }
 
     /// Who must own what this process creates in the spool: the spool's group, and — when

@@ -45,6 +45,29 @@ struct SpoolTests {
         #expect(try mode(spool.root) == 0o750)
     }
 
+    @Test(
+        """
+        prepare on a spool already right changes nothing: the service's RestrictSUIDSGID= refuses any chmod \
+        that sets the setgid bit, even where it is set
+        """)
+    func preparedAlready() async throws {
+        /// When each folder last changed its owner or mode: a chmod to the same mode moves it too.
+        func changed() throws -> [Int] {
+            try ([spool.root] + Spool.Folder.allCases.map { spool.path($0) }).map { path in
+                var info = stat()
+                try #require(lstat(path, &info) == 0)
+                return info.st_ctim.tv_sec * 1_000_000_000 + info.st_ctim.tv_nsec
+            }
+        }
+        let before = try changed()
+        try await Task.sleep(for: .milliseconds(20))
+        try spool.prepare()
+        #expect(try changed() == before)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: spool.path(.new))
+        try spool.prepare()
+        #expect(try mode(spool.path(.new)) == 0o2770, "a folder that is not right is still put right")
+    }
+
     @Test("A job lands in new/ complete, mode 0640, named for send order; tmp/ is left empty")
     func write() async throws {
         let job = job()
