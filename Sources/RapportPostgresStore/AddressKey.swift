@@ -10,6 +10,7 @@ enum AddressKey {
 
     /// `keys` as a PostgreSQL array literal: each element quoted, its quotes and backslashes
     /// escaped, so no address can end an element or the array early.
+    ///
     /// Written byte by byte: it runs on the import's one writer for every agreement, where
     /// Foundation's `replacingOccurrences` cost a seventh of a whole import's CPU.
     static func literal(_ keys: [String]) -> String {

@@ -95,13 +95,14 @@ public struct Spool: Sendable {
     }
 
     private func makeDirectory(_ directory: String, mode: mode_t) throws(SystemError) {
-        if try SystemCalls.lstat(directory) == nil {
+        var info = try SystemCalls.lstat(directory)
+        if info == nil {
             do {
                 try SystemCalls.mkdir(directory, mode & 0o777)
             } catch  where error.kind == .alreadyExists {}
+            info = try SystemCalls.lstat(directory)
         }
         let (owner, group) = try ownership()
-        let info = try SystemCalls.lstat(directory)
         let owned =
             (owner == uid_t.max || info?.st_uid == owner) && (group.map { info?.st_gid == $0 } ?? true)
         if !owned { try SystemCalls.chown(directory, owner, group ?? gid_t.max) }
