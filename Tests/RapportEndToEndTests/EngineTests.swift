@@ -247,9 +247,16 @@ struct RetentionByTheTickTests {
         let sandbox = try Sandbox(extraConfig: "[records]\nretention_years = 3\n")
         let engine = try await sandbox.openEngine()
         let start = Date()
-        // A virtual now eight days ahead: outcome files written today are past the 7-day
-        // `outcome_retention_days` set below (the config's default is 30).
-        let now = start.addingTimeInterval(8 * 86_400)
+        // A virtual now eight to nine days ahead: outcome files written today are past the 7-day
+        // `outcome_retention_days` set below (the config's default is 30). At noon where the
+        // debtors live, so no job the first tick plans closes its window within the test's hour:
+        // one expired then would be moved to expired/ and pruned too (seen in a Chicago evening).
+        var chicago = Calendar(identifier: .gregorian)
+        chicago.timeZone = try #require(TimeZone(identifier: "America/Chicago"))
+        let now = try #require(
+            chicago.nextDate(
+                after: start.addingTimeInterval(8 * 86_400), matching: DateComponents(hour: 12, minute: 0),
+                matchingPolicy: .nextTime))
         let calendar = Calendar(identifier: .gregorian)
         let threeYearsAgo = try #require(calendar.date(byAdding: .year, value: -3, to: now))
         for (id, at) in [("A-old", threeYearsAgo.addingTimeInterval(-86_400)), ("A-young", threeYearsAgo + 86_400)] {
